@@ -1,0 +1,106 @@
+//! Typed contexts, one per email template, so callers cannot forget or misspell a variable.
+//!
+//! None of these types implements `Debug`: the links they hold carry live tokens, and a stray
+//! `{:?}` in a log line must not leak one.
+
+use serde::Serialize;
+
+/// A context that belongs to exactly one template folder under `templates/email/`.
+pub trait Email: Serialize {
+    /// The template folder name, e.g. `password_reset`.
+    const TEMPLATE: &'static str;
+}
+
+/// "Reset your password": the single-use reset link.
+#[derive(Clone, Serialize)]
+pub struct PasswordReset {
+    /// The reset link, built from the configured public URL.
+    pub link: String,
+    /// How long the link stays valid.
+    pub lifetime_minutes: u32,
+    /// The "this was not me" link, which revokes every link and pauses resets.
+    pub not_me_link: String,
+    /// When the reset was requested, already formatted for people (e.g. `26 Nov 2025, 09:21 UTC`).
+    pub time: String,
+    /// The requester's IP address.
+    pub ip: String,
+}
+
+impl Email for PasswordReset {
+    const TEMPLATE: &'static str = "password_reset";
+}
+
+/// "Your password was changed": sent after every reset.
+#[derive(Clone, Serialize)]
+pub struct PasswordChanged {
+    /// When the password changed, formatted for people.
+    pub time: String,
+    /// The IP address the change came from.
+    pub ip: String,
+    /// The browser's `User-Agent`, as sent (user-controlled; escaped in HTML).
+    pub user_agent: String,
+    /// The "this was not me" link.
+    pub not_me_link: String,
+}
+
+impl Email for PasswordChanged {
+    const TEMPLATE: &'static str = "password_changed";
+}
+
+/// "Your sign-in link": the single-use magic link.
+#[derive(Clone, Serialize)]
+pub struct MagicLink {
+    /// The sign-in link, built from the configured public URL.
+    pub link: String,
+    /// How long the link stays valid.
+    pub lifetime_minutes: u32,
+    /// The "this was not me" link.
+    pub not_me_link: String,
+}
+
+impl Email for MagicLink {
+    const TEMPLATE: &'static str = "magic_link";
+}
+
+/// "New sign-in to your account": sent after a magic link was used.
+#[derive(Clone, Serialize)]
+pub struct MagicLinkSignin {
+    /// When the sign-in happened, formatted for people.
+    pub time: String,
+    /// The IP address of the new session.
+    pub ip: String,
+    /// The browser's `User-Agent`, as sent (user-controlled; escaped in HTML).
+    pub user_agent: String,
+    /// The "this was not me" link.
+    pub not_me_link: String,
+}
+
+impl Email for MagicLinkSignin {
+    const TEMPLATE: &'static str = "magic_link_signin";
+}
+
+/// "Your account is locked down": confirms a "this was not me" click.
+#[derive(Clone, Serialize)]
+pub struct NotMeConfirmation {
+    /// When the link was clicked, formatted for people.
+    pub time: String,
+    /// The IP address the click came from.
+    pub ip: String,
+}
+
+impl Email for NotMeConfirmation {
+    const TEMPLATE: &'static str = "not_me_confirmation";
+}
+
+/// "No account for this address": the optional notice for resets asked for unknown addresses.
+#[derive(Clone, Serialize)]
+pub struct NoAccount {
+    /// When the reset was requested, formatted for people.
+    pub time: String,
+    /// The requester's IP address.
+    pub ip: String,
+}
+
+impl Email for NoAccount {
+    const TEMPLATE: &'static str = "no_account";
+}

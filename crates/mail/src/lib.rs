@@ -1,0 +1,42 @@
+//! Lifeline mail: tera-rendered messages, SMTP/mailbox/log transports and the durable outbox
+//! worker. It knows nothing of HTTP.
+//!
+//! - [`EmailTemplates`] renders one folder per email (`templates/email/<name>/`: subject, text
+//!   and HTML), compiled in, optionally overridden from a directory.
+//! - [`Sender`] builds a multipart/alternative message whose `Message-ID` comes from the
+//!   outbox job, so a retried send is recognisable.
+//! - [`Transport`] delivers it: SMTP in production, the database mailbox or the log in
+//!   development.
+//! - [`OutboxWorker`] claims due outbox jobs with a lease, asks the application's [`Composer`]
+//!   for the email, sends it, and records the outcome: sent, retried with backoff, or given up.
+//!   An SMTP outage delays mail, never loses it.
+//! - With the `sink` feature, [`sink::SmtpSink`] is a real SMTP server for tests.
+
+mod branding;
+mod compose;
+mod delivery;
+mod emails;
+mod error;
+mod message;
+mod settings;
+#[cfg(feature = "sink")]
+pub mod sink;
+mod smtp;
+mod templates;
+mod transport;
+mod worker;
+
+pub use branding::{Branding, DEFAULT_BRAND_COLOUR};
+pub use compose::{Composer, Composition};
+pub use emails::{
+    Email, MagicLink, MagicLinkSignin, NoAccount, NotMeConfirmation, PasswordChanged, PasswordReset,
+};
+pub use error::MailError;
+pub use message::{OutboundMessage, OutgoingEmail, Sender, parse_address};
+pub use settings::{
+    Secret, SenderSettings, SmtpSettings, TlsMode, TransportSettings, WorkerSettings,
+};
+pub use smtp::SmtpTransport;
+pub use templates::{EmailTemplates, RenderedEmail, TEMPLATE_NAMES, escape_html, single_line};
+pub use transport::Transport;
+pub use worker::{Nudge, OutboxWorker, WorkerHandle, WorkerStats};

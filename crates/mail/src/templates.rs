@@ -1,0 +1,624 @@
+//! Email templates: compiled in, optionally overridden from a directory, rendered with tera.
+
+use std::fmt;
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::{Branding, Email, MailError};
+
+/// The template folders, one per email.
+pub const TEMPLATE_NAMES: [&str; 6] = [
+    "password_reset",
+    "password_changed",
+    "magic_link",
+    "magic_link_signin",
+    "not_me_confirmation",
+    "no_account",
+];
+
+const SUBJECT: &str = "subject.txt.tera";
+const TEXT: &str = "body.txt.tera";
+const HTML: &str = "body.html.tera";
+
+macro_rules! builtin {
+    ($($path:literal),* $(,)?) => {
+        [$(($path, include_str!(concat!("../../../templates/email/", $path)))),*]
+    };
+}
+
+/// Every template file, compiled into the binary so it works from any working directory.
+/// Paths are relative to `templates/email/`; an override directory uses the same layout.
+const BUILTIN: [(&str, &str); 20] = builtin![
+    "layout.html.tera",
+    "layout.txt.tera",
+    "password_reset/subject.txt.tera",
+    "password_reset/body.txt.tera",
+    "password_reset/body.html.tera",
+    "password_changed/subject.txt.tera",
+    "password_changed/body.txt.tera",
+    "password_changed/body.html.tera",
+    "magic_link/subject.txt.tera",
+    "magic_link/body.txt.tera",
+    "magic_link/body.html.tera",
+    "magic_link_signin/subject.txt.tera",
+    "magic_link_signin/body.txt.tera",
+    "magic_link_signin/body.html.tera",
+    "not_me_confirmation/subject.txt.tera",
+    "not_me_confirmation/body.txt.tera",
+    "not_me_confirmation/body.html.tera",
+    "no_account/subject.txt.tera",
+    "no_account/body.txt.tera",
+    "no_account/body.html.tera",
+];
+
+/// The three renderings of one email.
+#[derive(Clone, PartialEq, Eq)]
+pub struct RenderedEmail {
+    /// One line, no CR/LF: safe to put in a header.
+    pub subject: String,
+    /// The plain-text part, complete on its own.
+    pub text: String,
+    /// The HTML part.
+    pub html: String,
+}
+
+/// Shows the subject only: the bodies carry live tokens and must not reach logs.
+impl fmt::Debug for RenderedEmail {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RenderedEmail")
+            .field("subject", &self.subject)
+            .field("text", &format_args!("<{} bytes>", self.text.len()))
+            .field("html", &format_args!("<{} bytes>", self.html.len()))
+            .finish()
+    }
+}
+
+/// The compiled email templates plus the branding every email shows.
+#[derive(Debug)]
+pub struct EmailTemplates {
+    tera: tera::Tera,
+    branding: Branding,
+}
+
+impl EmailTemplates {
+    /// The built-in templates.
+    pub fn new(branding: Branding) -> Result<Self, MailError> {
+        Self::build(branding, None)
+    }
+
+    /// The built-in templates, each replaced by `dir/<same relative path>` where that file exists
+    /// (e.g. `dir/password_reset/body.html.tera`, `dir/layout.html.tera`).
+    ///
+    /// A file in `dir` that replaces nothing is refused, so a misspelt override fails at start-up
+    /// instead of being silently ignored.
+    pub fn with_overrides(branding: Branding, dir: &Path) -> Result<Self, MailError> {
+        Self::build(branding, Some(dir))
+    }
+
+    fn build(branding: Branding, dir: Option<&Path>) -> Result<Self, MailError> {
+        branding.validate()?;
+        let mut sources: Vec<(&str, String)> = BUILTIN
+            .iter()
+            .map(|(name, text)| (*name, (*text).to_owned()))
+            .collect();
+        if let Some(dir) = dir {
+            reject_unknown_overrides(dir)?;
+            for (name, text) in &mut sources {
+                let path = dir.join(*name);
+                if path.is_file() {
+                    *text = std::fs::read_to_string(&path).map_err(|e| {
+                        MailError::TemplateOverride {
+                            path: path.clone(),
+                            reason: e.to_string(),
+                        }
+                    })?;
+                }
+            }
+        }
+        let mut tera = tera::Tera::default();
+        // Autoescaping applies to the HTML files only: the text part and the subject are not
+        // HTML, and escaping there would show `&amp;` to readers. Subjects are made single-line
+        // separately (see `single_line`).
+        tera.autoescape_on(vec![".html.tera"]);
+        tera.set_escape_fn(escape_html);
+        tera.add_raw_templates(sources)
+            .map_err(|e| MailError::template("templates/email", &e))?;
+        Ok(Self { tera, branding })
+    }
+
+    /// The branding given to every template.
+    pub fn branding(&self) -> &Branding {
+        &self.branding
+    }
+
+    /// Renders the subject, text and HTML of the email `name` (one of [`TEMPLATE_NAMES`]).
+    ///
+    /// `context` must serialise to a map; the branding values (`product_name`, `support_email`,
+    /// `logo_url`, `brand_colour`) are added to it and win over keys of the same name.
+    pub fn render(&self, name: &str, context: &impl Serialize) -> Result<RenderedEmail, MailError> {
+        if !TEMPLATE_NAMES.contains(&name) {
+            return Err(MailError::UnknownTemplate(name.to_owned()));
+        }
+        let mut ctx =
+            tera::Context::from_serialize(context).map_err(|e| MailError::template(name, &e))?;
+        ctx.insert("product_name", &self.branding.product_name);
+        ctx.insert("support_email", &self.branding.support_email);
+        ctx.insert("logo_url", &self.branding.logo_url);
+        ctx.insert("brand_colour", &self.branding.brand_colour);
+        let part = |file: &str| {
+            let path = format!("{name}/{file}");
+            self.tera
+                .render(&path, &ctx)
+                .map_err(|e| MailError::template(&path, &e))
+        };
+        Ok(RenderedEmail {
+            subject: single_line(&part(SUBJECT)?),
+            text: part(TEXT)?,
+            html: part(HTML)?,
+        })
+    }
+
+    /// Renders a typed email context.
+    pub fn render_email<E: Email>(&self, email: &E) -> Result<RenderedEmail, MailError> {
+        self.render(E::TEMPLATE, email)
+    }
+}
+
+fn reject_unknown_overrides(dir: &Path) -> Result<(), MailError> {
+    let refuse = |path: &Path, reason: &str| MailError::TemplateOverride {
+        path: path.to_owned(),
+        reason: reason.to_owned(),
+    };
+    let read = |path: &Path| std::fs::read_dir(path).map_err(|e| refuse(path, &e.to_string()));
+    for entry in read(dir)? {
+        let entry = entry.map_err(|e| refuse(dir, &e.to_string()))?;
+        let path = entry.path();
+        let files = if path.is_dir() {
+            read(&path)?
+                .map(|e| {
+                    e.map(|e| e.path())
+                        .map_err(|e| refuse(&path, &e.to_string()))
+                })
+                .collect::<Result<Vec<_>, _>>()?
+        } else {
+            vec![path]
+        };
+        for file in files {
+            let relative = file.strip_prefix(dir).unwrap_or(&file);
+            let known = relative
+                .to_str()
+                .is_some_and(|r| BUILTIN.iter().any(|(name, _)| *name == r));
+            if !known {
+                return Err(refuse(&file, "replaces no built-in template"));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Collapses every run of whitespace and control characters (CR, LF, NUL, tabs) to one space.
+///
+/// The subject becomes a header line; a line break from a template or a value in it must not
+/// be able to start a new header (header injection).
+pub fn single_line(text: &str) -> String {
+    text.split(|c: char| c.is_whitespace() || c.is_control())
+        .filter(|word| !word.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// HTML escaping for text and attribute values (`& < > " '`).
+///
+/// Unlike tera's default it leaves `/` alone, so links stay readable in the source; `/` cannot
+/// end a quoted attribute or open a tag, so escaping it adds no safety.
+pub fn escape_html(input: &str) -> String {
+    let mut output = String::with_capacity(input.len() + input.len() / 8);
+    for c in input.chars() {
+        match c {
+            '&' => output.push_str("&amp;"),
+            '<' => output.push_str("&lt;"),
+            '>' => output.push_str("&gt;"),
+            '"' => output.push_str("&quot;"),
+            '\'' => output.push_str("&#x27;"),
+            _ => output.push(c),
+        }
+    }
+    output
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::emails::{
+        MagicLink, MagicLinkSignin, NoAccount, NotMeConfirmation, PasswordChanged, PasswordReset,
+    };
+
+    const LINK: &str = "https://id.acme.test/password/reset?token=lr1_AAAA&x=1";
+    const NOT_ME: &str = "https://id.acme.test/password/not-me?token=ln1_BBBB";
+    const HOSTILE_UA: &str = "<script>alert('x')</script>\" onmouseover=\"steal()";
+
+    fn templates() -> EmailTemplates {
+        EmailTemplates::new(Branding::new("Acme", "help@acme.test")).expect("built-ins compile")
+    }
+
+    fn all_samples(templates: &EmailTemplates) -> Vec<(&'static str, RenderedEmail)> {
+        let time = || "26 Nov 2025, 09:21 UTC".to_owned();
+        let ip = || "203.0.113.7".to_owned();
+        let render = |result: Result<RenderedEmail, MailError>| result.expect("sample renders");
+        vec![
+            (
+                "password_reset",
+                render(templates.render_email(&PasswordReset {
+                    link: LINK.into(),
+                    lifetime_minutes: 30,
+                    not_me_link: NOT_ME.into(),
+                    time: time(),
+                    ip: ip(),
+                })),
+            ),
+            (
+                "password_changed",
+                render(templates.render_email(&PasswordChanged {
+                    time: time(),
+                    ip: ip(),
+                    user_agent: HOSTILE_UA.into(),
+                    not_me_link: NOT_ME.into(),
+                })),
+            ),
+            (
+                "magic_link",
+                render(templates.render_email(&MagicLink {
+                    link: LINK.into(),
+                    lifetime_minutes: 15,
+                    not_me_link: NOT_ME.into(),
+                })),
+            ),
+            (
+                "magic_link_signin",
+                render(templates.render_email(&MagicLinkSignin {
+                    time: time(),
+                    ip: ip(),
+                    user_agent: HOSTILE_UA.into(),
+                    not_me_link: NOT_ME.into(),
+                })),
+            ),
+            (
+                "not_me_confirmation",
+                render(templates.render_email(&NotMeConfirmation {
+                    time: time(),
+                    ip: ip(),
+                })),
+            ),
+            (
+                "no_account",
+                render(templates.render_email(&NoAccount {
+                    time: time(),
+                    ip: ip(),
+                })),
+            ),
+        ]
+    }
+
+    #[test]
+    fn every_template_renders_subject_text_and_html_with_the_branding() {
+        // Arrange
+        let templates = templates();
+
+        // Act
+        let samples = all_samples(&templates);
+
+        // Assert
+        let names: Vec<_> = samples.iter().map(|(name, _)| *name).collect();
+        assert_eq!(names, TEMPLATE_NAMES);
+        for (name, email) in samples {
+            assert!(email.subject.contains("Acme"), "{name}: {}", email.subject);
+            assert!(email.text.contains("help@acme.test"), "{name} text footer");
+            assert!(email.html.starts_with("<!DOCTYPE html>"), "{name} html");
+            assert!(email.html.contains("lang=\"en\""), "{name} html lang");
+            assert!(
+                email.html.contains("mailto:help@acme.test"),
+                "{name} html footer"
+            );
+            for tag in ["<p", "<a ", "<h1", "<div", "<br"] {
+                assert!(!email.text.contains(tag), "{name} text has markup {tag}");
+            }
+        }
+    }
+
+    #[test]
+    fn links_are_complete_in_the_text_part_and_attribute_safe_in_html() {
+        // Arrange
+        let templates = templates();
+
+        // Act
+        let samples = all_samples(&templates);
+
+        // Assert
+        for (name, email) in samples
+            .iter()
+            .filter(|(_, e)| e.text.contains("token=lr1_"))
+        {
+            assert!(email.text.contains(LINK), "{name}");
+            assert!(email.text.contains(NOT_ME), "{name}");
+            let escaped = LINK.replace('&', "&amp;");
+            assert!(
+                email.html.contains(&format!("href=\"{escaped}\"")),
+                "{name}"
+            );
+        }
+        assert_eq!(
+            samples
+                .iter()
+                .filter(|(_, e)| e.text.contains(LINK))
+                .count(),
+            2
+        );
+    }
+
+    #[test]
+    fn user_controlled_values_are_escaped_in_html_and_verbatim_in_text() {
+        // Arrange
+        let templates = templates();
+        let email = PasswordChanged {
+            time: "now".into(),
+            ip: "198.51.100.1".into(),
+            user_agent: HOSTILE_UA.into(),
+            not_me_link: NOT_ME.into(),
+        };
+
+        // Act
+        let rendered = templates.render_email(&email).expect("renders");
+
+        // Assert
+        assert!(!rendered.html.contains("<script>"));
+        assert!(!rendered.html.contains("\" onmouseover"));
+        assert!(
+            rendered
+                .html
+                .contains("&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;&quot;")
+        );
+        assert!(rendered.text.contains(HOSTILE_UA));
+    }
+
+    #[test]
+    fn logo_replaces_the_product_name_heading_when_configured() {
+        // Arrange
+        let branding = Branding {
+            logo_url: Some("https://acme.test/logo.png".into()),
+            brand_colour: "#123456".into(),
+            ..Branding::new("Acme", "help@acme.test")
+        };
+        let with_logo = EmailTemplates::new(branding).expect("compiles");
+        let sample = NoAccount {
+            time: "now".into(),
+            ip: "::1".into(),
+        };
+
+        // Act
+        let logo = with_logo.render_email(&sample).expect("renders");
+        let plain = templates().render_email(&sample).expect("renders");
+
+        // Assert
+        assert!(
+            logo.html
+                .contains("<img src=\"https://acme.test/logo.png\" alt=\"Acme\"")
+        );
+        assert!(logo.html.contains("#123456"));
+        assert!(!plain.html.contains("<img"));
+        assert!(plain.html.contains(DEFAULT_BRAND_COLOUR_TEXT));
+    }
+
+    const DEFAULT_BRAND_COLOUR_TEXT: &str = crate::branding::DEFAULT_BRAND_COLOUR;
+
+    #[test]
+    fn unknown_template_is_an_error() {
+        // Arrange
+        let templates = templates();
+
+        // Act
+        let result = templates.render("layout", &serde_json::json!({}));
+
+        // Assert
+        assert!(matches!(result, Err(MailError::UnknownTemplate(name)) if name == "layout"));
+    }
+
+    #[test]
+    fn missing_variable_is_an_error_not_an_empty_link() {
+        // Arrange
+        let templates = templates();
+
+        // Act
+        let result = templates.render("magic_link", &serde_json::json!({"lifetime_minutes": 5}));
+
+        // Assert
+        assert!(
+            matches!(result, Err(MailError::Template { .. })),
+            "{result:?}"
+        );
+    }
+
+    #[test]
+    fn override_directory_replaces_a_template_by_path() {
+        // Arrange
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::create_dir(dir.path().join("no_account")).expect("mkdir");
+        std::fs::write(
+            dir.path().join("no_account/subject.txt.tera"),
+            "Hello from {{ ip }}",
+        )
+        .expect("write");
+        let branding = Branding::new("Acme", "help@acme.test");
+        let templates = EmailTemplates::with_overrides(branding, dir.path()).expect("compiles");
+
+        // Act
+        let rendered = templates
+            .render_email(&NoAccount {
+                time: "now".into(),
+                ip: "::1".into(),
+            })
+            .expect("renders");
+
+        // Assert
+        assert_eq!(rendered.subject, "Hello from ::1");
+        assert!(
+            rendered.text.contains("no Acme account"),
+            "other files stay built in"
+        );
+    }
+
+    #[test]
+    fn subject_cannot_carry_a_line_break_into_the_headers() {
+        // Arrange
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::create_dir(dir.path().join("no_account")).expect("mkdir");
+        std::fs::write(
+            dir.path().join("no_account/subject.txt.tera"),
+            "Hi {{ ip }}\n",
+        )
+        .expect("write");
+        let branding = Branding::new("Acme", "help@acme.test");
+        let templates = EmailTemplates::with_overrides(branding, dir.path()).expect("compiles");
+        let hostile = NoAccount {
+            time: "now".into(),
+            ip: "x\r\nBcc: victim@example.test\0".into(),
+        };
+
+        // Act
+        let rendered = templates.render_email(&hostile).expect("renders");
+
+        // Assert
+        assert_eq!(rendered.subject, "Hi x Bcc: victim@example.test");
+    }
+
+    #[test]
+    fn override_file_that_replaces_nothing_is_refused() {
+        // Arrange
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::create_dir(dir.path().join("password_reset")).expect("mkdir");
+        std::fs::write(dir.path().join("password_reset/body.html"), "typo").expect("write");
+        let branding = Branding::new("Acme", "help@acme.test");
+
+        // Act
+        let result = EmailTemplates::with_overrides(branding, dir.path());
+
+        // Assert
+        assert!(matches!(result, Err(MailError::TemplateOverride { .. })));
+    }
+
+    #[test]
+    fn override_that_does_not_parse_stops_start_up() {
+        // Arrange
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(dir.path().join("layout.txt.tera"), "{% block content %}").expect("write");
+        let branding = Branding::new("Acme", "help@acme.test");
+
+        // Act
+        let result = EmailTemplates::with_overrides(branding, dir.path());
+
+        // Assert
+        assert!(matches!(result, Err(MailError::Template { .. })));
+    }
+
+    #[test]
+    fn invalid_branding_stops_start_up() {
+        // Arrange
+        let branding = Branding {
+            brand_colour: "blue".into(),
+            ..Branding::new("Acme", "help@acme.test")
+        };
+
+        // Act
+        let result = EmailTemplates::new(branding);
+
+        // Assert
+        assert!(matches!(result, Err(MailError::Settings(_))));
+    }
+
+    #[test]
+    fn compiled_in_list_matches_the_template_folder_on_disk() {
+        // Arrange
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../templates/email");
+        let mut on_disk = Vec::new();
+        for entry in std::fs::read_dir(&root).expect("templates/email exists") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                for file in std::fs::read_dir(&path).expect("folder") {
+                    on_disk.push(file.expect("entry").path());
+                }
+            } else {
+                on_disk.push(path);
+            }
+        }
+        let mut on_disk: Vec<String> = on_disk
+            .iter()
+            .map(|p| {
+                p.strip_prefix(&root)
+                    .expect("under root")
+                    .display()
+                    .to_string()
+            })
+            .collect();
+        on_disk.sort();
+
+        // Act
+        let mut compiled: Vec<String> =
+            BUILTIN.iter().map(|(name, _)| (*name).to_owned()).collect();
+        compiled.sort();
+
+        // Assert
+        assert_eq!(compiled, on_disk);
+        for name in TEMPLATE_NAMES {
+            for part in [SUBJECT, TEXT, HTML] {
+                assert!(
+                    compiled.contains(&format!("{name}/{part}")),
+                    "{name}/{part}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn single_line_collapses_breaks_tabs_and_nul() {
+        // Arrange
+        let text = "  Reset\r\n\tyour\0password \n";
+
+        // Act
+        let line = single_line(text);
+
+        // Assert
+        assert_eq!(line, "Reset your password");
+    }
+
+    #[test]
+    fn escaping_covers_markup_and_both_quotes_but_keeps_slashes() {
+        // Arrange
+        let text = r#"<a href='x'>"&"</a>"#;
+
+        // Act
+        let escaped = escape_html(text);
+
+        // Assert
+        assert_eq!(
+            escaped,
+            "&lt;a href=&#x27;x&#x27;&gt;&quot;&amp;&quot;&lt;/a&gt;"
+        );
+    }
+
+    #[test]
+    fn debug_output_hides_the_bodies_that_hold_tokens() {
+        // Arrange
+        let email = RenderedEmail {
+            subject: "Reset".into(),
+            text: format!("open {LINK}"),
+            html: format!("<a href=\"{LINK}\">"),
+        };
+
+        // Act
+        let debug = format!("{email:?}");
+
+        // Assert
+        assert!(debug.contains("Reset"));
+        assert!(!debug.contains("lr1_"));
+    }
+}

@@ -1,0 +1,85 @@
+//! The `lifeline` command line.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+/// Lifeline: password reset and magic-link sign-in for web applications.
+#[derive(Debug, Parser)]
+#[command(name = "lifeline", version, about)]
+pub struct Cli {
+    /// TOML configuration file (defaults → this file → LIFELINE_SECTION__KEY variables).
+    #[arg(long, global = true, env = "LIFELINE_CONFIG")]
+    pub config: Option<PathBuf>,
+
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the HTTP service and the mail outbox worker.
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Run everything locally with zero setup: SQLite, the development mailbox and a demo user.
+    Demo {
+        /// Port to listen on.
+        #[arg(long, default_value_t = 8080)]
+        port: u16,
+    },
+    /// Manage accounts.
+    Users {
+        /// What to do with accounts.
+        #[command(subcommand)]
+        command: UsersCommand,
+    },
+    /// Manage keys.
+    Keys {
+        /// What to do with keys.
+        #[command(subcommand)]
+        command: KeysCommand,
+    },
+    /// Inspect the configuration.
+    Config {
+        /// What to do with the configuration.
+        #[command(subcommand)]
+        command: ConfigCommand,
+    },
+}
+
+/// `lifeline users …`
+#[derive(Debug, Subcommand)]
+pub enum UsersCommand {
+    /// Create an account; the password is read from standard input (one line).
+    Add {
+        /// The account's email address.
+        email: String,
+    },
+    /// List accounts.
+    List {
+        /// How many to show.
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+    },
+}
+
+/// `lifeline keys …`
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Print a new token key and a new session key, ready for the configuration.
+    Generate {
+        /// The id of the new token key (rotate by giving each new key a new id).
+        #[arg(long, default_value_t = 1)]
+        id: u8,
+    },
+}
+
+/// `lifeline config …`
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Load and check the configuration, then print it with secrets redacted.
+    Check,
+}

@@ -1,0 +1,173 @@
+//! What each `lifeline` subcommand does.
+
+use std::io::BufRead;
+use std::path::Path;
+
+use anyhow::{Context, bail};
+use chrono::Utc;
+use storage::{Database, EmailAddress, users};
+
+use crate::cli::{Cli, Command, ConfigCommand, KeysCommand, UsersCommand};
+use crate::config::Settings;
+use crate::security::password_hash::{Password, PasswordHasherService};
+use crate::security::password_policy::PasswordPolicy;
+use crate::startup::{Application, connect_database};
+
+/// The demo account's address and password, printed by `lifeline demo`.
+pub const DEMO_EMAIL: &str = "demo@example.com";
+const DEMO_PASSWORD: &str = "lifeline demo password";
+
+/// Runs the parsed command line.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let config = cli.config.as_deref();
+    match cli.command {
+        Command::Serve => serve(Settings::load(config)?).await,
+        Command::Migrate => migrate(&Settings::load(config)?).await,
+        Command::Demo { port } => demo(config, port).await,
+        Command::Users {
+            command: UsersCommand::Add { email },
+        } => add_user(&Settings::load(config)?, &email).await,
+        Command::Users {
+            command: UsersCommand::List { limit },
+        } => list_users(&Settings::load(config)?, limit).await,
+        Command::Keys {
+            command: KeysCommand::Generate { id },
+        } => {
+            let (token, session) = crate::keys::generate(id)?;
+            println!(
+                "# Put these in the configuration (or LIFELINE_KEYS__TOKEN / LIFELINE_KEYS__SESSION)."
+            );
+            println!(
+                "# To rotate: put the new token key first and keep the old one after it until its links expire."
+            );
+            println!(
+                "[keys]\ntoken = \"{}\"\nsession = \"{}\"",
+                token.as_str(),
+                session.as_str()
+            );
+            Ok(())
+        }
+        Command::Config {
+            command: ConfigCommand::Check,
+        } => {
+            let settings = Settings::load(config)?;
+            println!(
+                "configuration is valid; effective settings (secrets redacted):\n{settings:#?}"
+            );
+            Ok(())
+        }
+    }
+}
+
+async fn serve(settings: Settings) -> anyhow::Result<()> {
+    let app = Application::build(settings).await?;
+    tracing::info!(port = app.port(), "lifeline is listening");
+    app.run_until_stopped().await
+}
+
+async fn migrate(settings: &Settings) -> anyhow::Result<()> {
+    let db = connect_database(settings).await?;
+    let applied = tokio::task::spawn_blocking(move || db.migrate()).await??;
+    println!("{} migration(s) applied", applied.len());
+    Ok(())
+}
+
+/// `lifeline demo`: development settings on a local SQLite file, the mailbox
+/// transport and one demo account, then serve.
+async fn demo(config: Option<&Path>, port: u16) -> anyhow::Result<()> {
+    let figment = Settings::figment(config)
+        .merge(("server.bind", format!("127.0.0.1:{port}")))
+        .merge(("server.public_url", format!("http://127.0.0.1:{port}")))
+        .merge(("database.url", "sqlite://lifeline-data/demo.db"))
+        .merge(("mode", "development"))
+        .merge(("mail.transport", serde_json::json!({"kind": "mailbox"})));
+    let settings = Settings::from_figment(figment)?;
+    let app = Application::build(settings.clone()).await?;
+    let db = connect_database(&settings).await?;
+    let hasher = hasher(&settings)?;
+    tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
+        let email = EmailAddress::parse(DEMO_EMAIL)?;
+        let mut conn = db.conn()?;
+        if users::find_by_email(&mut conn, &email)?.is_none() {
+            let hash = hasher.hash(&Password::new(DEMO_PASSWORD.into()))?;
+            users::create(
+                &mut conn,
+                &users::NewUser {
+                    email: &email,
+                    password_hash: Some(&hash),
+                    now: Utc::now().naive_utc(),
+                },
+            )?;
+        }
+        Ok(())
+    })
+    .await??;
+    let url = format!("http://127.0.0.1:{}", app.port());
+    println!("\nLifeline demo is running.\n");
+    println!("  Forgot-password page:  {url}/password/forgot");
+    println!("  Development mailbox:   {url}/dev/mailbox");
+    println!("  Sign in:               {url}/login");
+    println!("  Demo account:          {DEMO_EMAIL} / {DEMO_PASSWORD}\n");
+    println!("Press Ctrl-C to stop.");
+    app.run_until_stopped().await
+}
+
+fn hasher(settings: &Settings) -> anyhow::Result<PasswordHasherService> {
+    let p = &settings.password;
+    Ok(PasswordHasherService::new(
+        p.argon2_memory_kib,
+        p.argon2_iterations,
+        p.argon2_parallelism,
+    )?)
+}
+
+/// `lifeline users add EMAIL`: the password comes from standard input so it
+/// never appears in the process list or shell history.
+async fn add_user(settings: &Settings, email: &str) -> anyhow::Result<()> {
+    let email =
+        EmailAddress::parse(email).map_err(|e| anyhow::anyhow!("invalid email address: {e}"))?;
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .context("Failed to read the password from stdin")?;
+    let password = Password::new(line.trim_end_matches(['\r', '\n']).to_owned());
+    let policy = PasswordPolicy {
+        min_length: settings.password.min_length,
+        max_length: settings.password.max_length,
+    };
+    if let Err(reason) = policy.check(
+        password.expose_secret(),
+        password.expose_secret(),
+        email.as_str(),
+    ) {
+        bail!("password refused: {reason}");
+    }
+    let hasher = hasher(settings)?;
+    let db = connect_database(settings).await?;
+    let user = tokio::task::spawn_blocking(move || -> anyhow::Result<users::User> {
+        let hash = hasher.hash(&password)?;
+        db.migrate()?;
+        Ok(users::create(
+            &mut *db.conn()?,
+            &users::NewUser {
+                email: &email,
+                password_hash: Some(&hash),
+                now: Utc::now().naive_utc(),
+            },
+        )?)
+    })
+    .await??;
+    println!("created user {} ({})", user.id, user.display_email);
+    Ok(())
+}
+
+async fn list_users(settings: &Settings, limit: u32) -> anyhow::Result<()> {
+    let db: Database = connect_database(settings).await?;
+    let list =
+        tokio::task::spawn_blocking(move || users::list(&mut *db.conn()?, None, limit)).await??;
+    for user in list {
+        println!("{}\t{}\t{}", user.id, user.display_email, user.created_at);
+    }
+    Ok(())
+}

@@ -1,0 +1,169 @@
+//! Layered loading: compiled-in defaults → optional TOML file → environment.
+
+use std::path::Path;
+
+use figment::Figment;
+use figment::providers::{Env, Format, Toml};
+
+use super::{Mode, Settings};
+
+/// The compiled-in defaults, also the reference for every key.
+pub const DEFAULTS_TOML: &str = include_str!("../../config/defaults.toml");
+
+/// Why the settings could not be loaded or were refused.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// A file could not be read, a value had the wrong type, or a key was unknown.
+    #[error("invalid configuration: {0}")]
+    Invalid(#[from] Box<figment::Error>),
+    /// The values parsed but make no sense together.
+    #[error("configuration refused: {0}")]
+    Refused(String),
+}
+
+impl Settings {
+    /// Loads defaults, then `file` if given, then `LIFELINE_SECTION__KEY` variables.
+    ///
+    /// Only variables with a double underscore are read, so `LIFELINE_CONFIG` and
+    /// variables of other tools are not mistaken for unknown keys.
+    pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
+        Self::from_figment(Self::figment(file).merge(env_provider()))
+    }
+
+    /// Defaults, then `file`, without the environment (for tests and `config check`).
+    pub fn figment(file: Option<&Path>) -> Figment {
+        let mut figment = Figment::from(Toml::string(DEFAULTS_TOML));
+        if let Some(file) = file {
+            figment = figment.merge(Toml::file_exact(file));
+        }
+        figment
+    }
+
+    /// Extracts and checks the settings from a prepared figment.
+    pub fn from_figment(figment: Figment) -> Result<Self, ConfigError> {
+        let settings: Settings = figment.extract().map_err(Box::new)?;
+        settings.check()?;
+        Ok(settings)
+    }
+
+    /// Consistency rules; production refuses every development convenience.
+    fn check(&self) -> Result<(), ConfigError> {
+        let refuse = |why: &str| Err(ConfigError::Refused(why.to_owned()));
+        if !(self.server.public_url.starts_with("http://")
+            || self.server.public_url.starts_with("https://"))
+        {
+            return refuse("server.public_url must start with http:// or https://");
+        }
+        if self.password.min_length < 8 || self.password.max_length < 64 {
+            return refuse("password.min_length must be ≥ 8 and password.max_length ≥ 64");
+        }
+        if self.password.min_length > self.password.max_length {
+            return refuse("password.min_length is larger than password.max_length");
+        }
+        if self.mode == Mode::Production {
+            if self.mail.transport.is_development() {
+                return refuse("mode = production needs mail.transport.kind = \"smtp\"");
+            }
+            if self.keys.token.is_none() || self.keys.session.is_none() {
+                return refuse("mode = production needs keys.token and keys.session to be set");
+            }
+            if !self.server.public_url.starts_with("https://") {
+                return refuse("mode = production needs an https:// server.public_url");
+            }
+        }
+        Ok(())
+    }
+}
+
+fn env_provider() -> Env {
+    Env::prefixed("LIFELINE_")
+        .filter(|key| key.as_str().contains("__"))
+        .split("__")
+}
+
+#[cfg(test)]
+#[expect(
+    clippy::result_large_err,
+    reason = "figment::Jail's closures return figment::Error"
+)]
+mod tests {
+    use figment::Jail;
+
+    use super::*;
+
+    fn with_file(jail: &mut Jail, toml: &str) -> Result<Settings, ConfigError> {
+        jail.create_file("lifeline.toml", toml)
+            .expect("write config");
+        Settings::load(Some(Path::new("lifeline.toml")))
+    }
+
+    #[test]
+    fn the_defaults_alone_are_a_valid_development_configuration() {
+        Jail::expect_with(|_| {
+            let settings = Settings::load(None).expect("defaults load");
+            assert_eq!(settings.mode, Mode::Development);
+            assert_eq!(settings.tokens.reset_lifetime_secs, 1800);
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn environment_variables_override_the_file() {
+        Jail::expect_with(|jail| {
+            jail.set_env("LIFELINE_SERVER__PUBLIC_URL", "https://env.example");
+            jail.set_env(
+                "LIFELINE_CONFIG",
+                "ignored-because-it-has-no-double-underscore",
+            );
+            let settings = with_file(jail, "[server]\npublic_url = \"https://file.example\"\n")
+                .expect("loads");
+            assert_eq!(settings.server.public_url, "https://env.example");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn unknown_keys_are_rejected() {
+        Jail::expect_with(|jail| {
+            let error =
+                with_file(jail, "[server]\npublik_url = \"https://x.example\"\n").unwrap_err();
+            assert!(error.to_string().contains("publik_url"), "{error}");
+            jail.set_env("LIFELINE_LIMITS__PER_IP_PER_MINUTES", "3");
+            assert!(Settings::load(None).is_err());
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn production_refuses_development_conveniences() {
+        Jail::expect_with(|jail| {
+            let error = with_file(jail, "mode = \"production\"\n").unwrap_err();
+            assert!(error.to_string().contains("smtp"), "{error}");
+            let smtp =
+                "mode = \"production\"\n[mail.transport]\nkind = \"smtp\"\nhost = \"127.0.0.1\"\n";
+            let error = with_file(jail, smtp).unwrap_err();
+            assert!(error.to_string().contains("keys"), "{error}");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn secrets_are_redacted_when_the_settings_are_printed() {
+        Jail::expect_with(|jail| {
+            jail.set_env("LIFELINE_DATABASE__URL", "mysql://user:hunter2@db/lifeline");
+            jail.set_env("LIFELINE_KEYS__SESSION", "c2Vzc2lvbi1zZWNyZXQ");
+            let printed = format!("{:?}", Settings::load(None).expect("loads"));
+            assert!(!printed.contains("hunter2"), "{printed}");
+            assert!(!printed.contains("c2Vzc2lvbi1zZWNyZXQ"), "{printed}");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn a_weak_password_policy_is_refused() {
+        Jail::expect_with(|jail| {
+            assert!(with_file(jail, "[password]\nmin_length = 6\n").is_err());
+            Ok(())
+        });
+    }
+}

@@ -1,0 +1,187 @@
+//! The typed settings tree. Every section rejects unknown keys, so a typo in a
+//! TOML file or an environment variable fails at start-up instead of being ignored.
+
+use std::net::{IpAddr, SocketAddr};
+
+use serde::Deserialize;
+
+use super::SecretString;
+
+/// All of Lifeline's settings.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// Development or production behaviour.
+    pub mode: Mode,
+    /// The HTTP listener and public address.
+    pub server: ServerSettings,
+    /// The database.
+    pub database: DatabaseSettings,
+    /// Token and session keys.
+    pub keys: KeySettings,
+    /// Token lifetimes.
+    pub tokens: TokenSettings,
+    /// Outgoing mail.
+    pub mail: MailSettings,
+    /// Rate limits and quotas.
+    pub limits: LimitSettings,
+    /// Password policy and hashing cost.
+    pub password: PasswordSettings,
+    /// Names and colours shown on pages and in emails.
+    pub branding: BrandingSettings,
+    /// Logging.
+    pub log: LogSettings,
+}
+
+/// Development relaxes what production forbids (dev mail transports, generated
+/// keys, plain-HTTP cookies); production refuses all of them at start-up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// Local development: zero setup.
+    Development,
+    /// A real deployment.
+    Production,
+}
+
+/// The HTTP side.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerSettings {
+    /// Address to listen on; port 0 picks a free port.
+    pub bind: SocketAddr,
+    /// The externally visible base URL. Links in mail are built from this value
+    /// only, never from the request's `Host` header.
+    pub public_url: String,
+    /// Peers whose `X-Forwarded-For` is believed. Empty: the socket peer is the client.
+    pub trusted_proxies: Vec<IpAddr>,
+    /// Largest accepted request body, in bytes (bigger bodies get 413).
+    pub max_body_bytes: usize,
+    /// HTTP worker threads (0: one per core).
+    pub workers: usize,
+    /// Seconds a graceful shutdown waits for in-flight requests.
+    pub shutdown_timeout_secs: u64,
+    /// Allowed `next` targets after sign-in (paths on this site).
+    pub redirect_allow_list: Vec<String>,
+}
+
+/// The database connection.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatabaseSettings {
+    /// `sqlite://path/to/file.db` or `mysql://user:password@host:port/database`.
+    pub url: SecretString,
+    /// Largest number of pooled connections.
+    pub pool_size: u32,
+    /// How long a request waits for a connection before failing with 503, in ms.
+    pub connect_timeout_ms: u64,
+    /// How long SQLite waits on a locked database, in ms.
+    pub sqlite_busy_timeout_ms: u64,
+}
+
+/// Key material. Missing keys are generated (development only) and kept next to
+/// the SQLite database with mode 0600.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeySettings {
+    /// Token MAC keys as `id:base64url` pairs separated by commas, newest first.
+    /// The first key signs; the others still verify until removed (rotation).
+    pub token: Option<SecretString>,
+    /// 64-byte session cookie key, base64url.
+    pub session: Option<SecretString>,
+    /// Where development keys are generated and kept.
+    pub dev_keys_file: String,
+}
+
+/// Token lifetimes in seconds, clamped to token-core's bounds.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TokenSettings {
+    /// Password-reset link lifetime.
+    pub reset_lifetime_secs: u64,
+    /// Magic sign-in link lifetime.
+    pub magic_link_lifetime_secs: u64,
+}
+
+/// Outgoing mail.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MailSettings {
+    /// Sender address, e.g. `no-reply@example.com`.
+    pub from_address: String,
+    /// Sender display name, e.g. `Acme`.
+    pub from_name: String,
+    /// Domain used in `Message-ID` headers (default: the sender's domain).
+    pub message_id_domain: Option<String>,
+    /// Mail an "there is no account with this address" notice to unknown addresses.
+    pub notify_unknown_addresses: bool,
+    /// Transport: `smtp`, `mailbox` (development) or `log` (development).
+    pub transport: mail::TransportSettings,
+    /// Outbox worker tuning.
+    pub worker: mail::WorkerSettings,
+    /// Directory whose files override the built-in email templates.
+    pub templates_dir: Option<String>,
+}
+
+/// Rate limits. In-memory limits are per instance; the per-account mail quota
+/// lives in the database so it holds across instances.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LimitSettings {
+    /// POSTs per client IP per minute (sustained rate).
+    pub per_ip_per_minute: u32,
+    /// Burst allowance per client IP.
+    pub per_ip_burst: u32,
+    /// Link requests per normalised address per hour.
+    pub per_address_per_hour: u32,
+    /// Mails per account per hour, counted in the database.
+    pub per_account_mails_per_hour: u32,
+    /// Link requests per second across all clients (global ceiling).
+    pub global_per_second: u32,
+    /// Sign-in attempts per account per 15 minutes.
+    pub login_per_account: u32,
+    /// How long resets stay paused after "this wasn't me", in seconds.
+    pub not_me_pause_secs: u64,
+}
+
+/// Password policy (NIST 800-63B: length, blocklist, no composition rules).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordSettings {
+    /// Shortest accepted password, in characters.
+    pub min_length: usize,
+    /// Longest accepted password, in characters.
+    pub max_length: usize,
+    /// argon2id memory cost in KiB.
+    pub argon2_memory_kib: u32,
+    /// argon2id iterations.
+    pub argon2_iterations: u32,
+    /// argon2id parallelism.
+    pub argon2_parallelism: u32,
+}
+
+/// Look and feel.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct BrandingSettings {
+    /// Product name shown on pages and in emails.
+    pub product_name: String,
+    /// Optional logo URL.
+    pub logo_url: Option<String>,
+    /// Accent colour (CSS hex).
+    pub accent_color: String,
+    /// Support contact shown in emails and on pages.
+    pub support_email: String,
+    /// Directory whose files override the built-in page templates.
+    pub templates_dir: Option<String>,
+}
+
+/// Logging.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogSettings {
+    /// `tracing` filter, e.g. `info,lifeline=debug`.
+    pub filter: String,
+    /// One JSON object per line instead of human-readable text.
+    pub json: bool,
+}

@@ -1,0 +1,4 @@
+//! The flows behind the pages and the JSON API, independent of how they are asked.
+
+pub mod not_me;
+pub mod password_reset;

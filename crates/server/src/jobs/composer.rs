@@ -1,0 +1,204 @@
+//! Turns outbox jobs into mail. This is where an account is looked up and a
+//! token minted — in the worker, not in the request handler, so the request path
+//! costs the same for known and unknown addresses.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::NaiveDateTime;
+use mail::{Composer, Composition, EmailTemplates, MailError, OutgoingEmail};
+use storage::outbox::OutboxJob;
+use storage::users::User;
+use storage::{Database, DbConnection, EmailAddress, throttles, tokens, users};
+use token_core::{Clock, KeyRing, Lifetime, OsRandom, Purpose, TokenClaims};
+
+use super::payloads::{self, NotMeConfirmed, PasswordChanged, ResetRequested};
+
+/// The server's [`Composer`].
+pub struct LifelineComposer {
+    /// The database.
+    pub db: Database,
+    /// Token keys.
+    pub keys: Arc<KeyRing>,
+    /// Email templates.
+    pub templates: EmailTemplates,
+    /// Base of every link (the configured public URL, without a trailing slash).
+    pub public_url: String,
+    /// Reset-link lifetime.
+    pub reset_lifetime: Lifetime,
+    /// Mails per account per hour, counted in the database across instances.
+    pub mails_per_account_per_hour: u32,
+    /// Whether unknown addresses get a "no account" notice.
+    pub notify_unknown_addresses: bool,
+    /// The clock tokens are minted against.
+    pub clock: Arc<dyn Clock + Send + Sync>,
+}
+
+fn compose_error(error: impl std::fmt::Display) -> MailError {
+    MailError::Compose(error.to_string())
+}
+
+/// `26 Nov 2026, 09:21 UTC`
+fn human_time(unix: i64) -> String {
+    chrono::DateTime::from_timestamp(unix, 0)
+        .map(|t| t.format("%-d %b %Y, %H:%M UTC").to_string())
+        .unwrap_or_default()
+}
+
+impl LifelineComposer {
+    fn now(&self) -> (i64, NaiveDateTime) {
+        let unix = self.clock.now_unix();
+        (
+            unix,
+            chrono::DateTime::from_timestamp(unix, 0)
+                .unwrap_or_default()
+                .naive_utc(),
+        )
+    }
+
+    fn mint(
+        &self,
+        purpose: Purpose,
+        user: &User,
+        lifetime: Lifetime,
+    ) -> Result<token_core::MintedToken, MailError> {
+        let claims =
+            TokenClaims::expiring_in(user.id, user.auth_epoch, self.clock.now_unix(), lifetime);
+        token_core::mint(&self.keys, purpose, claims, &mut OsRandom).map_err(compose_error)
+    }
+
+    /// A "this wasn't me" link. It is not stored: its MAC, expiry and the
+    /// account's `auth_epoch` bind it, and using it bumps the epoch, so it works once.
+    fn not_me_link(&self, user: &User) -> Result<String, MailError> {
+        let lifetime = Lifetime::clamped(token_core::DEFAULT_NOT_ME_LIFETIME.as_secs());
+        let minted = self.mint(Purpose::NotMe, user, lifetime)?;
+        Ok(format!(
+            "{}/password/not-me?token={}",
+            self.public_url,
+            minted.token.expose_secret()
+        ))
+    }
+
+    fn reset(&self, job: &OutboxJob) -> Result<Composition, MailError> {
+        let request: ResetRequested = serde_json::from_str(&job.payload).map_err(compose_error)?;
+        let Ok(address) = EmailAddress::parse(&request.email) else {
+            return Ok(Composition::Skip("unparseable address".into()));
+        };
+        let mut conn = self.db.conn()?;
+        let Some(user) = users::find_by_email(&mut conn, &address)? else {
+            return self.no_account(&address, &request);
+        };
+        let (_, now) = self.now();
+        if user.resets_paused_until.is_some_and(|until| until > now) {
+            return Ok(Composition::Skip("resets paused for the account".into()));
+        }
+        if !self.within_quota(&mut conn, &user, now)? {
+            return Ok(Composition::Skip(
+                "account over its hourly mail quota".into(),
+            ));
+        }
+        let minted = self.mint(Purpose::PasswordReset, &user, self.reset_lifetime)?;
+        let expires_at = now + chrono::TimeDelta::seconds(self.reset_lifetime.as_secs());
+        tokens::issue(
+            &mut conn,
+            &tokens::NewToken {
+                purpose: Purpose::PasswordReset.as_str(),
+                user_id: user.id,
+                hash: minted.lookup.as_bytes(),
+                expires_at,
+                created_at: now,
+                created_ip: request.ip.as_deref(),
+            },
+        )?;
+        let email = mail::PasswordReset {
+            link: format!(
+                "{}/password/reset?token={}",
+                self.public_url,
+                minted.token.expose_secret()
+            ),
+            lifetime_minutes: u32::try_from(self.reset_lifetime.as_secs() / 60).unwrap_or(u32::MAX),
+            not_me_link: self.not_me_link(&user)?,
+            time: human_time(request.requested_at),
+            ip: request.ip.unwrap_or_default(),
+        };
+        self.send(&user.display_email, &email)
+    }
+
+    fn no_account(
+        &self,
+        address: &EmailAddress,
+        request: &ResetRequested,
+    ) -> Result<Composition, MailError> {
+        if !self.notify_unknown_addresses {
+            return Ok(Composition::Skip("no account for the address".into()));
+        }
+        let email = mail::NoAccount {
+            time: human_time(request.requested_at),
+            ip: request.ip.clone().unwrap_or_default(),
+        };
+        self.send(address.display(), &email)
+    }
+
+    /// The per-account mail quota lives in the database so it holds across instances.
+    fn within_quota(
+        &self,
+        conn: &mut DbConnection,
+        user: &User,
+        now: NaiveDateTime,
+    ) -> Result<bool, MailError> {
+        let key = token_core::fingerprint(&self.keys, "account mail quota", &user.id.to_be_bytes());
+        let hour = Duration::from_secs(3600);
+        Ok(throttles::hit(conn, &key, now, hour, self.mails_per_account_per_hour)?.allowed)
+    }
+
+    fn changed(&self, job: &OutboxJob) -> Result<Composition, MailError> {
+        let change: PasswordChanged = serde_json::from_str(&job.payload).map_err(compose_error)?;
+        let Some(user) = users::find_by_id(&mut *self.db.conn()?, change.user_id)? else {
+            return Ok(Composition::Skip("account no longer exists".into()));
+        };
+        let email = mail::PasswordChanged {
+            time: human_time(change.changed_at),
+            ip: change.ip.unwrap_or_default(),
+            user_agent: change.user_agent.unwrap_or_default(),
+            not_me_link: self.not_me_link(&user)?,
+        };
+        self.send(&user.display_email, &email)
+    }
+
+    fn not_me_confirmed(&self, job: &OutboxJob) -> Result<Composition, MailError> {
+        let confirmed: NotMeConfirmed =
+            serde_json::from_str(&job.payload).map_err(compose_error)?;
+        let Some(user) = users::find_by_id(&mut *self.db.conn()?, confirmed.user_id)? else {
+            return Ok(Composition::Skip("account no longer exists".into()));
+        };
+        let email = mail::NotMeConfirmation {
+            time: human_time(confirmed.confirmed_at),
+            ip: confirmed.ip.unwrap_or_default(),
+        };
+        self.send(&user.display_email, &email)
+    }
+
+    fn send(&self, to: &str, email: &impl mail::Email) -> Result<Composition, MailError> {
+        let rendered = self.templates.render_email(email)?;
+        Ok(Composition::Send(OutgoingEmail::new(
+            to,
+            template_name(email),
+            rendered,
+        )?))
+    }
+}
+
+fn template_name<E: mail::Email>(_: &E) -> &'static str {
+    E::TEMPLATE
+}
+
+impl Composer for LifelineComposer {
+    fn compose(&self, job: &OutboxJob) -> Result<Composition, MailError> {
+        match job.kind.as_str() {
+            payloads::RESET_REQUESTED => self.reset(job),
+            payloads::PASSWORD_CHANGED => self.changed(job),
+            payloads::NOT_ME_CONFIRMED => self.not_me_confirmed(job),
+            other => Err(MailError::UnknownTemplate(format!("job kind {other}"))),
+        }
+    }
+}

@@ -1,0 +1,4 @@
+//! Outbox jobs: what handlers enqueue and how the worker turns them into mail.
+
+pub mod composer;
+pub mod payloads;

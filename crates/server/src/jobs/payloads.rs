@@ -1,0 +1,51 @@
+//! Outbox job kinds and their payloads. A request handler only records *that*
+//! something must be mailed; the worker resolves the account and builds the
+//! message, so the handler's work is the same whether or not the account exists.
+
+use serde::{Deserialize, Serialize};
+
+/// Someone asked for a password-reset link for `email`.
+pub const RESET_REQUESTED: &str = "password_reset_requested";
+/// A password was changed; tell the account owner.
+pub const PASSWORD_CHANGED: &str = "password_changed";
+
+/// Payload of [`RESET_REQUESTED`].
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResetRequested {
+    /// The normalised address as entered (the worker looks it up).
+    pub email: String,
+    /// The requester's address.
+    pub ip: Option<String>,
+    /// When the request was accepted (Unix seconds).
+    pub requested_at: i64,
+}
+
+/// Payload of [`PASSWORD_CHANGED`].
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordChanged {
+    /// The account whose password changed.
+    pub user_id: i64,
+    /// The address the change came from.
+    pub ip: Option<String>,
+    /// The browser that made the change.
+    pub user_agent: Option<String>,
+    /// When it changed (Unix seconds).
+    pub changed_at: i64,
+}
+
+/// The owner said "this wasn't me"; confirm what was done.
+pub const NOT_ME_CONFIRMED: &str = "not_me_confirmed";
+
+/// Payload of [`NOT_ME_CONFIRMED`].
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NotMeConfirmed {
+    /// The account that was locked down.
+    pub user_id: i64,
+    /// The address the click came from.
+    pub ip: Option<String>,
+    /// When (Unix seconds).
+    pub confirmed_at: i64,
+}

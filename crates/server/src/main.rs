@@ -1,0 +1,16 @@
+//! The `lifeline` binary.
+
+use clap::Parser;
+use lifeline::cli::Cli;
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    match lifeline::commands::run(cli).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("lifeline: {error:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,182 @@
+//! Server-rendered pages (tera). The templates are compiled into the binary, so
+//! it runs from any working directory; an operator's directory can replace any
+//! of them without rebuilding.
+
+use std::path::Path;
+
+use actix_web::HttpResponse;
+use actix_web::http::StatusCode;
+use actix_web::http::header::ContentType;
+use tera::{Context, Tera};
+
+use crate::config::BrandingSettings;
+
+macro_rules! page {
+    ($name:literal) => {
+        (
+            $name,
+            include_str!(concat!("../../../templates/pages/", $name)),
+        )
+    };
+}
+
+const BUILT_IN: &[(&str, &str)] = &[
+    page!("layout.html.tera"),
+    page!("forgot.html.tera"),
+    page!("check_inbox.html.tera"),
+    page!("reset_form.html.tera"),
+    page!("link_invalid.html.tera"),
+    page!("login.html.tera"),
+    page!("account.html.tera"),
+    page!("error.html.tera"),
+    page!("mailbox.html.tera"),
+    page!("not_me.html.tera"),
+    page!("not_me_done.html.tera"),
+    page!("mailbox_message.html.tera"),
+];
+
+const STYLESHEET: &str = include_str!("../../../templates/static/lifeline.css");
+const DEFAULT_ACCENT: &str = "#2563eb";
+
+/// The page templates and branding, built once at start-up.
+pub struct Pages {
+    tera: Tera,
+    brand: BrandingSettings,
+    stylesheet: String,
+}
+
+/// A template failed to load or render.
+#[derive(Debug, thiserror::Error)]
+#[error("page template error: {0}")]
+pub struct PageError(#[from] tera::Error);
+
+impl Pages {
+    /// Loads the built-in templates, then any same-named files from the
+    /// configured override directory.
+    pub fn new(brand: &BrandingSettings) -> Result<Self, PageError> {
+        let mut tera = Tera::default();
+        tera.add_raw_templates(BUILT_IN.iter().copied())?;
+        if let Some(dir) = &brand.templates_dir {
+            add_overrides(&mut tera, Path::new(dir))?;
+        }
+        tera.autoescape_on(vec![".html.tera"]);
+        tera.set_escape_fn(mail::escape_html);
+        let accent = if is_hex_colour(&brand.accent_color) {
+            &brand.accent_color
+        } else {
+            DEFAULT_ACCENT
+        };
+        Ok(Self {
+            tera,
+            brand: brand.clone(),
+            stylesheet: STYLESHEET.replacen(DEFAULT_ACCENT, accent, 1),
+        })
+    }
+
+    /// The stylesheet with the configured accent colour.
+    pub fn stylesheet(&self) -> &str {
+        &self.stylesheet
+    }
+
+    /// Renders `name` with `context` (plus the branding) into an HTML response.
+    pub fn render(&self, status: StatusCode, name: &str, mut context: Context) -> HttpResponse {
+        context.insert("brand", &self.brand);
+        match self.tera.render(name, &context) {
+            Ok(body) => HttpResponse::build(status)
+                .content_type(ContentType::html())
+                .body(body),
+            Err(error) => {
+                tracing::error!(template = name, error = ?error, "page failed to render");
+                HttpResponse::InternalServerError()
+                    .content_type(ContentType::plaintext())
+                    .body("Something went wrong on our side. Please try again.")
+            }
+        }
+    }
+}
+
+fn add_overrides(tera: &mut Tera, dir: &Path) -> Result<(), PageError> {
+    for (name, _) in BUILT_IN {
+        let path = dir.join(name);
+        if path.is_file() {
+            tera.add_template_file(&path, Some(name))?;
+        }
+    }
+    Ok(())
+}
+
+fn is_hex_colour(value: &str) -> bool {
+    let digits = value.strip_prefix('#').unwrap_or("");
+    matches!(digits.len(), 3 | 6) && digits.chars().all(|c| c.is_ascii_hexdigit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn brand() -> BrandingSettings {
+        BrandingSettings {
+            product_name: "Acme <Login>".into(),
+            logo_url: None,
+            accent_color: "#ff0000".into(),
+            support_email: "help@example.com".into(),
+            templates_dir: None,
+        }
+    }
+
+    #[test]
+    fn every_built_in_page_renders_with_the_brand_escaped() {
+        let pages = Pages::new(&brand()).unwrap();
+        let response = pages.render(StatusCode::OK, "check_inbox.html.tera", {
+            let mut c = Context::new();
+            c.insert("again_url", "/password/forgot");
+            c
+        });
+        assert_eq!(response.status(), StatusCode::OK);
+        let html = pages.tera.render("check_inbox.html.tera", &{
+            let mut c = Context::new();
+            c.insert("again_url", "/password/forgot");
+            c.insert("brand", &brand());
+            c
+        });
+        assert!(html.unwrap().contains("Acme &lt;Login&gt;"));
+    }
+
+    #[test]
+    fn the_accent_colour_is_applied_only_when_it_is_a_colour() {
+        assert!(
+            Pages::new(&brand())
+                .unwrap()
+                .stylesheet()
+                .contains("--accent: #ff0000")
+        );
+        let mut hostile = brand();
+        hostile.accent_color = "red; } body { display:none".into();
+        assert!(
+            Pages::new(&hostile)
+                .unwrap()
+                .stylesheet()
+                .contains("--accent: #2563eb")
+        );
+    }
+
+    #[test]
+    fn an_override_directory_replaces_a_page() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("check_inbox.html.tera"),
+            "custom {{ again_url }}",
+        )
+        .unwrap();
+        let mut b = brand();
+        b.templates_dir = Some(dir.path().to_string_lossy().into_owned());
+        let pages = Pages::new(&b).unwrap();
+        let mut c = Context::new();
+        c.insert("again_url", "/x");
+        c.insert("brand", &b);
+        assert_eq!(
+            pages.tera.render("check_inbox.html.tera", &c).unwrap(),
+            "custom /x"
+        );
+    }
+}

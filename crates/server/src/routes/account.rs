@@ -1,0 +1,58 @@
+//! `GET /account`: the signed-in page.
+
+use actix_session::Session;
+use actix_web::http::StatusCode;
+use actix_web::http::header::LOCATION;
+use actix_web::{HttpResponse, web};
+use serde::Serialize;
+use storage::audit;
+use tera::Context;
+
+use crate::error::AppError;
+use crate::security::csrf;
+use crate::session_user;
+use crate::state::AppState;
+
+#[derive(Serialize)]
+struct EventView {
+    at: String,
+    what: &'static str,
+    ip: Option<String>,
+}
+
+/// The account page; anonymous visitors (and sessions voided by a password
+/// change elsewhere) are sent to `/login`.
+pub async fn get(state: web::Data<AppState>, session: Session) -> Result<HttpResponse, AppError> {
+    let Some(user) = session_user::current(&state, &session).await? else {
+        return Ok(HttpResponse::SeeOther()
+            .insert_header((LOCATION, "/login"))
+            .finish());
+    };
+    let db = state.db.clone();
+    let user_id = user.id;
+    let events =
+        web::block(move || audit::recent_for_user(&mut *db.conn()?, user_id, 10)).await??;
+    let events: Vec<EventView> = events
+        .into_iter()
+        .map(|event| EventView {
+            at: event.created_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+            what: describe(&event.kind),
+            ip: event.ip,
+        })
+        .collect();
+    let mut context = Context::new();
+    context.insert("email", &user.display_email);
+    context.insert("events", &events);
+    context.insert("csrf_token", &csrf::csrf_token(&session));
+    Ok(state
+        .pages
+        .render(StatusCode::OK, "account.html.tera", context))
+}
+
+fn describe(kind: &str) -> &'static str {
+    match kind {
+        "password_reset" => "Password changed with a reset link",
+        "sign_in" => "Signed in with a password",
+        _ => "Security event",
+    }
+}

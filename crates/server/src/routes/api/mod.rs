@@ -1,0 +1,4 @@
+//! `/api/v1/…`
+
+pub mod error;
+pub mod password;

@@ -1,0 +1,77 @@
+//! `/password/forgot`: ask for a reset link.
+
+use actix_session::Session;
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
+use storage::EmailAddress;
+use tera::Context;
+
+use crate::client::ClientInfo;
+use crate::error::AppError;
+use crate::flows::password_reset;
+use crate::security::csrf;
+use crate::state::AppState;
+
+/// The form's fields; anything else is refused.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ForgotForm {
+    email: String,
+    csrf_token: String,
+}
+
+/// `GET /password/forgot`: the form.
+pub async fn get(state: web::Data<AppState>, session: Session) -> HttpResponse {
+    form(&state, &session, StatusCode::OK, "", None)
+}
+
+/// `POST /password/forgot`: queue the link, then the same "check your inbox"
+/// page for every well-formed address, known or not, limited or not. The page has
+/// no per-request content, so the bytes are identical too.
+pub async fn post(
+    state: web::Data<AppState>,
+    session: Session,
+    client: ClientInfo,
+    form_data: web::Form<ForgotForm>,
+) -> Result<HttpResponse, AppError> {
+    let ForgotForm { email, csrf_token } = form_data.into_inner();
+    if !csrf::verify(&session, &csrf_token) {
+        return Err(AppError::Csrf);
+    }
+    let Ok(address) = EmailAddress::parse(&email) else {
+        let message = "Enter your email address, like name@example.com.";
+        return Ok(form(
+            &state,
+            &session,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &email,
+            Some(message),
+        ));
+    };
+    password_reset::request(&state, address, &client).await?;
+    Ok(check_inbox(&state, "/password/forgot"))
+}
+
+/// The "check your inbox" page shared by every link-request form.
+pub fn check_inbox(state: &AppState, again_url: &str) -> HttpResponse {
+    let mut context = Context::new();
+    context.insert("again_url", again_url);
+    state
+        .pages
+        .render(StatusCode::OK, "check_inbox.html.tera", context)
+}
+
+fn form(
+    state: &AppState,
+    session: &Session,
+    status: StatusCode,
+    email: &str,
+    error: Option<&str>,
+) -> HttpResponse {
+    let mut context = Context::new();
+    context.insert("csrf_token", &csrf::csrf_token(session));
+    context.insert("email", email);
+    context.insert("error", &error);
+    state.pages.render(status, "forgot.html.tera", context)
+}

@@ -1,0 +1,76 @@
+//! `/password/not-me?token=…`: "this wasn't me" from the emails.
+
+use actix_session::Session;
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
+use tera::Context;
+
+use crate::client::ClientInfo;
+use crate::error::AppError;
+use crate::flows::not_me;
+use crate::routes::password::reset_link::link_invalid;
+use crate::security::csrf;
+use crate::state::AppState;
+
+/// The link's query string.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NotMeQuery {
+    token: String,
+}
+
+/// The confirmation form's fields.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NotMeForm {
+    token: String,
+    csrf_token: String,
+}
+
+/// `GET|HEAD`: a confirmation page with a button. It changes nothing, because
+/// mail scanners fetch every link in a message.
+pub async fn get(
+    state: web::Data<AppState>,
+    session: Session,
+    query: web::Query<NotMeQuery>,
+) -> Result<HttpResponse, AppError> {
+    let token = query.into_inner().token;
+    if not_me::check(&state, &token).await?.is_none() {
+        return Ok(link_invalid(&state));
+    }
+    let mut context = Context::new();
+    context.insert("token", &token);
+    context.insert("csrf_token", &csrf::csrf_token(&session));
+    context.insert(
+        "pause_hours",
+        &(state.settings.limits.not_me_pause_secs / 3600),
+    );
+    Ok(state
+        .pages
+        .render(StatusCode::OK, "not_me.html.tera", context))
+}
+
+/// `POST`: lock the account down.
+pub async fn post(
+    state: web::Data<AppState>,
+    session: Session,
+    client: ClientInfo,
+    form: web::Form<NotMeForm>,
+) -> Result<HttpResponse, AppError> {
+    let NotMeForm { token, csrf_token } = form.into_inner();
+    if !csrf::verify(&session, &csrf_token) {
+        return Err(AppError::Csrf);
+    }
+    if !not_me::confirm(&state, &token, &client).await? {
+        return Ok(link_invalid(&state));
+    }
+    let mut context = Context::new();
+    context.insert(
+        "pause_hours",
+        &(state.settings.limits.not_me_pause_secs / 3600),
+    );
+    Ok(state
+        .pages
+        .render(StatusCode::OK, "not_me_done.html.tera", context))
+}

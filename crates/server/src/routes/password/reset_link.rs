@@ -1,0 +1,55 @@
+//! `GET|HEAD /password/reset?token=…`: the link from the email.
+
+use actix_session::Session;
+use actix_web::http::StatusCode;
+use actix_web::http::header::LOCATION;
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
+use tera::Context;
+
+use crate::error::AppError;
+use crate::flows::password_reset;
+use crate::state::AppState;
+
+/// Session key holding the reset token between the link and the form.
+pub const RESET_TOKEN: &str = "reset_token";
+
+/// The link's query string.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LinkQuery {
+    token: Option<String>,
+}
+
+/// With a token: check it *without consuming it* (mail scanners prefetch links),
+/// keep it in the encrypted session and redirect to the clean URL, so the token
+/// leaves the address bar, history and any later `Referer`. Without one: show
+/// the form if the session holds a live link.
+pub async fn get(
+    state: web::Data<AppState>,
+    session: Session,
+    query: web::Query<LinkQuery>,
+) -> Result<HttpResponse, AppError> {
+    let Some(token) = query.into_inner().token else {
+        return super::reset_form::show(&state, &session, StatusCode::OK, None).await;
+    };
+    if password_reset::check(&state, &token).await?.is_none() {
+        session.remove(RESET_TOKEN);
+        return Ok(link_invalid(&state));
+    }
+    session
+        .insert(RESET_TOKEN, &token)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("session insert failed: {e}")))?;
+    Ok(HttpResponse::SeeOther()
+        .insert_header((LOCATION, "/password/reset"))
+        .finish())
+}
+
+/// The 400 page for any unusable link, with a way to ask again.
+pub fn link_invalid(state: &AppState) -> HttpResponse {
+    let mut context = Context::new();
+    context.insert("again_url", "/password/forgot");
+    state
+        .pages
+        .render(StatusCode::BAD_REQUEST, "link_invalid.html.tera", context)
+}

@@ -1,0 +1,9 @@
+//! Security mechanisms shared by the routes.
+
+pub mod client_ip;
+pub mod csrf;
+pub mod headers;
+pub mod password_hash;
+pub mod password_policy;
+pub mod post_limit;
+pub mod rate_limit;

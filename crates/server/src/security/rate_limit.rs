@@ -1,0 +1,174 @@
+//! In-memory keyed rate limits (governor). They protect one instance from floods;
+//! the per-account mail quota that must hold across instances lives in the
+//! database (`storage::throttles`).
+
+use std::net::IpAddr;
+use std::num::NonZeroU32;
+use std::time::Duration;
+
+use governor::clock::{Clock, DefaultClock};
+use governor::{DefaultDirectRateLimiter, DefaultKeyedRateLimiter, Quota, RateLimiter};
+
+use crate::config::LimitSettings;
+
+/// The result of asking a limiter for one more request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Go ahead.
+    Allowed,
+    /// Over the limit; the wait is rounded up to whole seconds for `Retry-After`.
+    Limited {
+        /// Seconds until one more request would be allowed.
+        retry_after_secs: u64,
+    },
+}
+
+/// All of the server's in-memory limiters.
+pub struct RateLimits {
+    per_ip: DefaultKeyedRateLimiter<IpAddr>,
+    per_address: DefaultKeyedRateLimiter<[u8; 32]>,
+    per_account_login: DefaultKeyedRateLimiter<[u8; 32]>,
+    global: DefaultDirectRateLimiter,
+    clock: DefaultClock,
+}
+
+fn nonzero(n: u32) -> NonZeroU32 {
+    NonZeroU32::new(n).unwrap_or(NonZeroU32::MIN)
+}
+
+fn quota(per: Duration, count: u32, burst: u32) -> Quota {
+    let count = count.max(1);
+    Quota::with_period(per / count)
+        .unwrap_or_else(|| Quota::per_second(NonZeroU32::MIN))
+        .allow_burst(nonzero(burst))
+}
+
+impl RateLimits {
+    /// Builds the limiters from the configured limits.
+    pub fn new(limits: &LimitSettings) -> Self {
+        let minute = Duration::from_secs(60);
+        let hour = Duration::from_secs(3600);
+        Self {
+            per_ip: RateLimiter::keyed(quota(
+                minute,
+                limits.per_ip_per_minute,
+                limits.per_ip_burst,
+            )),
+            per_address: RateLimiter::keyed(quota(
+                hour,
+                limits.per_address_per_hour,
+                limits.per_address_per_hour,
+            )),
+            per_account_login: RateLimiter::keyed(quota(
+                Duration::from_secs(15 * 60),
+                limits.login_per_account,
+                limits.login_per_account,
+            )),
+            global: RateLimiter::direct(Quota::per_second(nonzero(limits.global_per_second))),
+            clock: DefaultClock::default(),
+        }
+    }
+
+    fn verdict<T>(&self, outcome: Result<(), governor::NotUntil<T>>) -> Verdict
+    where
+        T: governor::clock::Reference,
+        DefaultClock: Clock<Instant = T>,
+    {
+        match outcome {
+            Ok(()) => Verdict::Allowed,
+            Err(not_until) => {
+                let wait = not_until.wait_time_from(self.clock.now());
+                Verdict::Limited {
+                    retry_after_secs: wait.as_secs() + 1,
+                }
+            }
+        }
+    }
+
+    /// One POST from `ip`.
+    pub fn check_ip(&self, ip: IpAddr) -> Verdict {
+        self.verdict(self.per_ip.check_key(&ip))
+    }
+
+    /// One link request for a normalised address (given as its keyed hash).
+    pub fn check_address(&self, address_key: &[u8; 32]) -> Verdict {
+        self.verdict(self.per_address.check_key(address_key))
+    }
+
+    /// One sign-in attempt for an account (given as the keyed hash of its address).
+    pub fn check_login(&self, address_key: &[u8; 32]) -> Verdict {
+        self.verdict(self.per_account_login.check_key(address_key))
+    }
+
+    /// One link request against the global ceiling.
+    pub fn check_global(&self) -> Verdict {
+        self.verdict(self.global.check())
+    }
+
+    /// Forgets keys whose limits have fully recovered; run periodically so the
+    /// maps do not grow without bound under a spray of addresses.
+    pub fn retain_recent(&self) {
+        self.per_ip.retain_recent();
+        self.per_address.retain_recent();
+        self.per_account_login.retain_recent();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn limits(per_ip_burst: u32, per_address: u32) -> LimitSettings {
+        LimitSettings {
+            per_ip_per_minute: 1,
+            per_ip_burst,
+            per_address_per_hour: per_address,
+            per_account_mails_per_hour: 5,
+            global_per_second: 1000,
+            login_per_account: 2,
+            not_me_pause_secs: 60,
+        }
+    }
+
+    #[test]
+    fn an_ip_over_its_burst_is_limited_with_a_retry_after() {
+        let limits = RateLimits::new(&limits(2, 5));
+        let ip: IpAddr = "192.0.2.1".parse().unwrap();
+        assert_eq!(limits.check_ip(ip), Verdict::Allowed);
+        assert_eq!(limits.check_ip(ip), Verdict::Allowed);
+        let Verdict::Limited { retry_after_secs } = limits.check_ip(ip) else {
+            panic!("third request should be limited");
+        };
+        assert!((1..=61).contains(&retry_after_secs), "{retry_after_secs}");
+    }
+
+    #[test]
+    fn limits_are_kept_per_key() {
+        let limits = RateLimits::new(&limits(1, 1));
+        assert_eq!(
+            limits.check_ip("192.0.2.1".parse().unwrap()),
+            Verdict::Allowed
+        );
+        assert_eq!(
+            limits.check_ip("192.0.2.2".parse().unwrap()),
+            Verdict::Allowed
+        );
+        assert_eq!(limits.check_address(&[1; 32]), Verdict::Allowed);
+        assert!(matches!(
+            limits.check_address(&[1; 32]),
+            Verdict::Limited { .. }
+        ));
+        assert_eq!(limits.check_address(&[2; 32]), Verdict::Allowed);
+    }
+
+    #[test]
+    fn login_attempts_per_account_are_limited() {
+        let limits = RateLimits::new(&limits(10, 5));
+        assert_eq!(limits.check_login(&[9; 32]), Verdict::Allowed);
+        assert_eq!(limits.check_login(&[9; 32]), Verdict::Allowed);
+        assert!(matches!(
+            limits.check_login(&[9; 32]),
+            Verdict::Limited { .. }
+        ));
+    }
+}

@@ -1,0 +1,254 @@
+//! Building and running the service from a [`Settings`] value.
+
+use std::net::TcpListener;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_session::SessionMiddleware;
+use actix_session::config::{CookieContentSecurity, PersistentSession};
+use actix_session::storage::CookieSessionStore;
+use actix_web::cookie::SameSite;
+use actix_web::dev::Server;
+use actix_web::middleware::from_fn;
+use actix_web::{App, HttpServer, web};
+use anyhow::Context;
+use storage::{Database, PoolSettings};
+use token_core::{Clock, Lifetime, SystemClock};
+
+use crate::config::{LogSettings, Mode, Settings};
+use crate::jobs::composer::LifelineComposer;
+use crate::pages::Pages;
+use crate::security::headers::security_headers;
+use crate::security::password_hash::PasswordHasherService;
+use crate::security::password_policy::PasswordPolicy;
+use crate::security::post_limit::limit_posts;
+use crate::security::rate_limit::RateLimits;
+use crate::state::AppState;
+use crate::{extractors, keys, maintenance, request_log, routes};
+
+/// A built service: listening, with its outbox worker running.
+pub struct Application {
+    port: u16,
+    server: Server,
+    worker: mail::WorkerHandle,
+    maintenance: tokio::task::JoinHandle<()>,
+    state: web::Data<AppState>,
+}
+
+/// Installs the global tracing subscriber (once; later calls are ignored).
+pub fn init_tracing(log: &LogSettings) {
+    let filter = tracing_subscriber::EnvFilter::try_new(&log.filter)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false);
+    let _ = if log.json {
+        builder.json().try_init()
+    } else {
+        builder.try_init()
+    };
+}
+
+/// Opens the database pool from the settings (on the blocking pool: connecting is I/O).
+pub async fn connect_database(settings: &Settings) -> anyhow::Result<Database> {
+    let url = settings.database.url.clone();
+    let pool = PoolSettings {
+        max_size: settings.database.pool_size.max(1),
+        min_idle: 1,
+        connection_timeout: Duration::from_millis(settings.database.connect_timeout_ms.max(1)),
+        sqlite_busy_timeout: Duration::from_millis(settings.database.sqlite_busy_timeout_ms),
+    };
+    if let Some(path) = url
+        .expose_secret()
+        .strip_prefix("sqlite://")
+        .and_then(|p| Path::new(p).parent())
+        && !path.as_os_str().is_empty()
+    {
+        // A fresh checkout has no data directory yet; SQLite won't create one.
+        std::fs::create_dir_all(path)
+            .with_context(|| format!("Failed to create {}", path.display()))?;
+    }
+    let db = tokio::task::spawn_blocking(move || Database::connect(url.expose_secret(), &pool))
+        .await??;
+    Ok(db)
+}
+
+impl Application {
+    /// Builds the service with the system clock.
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        Self::build_with_clock(settings, Arc::new(SystemClock)).await
+    }
+
+    /// Builds the service: database (migrated), keys, templates, worker, listener.
+    pub async fn build_with_clock(
+        settings: Settings,
+        clock: Arc<dyn Clock + Send + Sync>,
+    ) -> anyhow::Result<Self> {
+        init_tracing(&settings.log);
+        let db = connect_database(&settings).await?;
+        let migrator = db.clone();
+        tokio::task::spawn_blocking(move || migrator.migrate())
+            .await?
+            .context("Failed to migrate the database")?;
+        let keys = keys::load(&settings.keys, settings.mode)?;
+        let ring = Arc::new(keys.ring);
+        let worker = start_worker(&settings, &db, &ring, &clock)?;
+        let p = &settings.password;
+        let state = web::Data::new(AppState {
+            pages: Pages::new(&settings.branding)?,
+            limits: RateLimits::new(&settings.limits),
+            hasher: PasswordHasherService::new(
+                p.argon2_memory_kib,
+                p.argon2_iterations,
+                p.argon2_parallelism,
+            )?,
+            policy: PasswordPolicy {
+                min_length: p.min_length,
+                max_length: p.max_length,
+            },
+            outbox: worker.nudge(),
+            keys: Arc::clone(&ring),
+            db,
+            clock,
+            settings,
+        });
+        let listener = TcpListener::bind(state.settings.server.bind)
+            .with_context(|| format!("Failed to bind {}", state.settings.server.bind))?;
+        let port = listener.local_addr()?.port();
+        let server = http_server(listener, state.clone(), keys.session)?;
+        let maintenance = tokio::spawn(maintenance::run(state.clone()));
+        Ok(Self {
+            port,
+            server,
+            worker,
+            maintenance,
+            state,
+        })
+    }
+
+    /// The port the service listens on.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Shared state, for tests and embedding hosts.
+    pub fn state(&self) -> web::Data<AppState> {
+        self.state.clone()
+    }
+
+    /// Serves until SIGTERM/SIGINT (or the server is stopped): in-flight requests
+    /// finish, then the outbox worker completes its sends and releases its leases.
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        let served = self.server.await;
+        self.maintenance.abort();
+        let released = self.worker.shutdown().await?;
+        tracing::info!(released, "stopped");
+        Ok(served?)
+    }
+}
+
+fn start_worker(
+    settings: &Settings,
+    db: &Database,
+    ring: &Arc<token_core::KeyRing>,
+    clock: &Arc<dyn Clock + Send + Sync>,
+) -> anyhow::Result<mail::WorkerHandle> {
+    let transport = mail::Transport::from_settings(&settings.mail.transport, db)?;
+    if settings.mode == Mode::Production && transport.is_development() {
+        anyhow::bail!(
+            "production mode refuses the {} mail transport",
+            transport.kind()
+        );
+    }
+    let sender = mail::Sender::new(&mail::SenderSettings {
+        from_address: settings.mail.from_address.clone(),
+        from_name: settings.mail.from_name.clone(),
+        message_id_domain: settings.mail.message_id_domain.clone(),
+    })?;
+    let brand = &settings.branding;
+    let branding = mail::Branding {
+        product_name: brand.product_name.clone(),
+        support_email: brand.support_email.clone(),
+        logo_url: brand.logo_url.clone(),
+        brand_colour: brand.accent_color.clone(),
+    };
+    let templates = match &settings.mail.templates_dir {
+        Some(dir) => mail::EmailTemplates::with_overrides(branding, Path::new(dir))?,
+        None => mail::EmailTemplates::new(branding)?,
+    };
+    let composer = LifelineComposer {
+        db: db.clone(),
+        keys: Arc::clone(ring),
+        templates,
+        public_url: settings.server.public_url.trim_end_matches('/').to_owned(),
+        reset_lifetime: Lifetime::clamped(
+            i64::try_from(settings.tokens.reset_lifetime_secs).unwrap_or(i64::MAX),
+        ),
+        mails_per_account_per_hour: settings.limits.per_account_mails_per_hour,
+        notify_unknown_addresses: settings.mail.notify_unknown_addresses,
+        clock: Arc::clone(clock),
+    };
+    let worker_clock = Arc::clone(clock);
+    let worker = mail::OutboxWorker::new(
+        db.clone(),
+        transport,
+        sender,
+        Arc::new(composer),
+        settings.mail.worker.clone(),
+    )?
+    .with_clock(move || {
+        chrono::DateTime::from_timestamp(worker_clock.now_unix(), 0)
+            .unwrap_or_default()
+            .naive_utc()
+    });
+    Ok(worker.spawn())
+}
+
+fn http_server(
+    listener: TcpListener,
+    state: web::Data<AppState>,
+    session_key: actix_web::cookie::Key,
+) -> anyhow::Result<Server> {
+    let server_settings = state.settings.server.clone();
+    let https = server_settings.public_url.starts_with("https://");
+    let dev_mailbox = state.settings.mode == Mode::Development
+        && matches!(
+            state.settings.mail.transport,
+            mail::TransportSettings::Mailbox { .. }
+        );
+    let limit = server_settings.max_body_bytes;
+    let mut server = HttpServer::new(move || {
+        let session =
+            SessionMiddleware::builder(CookieSessionStore::default(), session_key.clone())
+                .cookie_name("lifeline_session".into())
+                .cookie_content_security(CookieContentSecurity::Private)
+                .cookie_http_only(true)
+                .cookie_same_site(SameSite::Lax)
+                .cookie_secure(https)
+                .session_lifecycle(
+                    PersistentSession::default()
+                        .session_ttl(actix_web::cookie::time::Duration::hours(12)),
+                )
+                .build();
+        App::new()
+            .app_data(state.clone())
+            .app_data(extractors::form_config(limit))
+            .app_data(extractors::json_config(limit))
+            .app_data(extractors::query_config())
+            .app_data(extractors::path_config())
+            .app_data(web::PayloadConfig::new(limit))
+            .wrap(from_fn(limit_posts))
+            .wrap(session)
+            .wrap(security_headers(https))
+            .wrap(from_fn(request_log::log_requests))
+            .configure(|cfg| routes::configure(cfg, dev_mailbox))
+            .default_service(web::to(routes::not_found))
+    })
+    .listen(listener)?
+    .shutdown_timeout(server_settings.shutdown_timeout_secs);
+    if server_settings.workers > 0 {
+        server = server.workers(server_settings.workers);
+    }
+    Ok(server.run())
+}

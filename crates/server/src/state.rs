@@ -1,0 +1,58 @@
+//! Everything a request handler needs, built once at start-up and shared.
+
+use std::sync::Arc;
+
+use storage::Database;
+use token_core::{Clock, KeyRing};
+
+use crate::config::Settings;
+use crate::pages::Pages;
+use crate::security::password_hash::PasswordHasherService;
+use crate::security::password_policy::PasswordPolicy;
+use crate::security::rate_limit::RateLimits;
+
+/// Shared application state (behind `web::Data`, so one allocation per process).
+pub struct AppState {
+    /// The settings the process started with.
+    pub settings: Settings,
+    /// The database pool.
+    pub db: Database,
+    /// Token keys.
+    pub keys: Arc<KeyRing>,
+    /// Page templates and branding.
+    pub pages: Pages,
+    /// In-memory rate limiters.
+    pub limits: RateLimits,
+    /// argon2id hashing.
+    pub hasher: PasswordHasherService,
+    /// The password policy.
+    pub policy: PasswordPolicy,
+    /// Wakes the outbox worker when a job was just committed.
+    pub outbox: mail::Nudge,
+    /// The clock tokens are minted and checked against (injectable for tests).
+    pub clock: Arc<dyn Clock + Send + Sync>,
+}
+
+impl AppState {
+    /// Seconds since the Unix epoch, from the injected clock.
+    pub fn now_unix(&self) -> i64 {
+        self.clock.now_unix()
+    }
+
+    /// The injected clock's time as a database timestamp (UTC).
+    pub fn now(&self) -> chrono::NaiveDateTime {
+        chrono::DateTime::from_timestamp(self.now_unix(), 0)
+            .unwrap_or_default()
+            .naive_utc()
+    }
+
+    /// An absolute link on the configured public URL. Links never use the
+    /// request's `Host` header, which a client controls.
+    pub fn public_link(&self, path_and_query: &str) -> String {
+        format!(
+            "{}{}",
+            self.settings.server.public_url.trim_end_matches('/'),
+            path_and_query
+        )
+    }
+}

@@ -1,0 +1,502 @@
+//! The `tokens` table: single-use links (password reset, magic link, "not me").
+//!
+//! Only a keyed 32-byte hash of each token's secret is stored, so a copy of the database does
+//! not contain usable links. Lookups are by that hash through the unique index; the
+//! constant-time comparison of secrets happens in token-core before the database is asked.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::connection::{DbConnection, write_transaction};
+use crate::error::StorageError;
+use crate::schema::tokens;
+use crate::text::truncate;
+
+/// Longest stored client address, in characters (IPv6 text form fits with room to spare).
+const MAX_IP_CHARS: usize = 64;
+/// Rows deleted per statement by [`purge_expired`].
+const PURGE_BATCH: i64 = 500;
+
+/// A stored token (without its hash).
+#[derive(Clone, Debug, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = tokens)]
+pub struct Token {
+    /// Primary key.
+    pub id: i64,
+    /// What the token is for, e.g. `password_reset`.
+    pub purpose: String,
+    /// The account it belongs to.
+    pub user_id: i64,
+    /// When it stops working.
+    pub expires_at: NaiveDateTime,
+    /// When it was used or revoked; `None` while it is live.
+    pub consumed_at: Option<NaiveDateTime>,
+    /// When it was issued.
+    pub created_at: NaiveDateTime,
+    /// The client address that asked for it, if known.
+    pub created_ip: Option<String>,
+}
+
+/// What [`issue`] needs.
+#[derive(Clone, Copy, Debug)]
+pub struct NewToken<'a> {
+    /// What the token is for, e.g. `password_reset` (at most 32 characters).
+    pub purpose: &'a str,
+    /// The account it belongs to.
+    pub user_id: i64,
+    /// Keyed hash of the token's secret.
+    pub hash: &'a [u8; 32],
+    /// When it stops working.
+    pub expires_at: NaiveDateTime,
+    /// Issue time; also the time at which older tokens are revoked.
+    pub created_at: NaiveDateTime,
+    /// The client address that asked for it (truncated to 64 characters).
+    pub created_ip: Option<&'a str>,
+}
+
+/// Stores a new token and, in the same transaction, revokes the account's earlier live tokens
+/// of the same purpose: only the newest link works, so an older mail that leaked is useless.
+pub fn issue(conn: &mut DbConnection, new_token: &NewToken<'_>) -> Result<Token, StorageError> {
+    write_transaction(conn, |conn| {
+        diesel::update(
+            tokens::table
+                .filter(tokens::user_id.eq(new_token.user_id))
+                .filter(tokens::purpose.eq(new_token.purpose))
+                .filter(tokens::consumed_at.is_null()),
+        )
+        .set(tokens::consumed_at.eq(Some(new_token.created_at)))
+        .execute(conn)?;
+        diesel::insert_into(tokens::table)
+            .values((
+                tokens::purpose.eq(new_token.purpose),
+                tokens::user_id.eq(new_token.user_id),
+                tokens::hash.eq(&new_token.hash[..]),
+                tokens::expires_at.eq(new_token.expires_at),
+                tokens::created_at.eq(new_token.created_at),
+                tokens::created_ip.eq(new_token.created_ip.map(|ip| truncate(ip, MAX_IP_CHARS))),
+            ))
+            .execute(conn)?;
+        by_hash(conn, new_token.hash)
+    })
+}
+
+/// Uses a token: returns it if it was live (right hash and purpose, not used, not expired) and
+/// marks it used; `None` otherwise.
+///
+/// The check and the mark are one conditional `UPDATE`, so when many requests present the
+/// same token at once — on one instance or many — the database lets exactly one of them change
+/// the row, and only that one gets `Some`.
+pub fn consume(
+    conn: &mut DbConnection,
+    hash: &[u8; 32],
+    purpose: &str,
+    now: NaiveDateTime,
+) -> Result<Option<Token>, StorageError> {
+    write_transaction(conn, |conn| {
+        let won = diesel::update(
+            tokens::table
+                .filter(tokens::hash.eq(&hash[..]))
+                .filter(tokens::purpose.eq(purpose))
+                .filter(tokens::consumed_at.is_null())
+                .filter(tokens::expires_at.gt(now)),
+        )
+        .set(tokens::consumed_at.eq(Some(now)))
+        .execute(conn)?;
+        if won == 1 {
+            by_hash(conn, hash).map(Some)
+        } else {
+            Ok(None)
+        }
+    })
+}
+
+/// The token if it is live, without using it (for pages that only show a form).
+pub fn find_live(
+    conn: &mut DbConnection,
+    hash: &[u8; 32],
+    purpose: &str,
+    now: NaiveDateTime,
+) -> Result<Option<Token>, StorageError> {
+    Ok(tokens::table
+        .filter(tokens::hash.eq(&hash[..]))
+        .filter(tokens::purpose.eq(purpose))
+        .filter(tokens::consumed_at.is_null())
+        .filter(tokens::expires_at.gt(now))
+        .select(Token::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Revokes every live token of the account, whatever its purpose; returns how many.
+pub fn revoke_all_for_user(
+    conn: &mut DbConnection,
+    user_id: i64,
+    now: NaiveDateTime,
+) -> Result<usize, StorageError> {
+    write_transaction(conn, |conn| {
+        Ok(diesel::update(
+            tokens::table
+                .filter(tokens::user_id.eq(user_id))
+                .filter(tokens::consumed_at.is_null()),
+        )
+        .set(tokens::consumed_at.eq(Some(now)))
+        .execute(conn)?)
+    })
+}
+
+/// Deletes tokens that expired, or were used, before `older_than`; returns how many.
+///
+/// Works in batches of a few hundred rows so that a large backlog never holds long locks.
+pub fn purge_expired(
+    conn: &mut DbConnection,
+    older_than: NaiveDateTime,
+) -> Result<usize, StorageError> {
+    let mut total = 0;
+    loop {
+        let (found, deleted) = write_transaction(conn, |conn| {
+            let ids: Vec<i64> = tokens::table
+                .filter(
+                    tokens::expires_at
+                        .lt(older_than)
+                        .or(tokens::consumed_at.lt(older_than)),
+                )
+                .select(tokens::id)
+                .limit(PURGE_BATCH)
+                .load(conn)?;
+            let deleted =
+                diesel::delete(tokens::table.filter(tokens::id.eq_any(&ids))).execute(conn)?;
+            Ok((ids.len(), deleted))
+        })?;
+        total += deleted;
+        if found < PURGE_BATCH as usize {
+            return Ok(total);
+        }
+    }
+}
+
+fn by_hash(conn: &mut DbConnection, hash: &[u8; 32]) -> Result<Token, StorageError> {
+    Ok(tokens::table
+        .filter(tokens::hash.eq(&hash[..]))
+        .select(Token::as_select())
+        .first(conn)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Barrier;
+
+    use chrono::TimeDelta;
+
+    use super::*;
+    use crate::testing::{create_user, fixed_now, for_each_backend};
+
+    const RESET: &str = "password_reset";
+    const MAGIC: &str = "magic_link";
+
+    fn new_token<'a>(user_id: i64, hash: &'a [u8; 32], purpose: &'a str) -> NewToken<'a> {
+        NewToken {
+            purpose,
+            user_id,
+            hash,
+            expires_at: fixed_now() + TimeDelta::minutes(30),
+            created_at: fixed_now(),
+            created_ip: Some("203.0.113.7"),
+        }
+    }
+
+    #[test]
+    fn an_issued_token_is_live_until_it_expires() {
+        for_each_backend(|db| {
+            // Arrange
+            let conn = &mut db.conn().unwrap();
+            let user = create_user(conn, "a@example.com");
+
+            // Act
+            let token = issue(conn, &new_token(user.id, &[1; 32], RESET)).unwrap();
+
+            // Assert
+            assert_eq!(token.user_id, user.id);
+            assert_eq!(token.purpose, RESET);
+            assert_eq!(token.created_ip.as_deref(), Some("203.0.113.7"));
+            assert_eq!(token.consumed_at, None);
+            let just_before = token.expires_at - TimeDelta::microseconds(1);
+            assert_eq!(
+                find_live(conn, &[1; 32], RESET, just_before).unwrap(),
+                Some(token.clone())
+            );
+            assert_eq!(
+                find_live(conn, &[1; 32], RESET, token.expires_at).unwrap(),
+                None
+            );
+        });
+    }
+
+    #[test]
+    fn finding_a_live_token_does_not_use_it() {
+        for_each_backend(|db| {
+            // Arrange
+            let conn = &mut db.conn().unwrap();
+            let user = create_user(conn, "a@example.com");
+            issue(conn, &new_token(user.id, &[2; 32], RESET)).unwrap();
+
+            // Act
+            find_live(conn, &[2; 32], RESET, fixed_now()).unwrap();
+            find_live(conn, &[2; 32], RESET, fixed_now()).unwrap();
+
+            // Assert
+            assert!(
+                consume(conn, &[2; 32], RESET, fixed_now())
+                    .unwrap()
+                    .is_some()
+            );
+        });
+    }
+
+    #[test]
+    fn a_token_can_be_consumed_only_once() {
+        for_each_backend(|db| {
+            // Arrange
+            let conn = &mut db.conn().unwrap();
+            let user = create_user(conn, "a@example.com");
+            issue(conn, &new_token(user.id, &[3; 32], RESET)).unwrap();
+            let now = fixed_now() + TimeDelta::minutes(1);
+
+            // Act
+            let first = consume(conn, &[3; 32], RESET, now).unwrap();
+            let second = consume(conn, &[3; 32], RESET, now).unwrap();
+
+            // Assert
+            let first = first.unwrap();
+            assert_eq!(first.user_id, user.id);
+            assert_eq!(first.consumed_at, Some(now));
+            assert_eq!(second, None);
+            assert_eq!(find_live(conn, &[3; 32], RESET, now).unwrap(), None);
+        });
+    }
+
+    #[test]
+    fn consuming_fails_after_expiry() {
+        for_each_backend(|db| {
+            // Arrange
+            let conn = &mut db.conn().unwrap();
+            let user = create_user(conn, "a@example.com");
+            let token = issue(conn, &new_token(user.id, &[4; 32], RESET)).unwrap();
+
+            // Act
+            let at_expiry = consume(conn, &[4; 32], RESET, token.expires_at).unwrap();
+
+            // Assert
+            assert_eq!(at_expiry, None);
+        });
+    }
+
+    #[test]
+    fn consuming_with_the_wrong_purpose_or_hash_fails_and_leaves_the_token_live() {
+        for_each_backend(|db| {
+            // Arrange
+            let conn = &mut db.conn().unwrap();
+            let user = create_user(conn, "a@example.com");
+            issue(conn, &new_token(user.id, &[5; 32], RESET)).unwrap();
+
+            // Act
+            let wrong_purpose = consume(conn, &[5; 32], MAGIC, fixed_now()).unwrap();
+            let wrong_hash = consume(conn, &[6; 32], RESET, fixed_now()).unwrap();
+
+            // Assert
+            assert_eq!(wrong_purpose, None);
+            assert_eq!(wrong_hash, None);
+            assert!(
+                consume(conn, &[5; 32], RESET, fixed_now())
+                    .unwrap()
+                    .is_some()
+            );
+        });
+    }
+
+    #[test]
+    fn issuing_revokes_older_tokens_of_the_same_purpose_only() {
+        for_each_backend(|db| {
+            // Arrange
+            let conn = &mut db.conn().unwrap();
+            let user = create_user(conn, "a@example.com");
+            let other = create_user(conn, "b@example.com");
+            issue(conn, &new_token(user.id, &[7; 32], RESET)).unwrap();
+            issue(conn, &new_token(user.id, &[8; 32], MAGIC)).unwrap();
+            issue(conn, &new_token(other.id, &[9; 32], RESET)).unwrap();
+
+            // Act
+            issue(conn, &new_token(user.id, &[10; 32], RESET)).unwrap();
+
+            // Assert
+            let now = fixed_now();
+            assert_eq!(find_live(conn, &[7; 32], RESET, now).unwrap(), None);
+            assert!(find_live(conn, &[10; 32], RESET, now).unwrap().is_some());
+            assert!(find_live(conn, &[8; 32], MAGIC, now).unwrap().is_some());
+            assert!(find_live(conn, &[9; 32], RESET, now).unwrap().is_some());
+        });
+    }
+
+    #[test]
+    fn issuing_a_duplicate_hash_is_a_conflict() {
+        for_each_backend(|db| {
+            let conn = &mut db.conn().unwrap();
+            let user = create_user(conn, "a@example.com");
+            let other = create_user(conn, "b@example.com");
+            issue(conn, &new_token(user.id, &[11; 32], RESET)).unwrap();
+            let result = issue(conn, &new_token(other.id, &[11; 32], RESET));
+            assert!(matches!(result, Err(StorageError::Conflict)), "{result:?}");
+        });
+    }
+
+    #[test]
+    fn overlong_client_addresses_are_truncated() {
+        for_each_backend(|db| {
+            let conn = &mut db.conn().unwrap();
+            let user = create_user(conn, "a@example.com");
+            let long_ip = "f".repeat(200);
+            let token = issue(
+                conn,
+                &NewToken {
+                    created_ip: Some(&long_ip),
+                    ..new_token(user.id, &[12; 32], RESET)
+                },
+            )
+            .unwrap();
+            assert_eq!(token.created_ip.unwrap().len(), MAX_IP_CHARS);
+        });
+    }
+
+    #[test]
+    fn revoking_all_tokens_of_a_user_spares_other_users() {
+        for_each_backend(|db| {
+            // Arrange
+            let conn = &mut db.conn().unwrap();
+            let user = create_user(conn, "a@example.com");
+            let other = create_user(conn, "b@example.com");
+            issue(conn, &new_token(user.id, &[13; 32], RESET)).unwrap();
+            issue(conn, &new_token(user.id, &[14; 32], MAGIC)).unwrap();
+            issue(conn, &new_token(other.id, &[15; 32], RESET)).unwrap();
+
+            // Act
+            let revoked = revoke_all_for_user(conn, user.id, fixed_now()).unwrap();
+
+            // Assert
+            assert_eq!(revoked, 2);
+            assert_eq!(consume(conn, &[13; 32], RESET, fixed_now()).unwrap(), None);
+            assert_eq!(consume(conn, &[14; 32], MAGIC, fixed_now()).unwrap(), None);
+            assert!(
+                consume(conn, &[15; 32], RESET, fixed_now())
+                    .unwrap()
+                    .is_some()
+            );
+        });
+    }
+
+    #[test]
+    fn purging_removes_only_old_expired_or_used_tokens() {
+        for_each_backend(|db| {
+            // Arrange
+            let conn = &mut db.conn().unwrap();
+            let user = create_user(conn, "a@example.com");
+            let old = fixed_now() - TimeDelta::days(10);
+            let expired = NewToken {
+                expires_at: old,
+                created_at: old,
+                ..new_token(user.id, &[16; 32], MAGIC)
+            };
+            issue(conn, &expired).unwrap();
+            issue(conn, &new_token(user.id, &[17; 32], RESET)).unwrap();
+            consume(conn, &[17; 32], RESET, old).unwrap();
+            issue(conn, &new_token(user.id, &[18; 32], "not_me")).unwrap();
+            issue(conn, &new_token(user.id, &[19; 32], "other")).unwrap();
+            consume(conn, &[19; 32], "other", fixed_now()).unwrap();
+
+            // Act
+            let purged = purge_expired(conn, fixed_now() - TimeDelta::days(1)).unwrap();
+
+            // Assert: the expired one and the one used long ago are gone.
+            assert_eq!(purged, 2);
+            let left: i64 = tokens::table.count().get_result(&mut **conn).unwrap();
+            assert_eq!(left, 2);
+            assert!(
+                find_live(conn, &[18; 32], "not_me", fixed_now())
+                    .unwrap()
+                    .is_some()
+            );
+        });
+    }
+
+    #[test]
+    fn purging_works_through_more_rows_than_one_batch() {
+        for_each_backend(|db| {
+            // Arrange
+            let conn = &mut db.conn().unwrap();
+            let user = create_user(conn, "a@example.com");
+            let old = fixed_now() - TimeDelta::days(10);
+            let rows = PURGE_BATCH as usize + 20;
+            let hashes: Vec<[u8; 32]> = (0..rows)
+                .map(|i| {
+                    let mut hash = [0u8; 32];
+                    hash[..8].copy_from_slice(&(i as u64).to_be_bytes());
+                    hash
+                })
+                .collect();
+            let conn: &mut DbConnection = conn;
+            conn.transaction(|conn| {
+                for hash in &hashes {
+                    diesel::insert_into(tokens::table)
+                        .values((
+                            tokens::purpose.eq(MAGIC),
+                            tokens::user_id.eq(user.id),
+                            tokens::hash.eq(&hash[..]),
+                            tokens::expires_at.eq(old),
+                            tokens::created_at.eq(old),
+                        ))
+                        .execute(conn)?;
+                }
+                diesel::QueryResult::Ok(())
+            })
+            .unwrap();
+
+            // Act
+            let purged = purge_expired(conn, fixed_now()).unwrap();
+
+            // Assert
+            assert_eq!(purged, rows);
+        });
+    }
+
+    #[test]
+    fn of_many_simultaneous_consumers_exactly_one_wins() {
+        for_each_backend(|db| {
+            // Arrange
+            let user = create_user(&mut db.conn().unwrap(), "a@example.com");
+            issue(
+                &mut db.conn().unwrap(),
+                &new_token(user.id, &[20; 32], RESET),
+            )
+            .unwrap();
+            let threads = 32;
+            let barrier = Barrier::new(threads);
+
+            // Act
+            let winners: Vec<bool> = std::thread::scope(|scope| {
+                let handles: Vec<_> = (0..threads)
+                    .map(|_| {
+                        scope.spawn(|| {
+                            let mut conn = db.conn().unwrap();
+                            barrier.wait();
+                            consume(&mut conn, &[20; 32], RESET, fixed_now())
+                                .unwrap()
+                                .is_some()
+                        })
+                    })
+                    .collect();
+                handles.into_iter().map(|h| h.join().unwrap()).collect()
+            });
+
+            // Assert
+            assert_eq!(winners.iter().filter(|&&won| won).count(), 1);
+        });
+    }
+}

@@ -1,0 +1,382 @@
+//! The `users` table: accounts, their password hashes and their authentication epoch.
+
+use std::fmt;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::connection::{DbConnection, write_transaction};
+use crate::email::{EmailAddress, mask};
+use crate::error::StorageError;
+use crate::schema::users;
+
+/// An account.
+#[derive(Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = users)]
+pub struct User {
+    /// Primary key.
+    pub id: i64,
+    /// The normalised address ([`EmailAddress::as_str`]); unique.
+    pub email: String,
+    /// The address mail is sent to ([`EmailAddress::display`]).
+    pub display_email: String,
+    /// An argon2 PHC string; `None` for accounts that only sign in by magic link.
+    pub password_hash: Option<String>,
+    /// Bound into every token; bumping it voids every outstanding link of the account.
+    pub auth_epoch: i64,
+    /// Password resets are refused until this time (set by "this wasn't me").
+    pub resets_paused_until: Option<NaiveDateTime>,
+    /// When the account was created.
+    pub created_at: NaiveDateTime,
+    /// When the account last changed.
+    pub updated_at: NaiveDateTime,
+}
+
+impl fmt::Debug for User {
+    /// Masks the address and never prints the password hash.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("User")
+            .field("id", &self.id)
+            .field("email", &mask(&self.email))
+            .field("has_password", &self.password_hash.is_some())
+            .field("auth_epoch", &self.auth_epoch)
+            .field("resets_paused_until", &self.resets_paused_until)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What [`create`] needs.
+#[derive(Clone, Copy, Debug)]
+pub struct NewUser<'a> {
+    /// The parsed address.
+    pub email: &'a EmailAddress,
+    /// An argon2 PHC string, if the account has a password.
+    pub password_hash: Option<&'a str>,
+    /// Creation time (UTC).
+    pub now: NaiveDateTime,
+}
+
+/// Creates an account; [`StorageError::Conflict`] when the address is taken.
+pub fn create(conn: &mut DbConnection, new_user: &NewUser<'_>) -> Result<User, StorageError> {
+    write_transaction(conn, |conn| {
+        diesel::insert_into(users::table)
+            .values((
+                users::email.eq(new_user.email.as_str()),
+                users::display_email.eq(new_user.email.display()),
+                users::password_hash.eq(new_user.password_hash),
+                users::auth_epoch.eq(0),
+                users::created_at.eq(new_user.now),
+                users::updated_at.eq(new_user.now),
+            ))
+            .execute(conn)?;
+        users::table
+            .filter(users::email.eq(new_user.email.as_str()))
+            .select(User::as_select())
+            .first(conn)
+            .map_err(StorageError::from)
+    })
+}
+
+/// The account with this (normalised) address, if any.
+pub fn find_by_email(
+    conn: &mut DbConnection,
+    email: &EmailAddress,
+) -> Result<Option<User>, StorageError> {
+    Ok(users::table
+        .filter(users::email.eq(email.as_str()))
+        .select(User::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// The account with this id, if any.
+pub fn find_by_id(conn: &mut DbConnection, id: i64) -> Result<Option<User>, StorageError> {
+    Ok(users::table
+        .find(id)
+        .select(User::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Stores a new password hash and bumps the account's `auth_epoch` in the same statement,
+/// returning the new epoch.
+///
+/// The two change together on purpose: a password change must void every link and session
+/// issued before it, and no reader may see the new hash with the old epoch.
+pub fn set_password_hash(
+    conn: &mut DbConnection,
+    id: i64,
+    password_hash: &str,
+    now: NaiveDateTime,
+) -> Result<i64, StorageError> {
+    write_transaction(conn, |conn| {
+        let changed = diesel::update(users::table.find(id))
+            .set((
+                users::password_hash.eq(password_hash),
+                users::auth_epoch.eq(users::auth_epoch + 1),
+                users::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+        current_epoch(conn, id, changed)
+    })
+}
+
+/// Bumps the account's `auth_epoch` (sign out everywhere, void every link) and returns the
+/// new value.
+pub fn bump_auth_epoch(
+    conn: &mut DbConnection,
+    id: i64,
+    now: NaiveDateTime,
+) -> Result<i64, StorageError> {
+    write_transaction(conn, |conn| {
+        let changed = diesel::update(users::table.find(id))
+            .set((
+                users::auth_epoch.eq(users::auth_epoch + 1),
+                users::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+        current_epoch(conn, id, changed)
+    })
+}
+
+fn current_epoch(conn: &mut DbConnection, id: i64, changed: usize) -> Result<i64, StorageError> {
+    if changed == 0 {
+        return Err(StorageError::NotFound("user"));
+    }
+    Ok(users::table
+        .find(id)
+        .select(users::auth_epoch)
+        .first(conn)?)
+}
+
+/// Refuses password resets for the account until `until` ("this wasn't me").
+pub fn pause_resets(
+    conn: &mut DbConnection,
+    id: i64,
+    until: NaiveDateTime,
+    now: NaiveDateTime,
+) -> Result<(), StorageError> {
+    write_transaction(conn, |conn| {
+        let changed = diesel::update(users::table.find(id))
+            .set((
+                users::resets_paused_until.eq(Some(until)),
+                users::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+        if changed == 0 {
+            return Err(StorageError::NotFound("user"));
+        }
+        Ok(())
+    })
+}
+
+/// Accounts ordered by id, `limit` at a time, starting after `after_id` (keyset paging: pass
+/// the last id of one page to get the next).
+pub fn list(
+    conn: &mut DbConnection,
+    after_id: Option<i64>,
+    limit: u32,
+) -> Result<Vec<User>, StorageError> {
+    Ok(users::table
+        .filter(users::id.gt(after_id.unwrap_or(0)))
+        .order(users::id.asc())
+        .limit(i64::from(limit))
+        .select(User::as_select())
+        .load(conn)?)
+}
+
+/// Number of accounts.
+pub fn count(conn: &mut DbConnection) -> Result<i64, StorageError> {
+    Ok(users::table.count().get_result(conn)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeDelta;
+
+    use super::*;
+    use crate::testing::{create_user, fixed_now, for_each_backend};
+
+    fn email(text: &str) -> EmailAddress {
+        EmailAddress::parse(text).unwrap()
+    }
+
+    #[test]
+    fn a_created_user_is_found_by_normalised_address_and_by_id() {
+        for_each_backend(|db| {
+            // Arrange
+            let conn = &mut db.conn().unwrap();
+            let address = email("Alice@Example.com");
+
+            // Act
+            let created = create(
+                conn,
+                &NewUser {
+                    email: &address,
+                    password_hash: Some("$argon2id$hash"),
+                    now: fixed_now(),
+                },
+            )
+            .unwrap();
+
+            // Assert
+            assert_eq!(created.email, "alice@example.com");
+            assert_eq!(created.display_email, "Alice@example.com");
+            assert_eq!(created.password_hash.as_deref(), Some("$argon2id$hash"));
+            assert_eq!(created.auth_epoch, 0);
+            assert_eq!(created.created_at, fixed_now());
+            let by_email = find_by_email(conn, &email("ALICE@example.COM")).unwrap();
+            assert_eq!(by_email.as_ref(), Some(&created));
+            assert_eq!(find_by_id(conn, created.id).unwrap(), Some(created));
+        });
+    }
+
+    #[test]
+    fn unknown_users_are_none() {
+        for_each_backend(|db| {
+            let conn = &mut db.conn().unwrap();
+            assert_eq!(
+                find_by_email(conn, &email("nobody@example.com")).unwrap(),
+                None
+            );
+            assert_eq!(find_by_id(conn, 4242).unwrap(), None);
+        });
+    }
+
+    #[test]
+    fn a_second_account_with_the_same_address_in_other_case_is_a_conflict() {
+        for_each_backend(|db| {
+            // Arrange
+            let conn = &mut db.conn().unwrap();
+            create_user(conn, "bob@example.com");
+
+            // Act
+            let result = create(
+                conn,
+                &NewUser {
+                    email: &email("BOB@example.com"),
+                    password_hash: None,
+                    now: fixed_now(),
+                },
+            );
+
+            // Assert
+            assert!(matches!(result, Err(StorageError::Conflict)), "{result:?}");
+            assert_eq!(count(conn).unwrap(), 1);
+        });
+    }
+
+    #[test]
+    fn setting_a_password_hash_bumps_the_epoch() {
+        for_each_backend(|db| {
+            // Arrange
+            let conn = &mut db.conn().unwrap();
+            let user = create_user(conn, "carol@example.com");
+            let later = fixed_now() + TimeDelta::minutes(5);
+
+            // Act
+            let epoch = set_password_hash(conn, user.id, "$argon2id$new", later).unwrap();
+
+            // Assert
+            let stored = find_by_id(conn, user.id).unwrap().unwrap();
+            assert_eq!(epoch, 1);
+            assert_eq!(stored.auth_epoch, 1);
+            assert_eq!(stored.password_hash.as_deref(), Some("$argon2id$new"));
+            assert_eq!(stored.updated_at, later);
+        });
+    }
+
+    #[test]
+    fn bumping_the_epoch_counts_up_and_keeps_the_password() {
+        for_each_backend(|db| {
+            // Arrange
+            let conn = &mut db.conn().unwrap();
+            let user = create_user(conn, "dave@example.com");
+
+            // Act
+            let first = bump_auth_epoch(conn, user.id, fixed_now()).unwrap();
+            let second = bump_auth_epoch(conn, user.id, fixed_now()).unwrap();
+
+            // Assert
+            assert_eq!((first, second), (1, 2));
+            let stored = find_by_id(conn, user.id).unwrap().unwrap();
+            assert_eq!(stored.password_hash, user.password_hash);
+        });
+    }
+
+    #[test]
+    fn updating_a_missing_user_is_not_found() {
+        for_each_backend(|db| {
+            let conn = &mut db.conn().unwrap();
+            let now = fixed_now();
+            assert!(matches!(
+                set_password_hash(conn, 99, "h", now),
+                Err(StorageError::NotFound("user"))
+            ));
+            assert!(matches!(
+                bump_auth_epoch(conn, 99, now),
+                Err(StorageError::NotFound("user"))
+            ));
+            assert!(matches!(
+                pause_resets(conn, 99, now, now),
+                Err(StorageError::NotFound("user"))
+            ));
+        });
+    }
+
+    #[test]
+    fn pausing_resets_records_until_when() {
+        for_each_backend(|db| {
+            // Arrange
+            let conn = &mut db.conn().unwrap();
+            let user = create_user(conn, "erin@example.com");
+            let until = fixed_now() + TimeDelta::days(1);
+
+            // Act
+            pause_resets(conn, user.id, until, fixed_now()).unwrap();
+
+            // Assert
+            let stored = find_by_id(conn, user.id).unwrap().unwrap();
+            assert_eq!(stored.resets_paused_until, Some(until));
+        });
+    }
+
+    #[test]
+    fn listing_pages_through_every_user_in_id_order() {
+        for_each_backend(|db| {
+            // Arrange
+            let conn = &mut db.conn().unwrap();
+            let ids: Vec<i64> = (0..5)
+                .map(|i| create_user(conn, &format!("user{i}@example.com")).id)
+                .collect();
+
+            // Act
+            let first = list(conn, None, 2).unwrap();
+            let second = list(conn, first.last().map(|u| u.id), 2).unwrap();
+            let third = list(conn, second.last().map(|u| u.id), 2).unwrap();
+            let rest = list(conn, third.last().map(|u| u.id), 2).unwrap();
+
+            // Assert
+            let seen: Vec<i64> = [first, second, third]
+                .iter()
+                .flatten()
+                .map(|u| u.id)
+                .collect();
+            assert_eq!(seen, ids);
+            assert!(rest.is_empty());
+            assert_eq!(count(conn).unwrap(), 5);
+        });
+    }
+
+    #[test]
+    fn debug_output_masks_the_address_and_hides_the_hash() {
+        for_each_backend(|db| {
+            let conn = &mut db.conn().unwrap();
+            let user = create_user(conn, "frank@example.com");
+            let debug = format!("{user:?}");
+            assert!(debug.contains("f***@example.com"));
+            assert!(!debug.contains("frank"));
+            assert!(!debug.contains("argon2"));
+        });
+    }
+}
