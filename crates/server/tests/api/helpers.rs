@@ -1,0 +1,320 @@
+//! The test harness: a whole Lifeline service per test on a fresh database
+//! (SQLite file or MariaDB), a real SMTP sink on 127.0.0.1, and a
+//! cookie-keeping HTTP client. Nothing is mocked.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::time::Duration;
+
+use actix_web::web;
+use lifeline::config::Settings;
+use lifeline::startup::Application;
+use lifeline::state::AppState;
+use mail::sink::{ReceivedMessage, SmtpSink};
+use reqwest::redirect::Policy;
+use reqwest::{Client, Response};
+use storage::testing::TestDb;
+use storage::{Backend, EmailAddress, users};
+use token_core::Clock;
+
+/// The public URL every test app is configured with. It is not where the app
+/// listens, so a link that works must have been built from the configuration
+/// and rewritten by the test — never from the request's `Host` header.
+pub const PUBLIC_URL: &str = "http://lifeline.test";
+
+/// Runs each named `async fn name(backend: Backend)` once on SQLite and once on
+/// MySQL, as the tests `name::sqlite` and `name::mysql`.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$name(storage::Backend::Sqlite).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn mysql() {
+                super::$name(storage::Backend::Mysql).await
+            }
+        }
+    )*};
+}
+
+/// System time plus an adjustable offset, so a test can step past an expiry.
+#[derive(Clone, Default)]
+pub struct TestClock(Arc<AtomicI64>);
+
+impl TestClock {
+    /// Moves time forward.
+    pub fn advance(&self, by: Duration) {
+        self.0.fetch_add(by.as_secs() as i64, Ordering::SeqCst);
+    }
+}
+
+impl Clock for TestClock {
+    fn now_unix(&self) -> i64 {
+        token_core::SystemClock.now_unix() + self.0.load(Ordering::SeqCst)
+    }
+}
+
+/// A running service and everything around it.
+pub struct TestApp {
+    /// `http://127.0.0.1:<port>`
+    pub address: String,
+    /// The database (dropped after the test).
+    pub db: TestDb,
+    /// The SMTP server the app delivers to.
+    pub sink: SmtpSink,
+    /// The app's clock.
+    pub clock: TestClock,
+    /// A client that keeps cookies and does not follow redirects.
+    pub client: Client,
+    /// The app's shared state.
+    pub state: web::Data<AppState>,
+    /// The settings the app runs with.
+    pub settings: Settings,
+}
+
+/// Settings for a test app; `tweak` can change anything before start.
+pub fn test_settings(
+    db: &TestDb,
+    sink: &SmtpSink,
+    tweak: impl FnOnce(figment::Figment) -> figment::Figment,
+) -> Settings {
+    let (token_key, session_key) = lifeline::keys::generate(1).expect("keys");
+    let smtp = sink.smtp_settings();
+    let figment = Settings::figment(None)
+        .merge(("database.url", db.url()))
+        .merge(("database.pool_size", 8))
+        .merge(("server.bind", "127.0.0.1:0"))
+        .merge(("server.public_url", PUBLIC_URL))
+        .merge(("server.workers", 1))
+        .merge(("server.shutdown_timeout_secs", 1))
+        .merge(("keys.token", token_key.as_str()))
+        .merge(("keys.session", session_key.as_str()))
+        .merge(("mail.transport", serde_json::json!({
+            "kind": "smtp", "host": smtp.host, "port": smtp.port, "tls": "none", "timeout_secs": 5,
+        })))
+        .merge(("mail.worker.poll_interval_ms", 100))
+        .merge(("mail.worker.send_timeout_secs", 5))
+        .merge(("mail.worker.lease_secs", 10))
+        .merge(("password.argon2_memory_kib", 4096))
+        .merge(("password.argon2_iterations", 1))
+        .merge(("limits.per_ip_per_minute", 6000))
+        .merge(("limits.per_ip_burst", 1000))
+        .merge(("limits.per_address_per_hour", 100))
+        .merge(("limits.per_account_mails_per_hour", 100))
+        .merge(("log.filter", "warn"));
+    Settings::from_figment(tweak(figment)).expect("test settings are valid")
+}
+
+/// A fresh app on `backend` with the default test settings; `None` when MySQL
+/// is not configured and not required (the storage test helpers decide).
+pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
+    spawn_app_with(backend, |f| f).await
+}
+
+/// A fresh app with changed settings.
+pub async fn spawn_app_with(
+    backend: Backend,
+    tweak: impl FnOnce(figment::Figment) -> figment::Figment,
+) -> Option<TestApp> {
+    let db = TestDb::new(backend)?;
+    eprintln!("running on {backend}");
+    let sink = SmtpSink::start().await.expect("smtp sink");
+    let settings = test_settings(&db, &sink, tweak);
+    let clock = TestClock::default();
+    let app = Application::build_with_clock(settings.clone(), Arc::new(clock.clone()))
+        .await
+        .expect("app builds");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let state = app.state();
+    tokio::spawn(app.run_until_stopped());
+    let client = Client::builder()
+        .cookie_store(true)
+        .redirect(Policy::none())
+        .build()
+        .expect("client");
+    Some(TestApp {
+        address,
+        db,
+        sink,
+        clock,
+        client,
+        state,
+        settings,
+    })
+}
+
+impl TestApp {
+    /// A second client with its own cookie jar (another browser).
+    pub fn new_client(&self) -> Client {
+        Client::builder()
+            .cookie_store(true)
+            .redirect(Policy::none())
+            .build()
+            .expect("client")
+    }
+
+    /// `address + path`
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    /// Creates an account with a password.
+    pub fn create_user(&self, email: &str, password: &str) -> users::User {
+        let hash = self
+            .state
+            .hasher
+            .hash(&lifeline::security::password_hash::Password::new(
+                password.into(),
+            ))
+            .expect("hash");
+        let email = EmailAddress::parse(email).expect("valid address");
+        users::create(
+            &mut self.db.conn().expect("conn"),
+            &users::NewUser {
+                email: &email,
+                password_hash: Some(&hash),
+                now: chrono::Utc::now().naive_utc(),
+            },
+        )
+        .expect("user created")
+    }
+
+    /// GET with `client`.
+    pub async fn get(&self, client: &Client, path: &str) -> Response {
+        client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    /// The CSRF token of the form at `path`, fetched with `client` (which also
+    /// gets its session cookie this way).
+    pub async fn csrf(&self, client: &Client, path: &str) -> String {
+        let html = self.get(client, path).await.text().await.expect("body");
+        csrf_in(&html).unwrap_or_else(|| panic!("no csrf_token on {path}: {html}"))
+    }
+
+    /// POST a form with `client`.
+    pub async fn post_form(
+        &self,
+        client: &Client,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> Response {
+        client
+            .post(self.url(path))
+            .form(fields)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    /// POST JSON with `client`.
+    pub async fn post_json(
+        &self,
+        client: &Client,
+        path: &str,
+        body: &serde_json::Value,
+    ) -> Response {
+        client
+            .post(self.url(path))
+            .json(body)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    /// Fills in and submits the forgot-password form.
+    pub async fn request_reset(&self, client: &Client, email: &str) -> Response {
+        let csrf = self.csrf(client, "/password/forgot").await;
+        self.post_form(
+            client,
+            "/password/forgot",
+            &[("email", email), ("csrf_token", &csrf)],
+        )
+        .await
+    }
+
+    /// Waits until the sink holds `count` messages, or panics after 10 s.
+    pub async fn wait_for_mail(&self, count: usize) -> Vec<ReceivedMessage> {
+        self.sink
+            .wait_for(count, Duration::from_secs(10))
+            .await
+            .unwrap_or_else(|_| {
+                panic!(
+                    "expected {count} mail(s), got {}",
+                    self.sink.messages().len()
+                )
+            })
+    }
+
+    /// Gives the outbox worker time to act (for asserting that *no* mail comes).
+    pub async fn settle(&self) {
+        tokio::time::sleep(Duration::from_millis(600)).await;
+    }
+
+    /// The number of outbox jobs not yet sent or given up.
+    pub fn pending_jobs(&self) -> i64 {
+        let now = chrono::Utc::now().naive_utc();
+        storage::outbox::stats(&mut self.db.conn().expect("conn"), now)
+            .expect("stats")
+            .pending
+    }
+}
+
+/// The `csrf_token` hidden field's value in a page.
+pub fn csrf_in(html: &str) -> Option<String> {
+    let start = html.find("name=\"csrf_token\" value=\"")? + "name=\"csrf_token\" value=\"".len();
+    Some(html[start..].split('"').next()?.to_owned())
+}
+
+/// The decoded text and HTML parts of a received mail.
+pub fn mail_parts(message: &ReceivedMessage) -> (String, String) {
+    let parsed = mailparse::parse_mail(&message.data).expect("mail parses");
+    let mut text = String::new();
+    let mut html = String::new();
+    for part in parsed.subparts.iter().chain(std::iter::once(&parsed)) {
+        match part.ctype.mimetype.as_str() {
+            "text/plain" => text = part.get_body().expect("text body"),
+            "text/html" => html = part.get_body().expect("html body"),
+            _ => {}
+        }
+    }
+    (text, html)
+}
+
+/// The link starting with `PUBLIC_URL + path_prefix` in a mail's text part,
+/// checked to use the configured public URL, and rewritten to the test server.
+pub fn link_in(app: &TestApp, message: &ReceivedMessage, path_prefix: &str) -> String {
+    let (text, _) = mail_parts(message);
+    let wanted = format!("{PUBLIC_URL}{path_prefix}");
+    let link = text
+        .split_whitespace()
+        .find(|word| word.starts_with(&wanted))
+        .unwrap_or_else(|| panic!("no {wanted} link in mail:\n{text}"));
+    let url = reqwest::Url::parse(link).expect("link is a URL");
+    assert_eq!(
+        url.host_str(),
+        Some("lifeline.test"),
+        "links must use the configured public URL"
+    );
+    format!(
+        "{}{}?{}",
+        app.address,
+        url.path(),
+        url.query().unwrap_or_default()
+    )
+}
+
+/// The token query parameter of a link.
+pub fn token_of(link: &str) -> String {
+    let url = reqwest::Url::parse(link).expect("URL");
+    url.query_pairs()
+        .find(|(k, _)| k == "token")
+        .map(|(_, v)| v.into_owned())
+        .expect("token in link")
+}
