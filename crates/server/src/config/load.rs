@@ -24,8 +24,8 @@ pub enum ConfigError {
 impl Settings {
     /// Loads defaults, then `file` if given, then `LIFELINE_SECTION__KEY` variables.
     ///
-    /// Only variables with a double underscore are read, so `LIFELINE_CONFIG` and
-    /// variables of other tools are not mistaken for unknown keys.
+    /// Only `LIFELINE_MODE` and variables with a double underscore are read, so
+    /// `LIFELINE_CONFIG` and the test variables are not mistaken for unknown keys.
     pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
         Self::from_figment(Self::figment(file).merge(env_provider()))
     }
@@ -60,6 +60,16 @@ impl Settings {
         if self.password.min_length > self.password.max_length {
             return refuse("password.min_length is larger than password.max_length");
         }
+        if let Some(entry) = self
+            .server
+            .redirect_allow_list
+            .iter()
+            .find(|entry| !crate::security::redirect::is_local_path(entry))
+        {
+            return Err(ConfigError::Refused(format!(
+                "server.redirect_allow_list entry {entry:?} is not a plain local path like \"/account\""
+            )));
+        }
         if self.mode == Mode::Production {
             if self.mail.transport.is_development() {
                 return refuse("mode = production needs mail.transport.kind = \"smtp\"");
@@ -77,7 +87,7 @@ impl Settings {
 
 fn env_provider() -> Env {
     Env::prefixed("LIFELINE_")
-        .filter(|key| key.as_str().contains("__"))
+        .filter(|key| key.as_str().contains("__") || key.as_str().eq_ignore_ascii_case("mode"))
         .split("__")
 }
 
@@ -111,13 +121,19 @@ mod tests {
     fn environment_variables_override_the_file() {
         Jail::expect_with(|jail| {
             jail.set_env("LIFELINE_SERVER__PUBLIC_URL", "https://env.example");
+            jail.set_env("LIFELINE_MODE", "production");
+            jail.set_env("LIFELINE_MAIL__TRANSPORT__KIND", "log");
             jail.set_env(
                 "LIFELINE_CONFIG",
                 "ignored-because-it-has-no-double-underscore",
             );
-            let settings = with_file(jail, "[server]\npublic_url = \"https://file.example\"\n")
-                .expect("loads");
+            let toml = "[server]\npublic_url = \"https://file.example\"\n";
+            let error = with_file(jail, toml).unwrap_err();
+            assert!(error.to_string().contains("smtp"), "LIFELINE_MODE must apply: {error}");
+            jail.set_env("LIFELINE_MODE", "development");
+            let settings = with_file(jail, toml).expect("loads");
             assert_eq!(settings.server.public_url, "https://env.example");
+            assert_eq!(settings.mode, Mode::Development);
             Ok(())
         });
     }
@@ -155,6 +171,19 @@ mod tests {
             let printed = format!("{:?}", Settings::load(None).expect("loads"));
             assert!(!printed.contains("hunter2"), "{printed}");
             assert!(!printed.contains("c2Vzc2lvbi1zZWNyZXQ"), "{printed}");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn a_redirect_allow_list_entry_that_leaves_the_site_is_refused() {
+        Jail::expect_with(|jail| {
+            for entry in ["https://evil.example", "//evil.example", "/\\evil.example"] {
+                let toml = format!("[server]\nredirect_allow_list = [{entry:?}]\n");
+                let error = with_file(jail, &toml).unwrap_err();
+                assert!(error.to_string().contains("redirect_allow_list"), "{error}");
+            }
+            assert!(with_file(jail, "[server]\nredirect_allow_list = [\"/welcome\"]\n").is_ok());
             Ok(())
         });
     }
