@@ -33,6 +33,9 @@ const BUILT_IN: &[(&str, &str)] = &[
     page!("not_me.html.tera"),
     page!("not_me_done.html.tera"),
     page!("mailbox_message.html.tera"),
+    page!("magic_link.html.tera"),
+    page!("magic_link_verify.html.tera"),
+    page!("magic_link_other_browser.html.tera"),
 ];
 
 const STYLESHEET: &str = include_str!("../../../templates/static/lifeline.css");

@@ -185,6 +185,9 @@ fn start_worker(
         reset_lifetime: Lifetime::clamped(
             i64::try_from(settings.tokens.reset_lifetime_secs).unwrap_or(i64::MAX),
         ),
+        magic_link_lifetime: Lifetime::clamped(
+            i64::try_from(settings.tokens.magic_link_lifetime_secs).unwrap_or(i64::MAX),
+        ),
         mails_per_account_per_hour: settings.limits.per_account_mails_per_hour,
         notify_unknown_addresses: settings.mail.notify_unknown_addresses,
         clock: Arc::clone(clock),
@@ -238,6 +241,7 @@ fn http_server(
             .app_data(extractors::query_config())
             .app_data(extractors::path_config())
             .app_data(web::PayloadConfig::new(limit))
+            .wrap(from_fn(extractors::strict_form_encoding))
             .wrap(from_fn(limit_posts))
             .wrap(session)
             .wrap(security_headers(https))

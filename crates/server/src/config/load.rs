@@ -129,7 +129,10 @@ mod tests {
             );
             let toml = "[server]\npublic_url = \"https://file.example\"\n";
             let error = with_file(jail, toml).unwrap_err();
-            assert!(error.to_string().contains("smtp"), "LIFELINE_MODE must apply: {error}");
+            assert!(
+                error.to_string().contains("smtp"),
+                "LIFELINE_MODE must apply: {error}"
+            );
             jail.set_env("LIFELINE_MODE", "development");
             let settings = with_file(jail, toml).expect("loads");
             assert_eq!(settings.server.public_url, "https://env.example");

@@ -61,7 +61,10 @@ pub struct ServerSettings {
     pub workers: usize,
     /// Seconds a graceful shutdown waits for in-flight requests.
     pub shutdown_timeout_secs: u64,
-    /// Allowed `next` targets after sign-in (paths on this site).
+    /// Allowed `next` targets after sign-in: local paths such as `/account`,
+    /// matched exactly (no prefixes, no patterns). Anything else sends the
+    /// browser to `/account`. Entries that are not plain local paths are refused
+    /// at start-up.
     pub redirect_allow_list: Vec<String>,
 }
 
@@ -99,8 +102,13 @@ pub struct KeySettings {
 pub struct TokenSettings {
     /// Password-reset link lifetime.
     pub reset_lifetime_secs: u64,
-    /// Magic sign-in link lifetime.
+    /// Magic sign-in link lifetime (shorter than a reset link's: it grants a
+    /// session directly).
     pub magic_link_lifetime_secs: u64,
+    /// Accept a magic link only in the browser that asked for it. Stops a link
+    /// that leaks (forwarded mail, a shared inbox) from signing anyone else in,
+    /// at the price of failing when the mail is opened on another device.
+    pub magic_link_same_browser: bool,
 }
 
 /// Outgoing mail.
@@ -132,7 +140,7 @@ pub struct LimitSettings {
     pub per_ip_per_minute: u32,
     /// Burst allowance per client IP.
     pub per_ip_burst: u32,
-    /// Link requests per normalised address per hour.
+    /// Link requests (reset and magic link together) per normalised address per hour.
     pub per_address_per_hour: u32,
     /// Mails per account per hour, counted in the database.
     pub per_account_mails_per_hour: u32,
@@ -140,7 +148,8 @@ pub struct LimitSettings {
     pub global_per_second: u32,
     /// Sign-in attempts per account per 15 minutes.
     pub login_per_account: u32,
-    /// How long resets stay paused after "this wasn't me", in seconds.
+    /// How long password resets and magic links stay paused after "this
+    /// wasn't me", in seconds.
     pub not_me_pause_secs: u64,
 }
 

@@ -9,7 +9,6 @@ use crate::error::AppError;
 use crate::jobs::payloads::{self, PasswordChanged, ResetRequested};
 use crate::security::password_hash::Password;
 use crate::security::password_policy::PasswordRejection;
-use crate::security::rate_limit::Verdict;
 use crate::state::AppState;
 
 /// A reset link that is currently usable.
@@ -46,12 +45,7 @@ pub async fn request(
     email: EmailAddress,
     client: &ClientInfo,
 ) -> Result<(), AppError> {
-    if let Verdict::Limited { retry_after_secs } = state.limits.check_global() {
-        return Err(AppError::TooManyRequests { retry_after_secs });
-    }
-    let address_key = token_core::fingerprint(&state.keys, "address", email.as_str().as_bytes());
-    if let Verdict::Limited { .. } = state.limits.check_address(&address_key) {
-        tracing::info!(email = %email.masked(), "reset request over the per-address limit; no mail");
+    if !super::admission::admit(state, &email, "password reset")? {
         return Ok(());
     }
     let payload = serde_json::to_string(&ResetRequested {

@@ -26,6 +26,8 @@ pub struct LifelineComposer {
     pub public_url: String,
     /// Reset-link lifetime.
     pub reset_lifetime: Lifetime,
+    /// Magic-link lifetime.
+    pub magic_link_lifetime: Lifetime,
     /// Mails per account per hour, counted in the database across instances.
     pub mails_per_account_per_hour: u32,
     /// Whether unknown addresses get a "no account" notice.
@@ -34,19 +36,21 @@ pub struct LifelineComposer {
     pub clock: Arc<dyn Clock + Send + Sync>,
 }
 
-fn compose_error(error: impl std::fmt::Display) -> MailError {
+/// A payload or minting failure: retried later like any compose error.
+pub(super) fn compose_error(error: impl std::fmt::Display) -> MailError {
     MailError::Compose(error.to_string())
 }
 
 /// `26 Nov 2026, 09:21 UTC`
-fn human_time(unix: i64) -> String {
+pub(super) fn human_time(unix: i64) -> String {
     chrono::DateTime::from_timestamp(unix, 0)
         .map(|t| t.format("%-d %b %Y, %H:%M UTC").to_string())
         .unwrap_or_default()
 }
 
 impl LifelineComposer {
-    fn now(&self) -> (i64, NaiveDateTime) {
+    /// The injected clock's time, as Unix seconds and as a database timestamp.
+    pub(super) fn now(&self) -> (i64, NaiveDateTime) {
         let unix = self.clock.now_unix();
         (
             unix,
@@ -56,7 +60,8 @@ impl LifelineComposer {
         )
     }
 
-    fn mint(
+    /// Mints a token of `purpose` for `user`, bound to the account's current epoch.
+    pub(super) fn mint(
         &self,
         purpose: Purpose,
         user: &User,
@@ -69,7 +74,7 @@ impl LifelineComposer {
 
     /// A "this wasn't me" link. It is not stored: its MAC, expiry and the
     /// account's `auth_epoch` bind it, and using it bumps the epoch, so it works once.
-    fn not_me_link(&self, user: &User) -> Result<String, MailError> {
+    pub(super) fn not_me_link(&self, user: &User) -> Result<String, MailError> {
         let lifetime = Lifetime::clamped(token_core::DEFAULT_NOT_ME_LIFETIME.as_secs());
         let minted = self.mint(Purpose::NotMe, user, lifetime)?;
         Ok(format!(
@@ -86,13 +91,13 @@ impl LifelineComposer {
         };
         let mut conn = self.db.conn()?;
         let Some(user) = users::find_by_email(&mut conn, &address)? else {
-            return self.no_account(&address, &request);
+            return self.no_account(&address, request.requested_at, request.ip.as_deref());
         };
         let (_, now) = self.now();
         if user.resets_paused_until.is_some_and(|until| until > now) {
             return Ok(Composition::Skip("resets paused for the account".into()));
         }
-        if !self.within_quota(&mut conn, &user, now)? {
+        if !self.within_quota(&mut conn, job, &user, now)? {
             return Ok(Composition::Skip(
                 "account over its hourly mail quota".into(),
             ));
@@ -124,28 +129,40 @@ impl LifelineComposer {
         self.send(&user.display_email, &email)
     }
 
-    fn no_account(
+    /// The optional "no account with this address" notice, for a link asked
+    /// at `requested_at` (Unix seconds) from `ip`.
+    pub(super) fn no_account(
         &self,
         address: &EmailAddress,
-        request: &ResetRequested,
+        requested_at: i64,
+        ip: Option<&str>,
     ) -> Result<Composition, MailError> {
         if !self.notify_unknown_addresses {
             return Ok(Composition::Skip("no account for the address".into()));
         }
         let email = mail::NoAccount {
-            time: human_time(request.requested_at),
-            ip: request.ip.clone().unwrap_or_default(),
+            time: human_time(requested_at),
+            ip: ip.unwrap_or_default().to_owned(),
         };
         self.send(address.display(), &email)
     }
 
     /// The per-account mail quota lives in the database so it holds across instances.
-    fn within_quota(
+    ///
+    /// A job counts once, on its first attempt: a retry after a failed send is
+    /// the same request, and counting every attempt would let an SMTP outage use
+    /// up the quota, so that the delayed mail would never be sent. (A job over
+    /// the quota is skipped on that first attempt and never retried.)
+    pub(super) fn within_quota(
         &self,
         conn: &mut DbConnection,
+        job: &OutboxJob,
         user: &User,
         now: NaiveDateTime,
     ) -> Result<bool, MailError> {
+        if job.attempts > 1 {
+            return Ok(true);
+        }
         let key = token_core::fingerprint(&self.keys, "account mail quota", &user.id.to_be_bytes());
         let hour = Duration::from_secs(3600);
         Ok(throttles::hit(conn, &key, now, hour, self.mails_per_account_per_hour)?.allowed)
@@ -178,7 +195,12 @@ impl LifelineComposer {
         self.send(&user.display_email, &email)
     }
 
-    fn send(&self, to: &str, email: &impl mail::Email) -> Result<Composition, MailError> {
+    /// Renders `email` and hands it to the worker for `to`.
+    pub(super) fn send(
+        &self,
+        to: &str,
+        email: &impl mail::Email,
+    ) -> Result<Composition, MailError> {
         let rendered = self.templates.render_email(email)?;
         Ok(Composition::Send(OutgoingEmail::new(
             to,
@@ -198,6 +220,8 @@ impl Composer for LifelineComposer {
             payloads::RESET_REQUESTED => self.reset(job),
             payloads::PASSWORD_CHANGED => self.changed(job),
             payloads::NOT_ME_CONFIRMED => self.not_me_confirmed(job),
+            payloads::MAGIC_LINK_REQUESTED => self.magic_link(job),
+            payloads::MAGIC_LINK_SIGNED_IN => self.magic_link_signed_in(job),
             other => Err(MailError::UnknownTemplate(format!("job kind {other}"))),
         }
     }

@@ -49,3 +49,40 @@ pub struct NotMeConfirmed {
     /// When (Unix seconds).
     pub confirmed_at: i64,
 }
+
+/// Someone asked for a magic sign-in link for `email`.
+pub const MAGIC_LINK_REQUESTED: &str = "magic_link_requested";
+
+/// Payload of [`MAGIC_LINK_REQUESTED`].
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MagicLinkRequested {
+    /// The normalised address as entered (the worker looks it up).
+    pub email: String,
+    /// The requester's address.
+    pub ip: Option<String>,
+    /// When the request was accepted (Unix seconds).
+    pub requested_at: i64,
+    /// With same-browser links on: the keyed fingerprint (base64url) of the
+    /// random value kept in the requesting browser's session. Never the value
+    /// itself, so the outbox table cannot be used to forge a binding.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub browser: Option<String>,
+}
+
+/// Someone signed in with a magic link; tell the account owner.
+pub const MAGIC_LINK_SIGNED_IN: &str = "magic_link_signed_in";
+
+/// Payload of [`MAGIC_LINK_SIGNED_IN`].
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MagicLinkSignedIn {
+    /// The account that was signed in.
+    pub user_id: i64,
+    /// The address of the new session.
+    pub ip: Option<String>,
+    /// The browser of the new session.
+    pub user_agent: Option<String>,
+    /// When (Unix seconds).
+    pub signed_in_at: i64,
+}

@@ -49,10 +49,41 @@ pub async fn get(state: web::Data<AppState>, session: Session) -> Result<HttpRes
         .render(StatusCode::OK, "account.html.tera", context))
 }
 
+/// What an audit event means, in words for the account owner.
 fn describe(kind: &str) -> &'static str {
     match kind {
         "password_reset" => "Password changed with a reset link",
         "sign_in" => "Signed in with a password",
+        crate::flows::magic_link::SIGN_IN_EVENT => "Signed in with an email link",
+        "not_me" => "Locked down after \"this wasn't me\": links voided, sessions signed out",
         _ => "Security event",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_recorded_event_kind_has_its_own_description() {
+        // Arrange
+        let kinds = [
+            "password_reset",
+            "sign_in",
+            crate::flows::magic_link::SIGN_IN_EVENT,
+            "not_me",
+        ];
+
+        // Act
+        let described: Vec<_> = kinds.iter().map(|kind| describe(kind)).collect();
+
+        // Assert
+        for (kind, what) in kinds.iter().zip(&described) {
+            assert_ne!(*what, describe("something new"), "{kind} is not described");
+        }
+        let mut unique = described.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), kinds.len());
     }
 }

@@ -5,6 +5,7 @@ pub mod api;
 pub mod dev_mailbox;
 pub mod health;
 pub mod login;
+pub mod magic_link;
 pub mod password;
 
 use actix_web::web;
@@ -36,12 +37,28 @@ pub fn configure(cfg: &mut web::ServiceConfig, dev_mailbox: bool) {
                 .route(web::get().to(login::get))
                 .route(web::post().to(login::post)),
         )
+        .service(
+            web::resource("/magic-link")
+                .route(web::get().to(magic_link::request::get))
+                .route(web::post().to(magic_link::request::post)),
+        )
+        .service(
+            web::resource("/magic-link/verify")
+                .route(web::get().to(magic_link::verify::get))
+                .route(web::head().to(magic_link::verify::get))
+                .route(web::post().to(magic_link::verify::post)),
+        )
         .route("/logout", web::post().to(login::logout))
         .route("/account", web::get().to(account::get))
         .service(
             web::scope("/api/v1")
                 .route("/password/forgot", web::post().to(api::password::forgot))
-                .route("/password/reset", web::post().to(api::password::reset)),
+                .route("/password/reset", web::post().to(api::password::reset))
+                .route("/magic-link", web::post().to(api::magic_link::request))
+                .route(
+                    "/magic-link/verify",
+                    web::post().to(api::magic_link::verify),
+                ),
         );
     if dev_mailbox {
         cfg.route("/dev/mailbox", web::get().to(dev_mailbox::list))

@@ -1,5 +1,6 @@
 //! Security mechanisms shared by the routes.
 
+pub mod browser_binding;
 pub mod client_ip;
 pub mod csrf;
 pub mod headers;
@@ -7,3 +8,4 @@ pub mod password_hash;
 pub mod password_policy;
 pub mod post_limit;
 pub mod rate_limit;
+pub mod redirect;

@@ -5,8 +5,13 @@ use storage::Backend;
 
 use crate::helpers::{link_in, spawn_app};
 use crate::on_both_backends;
+use crate::reset_steps::Observed;
 
-on_both_backends!(a_forgotten_password_can_be_reset_through_the_emailed_link);
+on_both_backends!(
+    a_forgotten_password_can_be_reset_through_the_emailed_link,
+    a_weak_password_is_refused_with_the_reason_and_the_link_keeps_working,
+    a_mismatched_confirmation_is_refused_and_the_link_keeps_working,
+);
 
 async fn a_forgotten_password_can_be_reset_through_the_emailed_link(backend: Backend) {
     // Arrange
@@ -80,5 +85,93 @@ async fn a_forgotten_password_can_be_reset_through_the_emailed_link(backend: Bac
             .contains("changed"),
         "{:?}",
         changed.header("subject")
+    );
+}
+
+async fn a_weak_password_is_refused_with_the_reason_and_the_link_keeps_working(backend: Backend) {
+    // Arrange
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    app.create_user("ada@example.com", "old password for ada");
+    let link = app.mailed_reset_link("ada@example.com", 1).await;
+    let browser = &app.client;
+    app.open_reset_link(browser, &link).await;
+    let credentials = app.credentials_of("ada@example.com");
+
+    // Act
+    let common = app
+        .submit_new_password(browser, "password1", "password1")
+        .await;
+    let common = Observed::of(common).await;
+    let short = Observed::of(app.submit_new_password(browser, "short", "short").await).await;
+    let own_address = app
+        .submit_new_password(browser, "ada@example.com", "ada@example.com")
+        .await;
+    let own_address = Observed::of(own_address).await;
+
+    // Assert: 422, the form again with the reason, nothing changed.
+    assert_eq!(common.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(common.text().contains("commonly used"), "{}", common.text());
+    assert!(common.text().contains("name=\"password\""));
+    assert_eq!(short.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(short.text().contains("Use at least 8 characters."));
+    assert_eq!(own_address.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        own_address
+            .text()
+            .contains("can&#x27;t be your email address")
+    );
+    assert_eq!(app.credentials_of("ada@example.com"), credentials);
+    // The same session can still finish the reset.
+    let response = app
+        .submit_new_password(
+            browser,
+            "a much better passphrase",
+            "a much better passphrase",
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert!(
+        app.password_works("ada@example.com", "a much better passphrase")
+            .await
+    );
+}
+
+async fn a_mismatched_confirmation_is_refused_and_the_link_keeps_working(backend: Backend) {
+    // Arrange
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    app.create_user("ada@example.com", "old password for ada");
+    let link = app.mailed_reset_link("ada@example.com", 1).await;
+    let browser = app.new_client();
+    app.open_reset_link(&browser, &link).await;
+
+    // Act
+    let response = app
+        .submit_new_password(
+            &browser,
+            "a much better passphrase",
+            "a much better passphrasf",
+        )
+        .await;
+    let mismatched = Observed::of(response).await;
+
+    // Assert
+    assert_eq!(mismatched.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let html = mismatched.text();
+    assert!(
+        html.contains("The two passwords don&#x27;t match."),
+        "{html}"
+    );
+    assert!(
+        app.password_works("ada@example.com", "old password for ada")
+            .await
+    );
+    app.reset_with(&link, "a much better passphrase").await;
+    assert!(
+        app.password_works("ada@example.com", "a much better passphrase")
+            .await
     );
 }

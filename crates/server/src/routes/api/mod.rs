@@ -1,4 +1,5 @@
 //! `/api/v1/…`
 
 pub mod error;
+pub mod magic_link;
 pub mod password;

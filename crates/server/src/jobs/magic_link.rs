@@ -1,0 +1,87 @@
+//! The magic-link mails: the sign-in link itself and the "new sign-in" notice.
+
+use mail::{Composition, MailError};
+use storage::outbox::OutboxJob;
+use storage::{EmailAddress, tokens, users};
+use token_core::Purpose;
+
+use super::composer::{LifelineComposer, compose_error, human_time};
+use super::payloads::{MagicLinkRequested, MagicLinkSignedIn};
+use crate::security::browser_binding;
+
+impl LifelineComposer {
+    /// Mints and mails a sign-in link for a [`MagicLinkRequested`] job.
+    ///
+    /// Nothing is sent for an unknown address (unless the "no account" notice
+    /// is on), for an account that said "this wasn't me" within the pause
+    /// window — the pause covers magic links as well as resets — or for an
+    /// account over its hourly mail quota. Issuing the token revokes the
+    /// account's earlier magic links, so only the newest mail works.
+    pub(super) fn magic_link(&self, job: &OutboxJob) -> Result<Composition, MailError> {
+        let request: MagicLinkRequested =
+            serde_json::from_str(&job.payload).map_err(compose_error)?;
+        let Ok(address) = EmailAddress::parse(&request.email) else {
+            return Ok(Composition::Skip("unparseable address".into()));
+        };
+        let mut conn = self.db.conn()?;
+        let Some(user) = users::find_by_email(&mut conn, &address)? else {
+            return self.no_account(&address, request.requested_at, request.ip.as_deref());
+        };
+        let (_, now) = self.now();
+        if user.resets_paused_until.is_some_and(|until| until > now) {
+            return Ok(Composition::Skip(
+                "links paused for the account (this wasn't me)".into(),
+            ));
+        }
+        if !self.within_quota(&mut conn, job, &user, now)? {
+            return Ok(Composition::Skip(
+                "account over its hourly mail quota".into(),
+            ));
+        }
+        let minted = self.mint(Purpose::MagicLink, &user, self.magic_link_lifetime)?;
+        tokens::issue(
+            &mut conn,
+            &tokens::NewToken {
+                purpose: Purpose::MagicLink.as_str(),
+                user_id: user.id,
+                hash: minted.lookup.as_bytes(),
+                expires_at: now + chrono::TimeDelta::seconds(self.magic_link_lifetime.as_secs()),
+                created_at: now,
+                created_ip: request.ip.as_deref(),
+            },
+        )?;
+        let mut link = format!(
+            "{}/magic-link/verify?token={}",
+            self.public_url,
+            minted.token.expose_secret()
+        );
+        if let Some(browser) = &request.browser {
+            let tag = browser_binding::link_tag(&self.keys, minted.lookup.as_bytes(), browser);
+            link.push_str("&browser=");
+            link.push_str(&tag);
+        }
+        let email = mail::MagicLink {
+            link,
+            lifetime_minutes: u32::try_from(self.magic_link_lifetime.as_secs() / 60)
+                .unwrap_or(u32::MAX),
+            not_me_link: self.not_me_link(&user)?,
+        };
+        self.send(&user.display_email, &email)
+    }
+
+    /// Mails the "new sign-in by magic link" notice, with a "this wasn't me" link.
+    pub(super) fn magic_link_signed_in(&self, job: &OutboxJob) -> Result<Composition, MailError> {
+        let signed_in: MagicLinkSignedIn =
+            serde_json::from_str(&job.payload).map_err(compose_error)?;
+        let Some(user) = users::find_by_id(&mut *self.db.conn()?, signed_in.user_id)? else {
+            return Ok(Composition::Skip("account no longer exists".into()));
+        };
+        let email = mail::MagicLinkSignin {
+            time: human_time(signed_in.signed_in_at),
+            ip: signed_in.ip.unwrap_or_default(),
+            user_agent: signed_in.user_agent.unwrap_or_default(),
+            not_me_link: self.not_me_link(&user)?,
+        };
+        self.send(&user.display_email, &email)
+    }
+}

@@ -1,0 +1,119 @@
+//! `/magic-link/verify`: the link from the email, and the button that uses it.
+
+use actix_session::Session;
+use actix_web::http::StatusCode;
+use actix_web::http::header::LOCATION;
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
+use tera::Context;
+
+use super::request::NEXT;
+use crate::client::ClientInfo;
+use crate::error::AppError;
+use crate::flows::magic_link::{self, LinkError, Presented};
+use crate::security::csrf;
+use crate::security::redirect::after_sign_in;
+use crate::session_user;
+use crate::state::AppState;
+
+/// The link's query string (`browser` only with same-browser links on).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VerifyQuery {
+    token: Option<String>,
+    browser: Option<String>,
+}
+
+/// The confirmation form's fields.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VerifyForm {
+    token: String,
+    csrf_token: String,
+    #[serde(default)]
+    browser: Option<String>,
+}
+
+/// `GET|HEAD`: a confirmation page with a "Sign in" button. It changes
+/// nothing: mail scanners (Outlook Safe Links and the like) fetch every link in
+/// a message, and must not use up — or worse, complete — the sign-in.
+pub async fn get(
+    state: web::Data<AppState>,
+    session: Session,
+    query: web::Query<VerifyQuery>,
+) -> Result<HttpResponse, AppError> {
+    let VerifyQuery { token, browser } = query.into_inner();
+    let token = token.unwrap_or_default();
+    let presented = Presented {
+        token: &token,
+        browser_tag: browser.as_deref(),
+        session: &session,
+    };
+    let user = match magic_link::check(&state, presented).await {
+        Ok((_, user)) => user,
+        Err(error) => return refused(&state, error),
+    };
+    let mut context = Context::new();
+    context.insert("token", &token);
+    context.insert("browser", &browser);
+    context.insert("email", &user.display_email);
+    context.insert("csrf_token", &csrf::csrf_token(&session));
+    Ok(state
+        .pages
+        .render(StatusCode::OK, "magic_link_verify.html.tera", context))
+}
+
+/// `POST`: use the link and start a new session, then go to the allow-listed
+/// page this browser asked for, or `/account`.
+pub async fn post(
+    state: web::Data<AppState>,
+    session: Session,
+    client: ClientInfo,
+    form: web::Form<VerifyForm>,
+) -> Result<HttpResponse, AppError> {
+    let VerifyForm {
+        token,
+        csrf_token,
+        browser,
+    } = form.into_inner();
+    if !csrf::verify(&session, &csrf_token) {
+        return Err(AppError::Csrf);
+    }
+    let presented = Presented {
+        token: &token,
+        browser_tag: browser.as_deref(),
+        session: &session,
+    };
+    let user = match magic_link::complete(&state, presented, &client).await {
+        Ok(user) => user,
+        Err(error) => return refused(&state, error),
+    };
+    let next = session.get::<String>(NEXT).ok().flatten();
+    // A fresh session id and state: nothing from before the sign-in survives (no fixation).
+    session_user::sign_in(&session, &user)?;
+    let target = after_sign_in(next.as_deref(), &state.settings.server.redirect_allow_list);
+    Ok(HttpResponse::SeeOther()
+        .insert_header((LOCATION, target))
+        .finish())
+}
+
+fn refused(state: &AppState, error: LinkError) -> Result<HttpResponse, AppError> {
+    match error {
+        LinkError::InvalidLink => Ok(link_invalid(state)),
+        LinkError::OtherBrowser => Ok(state.pages.render(
+            StatusCode::BAD_REQUEST,
+            "magic_link_other_browser.html.tera",
+            Context::new(),
+        )),
+        LinkError::App(error) => Err(error),
+    }
+}
+
+/// The 400 page for any unusable magic link, with a way to ask again.
+pub fn link_invalid(state: &AppState) -> HttpResponse {
+    let mut context = Context::new();
+    context.insert("again_url", "/magic-link");
+    state
+        .pages
+        .render(StatusCode::BAD_REQUEST, "link_invalid.html.tera", context)
+}

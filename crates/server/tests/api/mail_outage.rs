@@ -1,0 +1,105 @@
+//! An SMTP outage delays mail; it never loses it, sends it twice, or costs
+//! the person their mail quota.
+
+use std::time::{Duration, Instant};
+
+use reqwest::StatusCode;
+use storage::Backend;
+use storage::outbox::{self, OutboxStats};
+
+use crate::helpers::{TestApp, link_in, spawn_app, spawn_app_with};
+use crate::on_both_backends;
+
+const EMAIL: &str = "ada@example.com";
+
+on_both_backends!(
+    a_link_asked_for_while_smtp_is_down_arrives_exactly_once_after_it_is_back,
+    a_mail_retried_after_an_outage_counts_once_against_the_account_quota,
+);
+
+impl TestApp {
+    /// The outbox as of the app's clock.
+    fn outbox_stats(&self) -> OutboxStats {
+        let mut conn = self.db.conn().expect("conn");
+        outbox::stats(&mut conn, self.state.now()).expect("stats")
+    }
+
+    /// Waits until every pending job has failed an attempt and waits for its retry.
+    async fn wait_for_scheduled_retry(&self) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let stats = self.outbox_stats();
+            if stats.pending > 0 && stats.due == 0 {
+                return;
+            }
+            assert!(Instant::now() < deadline, "no retry scheduled: {stats:?}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Steps the app's clock past the longest first retry delay.
+    fn skip_first_backoff(&self) {
+        let longest = outbox::with_jitter(outbox::backoff(1), 1.0);
+        self.clock.advance(longest + Duration::from_secs(1));
+    }
+
+    /// An SMTP outage around one reset request; returns once the mail was
+    /// retried against the restarted sink (whether or not it was sent).
+    async fn request_reset_during_outage(&self) {
+        self.sink.stop().await;
+        let response = self.request_reset(&self.new_client(), EMAIL).await;
+        assert_eq!(
+            response.status(),
+            StatusCode::OK,
+            "the outage is not visible"
+        );
+        self.wait_for_scheduled_retry().await;
+        assert!(self.sink.messages().is_empty());
+        self.sink.restart().await.expect("sink restarts");
+        self.skip_first_backoff();
+        self.state.outbox.nudge();
+    }
+}
+
+async fn a_link_asked_for_while_smtp_is_down_arrives_exactly_once_after_it_is_back(
+    backend: Backend,
+) {
+    // Arrange
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    app.create_user(EMAIL, "old password for ada");
+
+    // Act
+    app.request_reset_during_outage().await;
+
+    // Assert
+    let mail = app.wait_for_mail(1).await.remove(0);
+    app.settle().await;
+    assert_eq!(app.sink.messages().len(), 1, "delivered exactly once");
+    assert_eq!(app.outbox_stats().pending, 0);
+    let link = link_in(&app, &mail, "/password/reset?token=");
+    app.reset_with(&link, "a completely new passphrase").await;
+}
+
+async fn a_mail_retried_after_an_outage_counts_once_against_the_account_quota(backend: Backend) {
+    // Arrange: one mail per account per hour.
+    let Some(app) = spawn_app_with(backend, |f| {
+        f.merge(("limits.per_account_mails_per_hour", 1))
+    })
+    .await
+    else {
+        return;
+    };
+    app.create_user(EMAIL, "old password for ada");
+
+    // Act
+    app.request_reset_during_outage().await;
+
+    // Assert: the one mail the quota allows is the one that was delayed.
+    let mail = app.wait_for_mail(1).await.remove(0);
+    app.settle().await;
+    assert_eq!(app.sink.messages().len(), 1);
+    let link = link_in(&app, &mail, "/password/reset?token=");
+    app.reset_with(&link, "a completely new passphrase").await;
+}

@@ -1,0 +1,86 @@
+//! Every response carries the security headers; pages with forms or tokens
+//! are never cached.
+
+use reqwest::StatusCode;
+use serde_json::json;
+use storage::Backend;
+
+use crate::helpers::spawn_app;
+use crate::on_both_backends;
+use crate::reset_steps::Observed;
+
+on_both_backends!(every_response_carries_the_security_headers);
+
+fn assert_security_headers(what: &str, observed: &Observed) {
+    let header = |name: &str| {
+        observed.headers.get(name).map_or_else(
+            || panic!("{what}: no {name}"),
+            |v| v.to_str().unwrap().to_owned(),
+        )
+    };
+    let csp = header("content-security-policy");
+    for directive in [
+        "default-src 'none'",
+        "frame-ancestors 'none'",
+        "form-action 'self'",
+    ] {
+        assert!(csp.contains(directive), "{what}: {csp}");
+    }
+    assert!(!csp.contains("unsafe-inline"), "{what}: {csp}");
+    assert_eq!(header("x-frame-options"), "DENY", "{what}");
+    assert_eq!(header("x-content-type-options"), "nosniff", "{what}");
+    assert_eq!(header("referrer-policy"), "no-referrer", "{what}");
+}
+
+async fn every_response_carries_the_security_headers(backend: Backend) {
+    // Arrange: a session with a live reset link, and one signed in.
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    app.create_user("ada@example.com", "old password for ada");
+    let link = app.mailed_reset_link("ada@example.com", 1).await;
+    let resetting = app.new_client();
+    let signed_in = app.new_client();
+    let sign_in = app.sign_in(&signed_in, "ada@example.com", "old password for ada");
+    assert_eq!(sign_in.await, StatusCode::SEE_OTHER);
+    let anonymous = app.new_client();
+
+    // Act
+    let link_hop = Observed::of(resetting.get(&link).send().await.unwrap()).await;
+    let forms = [
+        ("forgot form", app.get(&anonymous, "/password/forgot").await),
+        ("reset form", app.get(&resetting, "/password/reset").await),
+        ("sign-in form", app.get(&anonymous, "/login").await),
+        ("account page", app.get(&signed_in, "/account").await),
+    ];
+    let others = [
+        (
+            "bad link",
+            app.get(&anonymous, "/password/reset?token=x").await,
+        ),
+        ("anonymous account", app.get(&anonymous, "/account").await),
+        ("not found", app.get(&anonymous, "/no/such/page").await),
+        ("health", app.get(&anonymous, "/healthz").await),
+        (
+            "api error",
+            app.post_json(&anonymous, "/api/v1/password/forgot", &json!({}))
+                .await,
+        ),
+    ];
+
+    // Assert
+    assert_security_headers("link", &link_hop);
+    assert_eq!(link_hop.headers["cache-control"], "no-store");
+    for (what, response) in forms {
+        let observed = Observed::of(response).await;
+        assert_eq!(observed.status, StatusCode::OK, "{what}");
+        assert!(observed.text().contains("name=\"csrf_token\""), "{what}");
+        assert_security_headers(what, &observed);
+        assert_eq!(observed.headers["cache-control"], "no-store", "{what}");
+    }
+    for (what, response) in others {
+        let observed = Observed::of(response).await;
+        assert!(observed.status.as_u16() < 500, "{what}");
+        assert_security_headers(what, &observed);
+    }
+}

@@ -1,0 +1,167 @@
+//! The real `lifeline serve` binary as an operator runs it: configured by a
+//! file named in `LIFELINE_CONFIG` and `LIFELINE_…` variables, with everything
+//! it prints captured.
+
+use std::io::Read;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use lifeline::security::password_hash::{Password, PasswordHasherService};
+use mail::sink::SmtpSink;
+use storage::testing::TestDb;
+use storage::{EmailAddress, users};
+
+use crate::helpers::PUBLIC_URL;
+
+/// A running `lifeline serve` process; killed when dropped.
+pub struct ServedBinary {
+    /// `http://127.0.0.1:<port>`
+    pub address: String,
+    child: Child,
+    output: Arc<Mutex<Vec<u8>>>,
+    _config_dir: tempfile::TempDir,
+}
+
+impl ServedBinary {
+    /// Starts the binary on `db`, delivering to `sink`, logging at `log_filter`
+    /// as JSON lines, and waits until it listens.
+    pub async fn start(db: &TestDb, sink: &SmtpSink, log_filter: &str) -> Self {
+        let (token_key, session_key) = lifeline::keys::generate(1).expect("keys");
+        let config_dir = tempfile::tempdir().expect("tempdir");
+        let config = config_dir.path().join("lifeline.toml");
+        let toml = format!(
+            r#"
+[server]
+bind = "127.0.0.1:0"
+public_url = "{PUBLIC_URL}"
+workers = 1
+shutdown_timeout_secs = 1
+
+[database]
+url = "{db_url}"
+
+[keys]
+token = "{token}"
+session = "{session}"
+
+[mail.transport]
+kind = "smtp"
+host = "{host}"
+port = {port}
+tls = "none"
+timeout_secs = 5
+
+[mail.worker]
+poll_interval_ms = 100
+
+[password]
+argon2_memory_kib = 4096
+argon2_iterations = 1
+"#,
+            db_url = db.url(),
+            token = token_key.as_str(),
+            session = session_key.as_str(),
+            host = sink.addr().ip(),
+            port = sink.addr().port(),
+        );
+        std::fs::write(&config, toml).expect("config written");
+        let mut child = Command::new(env!("CARGO_BIN_EXE_lifeline"))
+            .arg("serve")
+            .env_clear()
+            .env("LIFELINE_CONFIG", &config)
+            .env("LIFELINE_LOG__FILTER", log_filter)
+            .env("LIFELINE_LOG__JSON", "true")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("lifeline starts");
+        let output = Arc::new(Mutex::new(Vec::new()));
+        for stream in [
+            Box::new(child.stdout.take().expect("stdout")) as Box<dyn Read + Send>,
+            Box::new(child.stderr.take().expect("stderr")),
+        ] {
+            let output = Arc::clone(&output);
+            std::thread::spawn(move || copy_into(stream, &output));
+        }
+        let mut served = Self {
+            address: String::new(),
+            child,
+            output,
+            _config_dir: config_dir,
+        };
+        let port = served.wait_for_port().await;
+        served.address = format!("http://127.0.0.1:{port}");
+        served
+    }
+
+    /// Everything the process printed so far, on stdout and stderr.
+    pub fn output(&self) -> String {
+        String::from_utf8_lossy(&self.output.lock().expect("lock")).into_owned()
+    }
+
+    /// Waits until the output contains `needle`, or panics after 10 s.
+    pub async fn wait_for_output(&mut self, needle: &str) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !self.output().contains(needle) {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                panic!("lifeline exited ({status}):\n{}", self.output());
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no {needle:?} in:\n{}",
+                self.output()
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    /// `address + path`
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    async fn wait_for_port(&mut self) -> u16 {
+        self.wait_for_output("lifeline is listening").await;
+        self.output()
+            .lines()
+            .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+            .find(|line| line["fields"]["message"] == "lifeline is listening")
+            .and_then(|line| line["fields"]["port"].as_u64())
+            .and_then(|port| u16::try_from(port).ok())
+            .unwrap_or_else(|| panic!("no port in:\n{}", self.output()))
+    }
+}
+
+/// Creates an account directly in the database the binary serves.
+pub fn create_account(db: &TestDb, email: &str, password: &str) {
+    let hasher = PasswordHasherService::new(4096, 1, 1).expect("hasher");
+    let hash = hasher.hash(&Password::new(password.into())).expect("hash");
+    users::create(
+        &mut db.conn().expect("conn"),
+        &users::NewUser {
+            email: &EmailAddress::parse(email).expect("valid address"),
+            password_hash: Some(&hash),
+            now: chrono::Utc::now().naive_utc(),
+        },
+    )
+    .expect("account created");
+}
+
+impl Drop for ServedBinary {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn copy_into(mut stream: Box<dyn Read + Send>, output: &Mutex<Vec<u8>>) {
+    let mut buffer = [0u8; 4096];
+    while let Ok(n) = stream.read(&mut buffer) {
+        if n == 0 {
+            break;
+        }
+        output.lock().expect("lock").extend_from_slice(&buffer[..n]);
+    }
+}
