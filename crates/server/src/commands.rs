@@ -75,6 +75,12 @@ async fn migrate(settings: &Settings) -> anyhow::Result<()> {
 /// `lifeline demo`: development settings on a local SQLite file, the mailbox
 /// transport and one demo account, then serve.
 async fn demo(config: Option<&Path>, port: u16) -> anyhow::Result<()> {
+    // Links in mail are built from the public URL, so it needs the real port:
+    // for `--port 0`, pick a free one first.
+    let port = match port {
+        0 => std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port(),
+        port => port,
+    };
     let figment = Settings::figment(config)
         .merge(("server.bind", format!("127.0.0.1:{port}")))
         .merge(("server.public_url", format!("http://127.0.0.1:{port}")))

@@ -17,6 +17,7 @@ mod helpers;
 mod magic_link;
 mod mail_outage;
 mod malformed_input;
+mod operations;
 mod password_reset;
 mod rate_limits;
 mod reset_links;

@@ -27,6 +27,16 @@ impl ServedBinary {
     /// Starts the binary on `db`, delivering to `sink`, logging at `log_filter`
     /// as JSON lines, and waits until it listens.
     pub async fn start(db: &TestDb, sink: &SmtpSink, log_filter: &str) -> Self {
+        Self::start_with_env(db, sink, log_filter, &[]).await
+    }
+
+    /// Like [`ServedBinary::start`], with extra `LIFELINE_…` variables.
+    pub async fn start_with_env(
+        db: &TestDb,
+        sink: &SmtpSink,
+        log_filter: &str,
+        env: &[(&str, &str)],
+    ) -> Self {
         let (token_key, session_key) = lifeline::keys::generate(1).expect("keys");
         let config_dir = tempfile::tempdir().expect("tempdir");
         let config = config_dir.path().join("lifeline.toml");
@@ -72,6 +82,7 @@ argon2_iterations = 1
             .env("LIFELINE_CONFIG", &config)
             .env("LIFELINE_LOG__FILTER", log_filter)
             .env("LIFELINE_LOG__JSON", "true")
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -111,6 +122,29 @@ argon2_iterations = 1
             assert!(
                 Instant::now() < deadline,
                 "no {needle:?} in:\n{}",
+                self.output()
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    /// Sends SIGTERM (as a service manager does) and waits up to 15 s for the
+    /// process to exit; returns whether it exited successfully.
+    pub async fn terminate(&mut self) -> bool {
+        let pid = self.child.id().to_string();
+        let sent = Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .expect("kill runs");
+        assert!(sent.success(), "kill -TERM {pid} failed");
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            if let Some(status) = self.child.try_wait().expect("wait") {
+                return status.success();
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no exit after SIGTERM:\n{}",
                 self.output()
             );
             tokio::time::sleep(Duration::from_millis(20)).await;
