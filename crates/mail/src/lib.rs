@@ -39,4 +39,4 @@ pub use settings::{
 pub use smtp::SmtpTransport;
 pub use templates::{EmailTemplates, RenderedEmail, TEMPLATE_NAMES, escape_html, single_line};
 pub use transport::Transport;
-pub use worker::{Nudge, OutboxWorker, WorkerHandle, WorkerStats};
+pub use worker::{Nudge, OutboxWorker, StatsReader, WorkerHandle, WorkerStats};

@@ -25,7 +25,7 @@ pub struct OutboxWorker {
     pub(crate) settings: WorkerSettings,
     pub(crate) clock: Clock,
     pub(crate) owner: String,
-    pub(crate) counters: Counters,
+    pub(crate) counters: Arc<Counters>,
     nudge: Arc<Notify>,
 }
 
@@ -47,7 +47,7 @@ impl OutboxWorker {
             settings,
             clock: Arc::new(|| chrono::Utc::now().naive_utc()),
             owner: unique_owner(),
-            counters: Counters::default(),
+            counters: Arc::default(),
             nudge: Arc::new(Notify::new()),
         })
     }
@@ -110,6 +110,35 @@ pub(crate) struct Counters {
     pub(crate) skipped: AtomicU64,
 }
 
+impl Counters {
+    fn snapshot(&self) -> WorkerStats {
+        WorkerStats {
+            sent: self.sent.load(Ordering::Relaxed),
+            retried: self.retried.load(Ordering::Relaxed),
+            failed: self.failed.load(Ordering::Relaxed),
+            skipped: self.skipped.load(Ordering::Relaxed),
+        }
+    }
+}
+
+/// Reads a worker's counters from anywhere (a metrics endpoint, say) without holding the
+/// [`WorkerHandle`]. Cheap to clone; keeps only the counters alive, not the worker.
+#[derive(Clone)]
+pub struct StatsReader(Arc<Counters>);
+
+impl StatsReader {
+    /// What the worker has done so far.
+    pub fn stats(&self) -> WorkerStats {
+        self.0.snapshot()
+    }
+}
+
+impl std::fmt::Debug for StatsReader {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("StatsReader").field(&self.stats()).finish()
+    }
+}
+
 /// A running worker. Dropping the handle stops the worker too, but without waiting for it;
 /// call [`WorkerHandle::shutdown`] on graceful shutdown.
 pub struct WorkerHandle {
@@ -132,13 +161,12 @@ impl WorkerHandle {
 
     /// What the worker has done so far.
     pub fn stats(&self) -> WorkerStats {
-        let c = &self.worker.counters;
-        WorkerStats {
-            sent: c.sent.load(Ordering::Relaxed),
-            retried: c.retried.load(Ordering::Relaxed),
-            failed: c.failed.load(Ordering::Relaxed),
-            skipped: c.skipped.load(Ordering::Relaxed),
-        }
+        self.worker.counters.snapshot()
+    }
+
+    /// A reader of the same counters, for code that must not hold the handle itself.
+    pub fn stats_reader(&self) -> StatsReader {
+        StatsReader(Arc::clone(&self.worker.counters))
     }
 
     /// Stops claiming, waits for the deliveries in flight, then releases the leases of jobs
@@ -260,6 +288,30 @@ mod tests {
         assert!(
             ids.iter()
                 .all(|id| id.len() < 80 && !id.contains(char::is_whitespace))
+        );
+    }
+
+    #[test]
+    fn a_stats_reader_sees_the_counters_as_they_change() {
+        // Arrange
+        let counters = Arc::new(Counters::default());
+        let reader = StatsReader(Arc::clone(&counters));
+
+        // Act
+        counters.sent.fetch_add(2, Ordering::Relaxed);
+        counters.retried.fetch_add(1, Ordering::Relaxed);
+        counters.failed.fetch_add(3, Ordering::Relaxed);
+        counters.skipped.fetch_add(4, Ordering::Relaxed);
+
+        // Assert
+        assert_eq!(
+            reader.clone().stats(),
+            WorkerStats {
+                sent: 2,
+                retried: 1,
+                failed: 3,
+                skipped: 4
+            }
         );
     }
 

@@ -42,6 +42,12 @@ pub enum Command {
         #[command(subcommand)]
         command: KeysCommand,
     },
+    /// Inspect and repair the mail outbox.
+    Outbox {
+        /// What to do with the outbox.
+        #[command(subcommand)]
+        command: OutboxCommand,
+    },
     /// Inspect the configuration.
     Config {
         /// What to do with the configuration.
@@ -58,11 +64,36 @@ pub enum UsersCommand {
         /// The account's email address.
         email: String,
     },
+    /// Create accounts from a CSV file whose header is `email` or `email,password_hash`
+    /// (argon2id PHC strings). Bad lines and duplicates are reported by line number and
+    /// skipped; the exit status is 1 when any line was invalid.
+    Import {
+        /// The CSV file.
+        file: PathBuf,
+    },
     /// List accounts.
     List {
         /// How many to show.
         #[arg(long, default_value_t = 50)]
         limit: u32,
+    },
+}
+
+/// `lifeline outbox …`
+#[derive(Debug, Subcommand)]
+pub enum OutboxCommand {
+    /// Show pending, due and given-up jobs, the oldest pending job's age, and the most recent
+    /// given-up jobs.
+    Status,
+    /// Put given-up jobs back in the queue, due now, with a fresh attempt budget.
+    #[command(group(clap::ArgGroup::new("which").required(true).args(["id", "failed"])))]
+    Retry {
+        /// The given-up job to retry (ids are shown by `lifeline outbox status`).
+        #[arg(long)]
+        id: Option<i64>,
+        /// Retry every given-up job.
+        #[arg(long)]
+        failed: bool,
     },
 }
 

@@ -1,5 +1,9 @@
 //! What each `lifeline` subcommand does.
 
+pub mod outbox;
+pub mod users_csv;
+pub mod users_import;
+
 use std::io::BufRead;
 use std::path::Path;
 
@@ -30,6 +34,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Users {
             command: UsersCommand::List { limit },
         } => list_users(&Settings::load(config)?, limit).await,
+        Command::Users {
+            command: UsersCommand::Import { file },
+        } => users_import::run(&Settings::load(config)?, &file).await,
+        Command::Outbox { command } => outbox::run(&Settings::load(config)?, command).await,
         Command::Keys {
             command: KeysCommand::Generate { id },
         } => {
@@ -78,7 +86,9 @@ async fn demo(config: Option<&Path>, port: u16) -> anyhow::Result<()> {
     // Links in mail are built from the public URL, so it needs the real port:
     // for `--port 0`, pick a free one first.
     let port = match port {
-        0 => std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port(),
+        0 => std::net::TcpListener::bind("127.0.0.1:0")?
+            .local_addr()?
+            .port(),
         port => port,
     };
     let figment = Settings::figment(config)
@@ -151,9 +161,12 @@ async fn add_user(settings: &Settings, email: &str) -> anyhow::Result<()> {
     }
     let hasher = hasher(settings)?;
     let db = connect_database(settings).await?;
+    let auto_migrate = settings.database.auto_migrate;
     let user = tokio::task::spawn_blocking(move || -> anyhow::Result<users::User> {
         let hash = hasher.hash(&password)?;
-        db.migrate()?;
+        if auto_migrate {
+            db.migrate()?;
+        }
         Ok(users::create(
             &mut *db.conn()?,
             &users::NewUser {

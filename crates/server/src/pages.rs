@@ -1,6 +1,7 @@
 //! Server-rendered pages (tera). The templates are compiled into the binary, so
-//! it runs from any working directory; an operator's directory can replace any
-//! of them without rebuilding.
+//! it runs from any working directory; an operator's directory
+//! (`branding.templates_dir`) can replace any of them, and the stylesheet,
+//! without rebuilding.
 
 use std::path::Path;
 
@@ -39,6 +40,8 @@ const BUILT_IN: &[(&str, &str)] = &[
 ];
 
 const STYLESHEET: &str = include_str!("../../../templates/static/lifeline.css");
+/// The stylesheet's file name in an override directory.
+const STYLESHEET_FILE: &str = "lifeline.css";
 const DEFAULT_ACCENT: &str = "#2563eb";
 
 /// The page templates and branding, built once at start-up.
@@ -48,19 +51,32 @@ pub struct Pages {
     stylesheet: String,
 }
 
-/// A template failed to load or render.
+/// A template failed to load or render, or the override directory is wrong.
 #[derive(Debug, thiserror::Error)]
-#[error("page template error: {0}")]
-pub struct PageError(#[from] tera::Error);
+pub enum PageError {
+    /// A template does not compile.
+    #[error("page template error: {0}")]
+    Template(#[from] tera::Error),
+    /// The override directory cannot be read or holds a file that replaces nothing.
+    #[error("page template override: {0}")]
+    Override(String),
+}
 
 impl Pages {
-    /// Loads the built-in templates, then any same-named files from the
-    /// configured override directory.
+    /// Loads the built-in templates, then any same-named files (and
+    /// `lifeline.css`) from the configured override directory.
     pub fn new(brand: &BrandingSettings) -> Result<Self, PageError> {
         let mut tera = Tera::default();
         tera.add_raw_templates(BUILT_IN.iter().copied())?;
+        let mut stylesheet = STYLESHEET.to_owned();
         if let Some(dir) = &brand.templates_dir {
-            add_overrides(&mut tera, Path::new(dir))?;
+            let dir = Path::new(dir);
+            add_overrides(&mut tera, dir)?;
+            let css = dir.join(STYLESHEET_FILE);
+            if css.is_file() {
+                stylesheet = std::fs::read_to_string(&css)
+                    .map_err(|e| PageError::Override(format!("{}: {e}", css.display())))?;
+            }
         }
         tera.autoescape_on(vec![".html.tera"]);
         tera.set_escape_fn(mail::escape_html);
@@ -72,7 +88,7 @@ impl Pages {
         Ok(Self {
             tera,
             brand: brand.clone(),
-            stylesheet: STYLESHEET.replacen(DEFAULT_ACCENT, accent, 1),
+            stylesheet: stylesheet.replacen(DEFAULT_ACCENT, accent, 1),
         })
     }
 
@@ -98,7 +114,29 @@ impl Pages {
     }
 }
 
+/// Replaces built-in templates with the same-named files in `dir`. A file that
+/// replaces nothing is refused, so a misspelt override stops start-up instead
+/// of being silently ignored (the email templates do the same).
 fn add_overrides(tera: &mut Tera, dir: &Path) -> Result<(), PageError> {
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| PageError::Override(format!("{}: {e}", dir.display())))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| PageError::Override(format!("{}: {e}", dir.display())))?;
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let known = name == STYLESHEET_FILE || BUILT_IN.iter().any(|(page, _)| *page == name);
+        if !known {
+            return Err(PageError::Override(format!(
+                "{} replaces no built-in page (expected one of {STYLESHEET_FILE}, {})",
+                entry.path().display(),
+                BUILT_IN
+                    .iter()
+                    .map(|(page, _)| *page)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
+        }
+    }
     for (name, _) in BUILT_IN {
         let path = dir.join(name);
         if path.is_file() {
@@ -161,6 +199,43 @@ mod tests {
                 .stylesheet()
                 .contains("--accent: #2563eb")
         );
+    }
+
+    #[test]
+    fn an_override_directory_replaces_the_stylesheet() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("lifeline.css"), "body { color: teal }").unwrap();
+        let mut b = brand();
+        b.templates_dir = Some(dir.path().to_string_lossy().into_owned());
+
+        let pages = Pages::new(&b).unwrap();
+
+        assert_eq!(pages.stylesheet(), "body { color: teal }");
+    }
+
+    #[test]
+    fn a_file_that_replaces_no_page_stops_start_up() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("forgotten.html.tera"), "typo").unwrap();
+        let mut b = brand();
+        b.templates_dir = Some(dir.path().to_string_lossy().into_owned());
+
+        let error = Pages::new(&b).err().unwrap();
+
+        assert!(
+            error
+                .to_string()
+                .contains("forgotten.html.tera replaces no built-in page"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn a_missing_override_directory_stops_start_up() {
+        let mut b = brand();
+        b.templates_dir = Some("/nonexistent/lifeline-pages".into());
+
+        assert!(matches!(Pages::new(&b), Err(PageError::Override(_))));
     }
 
     #[test]

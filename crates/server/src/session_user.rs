@@ -4,8 +4,8 @@
 
 use actix_session::Session;
 use actix_web::web;
-use storage::users::{self, User};
 
+use crate::directory::DirectoryUser as User;
 use crate::error::AppError;
 use crate::security::csrf;
 use crate::state::AppState;
@@ -40,8 +40,8 @@ pub async fn current(
     else {
         return Ok(None);
     };
-    let db = state.db.clone();
-    let user = web::block(move || users::find_by_id(&mut *db.conn()?, user_id)).await??;
+    let (db, directory) = (state.db.clone(), state.directory.clone());
+    let user = web::block(move || directory.find_by_id(&mut *db.conn()?, user_id)).await??;
     match user {
         Some(user) if user.auth_epoch == epoch => Ok(Some(user)),
         _ => {

@@ -17,7 +17,10 @@ use storage::{Database, PoolSettings};
 use token_core::{Clock, Lifetime, SystemClock};
 
 use crate::config::{LogSettings, Mode, Settings};
+use crate::directory::{self, UserDirectory};
+use crate::group_commit::GroupCommit;
 use crate::jobs::composer::LifelineComposer;
+use crate::metrics::{Metrics, record_requests};
 use crate::pages::Pages;
 use crate::security::headers::security_headers;
 use crate::security::password_hash::PasswordHasherService;
@@ -80,34 +83,57 @@ impl Application {
         Self::build_with_clock(settings, Arc::new(SystemClock)).await
     }
 
-    /// Builds the service: database (migrated), keys, templates, worker, listener.
+    /// Builds the service: database (migrated unless `database.auto_migrate` is off), keys,
+    /// templates, worker, listener.
     pub async fn build_with_clock(
         settings: Settings,
         clock: Arc<dyn Clock + Send + Sync>,
     ) -> anyhow::Result<Self> {
+        Self::build_with_directory(settings, clock, None).await
+    }
+
+    /// Like [`Self::build_with_clock`], with the accounts in `directory` (a host
+    /// application's own [`UserDirectory`]) instead of the one `[directory]` configures.
+    pub async fn build_with_directory(
+        settings: Settings,
+        clock: Arc<dyn Clock + Send + Sync>,
+        directory: Option<Arc<dyn UserDirectory>>,
+    ) -> anyhow::Result<Self> {
         init_tracing(&settings.log);
         let db = connect_database(&settings).await?;
-        let migrator = db.clone();
-        tokio::task::spawn_blocking(move || migrator.migrate())
-            .await?
-            .context("Failed to migrate the database")?;
+        if settings.database.auto_migrate {
+            let migrator = db.clone();
+            tokio::task::spawn_blocking(move || migrator.migrate())
+                .await?
+                .context("Failed to migrate the database")?;
+        }
         let keys = keys::load(&settings.keys, settings.mode)?;
         let ring = Arc::new(keys.ring);
-        let worker = start_worker(&settings, &db, &ring, &clock)?;
+        let metrics = Arc::new(Metrics::new());
         let p = &settings.password;
+        let hasher = PasswordHasherService::new(
+            p.argon2_memory_kib,
+            p.argon2_iterations,
+            p.argon2_parallelism,
+        )?;
+        let directory = match directory {
+            Some(directory) => directory,
+            None => directory::from_settings(&settings.directory, db.backend(), &hasher)?,
+        };
+        let worker = start_worker(&settings, &db, &directory, &ring, &clock, &metrics)?;
         let state = web::Data::new(AppState {
             pages: Pages::new(&settings.branding)?,
             limits: RateLimits::new(&settings.limits),
-            hasher: PasswordHasherService::new(
-                p.argon2_memory_kib,
-                p.argon2_iterations,
-                p.argon2_parallelism,
-            )?,
+            hasher,
+            directory,
             policy: PasswordPolicy {
                 min_length: p.min_length,
                 max_length: p.max_length,
             },
             outbox: worker.nudge(),
+            group_commit: GroupCommit::start(&db, settings.database.pool_size)?,
+            mail_stats: worker.stats_reader(),
+            metrics,
             keys: Arc::clone(&ring),
             db,
             clock,
@@ -151,8 +177,10 @@ impl Application {
 fn start_worker(
     settings: &Settings,
     db: &Database,
+    directory: &Arc<dyn UserDirectory>,
     ring: &Arc<token_core::KeyRing>,
     clock: &Arc<dyn Clock + Send + Sync>,
+    metrics: &Arc<Metrics>,
 ) -> anyhow::Result<mail::WorkerHandle> {
     let transport = mail::Transport::from_settings(&settings.mail.transport, db)?;
     if settings.mode == Mode::Production && transport.is_development() {
@@ -179,6 +207,7 @@ fn start_worker(
     };
     let composer = LifelineComposer {
         db: db.clone(),
+        directory: Arc::clone(directory),
         keys: Arc::clone(ring),
         templates,
         public_url: settings.server.public_url.trim_end_matches('/').to_owned(),
@@ -191,6 +220,7 @@ fn start_worker(
         mails_per_account_per_hour: settings.limits.per_account_mails_per_hour,
         notify_unknown_addresses: settings.mail.notify_unknown_addresses,
         clock: Arc::clone(clock),
+        metrics: Arc::clone(metrics),
     };
     let worker_clock = Arc::clone(clock);
     let worker = mail::OutboxWorker::new(
@@ -246,6 +276,7 @@ fn http_server(
             .wrap(session)
             .wrap(security_headers(https))
             .wrap(from_fn(request_log::log_requests))
+            .wrap(from_fn(record_requests))
             .configure(|cfg| routes::configure(cfg, dev_mailbox))
             .default_service(web::to(routes::not_found))
     })

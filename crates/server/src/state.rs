@@ -6,6 +6,9 @@ use storage::Database;
 use token_core::{Clock, KeyRing};
 
 use crate::config::Settings;
+use crate::directory::UserDirectory;
+use crate::group_commit::GroupCommit;
+use crate::metrics::Metrics;
 use crate::pages::Pages;
 use crate::security::password_hash::PasswordHasherService;
 use crate::security::password_policy::PasswordPolicy;
@@ -25,12 +28,20 @@ pub struct AppState {
     pub limits: RateLimits,
     /// argon2id hashing.
     pub hasher: PasswordHasherService,
+    /// Where accounts live (Lifeline's `users` table, a mapped table, or the host's own).
+    pub directory: Arc<dyn UserDirectory>,
     /// The password policy.
     pub policy: PasswordPolicy,
     /// Wakes the outbox worker when a job was just committed.
     pub outbox: mail::Nudge,
+    /// Writes the outbox jobs of concurrent requests in shared transactions.
+    pub group_commit: GroupCommit,
     /// The clock tokens are minted and checked against (injectable for tests).
     pub clock: Arc<dyn Clock + Send + Sync>,
+    /// Request, token and mail counters (shared with the outbox composer).
+    pub metrics: Arc<Metrics>,
+    /// The outbox worker's counters, read when metrics are scraped.
+    pub mail_stats: mail::StatsReader,
 }
 
 impl AppState {

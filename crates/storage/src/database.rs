@@ -235,11 +235,14 @@ mod tests {
             // Arrange
             let mut conn = db.conn().unwrap();
 
-            // Act: a token for a user that does not exist.
-            let result = conn.batch_execute(
-                "INSERT INTO tokens (purpose, user_id, hash, expires_at, created_at) \
-                 VALUES ('x', 999, X'00', '2030-01-01 00:00:00', '2030-01-01 00:00:00')",
-            );
+            conn.batch_execute(
+                "CREATE TABLE fk_parent (id BIGINT NOT NULL PRIMARY KEY); \
+                 CREATE TABLE fk_child (parent_id BIGINT NOT NULL REFERENCES fk_parent (id))",
+            )
+            .unwrap();
+
+            // Act: a row pointing at a parent that does not exist.
+            let result = conn.batch_execute("INSERT INTO fk_child (parent_id) VALUES (999)");
 
             // Assert: both backends refuse it.
             assert!(result.is_err());

@@ -19,6 +19,9 @@ use crate::text::truncate;
 use crate::time;
 
 pub use crate::backoff::{BACKOFF_BASE, BACKOFF_MAX, backoff, with_jitter};
+pub use operators::{find, list_failed, requeue, requeue_failed};
+
+mod operators;
 
 /// Longest stored error message, in characters.
 const MAX_ERROR_CHARS: usize = 2000;

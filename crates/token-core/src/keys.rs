@@ -85,7 +85,6 @@ impl std::fmt::Debug for SigningKey {
 #[derive(Zeroize, ZeroizeOnDrop)]
 pub(crate) struct Subkeys {
     mac: [[u8; KEY_LEN]; 3],
-    lookup: [[u8; KEY_LEN]; 3],
     fingerprint: [u8; KEY_LEN],
 }
 
@@ -95,26 +94,19 @@ impl Subkeys {
     pub(crate) fn derive(master: &SigningKey) -> Box<Subkeys> {
         let mut subkeys = Box::new(Subkeys {
             mac: [[0; KEY_LEN]; 3],
-            lookup: [[0; KEY_LEN]; 3],
             fingerprint: [0; KEY_LEN],
         });
         for purpose in Purpose::ALL {
             subkeys.mac[purpose.index()] = blake3::derive_key(purpose.mac_context(), &master.0);
-            subkeys.lookup[purpose.index()] =
-                blake3::derive_key(purpose.lookup_context(), &master.0);
         }
         subkeys.fingerprint = blake3::derive_key(FINGERPRINT_CONTEXT, &master.0);
         subkeys
     }
 
-    /// Key for the MAC of `purpose` tokens.
+    /// Key for the MAC of `purpose` tokens, which also yields their lookup hash (disjoint
+    /// output bytes of the same evaluation; see the `format` module).
     pub(crate) fn mac(&self, purpose: Purpose) -> &[u8; KEY_LEN] {
         &self.mac[purpose.index()]
-    }
-
-    /// Key for the lookup hash of `purpose` tokens.
-    pub(crate) fn lookup(&self, purpose: Purpose) -> &[u8; KEY_LEN] {
-        &self.lookup[purpose.index()]
     }
 
     /// Base key for fingerprints.
@@ -229,8 +221,8 @@ mod tests {
             &blake3::derive_key("lifeline 2026-11 token mac v1 password_reset", &KEY_BYTES)
         );
         assert_eq!(
-            subkeys.lookup(Purpose::NotMe),
-            &blake3::derive_key("lifeline 2026-11 token lookup v1 not_me", &KEY_BYTES)
+            subkeys.mac(Purpose::NotMe),
+            &blake3::derive_key("lifeline 2026-11 token mac v1 not_me", &KEY_BYTES)
         );
         assert_eq!(
             subkeys.fingerprint(),
@@ -249,7 +241,6 @@ mod tests {
         let mut all = vec![*subkeys.fingerprint()];
         for purpose in Purpose::ALL {
             all.push(*subkeys.mac(purpose));
-            all.push(*subkeys.lookup(purpose));
         }
 
         // Assert

@@ -8,14 +8,17 @@
 //! text  = prefix ‖ base64url(body)           prefix: lr1_ reset, lm1_ magic link, ln1_ not me
 //! body  = version ‖ key_id ‖ user_id ‖ auth_epoch ‖ expires_at ‖ secret ‖ mac
 //!         1 B       1 B      8 B i64   8 B i64      8 B i64      16 B     16 B  (big-endian)
-//! mac   = first 16 bytes of BLAKE3-keyed(MAC subkey of key_id and purpose, prefix ‖ body[..42])
+//! out   = BLAKE3-keyed(MAC subkey of key_id and purpose, prefix ‖ body[..42]), 64 XOF bytes
+//! mac   = out[0..16]          lookup hash = out[32..64]
 //! ```
 //!
 //! The server checks a token entirely in memory, in constant time where it matters, before
-//! touching the database; the database keeps only a keyed [`LookupHash`] of the secret.
-//! Subkeys come from each master key through `blake3::derive_key` with fixed context strings
-//! (`"lifeline 2026-11 token mac v1 <purpose code>"`, `"… token lookup v1 …"`), so the
-//! purpose is bound three times: prefix, subkey and MAC input.
+//! touching the database; the database keeps only the keyed [`LookupHash`]. Tag and lookup
+//! hash are disjoint output bytes of one keyed BLAKE3 evaluation (one compression), which
+//! is as safe as two separate keys because keyed BLAKE3 is a PRF: storing some of its
+//! output bytes reveals nothing about the others. Subkeys come from each master key through
+//! `blake3::derive_key` with fixed context strings (`"lifeline 2026-11 token mac v1 <purpose
+//! code>"`), so the purpose is bound three times: prefix, subkey and MAC input.
 //!
 //! This crate does no I/O: the random source ([`RandomSource`]) and the time (`now`, see
 //! [`Clock`]) are passed in, so tests are deterministic.

@@ -3,9 +3,12 @@
 /// Length in bytes of a [`LookupHash`].
 pub const LOOKUP_HASH_LEN: usize = 32;
 
-/// A keyed BLAKE3 hash of a token's secret part, under a lookup subkey derived per purpose
-/// from the key that signed the token. It is the only thing the database stores: a leaked
-/// table reveals neither usable tokens nor (without the key) a way to test guesses offline.
+/// A keyed BLAKE3 hash of a token's signed part (prefix, claims and secret): bytes 32..64 of
+/// the same keyed evaluation whose bytes 0..16 are the token's MAC, under the per-purpose
+/// subkey of the key that signed the token (the construction and its security argument are
+/// in the `format` module). It is the only thing the database stores: a leaked table
+/// reveals neither usable tokens nor tags nor (without the key) a way to test guesses
+/// offline.
 ///
 /// Equality is constant-time, so comparing a presented token against stored rows leaks
 /// nothing about how many leading bytes matched. `Debug` shows only the first four bytes,
@@ -44,11 +47,6 @@ impl LookupHash {
     /// The bytes to store.
     pub const fn as_bytes(&self) -> &[u8; LOOKUP_HASH_LEN] {
         &self.0
-    }
-
-    /// The lookup hash of `secret` under `key` (a purpose-bound lookup subkey).
-    pub(crate) fn compute(key: &[u8; 32], secret: &[u8]) -> LookupHash {
-        LookupHash(*blake3::keyed_hash(key, secret).as_bytes())
     }
 }
 
@@ -114,22 +112,5 @@ mod tests {
 
         // Assert
         assert_eq!(debug, "LookupHash(a0a1a2a3…)");
-    }
-
-    #[test]
-    fn compute_is_the_blake3_keyed_hash_of_the_secret() {
-        // Arrange
-        let key = [3; 32];
-        let secret = [4; 16];
-
-        // Act
-        let hash = LookupHash::compute(&key, &secret);
-
-        // Assert
-        assert_eq!(
-            hash.as_bytes(),
-            blake3::keyed_hash(&key, &secret).as_bytes()
-        );
-        assert_ne!(hash, LookupHash::compute(&[5; 32], &secret));
     }
 }

@@ -1,7 +1,8 @@
 //! What a token is for, and the prefix that names it.
 
-/// What a token may be used for. Each purpose has its own prefix, its own MAC subkey and its
-/// own lookup subkey, so a token minted for one purpose never verifies as another.
+/// What a token may be used for. Each purpose has its own prefix and its own MAC subkey
+/// (which also yields the lookup hash), so a token minted for one purpose never verifies as
+/// another and never finds another purpose's database row.
 ///
 /// ```
 /// use token_core::Purpose;
@@ -85,15 +86,6 @@ impl Purpose {
         }
     }
 
-    /// `blake3::derive_key` context for this purpose's lookup-hash subkey.
-    pub(crate) const fn lookup_context(self) -> &'static str {
-        match self {
-            Purpose::PasswordReset => "lifeline 2026-11 token lookup v1 password_reset",
-            Purpose::MagicLink => "lifeline 2026-11 token lookup v1 magic_link",
-            Purpose::NotMe => "lifeline 2026-11 token lookup v1 not_me",
-        }
-    }
-
     /// Position of this purpose in [`Purpose::ALL`], used to index per-purpose subkeys.
     pub(crate) const fn index(self) -> usize {
         match self {
@@ -174,18 +166,17 @@ mod tests {
     }
 
     #[test]
-    fn key_derivation_contexts_differ_per_purpose_and_use() {
+    fn key_derivation_contexts_differ_per_purpose() {
         // Arrange
         let mut contexts = HashSet::new();
 
         // Act
         for purpose in Purpose::ALL {
             contexts.insert(purpose.mac_context());
-            contexts.insert(purpose.lookup_context());
         }
 
         // Assert
-        assert_eq!(contexts.len(), 2 * Purpose::ALL.len());
+        assert_eq!(contexts.len(), Purpose::ALL.len());
     }
 
     #[test]

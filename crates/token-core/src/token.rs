@@ -63,12 +63,12 @@ pub fn mint<R: RandomSource + ?Sized>(
     rng: &mut R,
 ) -> Result<MintedToken, TokenError> {
     let (key_id, subkeys) = ring.signing();
-    let mut body = Body::new(key_id, &claims);
+    let mut body = Body::new(purpose, key_id, &claims);
     rng.fill(body.secret_mut())?;
-    body.seal(purpose, subkeys.mac(purpose));
+    let lookup = body.seal(subkeys.mac(purpose));
     Ok(MintedToken {
-        token: body.encode(purpose),
-        lookup: LookupHash::compute(subkeys.lookup(purpose), body.secret()),
+        token: body.encode(),
+        lookup,
     })
 }
 
@@ -87,7 +87,40 @@ pub fn verify(
     text: &str,
     now: i64,
 ) -> Result<VerifiedToken, TokenError> {
-    UntrustedToken::parse_as(purpose, text)?.verify(ring, now)
+    // The same checks as `UntrustedToken::parse_as(purpose, text)?.verify(ring, now)`, on a
+    // body decoded where it stays: no copy of it is moved through return values.
+    UntrustedToken::check_purpose(purpose, text)?;
+    let mut body = Body::zeroed(purpose);
+    body.decode_in_place(&text.as_bytes()[PREFIX_LEN..])?;
+    UntrustedToken::check_version(&body)?;
+    check_body(&body, purpose, ring, now)
+}
+
+/// Key id, MAC and expiry of a decoded body, in that order; see [`UntrustedToken::verify`].
+fn check_body(
+    body: &Body,
+    purpose: Purpose,
+    ring: &KeyRing,
+    now: i64,
+) -> Result<VerifiedToken, TokenError> {
+    let key_id = body.key_id();
+    let subkeys = ring.subkeys(key_id).ok_or(TokenError::UnknownKey(key_id))?;
+    // One keyed hash yields both the tag to compare and the lookup hash (see `format`);
+    // the lookup hash is released only when the tag matched.
+    let lookup = body.open(subkeys.mac(purpose)).ok_or(TokenError::BadMac)?;
+    let claims = body.claims();
+    if now >= claims.expires_at {
+        return Err(TokenError::Expired {
+            expires_at: claims.expires_at,
+            now,
+        });
+    }
+    Ok(VerifiedToken {
+        purpose,
+        key_id,
+        claims,
+        lookup,
+    })
 }
 
 /// A token that is well formed but not yet checked against any key: its fields must not be
@@ -114,11 +147,8 @@ impl UntrustedToken {
     /// Parses a token that must be of `expected` purpose; another purpose is refused before
     /// the body is decoded.
     pub fn parse_as(expected: Purpose, text: &str) -> Result<UntrustedToken, TokenError> {
-        let found = Self::check_length_and_prefix(text)?;
-        if found != expected {
-            return Err(TokenError::WrongPurpose { expected, found });
-        }
-        Self::decode(found, text)
+        Self::check_purpose(expected, text)?;
+        Self::decode(expected, text)
     }
 
     /// The purpose named by the prefix (unverified).
@@ -136,27 +166,7 @@ impl UntrustedToken {
     /// A key id that is not in the ring (never added, or retired) is
     /// [`TokenError::UnknownKey`]. The MAC comparison is constant-time.
     pub fn verify(&self, ring: &KeyRing, now: i64) -> Result<VerifiedToken, TokenError> {
-        let key_id = self.body.key_id();
-        let subkeys = ring.subkeys(key_id).ok_or(TokenError::UnknownKey(key_id))?;
-        if !self
-            .body
-            .mac_matches(self.purpose, subkeys.mac(self.purpose))
-        {
-            return Err(TokenError::BadMac);
-        }
-        let claims = self.body.claims();
-        if now >= claims.expires_at {
-            return Err(TokenError::Expired {
-                expires_at: claims.expires_at,
-                now,
-            });
-        }
-        Ok(VerifiedToken {
-            purpose: self.purpose,
-            key_id,
-            claims,
-            lookup: LookupHash::compute(subkeys.lookup(self.purpose), self.body.secret()),
-        })
+        check_body(&self.body, self.purpose, ring, now)
     }
 
     /// Length first: all tokens have one length, and checking it before anything else
@@ -169,12 +179,28 @@ impl UntrustedToken {
         Purpose::from_prefix(&bytes[..PREFIX_LEN]).ok_or(TokenError::WrongPrefix)
     }
 
-    fn decode(purpose: Purpose, text: &str) -> Result<UntrustedToken, TokenError> {
-        let body = Body::decode(&text.as_bytes()[PREFIX_LEN..])?;
-        if body.version() != VERSION {
-            return Err(TokenError::UnsupportedVersion(body.version()));
+    /// Length and prefix, and the purpose must be `expected`: another purpose is refused
+    /// before the body is decoded.
+    fn check_purpose(expected: Purpose, text: &str) -> Result<(), TokenError> {
+        let found = Self::check_length_and_prefix(text)?;
+        if found != expected {
+            return Err(TokenError::WrongPurpose { expected, found });
         }
+        Ok(())
+    }
+
+    fn decode(purpose: Purpose, text: &str) -> Result<UntrustedToken, TokenError> {
+        let body = Body::decode(purpose, &text.as_bytes()[PREFIX_LEN..])?;
+        Self::check_version(&body)?;
         Ok(UntrustedToken { purpose, body })
+    }
+
+    fn check_version(body: &Body) -> Result<(), TokenError> {
+        if body.version() == VERSION {
+            Ok(())
+        } else {
+            Err(TokenError::UnsupportedVersion(body.version()))
+        }
     }
 }
 
@@ -217,11 +243,9 @@ mod tests {
         change(token.body.bytes_mut());
         if reseal {
             let ring = ring();
-            token
-                .body
-                .seal(token.purpose, ring.signing().1.mac(token.purpose));
+            token.body.seal(ring.signing().1.mac(token.purpose));
         }
-        token.body.encode(token.purpose).expose_secret().to_owned()
+        token.body.encode().expose_secret().to_owned()
     }
 
     #[test]

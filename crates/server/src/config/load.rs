@@ -192,6 +192,70 @@ mod tests {
     }
 
     #[test]
+    fn the_metrics_allow_list_defaults_to_loopback_and_reads_a_list_from_the_environment() {
+        Jail::expect_with(|jail| {
+            let loopback = |ip: &str| {
+                let settings = Settings::load(None).expect("loads");
+                settings
+                    .server
+                    .metrics_allow
+                    .iter()
+                    .any(|net| net.contains(ip.parse().unwrap()))
+            };
+            assert!(loopback("127.0.0.1") && loopback("::1"));
+            assert!(!loopback("10.1.2.3"));
+            jail.set_env(
+                "LIFELINE_SERVER__METRICS_ALLOW",
+                r#"["10.0.0.0/8", "192.0.2.7"]"#,
+            );
+            let settings = Settings::load(None).expect("loads");
+            let allowed: Vec<String> = settings
+                .server
+                .metrics_allow
+                .iter()
+                .map(ToString::to_string)
+                .collect();
+            assert_eq!(allowed, ["10.0.0.0/8", "192.0.2.7/32"]);
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn nested_keys_booleans_and_quoted_digits_are_read_from_the_environment() {
+        Jail::expect_with(|jail| {
+            jail.set_env("LIFELINE_DATABASE__AUTO_MIGRATE", "false");
+            jail.set_env("LIFELINE_MAIL__WORKER__MAX_ATTEMPTS", "3");
+            jail.set_env("LIFELINE_MAIL__TRANSPORT__KIND", "smtp");
+            jail.set_env("LIFELINE_MAIL__TRANSPORT__HOST", "relay.example");
+            jail.set_env("LIFELINE_BRANDING__PRODUCT_NAME", r#""123""#);
+            let settings = Settings::load(None).expect("loads");
+            assert!(!settings.database.auto_migrate);
+            assert_eq!(settings.mail.worker.max_attempts, 3);
+            assert!(!settings.mail.transport.is_development());
+            assert_eq!(settings.branding.product_name, "123");
+            jail.set_env("LIFELINE_BRANDING__PRODUCT_NAME", "123");
+            assert!(
+                Settings::load(None).is_err(),
+                "unquoted digits are a number"
+            );
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn a_metrics_allow_entry_with_host_bits_stops_start_up() {
+        Jail::expect_with(|jail| {
+            let error =
+                with_file(jail, "[server]\nmetrics_allow = [\"10.0.0.1/8\"]\n").unwrap_err();
+            assert!(
+                error.to_string().contains("did you mean 10.0.0.0/8"),
+                "{error}"
+            );
+            Ok(())
+        });
+    }
+
+    #[test]
     fn a_weak_password_policy_is_refused() {
         Jail::expect_with(|jail| {
             assert!(with_file(jail, "[password]\nmin_length = 6\n").is_err());

@@ -6,6 +6,8 @@ use std::net::{IpAddr, SocketAddr};
 use serde::Deserialize;
 
 use super::SecretString;
+pub use crate::directory::DirectorySettings;
+use crate::security::ip_network::IpNetwork;
 
 /// All of Lifeline's settings.
 #[derive(Debug, Clone, Deserialize)]
@@ -31,6 +33,9 @@ pub struct Settings {
     pub branding: BrandingSettings,
     /// Logging.
     pub log: LogSettings,
+    /// Where accounts live (default: Lifeline's own `users` table).
+    #[serde(default)]
+    pub directory: DirectorySettings,
 }
 
 /// Development relaxes what production forbids (dev mail transports, generated
@@ -66,6 +71,10 @@ pub struct ServerSettings {
     /// browser to `/account`. Entries that are not plain local paths are refused
     /// at start-up.
     pub redirect_allow_list: Vec<String>,
+    /// Clients allowed to read `/metrics`: addresses or CIDR networks (default: loopback).
+    /// The client address is resolved as for rate limits, so a scrape through a trusted
+    /// proxy is judged by its origin, not by the proxy's address.
+    pub metrics_allow: Vec<IpNetwork>,
 }
 
 /// The database connection.
@@ -80,6 +89,10 @@ pub struct DatabaseSettings {
     pub connect_timeout_ms: u64,
     /// How long SQLite waits on a locked database, in ms.
     pub sqlite_busy_timeout_ms: u64,
+    /// Apply pending migrations when `serve`, `users add` or `users import` starts. Turn it
+    /// off when the service's database account may only read and write rows, and run
+    /// `lifeline migrate` with a more privileged account as a release step.
+    pub auto_migrate: bool,
 }
 
 /// Key material. Missing keys are generated (development only) and kept next to

@@ -7,13 +7,14 @@
 
 use actix_session::Session;
 use actix_web::web;
-use storage::users::User;
-use storage::{EmailAddress, audit, outbox, tokens, users};
+use storage::{EmailAddress, audit, outbox, tokens};
 use token_core::{Purpose, TokenError, VerifiedToken};
 
 use crate::client::ClientInfo;
+use crate::directory::DirectoryUser as User;
 use crate::error::AppError;
 use crate::jobs::payloads::{self, MagicLinkRequested, MagicLinkSignedIn};
+use crate::metrics::reasons;
 use crate::security::browser_binding;
 use crate::state::AppState;
 
@@ -73,16 +74,11 @@ pub async fn request(
         browser,
     })
     .map_err(|e| AppError::Internal(e.into()))?;
-    let (db, now) = (state.db.clone(), state.now());
-    web::block(move || {
-        outbox::enqueue(
-            &mut *db.conn()?,
-            payloads::MAGIC_LINK_REQUESTED,
-            &payload,
-            now,
-        )
-    })
-    .await??;
+    state
+        .group_commit
+        .enqueue(payloads::MAGIC_LINK_REQUESTED, payload, state.now())
+        .await?;
+    state.metrics.mail_queued(payloads::MAGIC_LINK_REQUESTED);
     state.outbox.nudge();
     Ok(())
 }
@@ -99,13 +95,14 @@ pub async fn check(
         presented.token,
         state.now_unix(),
     )
-    .map_err(rejected)?;
+    .map_err(|reason| rejected(state, reason))?;
     let (db, now) = (state.db.clone(), state.now());
+    let directory = state.directory.clone();
     let lookup = *verified.lookup.as_bytes();
     let found = web::block(move || -> Result<_, storage::StorageError> {
         let mut conn = db.conn()?;
         match tokens::find_live(&mut conn, &lookup, Purpose::MagicLink.as_str(), now)? {
-            Some(token) => users::find_by_id(&mut conn, token.user_id),
+            Some(token) => directory.find_by_id(&mut conn, token.user_id),
             None => Ok(None),
         }
     })
@@ -114,9 +111,14 @@ pub async fn check(
     .map_err(AppError::from)?;
     let Some(user) = found.filter(|user| user.id == verified.claims.user_id) else {
         tracing::info!("magic link rejected: not live in the database");
+        state
+            .metrics
+            .token_rejected(Purpose::MagicLink, reasons::NOT_LIVE);
         return Err(LinkError::InvalidLink);
     };
-    verified.check_epoch(user.auth_epoch).map_err(rejected)?;
+    verified
+        .check_epoch(user.auth_epoch)
+        .map_err(|reason| rejected(state, reason))?;
     if state.settings.tokens.magic_link_same_browser
         && !browser_binding::tag_matches(
             &state.keys,
@@ -126,13 +128,19 @@ pub async fn check(
         )
     {
         tracing::info!("magic link rejected: opened in another browser");
+        state
+            .metrics
+            .token_rejected(Purpose::MagicLink, reasons::OTHER_BROWSER);
         return Err(LinkError::OtherBrowser);
     }
     Ok((verified, user))
 }
 
-fn rejected(reason: TokenError) -> LinkError {
+fn rejected(state: &AppState, reason: TokenError) -> LinkError {
     tracing::info!(reason = %reason, "magic link rejected");
+    state
+        .metrics
+        .token_rejected(Purpose::MagicLink, reasons::token_error(&reason));
     LinkError::InvalidLink
 }
 
@@ -162,6 +170,7 @@ pub async fn complete(
         client.user_agent.clone(),
     );
     let lookup = *verified.lookup.as_bytes();
+    let directory = state.directory.clone();
     let (user_id, epoch) = (user.id, verified.claims.auth_epoch);
     let signed_in = web::block(move || {
         let mut conn = db.conn()?;
@@ -173,7 +182,9 @@ pub async fn complete(
             if consumed.user_id != user_id {
                 return Err(storage::StorageError::NotFound("token owner"));
             }
-            let Some(user) = users::find_by_id(conn, user_id)?.filter(|u| u.auth_epoch == epoch)
+            let Some(user) = directory
+                .find_by_id(conn, user_id)?
+                .filter(|u| u.auth_epoch == epoch)
             else {
                 return Ok(None);
             };
@@ -197,8 +208,13 @@ pub async fn complete(
     .map_err(AppError::from)?;
     let Some(user) = signed_in else {
         tracing::info!("magic link rejected: used or voided while being checked");
+        state
+            .metrics
+            .token_rejected(Purpose::MagicLink, reasons::USED_CONCURRENTLY);
         return Err(LinkError::InvalidLink);
     };
+    state.metrics.token_consumed(Purpose::MagicLink);
+    state.metrics.mail_queued(payloads::MAGIC_LINK_SIGNED_IN);
     state.outbox.nudge();
     Ok(user)
 }

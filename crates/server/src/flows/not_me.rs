@@ -1,12 +1,13 @@
 //! "This wasn't me": the link in every reset and password-changed email.
 
 use actix_web::web;
-use storage::{audit, outbox, users};
+use storage::{audit, outbox};
 use token_core::{Purpose, VerifiedToken};
 
 use crate::client::ClientInfo;
 use crate::error::AppError;
 use crate::jobs::payloads::{self, NotMeConfirmed};
+use crate::metrics::reasons;
 use crate::state::AppState;
 
 /// Checks a "not me" link without using it. These links are not stored: the
@@ -20,19 +21,31 @@ pub async fn check(
         Ok(verified) => verified,
         Err(reason) => {
             tracing::info!(reason = %reason, "not-me link rejected");
+            state
+                .metrics
+                .token_rejected(Purpose::NotMe, reasons::token_error(&reason));
             return Ok(None);
         }
     };
-    let db = state.db.clone();
+    let (db, directory) = (state.db.clone(), state.directory.clone());
     let user_id = verified.claims.user_id;
-    let user = web::block(move || users::find_by_id(&mut *db.conn()?, user_id)).await??;
+    let user = web::block(move || directory.find_by_id(&mut *db.conn()?, user_id)).await??;
     match user.map(|user| verified.check_epoch(user.auth_epoch)) {
         Some(Ok(())) => Ok(Some(verified)),
         Some(Err(reason)) => {
             tracing::info!(reason = %reason, "not-me link rejected");
+            state
+                .metrics
+                .token_rejected(Purpose::NotMe, reasons::token_error(&reason));
             Ok(None)
         }
-        None => Ok(None),
+        None => {
+            tracing::info!("not-me link rejected: the account no longer exists");
+            state
+                .metrics
+                .token_rejected(Purpose::NotMe, reasons::NOT_LIVE);
+            Ok(None)
+        }
     }
 }
 
@@ -61,16 +74,25 @@ pub async fn confirm(
     .map_err(|e| AppError::Internal(e.into()))?;
     let ip = client.ip.map(|ip| ip.to_string());
     let user_agent = client.user_agent.clone();
+    let directory = state.directory.clone();
     let done = web::block(move || {
         let mut conn = db.conn()?;
         storage::write_transaction(&mut conn, |conn| {
             // Compare-and-bump inside the transaction: two clicks at once lock down once.
-            if users::find_by_id(conn, user_id)?.is_none_or(|user| user.auth_epoch != epoch) {
+            if directory
+                .find_by_id(conn, user_id)?
+                .is_none_or(|user| user.auth_epoch != epoch)
+            {
                 return Ok(false);
             }
-            users::bump_auth_epoch(conn, user_id, now)?;
+            directory.bump_auth_epoch(conn, user_id, now)?;
             storage::tokens::revoke_all_for_user(conn, user_id, now)?;
-            users::pause_resets(conn, user_id, now + pause, now)?;
+            if !directory.pause_resets(conn, user_id, now + pause, now)? {
+                tracing::warn!(
+                    user_id,
+                    "the user directory cannot pause resets; links were voided"
+                );
+            }
             audit::record(
                 conn,
                 &audit::NewAuditEvent {
@@ -88,7 +110,14 @@ pub async fn confirm(
     })
     .await??;
     if done {
+        state.metrics.token_consumed(Purpose::NotMe);
+        state.metrics.mail_queued(payloads::NOT_ME_CONFIRMED);
         state.outbox.nudge();
+    } else {
+        tracing::info!("not-me link rejected: used or voided while being checked");
+        state
+            .metrics
+            .token_rejected(Purpose::NotMe, reasons::USED_CONCURRENTLY);
     }
     Ok(done)
 }

@@ -1,12 +1,13 @@
 //! The password-reset flow, shared by the pages and the JSON API.
 
 use actix_web::web;
-use storage::{EmailAddress, audit, outbox, tokens, users};
+use storage::{EmailAddress, audit, outbox, tokens};
 use token_core::{Purpose, TokenError, VerifiedToken};
 
 use crate::client::ClientInfo;
 use crate::error::AppError;
 use crate::jobs::payloads::{self, PasswordChanged, ResetRequested};
+use crate::metrics::reasons;
 use crate::security::password_hash::Password;
 use crate::security::password_policy::PasswordRejection;
 use crate::state::AppState;
@@ -54,10 +55,11 @@ pub async fn request(
         requested_at: state.now_unix(),
     })
     .map_err(|e| AppError::Internal(e.into()))?;
-    let db = state.db.clone();
-    let now = state.now();
-    web::block(move || outbox::enqueue(&mut *db.conn()?, payloads::RESET_REQUESTED, &payload, now))
-        .await??;
+    state
+        .group_commit
+        .enqueue(payloads::RESET_REQUESTED, payload, state.now())
+        .await?;
+    state.metrics.mail_queued(payloads::RESET_REQUESTED);
     state.outbox.nudge();
     Ok(())
 }
@@ -71,25 +73,28 @@ pub async fn check(
     let verified =
         match token_core::verify(&state.keys, Purpose::PasswordReset, token, state.now_unix()) {
             Ok(verified) => verified,
-            Err(reason) => return Ok(rejected(reason)),
+            Err(reason) => return Ok(rejected(state, reason)),
         };
-    let db = state.db.clone();
+    let (db, directory) = (state.db.clone(), state.directory.clone());
     let now = state.now();
     let lookup = *verified.lookup.as_bytes();
     let found = web::block(move || -> Result<_, storage::StorageError> {
         let mut conn = db.conn()?;
         match tokens::find_live(&mut conn, &lookup, Purpose::PasswordReset.as_str(), now)? {
-            Some(token) => users::find_by_id(&mut conn, token.user_id),
+            Some(token) => directory.find_by_id(&mut conn, token.user_id),
             None => Ok(None),
         }
     })
     .await??;
     let Some(user) = found.filter(|user| user.id == verified.claims.user_id) else {
         tracing::info!("reset link rejected: not live in the database");
+        state
+            .metrics
+            .token_rejected(Purpose::PasswordReset, reasons::NOT_LIVE);
         return Ok(None);
     };
     if let Err(reason) = verified.check_epoch(user.auth_epoch) {
-        return Ok(rejected(reason));
+        return Ok(rejected(state, reason));
     }
     Ok(Some((
         verified,
@@ -100,8 +105,11 @@ pub async fn check(
     )))
 }
 
-fn rejected<T>(reason: TokenError) -> Option<T> {
+fn rejected<T>(state: &AppState, reason: TokenError) -> Option<T> {
     tracing::info!(reason = %reason, "reset link rejected");
+    state
+        .metrics
+        .token_rejected(Purpose::PasswordReset, reasons::token_error(&reason));
     None
 }
 
@@ -138,6 +146,7 @@ pub async fn complete(
         changed_at: state.now_unix(),
     })
     .map_err(|e| AppError::Internal(e.into()))?;
+    let directory = state.directory.clone();
     let (db, now, ip) = (
         state.db.clone(),
         state.now(),
@@ -156,7 +165,7 @@ pub async fn complete(
             if consumed.user_id != user_id {
                 return Err(storage::StorageError::NotFound("token owner"));
             }
-            users::set_password_hash(conn, user_id, &hash, now)?;
+            directory.set_password(conn, user_id, &hash, now)?;
             tokens::revoke_all_for_user(conn, user_id, now)?;
             outbox::enqueue(conn, payloads::PASSWORD_CHANGED, &payload, now)?;
             audit::record(
@@ -177,8 +186,14 @@ pub async fn complete(
     .map_err(AppError::from)?
     .map_err(AppError::from)?;
     if !won {
+        tracing::info!("reset link rejected: used or voided while being checked");
+        state
+            .metrics
+            .token_rejected(Purpose::PasswordReset, reasons::USED_CONCURRENTLY);
         return Err(ResetError::InvalidLink);
     }
+    state.metrics.token_consumed(Purpose::PasswordReset);
+    state.metrics.mail_queued(payloads::PASSWORD_CHANGED);
     state.outbox.nudge();
     Ok(user_id)
 }

@@ -8,16 +8,18 @@ use std::time::Duration;
 use chrono::NaiveDateTime;
 use mail::{Composer, Composition, EmailTemplates, MailError, OutgoingEmail};
 use storage::outbox::OutboxJob;
-use storage::users::User;
-use storage::{Database, DbConnection, EmailAddress, throttles, tokens, users};
+use storage::{Database, DbConnection, EmailAddress, throttles, tokens};
 use token_core::{Clock, KeyRing, Lifetime, OsRandom, Purpose, TokenClaims};
 
 use super::payloads::{self, NotMeConfirmed, PasswordChanged, ResetRequested};
+use crate::directory::{DirectoryUser as User, UserDirectory};
 
 /// The server's [`Composer`].
 pub struct LifelineComposer {
-    /// The database.
+    /// The database (outbox, tokens, throttles).
     pub db: Database,
+    /// Where accounts live.
+    pub directory: Arc<dyn UserDirectory>,
     /// Token keys.
     pub keys: Arc<KeyRing>,
     /// Email templates.
@@ -34,6 +36,8 @@ pub struct LifelineComposer {
     pub notify_unknown_addresses: bool,
     /// The clock tokens are minted against.
     pub clock: Arc<dyn Clock + Send + Sync>,
+    /// Counts minted tokens and quota refusals.
+    pub metrics: Arc<crate::metrics::Metrics>,
 }
 
 /// A payload or minting failure: retried later like any compose error.
@@ -69,7 +73,10 @@ impl LifelineComposer {
     ) -> Result<token_core::MintedToken, MailError> {
         let claims =
             TokenClaims::expiring_in(user.id, user.auth_epoch, self.clock.now_unix(), lifetime);
-        token_core::mint(&self.keys, purpose, claims, &mut OsRandom).map_err(compose_error)
+        let minted =
+            token_core::mint(&self.keys, purpose, claims, &mut OsRandom).map_err(compose_error)?;
+        self.metrics.token_issued(purpose);
+        Ok(minted)
     }
 
     /// A "this wasn't me" link. It is not stored: its MAC, expiry and the
@@ -90,7 +97,7 @@ impl LifelineComposer {
             return Ok(Composition::Skip("unparseable address".into()));
         };
         let mut conn = self.db.conn()?;
-        let Some(user) = users::find_by_email(&mut conn, &address)? else {
+        let Some(user) = self.directory.find_by_email(&mut conn, &address)? else {
             return self.no_account(&address, request.requested_at, request.ip.as_deref());
         };
         let (_, now) = self.now();
@@ -165,12 +172,20 @@ impl LifelineComposer {
         }
         let key = token_core::fingerprint(&self.keys, "account mail quota", &user.id.to_be_bytes());
         let hour = Duration::from_secs(3600);
-        Ok(throttles::hit(conn, &key, now, hour, self.mails_per_account_per_hour)?.allowed)
+        let allowed =
+            throttles::hit(conn, &key, now, hour, self.mails_per_account_per_hour)?.allowed;
+        if !allowed {
+            self.metrics.account_mail_quota_hit();
+        }
+        Ok(allowed)
     }
 
     fn changed(&self, job: &OutboxJob) -> Result<Composition, MailError> {
         let change: PasswordChanged = serde_json::from_str(&job.payload).map_err(compose_error)?;
-        let Some(user) = users::find_by_id(&mut *self.db.conn()?, change.user_id)? else {
+        let Some(user) = self
+            .directory
+            .find_by_id(&mut *self.db.conn()?, change.user_id)?
+        else {
             return Ok(Composition::Skip("account no longer exists".into()));
         };
         let email = mail::PasswordChanged {
@@ -185,7 +200,10 @@ impl LifelineComposer {
     fn not_me_confirmed(&self, job: &OutboxJob) -> Result<Composition, MailError> {
         let confirmed: NotMeConfirmed =
             serde_json::from_str(&job.payload).map_err(compose_error)?;
-        let Some(user) = users::find_by_id(&mut *self.db.conn()?, confirmed.user_id)? else {
+        let Some(user) = self
+            .directory
+            .find_by_id(&mut *self.db.conn()?, confirmed.user_id)?
+        else {
             return Ok(Composition::Skip("account no longer exists".into()));
         };
         let email = mail::NotMeConfirmation {

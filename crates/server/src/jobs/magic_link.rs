@@ -2,7 +2,7 @@
 
 use mail::{Composition, MailError};
 use storage::outbox::OutboxJob;
-use storage::{EmailAddress, tokens, users};
+use storage::{EmailAddress, tokens};
 use token_core::Purpose;
 
 use super::composer::{LifelineComposer, compose_error, human_time};
@@ -24,7 +24,7 @@ impl LifelineComposer {
             return Ok(Composition::Skip("unparseable address".into()));
         };
         let mut conn = self.db.conn()?;
-        let Some(user) = users::find_by_email(&mut conn, &address)? else {
+        let Some(user) = self.directory.find_by_email(&mut conn, &address)? else {
             return self.no_account(&address, request.requested_at, request.ip.as_deref());
         };
         let (_, now) = self.now();
@@ -73,7 +73,10 @@ impl LifelineComposer {
     pub(super) fn magic_link_signed_in(&self, job: &OutboxJob) -> Result<Composition, MailError> {
         let signed_in: MagicLinkSignedIn =
             serde_json::from_str(&job.payload).map_err(compose_error)?;
-        let Some(user) = users::find_by_id(&mut *self.db.conn()?, signed_in.user_id)? else {
+        let Some(user) = self
+            .directory
+            .find_by_id(&mut *self.db.conn()?, signed_in.user_id)?
+        else {
             return Ok(Composition::Skip("account no longer exists".into()));
         };
         let email = mail::MagicLinkSignin {

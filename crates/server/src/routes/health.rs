@@ -1,5 +1,7 @@
 //! `/healthz` (the process is up) and `/readyz` (the database answers).
 
+use std::time::Duration;
+
 use actix_web::{HttpResponse, web};
 
 use crate::state::AppState;
@@ -9,21 +11,33 @@ pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().content_type("text/plain").body("ok")
 }
 
-/// `GET /readyz`: 503 when the database cannot be reached within the pool's
-/// connection timeout, so a load balancer takes the instance out of rotation.
+/// `GET /readyz`: 503 when the database does not answer within
+/// `database.connect_timeout_ms`, so a load balancer takes the instance out
+/// of rotation.
+///
+/// The whole check is bounded, not only the wait for a pooled connection: on
+/// a connection whose packets are silently dropped (a network partition) the
+/// ping would otherwise wait until the kernel gives up on the connection,
+/// minutes later, and a readiness check that hangs tells nobody anything.
 pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
     let db = state.db.clone();
-    match web::block(move || db.ping()).await {
-        Ok(Ok(())) => HttpResponse::Ok().content_type("text/plain").body("ready"),
-        Ok(Err(error)) => {
-            tracing::warn!(error = %error, "readiness check failed");
-            HttpResponse::ServiceUnavailable()
-                .content_type("text/plain")
-                .body("database unavailable")
-        }
-        Err(_) => HttpResponse::ServiceUnavailable()
+    let limit = Duration::from_millis(state.settings.database.connect_timeout_ms.max(1));
+    let unavailable = |body: &'static str| {
+        HttpResponse::ServiceUnavailable()
             .content_type("text/plain")
-            .body("busy"),
+            .body(body)
+    };
+    match tokio::time::timeout(limit, web::block(move || db.ping())).await {
+        Ok(Ok(Ok(()))) => HttpResponse::Ok().content_type("text/plain").body("ready"),
+        Ok(Ok(Err(error))) => {
+            tracing::warn!(error = %error, "readiness check failed");
+            unavailable("database unavailable")
+        }
+        Ok(Err(_)) => unavailable("busy"),
+        Err(_) => {
+            tracing::warn!(?limit, "readiness check timed out");
+            unavailable("database unavailable")
+        }
     }
 }
 

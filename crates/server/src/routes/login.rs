@@ -5,7 +5,7 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::LOCATION;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
-use storage::{EmailAddress, audit, users};
+use storage::{EmailAddress, audit};
 use tera::Context;
 
 use crate::client::ClientInfo;
@@ -79,21 +79,20 @@ pub async fn post(
     if let Verdict::Limited { retry_after_secs } = state.limits.check_login(&key) {
         return Err(AppError::TooManyRequests { retry_after_secs });
     }
-    let (db, hasher, now) = (state.db.clone(), state.hasher.clone(), state.now());
+    let hasher = state.hasher.clone();
+    let (db, directory, now) = (state.db.clone(), state.directory.clone(), state.now());
     let password = Password::new(password);
     let ip = client.ip_text();
     let user = web::block(move || -> Result<_, AppError> {
         let mut conn = db.conn()?;
         let user = match &address {
-            Some(address) => users::find_by_email(&mut conn, address)?,
-            None => None,
+            Some(address) => directory.verify_password(&mut conn, address, &password, now)?,
+            None => {
+                // Same cost as a wrong password, so malformed input is not distinguishable.
+                hasher.verify(&password, None);
+                None
+            }
         };
-        if !hasher.verify(
-            &password,
-            user.as_ref().and_then(|u| u.password_hash.as_deref()),
-        ) {
-            return Ok(None);
-        }
         let Some(user) = user else { return Ok(None) };
         audit::record(
             &mut conn,

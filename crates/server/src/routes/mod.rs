@@ -6,6 +6,7 @@ pub mod dev_mailbox;
 pub mod health;
 pub mod login;
 pub mod magic_link;
+pub mod metrics;
 pub mod password;
 
 use actix_web::web;
@@ -14,6 +15,7 @@ use actix_web::web;
 pub fn configure(cfg: &mut web::ServiceConfig, dev_mailbox: bool) {
     cfg.route("/healthz", web::get().to(health::healthz))
         .route("/readyz", web::get().to(health::readyz))
+        .route("/metrics", web::get().to(metrics::get))
         .route("/static/lifeline.css", web::get().to(health::stylesheet))
         .service(
             web::resource("/password/forgot")
@@ -50,16 +52,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, dev_mailbox: bool) {
         )
         .route("/logout", web::post().to(login::logout))
         .route("/account", web::get().to(account::get))
-        .service(
-            web::scope("/api/v1")
-                .route("/password/forgot", web::post().to(api::password::forgot))
-                .route("/password/reset", web::post().to(api::password::reset))
-                .route("/magic-link", web::post().to(api::magic_link::request))
-                .route(
-                    "/magic-link/verify",
-                    web::post().to(api::magic_link::verify),
-                ),
-        );
+        .configure(api::configure);
     if dev_mailbox {
         cfg.route("/dev/mailbox", web::get().to(dev_mailbox::list))
             .route("/dev/mailbox/{id}", web::get().to(dev_mailbox::show));

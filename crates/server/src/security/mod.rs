@@ -3,7 +3,9 @@
 pub mod browser_binding;
 pub mod client_ip;
 pub mod csrf;
+pub mod hash_pool;
 pub mod headers;
+pub mod ip_network;
 pub mod password_hash;
 pub mod password_policy;
 pub mod post_limit;

@@ -7,6 +7,8 @@ use std::sync::Arc;
 use argon2::{Algorithm, Argon2, Params, PasswordHash, PasswordHasher, PasswordVerifier, Version};
 use zeroize::Zeroizing;
 
+use super::hash_pool::HashPool;
+
 /// A password as typed: wiped from memory on drop, never printed.
 pub struct Password(Zeroizing<String>);
 
@@ -33,11 +35,13 @@ impl std::fmt::Debug for Password {
 #[error("password hashing failed: {0}")]
 pub struct HashError(String);
 
-/// argon2id with the configured cost, plus a dummy hash for unknown accounts.
+/// argon2id with the configured cost, plus a dummy hash for unknown accounts. The work runs
+/// on a [`HashPool`] of one thread per core, which bounds the memory argon2 takes.
 #[derive(Clone)]
 pub struct PasswordHasherService {
     params: Params,
     dummy_hash: Arc<str>,
+    pool: HashPool,
 }
 
 impl PasswordHasherService {
@@ -48,6 +52,7 @@ impl PasswordHasherService {
         let mut service = Self {
             params,
             dummy_hash: Arc::from(""),
+            pool: HashPool::per_core().map_err(|e| HashError(e.to_string()))?,
         };
         let dummy = service.hash(&Password::new("lifeline dummy password".into()))?;
         service.dummy_hash = Arc::from(dummy);
@@ -60,11 +65,15 @@ impl PasswordHasherService {
 
     /// Hashes with a fresh random salt into a PHC string.
     pub fn hash(&self, password: &Password) -> Result<String, HashError> {
-        let hash: PasswordHash = self
-            .argon2()
-            .hash_password(password.expose_secret().as_bytes())
-            .map_err(|e| HashError(e.to_string()))?;
-        Ok(hash.to_string())
+        let (argon2, secret) = (self.argon2(), Zeroizing::new(password.0.to_string()));
+        self.pool
+            .run(move || {
+                argon2
+                    .hash_password(secret.as_bytes())
+                    .map(|hash| hash.to_string())
+            })
+            .ok_or_else(|| HashError("the hashing threads stopped".into()))?
+            .map_err(|e| HashError(e.to_string()))
     }
 
     /// Checks `password` against a stored PHC string.
@@ -77,15 +86,55 @@ impl PasswordHasherService {
             Some(phc) => (phc, true),
             None => (&*self.dummy_hash, false),
         };
-        let Ok(parsed) = PasswordHash::new(phc) else {
+        if PasswordHash::new(phc).is_err() {
             tracing::warn!("stored password hash is not a valid PHC string");
             return false;
-        };
-        let matches = self
-            .argon2()
-            .verify_password(password.expose_secret().as_bytes(), &parsed)
-            .is_ok();
-        matches && real
+        }
+        let (argon2, phc) = (self.argon2(), phc.to_owned());
+        let secret = Zeroizing::new(password.0.to_string());
+        let matches = self.pool.run(move || {
+            PasswordHash::new(&phc)
+                .is_ok_and(|parsed| argon2.verify_password(secret.as_bytes(), &parsed).is_ok())
+        });
+        matches == Some(true) && real
+    }
+}
+
+/// Largest argon2 memory cost accepted from outside (1 GiB, in KiB): verifying one imported
+/// hash must not be able to exhaust the server's memory.
+pub const MAX_IMPORTED_MEMORY_KIB: u32 = 1024 * 1024;
+
+/// Why a password hash from outside (`lifeline users import`) is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum HashRejection {
+    /// Not a PHC string at all.
+    #[error("the password hash is not a PHC string ($argon2id$v=19$m=…,t=…,p=…$salt$hash)")]
+    NotPhc,
+    /// A PHC string of another algorithm (argon2i, argon2d, bcrypt, scrypt, pbkdf2, …).
+    #[error("the password hash is not argon2id (only argon2id PHC strings can be verified)")]
+    NotArgon2id,
+    /// argon2id, but not version 19 (0x13), or without salt or output.
+    #[error("the password hash is not argon2id version 19 with a salt and an output")]
+    Incomplete,
+    /// Parameters argon2 refuses, or a memory cost above [`MAX_IMPORTED_MEMORY_KIB`].
+    #[error("the password hash has argon2 parameters out of range")]
+    BadParameters,
+}
+
+/// Checks that `phc` is a hash [`PasswordHasherService::verify`] can check: an argon2id
+/// version 19 PHC string with a salt, an output and sane parameters. Verification takes the
+/// cost from the hash itself, so hashes made with other costs than the configured ones work.
+pub fn check_stored_hash(phc: &str) -> Result<(), HashRejection> {
+    let hash = PasswordHash::new(phc).map_err(|_| HashRejection::NotPhc)?;
+    if hash.algorithm != argon2::ARGON2ID_IDENT {
+        return Err(HashRejection::NotArgon2id);
+    }
+    if hash.version != Some(0x13) || hash.salt.is_none() || hash.hash.is_none() {
+        return Err(HashRejection::Incomplete);
+    }
+    match Params::try_from(&hash) {
+        Ok(params) if params.m_cost() <= MAX_IMPORTED_MEMORY_KIB => Ok(()),
+        _ => Err(HashRejection::BadParameters),
     }
 }
 
@@ -122,6 +171,60 @@ mod tests {
         let hasher = cheap();
         let pw = Password::new("same password".into());
         assert_ne!(hasher.hash(&pw).unwrap(), hasher.hash(&pw).unwrap());
+    }
+
+    #[test]
+    fn a_hash_made_with_another_cost_still_verifies() {
+        // Arrange: as if imported from a system with other argon2id settings.
+        let other = PasswordHasherService::new(2048, 2, 1).unwrap();
+        let phc = other
+            .hash(&Password::new("imported secret".into()))
+            .unwrap();
+
+        // Act
+        let checked = check_stored_hash(&phc);
+        let verified = cheap().verify(&Password::new("imported secret".into()), Some(&phc));
+
+        // Assert
+        assert_eq!(checked, Ok(()));
+        assert!(verified);
+    }
+
+    #[test]
+    fn hashes_that_cannot_be_verified_are_refused_with_the_reason() {
+        let salt_and_hash = "c29tZXNhbHQ$iWh06vD8Fy27wf9npn6FXWiCX4K6pW6Ue1Bnzz07Z8A";
+        let cases = [
+            ("not a hash", HashRejection::NotPhc),
+            ("", HashRejection::NotPhc),
+            (
+                "$2b$12$R9h/cIPz0gi.URNNX3kh2OPST9/PgBkqquzi.Ss7KIUgO2t0jWMUW",
+                HashRejection::NotPhc,
+            ),
+            (
+                &format!("$argon2i$v=19$m=4096,t=3,p=1${salt_and_hash}"),
+                HashRejection::NotArgon2id,
+            ),
+            (
+                &format!("$argon2id$v=16$m=4096,t=3,p=1${salt_and_hash}"),
+                HashRejection::Incomplete,
+            ),
+            ("$argon2id$v=19$m=4096,t=3,p=1", HashRejection::Incomplete),
+            (
+                &format!("$argon2id$v=19$m=4194304,t=3,p=1${salt_and_hash}"),
+                HashRejection::BadParameters,
+            ),
+            (
+                &format!("$argon2id$v=19$m=1,t=3,p=1${salt_and_hash}"),
+                HashRejection::BadParameters,
+            ),
+        ];
+        for (phc, expected) in cases {
+            assert_eq!(check_stored_hash(phc), Err(expected), "{phc}");
+        }
+        assert_eq!(
+            check_stored_hash(&format!("$argon2id$v=19$m=4096,t=3,p=1${salt_and_hash}")),
+            Ok(())
+        );
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 use std::net::IpAddr;
 use std::num::NonZeroU32;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use governor::clock::{Clock, DefaultClock};
@@ -23,6 +24,19 @@ pub enum Verdict {
     },
 }
 
+/// How many requests each limiter has refused since start-up (for metrics).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RateLimitHits {
+    /// POSTs over the per-IP limit.
+    pub ip: u64,
+    /// Link requests over the per-address limit.
+    pub address: u64,
+    /// Link requests over the global ceiling.
+    pub global: u64,
+    /// Sign-in attempts over the per-account limit.
+    pub login: u64,
+}
+
 /// All of the server's in-memory limiters.
 pub struct RateLimits {
     per_ip: DefaultKeyedRateLimiter<IpAddr>,
@@ -30,7 +44,14 @@ pub struct RateLimits {
     per_account_login: DefaultKeyedRateLimiter<[u8; 32]>,
     global: DefaultDirectRateLimiter,
     clock: DefaultClock,
+    /// Refusals per limiter, indexed by [`IP`], [`ADDRESS`], [`GLOBAL`] and [`LOGIN`].
+    hits: [AtomicU64; 4],
 }
+
+const IP: usize = 0;
+const ADDRESS: usize = 1;
+const GLOBAL: usize = 2;
+const LOGIN: usize = 3;
 
 fn nonzero(n: u32) -> NonZeroU32 {
     NonZeroU32::new(n).unwrap_or(NonZeroU32::MIN)
@@ -66,6 +87,26 @@ impl RateLimits {
             )),
             global: RateLimiter::direct(Quota::per_second(nonzero(limits.global_per_second))),
             clock: DefaultClock::default(),
+            hits: Default::default(),
+        }
+    }
+
+    /// Counts a refusal by the limiter at `index` of `hits`.
+    fn counted(&self, index: usize, verdict: Verdict) -> Verdict {
+        if let (Verdict::Limited { .. }, Some(hits)) = (verdict, self.hits.get(index)) {
+            hits.fetch_add(1, Ordering::Relaxed);
+        }
+        verdict
+    }
+
+    /// How many requests each limiter has refused so far.
+    pub fn hits(&self) -> RateLimitHits {
+        let load = |index: usize| self.hits[index].load(Ordering::Relaxed);
+        RateLimitHits {
+            ip: load(IP),
+            address: load(ADDRESS),
+            global: load(GLOBAL),
+            login: load(LOGIN),
         }
     }
 
@@ -87,22 +128,28 @@ impl RateLimits {
 
     /// One POST from `ip`.
     pub fn check_ip(&self, ip: IpAddr) -> Verdict {
-        self.verdict(self.per_ip.check_key(&ip))
+        self.counted(IP, self.verdict(self.per_ip.check_key(&ip)))
     }
 
     /// One link request for a normalised address (given as its keyed hash).
     pub fn check_address(&self, address_key: &[u8; 32]) -> Verdict {
-        self.verdict(self.per_address.check_key(address_key))
+        self.counted(
+            ADDRESS,
+            self.verdict(self.per_address.check_key(address_key)),
+        )
     }
 
     /// One sign-in attempt for an account (given as the keyed hash of its address).
     pub fn check_login(&self, address_key: &[u8; 32]) -> Verdict {
-        self.verdict(self.per_account_login.check_key(address_key))
+        self.counted(
+            LOGIN,
+            self.verdict(self.per_account_login.check_key(address_key)),
+        )
     }
 
     /// One link request against the global ceiling.
     pub fn check_global(&self) -> Verdict {
-        self.verdict(self.global.check())
+        self.counted(GLOBAL, self.verdict(self.global.check()))
     }
 
     /// Forgets keys whose limits have fully recovered; run periodically so the
@@ -159,6 +206,36 @@ mod tests {
             Verdict::Limited { .. }
         ));
         assert_eq!(limits.check_address(&[2; 32]), Verdict::Allowed);
+    }
+
+    #[test]
+    fn refusals_are_counted_per_limiter() {
+        // Arrange
+        let limits = RateLimits::new(&limits(1, 1));
+        let ip: IpAddr = "192.0.2.1".parse().unwrap();
+
+        // Act
+        for _ in 0..3 {
+            limits.check_ip(ip);
+        }
+        for _ in 0..2 {
+            limits.check_address(&[1; 32]);
+        }
+        for _ in 0..4 {
+            limits.check_login(&[1; 32]);
+        }
+        limits.check_global();
+
+        // Assert
+        assert_eq!(
+            limits.hits(),
+            RateLimitHits {
+                ip: 2,
+                address: 1,
+                global: 0,
+                login: 2,
+            }
+        );
     }
 
     #[test]

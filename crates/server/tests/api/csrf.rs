@@ -17,6 +17,8 @@ on_both_backends!(
     the_sign_out_form_refuses_a_bad_csrf_token,
     the_new_password_form_refuses_a_bad_csrf_token,
     the_not_me_form_refuses_a_bad_csrf_token,
+    the_magic_link_form_refuses_a_bad_csrf_token,
+    the_magic_link_sign_in_button_refuses_a_bad_csrf_token,
 );
 
 /// Submits `fields` to `path` from `victim` (whose session has its own CSRF
@@ -182,4 +184,48 @@ async fn the_not_me_form_refuses_a_bad_csrf_token(backend: Backend) {
     assert_eq!(app.row_counts(), rows, "nothing written");
     assert_eq!(app.credentials_of(EMAIL), credentials);
     app.reset_with(&reset, NEW_PASSWORD).await;
+}
+
+async fn the_magic_link_form_refuses_a_bad_csrf_token(backend: Backend) {
+    // Arrange
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    app.create_user(EMAIL, PASSWORD);
+    let rows = app.row_counts();
+
+    // Act
+    let victim = app.new_client();
+    let fields = [("email", EMAIL)];
+    assert_forgeries_refused(&app, &victim, "/magic-link", "/magic-link", &fields).await;
+
+    // Assert
+    app.settle().await;
+    assert_eq!(app.row_counts(), rows, "nothing written");
+    assert!(app.sink.messages().is_empty(), "no mail");
+}
+
+async fn the_magic_link_sign_in_button_refuses_a_bad_csrf_token(backend: Backend) {
+    // Arrange: the confirmation page of a live sign-in link.
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    app.create_user(EMAIL, PASSWORD);
+    let link = app.mailed_magic_link(&app.browser(), EMAIL, 1).await;
+    let token = crate::helpers::token_of(&link);
+    let form_page = link.trim_start_matches(&app.address).to_owned();
+    app.settle().await;
+    let rows = app.row_counts();
+
+    // Act
+    let victim = app.browser();
+    let fields = [("token", token.as_str())];
+    assert_forgeries_refused(&app, &victim, &form_page, "/magic-link/verify", &fields).await;
+
+    // Assert: nobody signed in, nothing written, and the link still works.
+    app.settle().await;
+    assert_eq!(app.row_counts(), rows, "nothing written");
+    assert!(app.account_page(&victim).await.is_none());
+    let signed_in = app.confirm_magic_link(&victim, &link).await;
+    assert_eq!(signed_in.status(), StatusCode::SEE_OTHER);
 }

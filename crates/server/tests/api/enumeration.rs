@@ -1,10 +1,11 @@
-//! Asking for a link never tells whether an account exists.
+//! Asking for a link never tells whether an account exists: not on the first
+//! request, and not once the address or the account is over its limit.
 
 use reqwest::StatusCode;
 use serde_json::json;
 use storage::Backend;
 
-use crate::helpers::{TestApp, spawn_app};
+use crate::helpers::{TestApp, spawn_app, spawn_app_with};
 use crate::on_both_backends;
 use crate::reset_steps::Observed;
 
@@ -14,6 +15,8 @@ const UNKNOWN: &str = "nobody@example.com";
 on_both_backends!(
     known_and_unknown_addresses_get_byte_identical_pages,
     known_and_unknown_addresses_get_byte_identical_api_answers,
+    every_link_request_answers_alike_once_the_address_is_over_its_limit,
+    every_link_request_answers_alike_once_the_account_is_over_its_quota,
 );
 
 /// The forgot-password form as a new visitor sends it: fresh browser, GET the
@@ -84,4 +87,96 @@ async fn known_and_unknown_addresses_get_byte_identical_api_answers(backend: Bac
     );
     assert_eq!(mails[0].rcpt_to, vec![KNOWN.to_owned()]);
     assert_eq!(app.pending_jobs(), 0, "both requests were processed");
+}
+
+/// The four ways to ask for a link by address.
+#[derive(Clone, Copy, Debug)]
+enum LinkRequest {
+    ResetPage,
+    ResetApi,
+    MagicLinkPage,
+    MagicLinkApi,
+}
+
+const EVERY_LINK_REQUEST: [LinkRequest; 4] = [
+    LinkRequest::ResetPage,
+    LinkRequest::ResetApi,
+    LinkRequest::MagicLinkPage,
+    LinkRequest::MagicLinkApi,
+];
+
+impl LinkRequest {
+    /// The answer to a request for `email` from a fresh browser.
+    async fn answer(self, app: &TestApp, email: &str) -> Observed {
+        let body = json!({ "email": email });
+        let response = match self {
+            Self::ResetPage => return forgot_page_answer(app, email).await,
+            Self::ResetApi => return forgot_api_answer(app, email).await,
+            Self::MagicLinkPage => app.request_magic_link(&app.new_client(), email).await,
+            Self::MagicLinkApi => {
+                app.post_json(&app.new_client(), "/api/v1/magic-link", &body)
+                    .await
+            }
+        };
+        Observed::of(response).await
+    }
+}
+
+/// Asks for a link for both addresses on every endpoint and checks that the
+/// two answers are identical (but for `Date` and `X-Request-Id`) and accepting.
+async fn assert_alike_everywhere(app: &TestApp) {
+    for request in EVERY_LINK_REQUEST {
+        let known = request.answer(app, KNOWN).await;
+        let unknown = request.answer(app, UNKNOWN).await;
+        assert!(
+            matches!(known.status, StatusCode::OK | StatusCode::ACCEPTED),
+            "{request:?}: {}",
+            known.status
+        );
+        assert_eq!(unknown.status, known.status, "{request:?}");
+        assert_eq!(
+            unknown.stable_headers(),
+            known.stable_headers(),
+            "{request:?}"
+        );
+        assert_eq!(unknown.body, known.body, "{request:?}");
+    }
+}
+
+async fn every_link_request_answers_alike_once_the_address_is_over_its_limit(backend: Backend) {
+    // Arrange: one link request per address per hour, used up for both addresses.
+    let Some(app) = spawn_app_with(backend, |f| f.merge(("limits.per_address_per_hour", 1))).await
+    else {
+        return;
+    };
+    app.create_user(KNOWN, "old password for ada");
+    forgot_page_answer(&app, KNOWN).await;
+    forgot_page_answer(&app, UNKNOWN).await;
+    app.wait_for_mail(1).await;
+
+    // Act / Assert
+    assert_alike_everywhere(&app).await;
+    app.settle().await;
+    assert_eq!(app.row_counts().outbox, 2, "nothing queued over the limit");
+    assert_eq!(app.sink.messages().len(), 1, "no mail over the limit");
+}
+
+async fn every_link_request_answers_alike_once_the_account_is_over_its_quota(backend: Backend) {
+    // Arrange: one mail per account per hour, used up by the known address.
+    let Some(app) = spawn_app_with(backend, |f| {
+        f.merge(("limits.per_account_mails_per_hour", 1))
+    })
+    .await
+    else {
+        return;
+    };
+    app.create_user(KNOWN, "old password for ada");
+    forgot_page_answer(&app, KNOWN).await;
+    app.wait_for_mail(1).await;
+
+    // Act / Assert
+    assert_alike_everywhere(&app).await;
+    app.wait_until_outbox_is_empty().await;
+    app.settle().await;
+    assert_eq!(app.sink.messages().len(), 1, "no mail over the quota");
 }

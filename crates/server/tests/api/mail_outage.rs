@@ -7,6 +7,8 @@ use reqwest::StatusCode;
 use storage::Backend;
 use storage::outbox::{self, OutboxStats};
 
+use serde_json::json;
+
 use crate::helpers::{TestApp, link_in, spawn_app, spawn_app_with};
 use crate::on_both_backends;
 
@@ -15,6 +17,7 @@ const EMAIL: &str = "ada@example.com";
 on_both_backends!(
     a_link_asked_for_while_smtp_is_down_arrives_exactly_once_after_it_is_back,
     a_mail_retried_after_an_outage_counts_once_against_the_account_quota,
+    links_asked_for_under_load_during_a_long_outage_each_arrive_exactly_once,
 );
 
 impl TestApp {
@@ -39,7 +42,12 @@ impl TestApp {
 
     /// Steps the app's clock past the longest first retry delay.
     fn skip_first_backoff(&self) {
-        let longest = outbox::with_jitter(outbox::backoff(1), 1.0);
+        self.skip_backoff_after(1);
+    }
+
+    /// Steps the app's clock past the longest retry delay after `attempts` failures.
+    fn skip_backoff_after(&self, attempts: u32) {
+        let longest = outbox::with_jitter(outbox::backoff(attempts), 1.0);
         self.clock.advance(longest + Duration::from_secs(1));
     }
 
@@ -102,4 +110,59 @@ async fn a_mail_retried_after_an_outage_counts_once_against_the_account_quota(ba
     assert_eq!(app.sink.messages().len(), 1);
     let link = link_in(&app, &mail, "/password/reset?token=");
     app.reset_with(&link, "a completely new passphrase").await;
+}
+
+async fn links_asked_for_under_load_during_a_long_outage_each_arrive_exactly_once(
+    backend: Backend,
+) {
+    // Arrange: fifty accounts, and no SMTP server.
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let emails: Vec<String> = (0..50).map(|n| format!("user{n}@example.com")).collect();
+    for email in &emails {
+        app.create_user(email, "a long enough password");
+    }
+    app.sink.stop().await;
+
+    // Act: fifty requests at once, then two failed rounds of delivery.
+    let mut requests = tokio::task::JoinSet::new();
+    for email in &emails {
+        let (client, url) = (app.client.clone(), app.url("/api/v1/password/forgot"));
+        let body = json!({ "email": email });
+        requests.spawn(async move { client.post(url).json(&body).send().await.unwrap().status() });
+    }
+    let statuses = requests.join_all().await;
+    assert_eq!(statuses, vec![StatusCode::ACCEPTED; emails.len()]);
+    app.wait_for_scheduled_retry().await;
+    assert_eq!(app.outbox_stats().pending, emails.len() as i64);
+    app.skip_first_backoff();
+    app.state.outbox.nudge();
+    app.wait_for_scheduled_retry().await;
+    assert!(app.sink.messages().is_empty());
+    app.sink.restart().await.expect("sink restarts");
+    app.skip_backoff_after(2);
+    app.state.outbox.nudge();
+
+    // Assert: one mail per request, each with its own Message-ID.
+    let mails = app.wait_for_mail(emails.len()).await;
+    app.settle().await;
+    assert_eq!(
+        app.sink.messages().len(),
+        emails.len(),
+        "delivered exactly once"
+    );
+    let mut recipients: Vec<String> = mails.iter().map(|m| m.rcpt_to.join(",")).collect();
+    recipients.sort();
+    let mut expected = emails.clone();
+    expected.sort();
+    assert_eq!(recipients, expected);
+    let mut ids: Vec<String> = mails
+        .iter()
+        .map(|m| m.header("message-id").expect("a Message-ID"))
+        .collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), emails.len());
+    assert_eq!(app.outbox_stats().pending, 0);
 }

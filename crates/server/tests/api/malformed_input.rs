@@ -36,7 +36,7 @@ async fn assert_each_refused(app: &TestApp, cases: Vec<(&str, RequestBuilder, St
 }
 
 /// A well-formed address one octet too long: 64 + 1 + 190.
-fn address_of_255_octets() -> String {
+pub fn address_of_255_octets() -> String {
     let domain = format!(
         "{}.{}.{}.com",
         "b".repeat(63),

@@ -14,6 +14,26 @@ use storage::{EmailAddress, users};
 
 use crate::helpers::PUBLIC_URL;
 
+/// The token and session keys an instance runs with. Instances that share
+/// them accept each other's links and session cookies, like the instances of
+/// one deployment.
+#[derive(Clone)]
+pub struct InstanceKeys {
+    token: String,
+    session: String,
+}
+
+impl InstanceKeys {
+    /// Fresh random keys.
+    pub fn generate() -> Self {
+        let (token, session) = lifeline::keys::generate(1).expect("keys");
+        Self {
+            token: token.as_str().to_owned(),
+            session: session.as_str().to_owned(),
+        }
+    }
+}
+
 /// A running `lifeline serve` process; killed when dropped.
 pub struct ServedBinary {
     /// `http://127.0.0.1:<port>`
@@ -37,7 +57,18 @@ impl ServedBinary {
         log_filter: &str,
         env: &[(&str, &str)],
     ) -> Self {
-        let (token_key, session_key) = lifeline::keys::generate(1).expect("keys");
+        Self::start_with_keys(db, sink, log_filter, &InstanceKeys::generate(), env).await
+    }
+
+    /// Like [`ServedBinary::start_with_env`], with the given keys: instances
+    /// started with the same keys form one deployment.
+    pub async fn start_with_keys(
+        db: &TestDb,
+        sink: &SmtpSink,
+        log_filter: &str,
+        keys: &InstanceKeys,
+        env: &[(&str, &str)],
+    ) -> Self {
         let config_dir = tempfile::tempdir().expect("tempdir");
         let config = config_dir.path().join("lifeline.toml");
         let toml = format!(
@@ -70,8 +101,8 @@ argon2_memory_kib = 4096
 argon2_iterations = 1
 "#,
             db_url = db.url(),
-            token = token_key.as_str(),
-            session = session_key.as_str(),
+            token = keys.token,
+            session = keys.session,
             host = sink.addr().ip(),
             port = sink.addr().port(),
         );
@@ -183,10 +214,18 @@ pub fn create_account(db: &TestDb, email: &str, password: &str) {
     .expect("account created");
 }
 
-impl Drop for ServedBinary {
-    fn drop(&mut self) {
+impl ServedBinary {
+    /// Kills the process with SIGKILL — no graceful shutdown, no released
+    /// leases, like a crash or an OOM kill — and waits until it is gone.
+    pub fn kill(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+impl Drop for ServedBinary {
+    fn drop(&mut self) {
+        self.kill();
     }
 }
 

@@ -14,6 +14,7 @@ const PASSWORD: &str = "old password for ada";
 on_both_backends!(
     a_reset_signs_out_the_accounts_other_sessions_only,
     a_tampered_session_cookie_counts_as_no_session,
+    a_session_cookie_planted_before_sign_in_stays_anonymous,
 );
 
 async fn a_reset_signs_out_the_accounts_other_sessions_only(backend: Backend) {
@@ -147,4 +148,47 @@ async fn a_tampered_session_cookie_counts_as_no_session(backend: Backend) {
         assert_ne!(fresh, forged);
     }
     assert_eq!(account(cookie).await.unwrap().status(), StatusCode::OK);
+}
+
+async fn a_session_cookie_planted_before_sign_in_stays_anonymous(backend: Backend) {
+    // Arrange: an anonymous session cookie, as an attacker could plant it.
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    app.create_user(EMAIL, PASSWORD);
+    let client = Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let login = client.get(app.url("/login")).send().await.unwrap();
+    let planted = session_cookie(&login);
+    let csrf = csrf_in(&login.text().await.unwrap()).unwrap();
+
+    // Act: the victim signs in with the planted cookie.
+    let response = client
+        .post(app.url("/login"))
+        .header(COOKIE, &planted)
+        .form(&[
+            ("email", EMAIL),
+            ("password", PASSWORD),
+            ("csrf_token", &csrf),
+        ])
+        .send()
+        .await
+        .unwrap();
+
+    // Assert: the sign-in issued a new session; the planted one is still nobody.
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let signed_in = session_cookie(&response);
+    assert_ne!(signed_in, planted);
+    let account = |cookie: &str| {
+        client
+            .get(app.url("/account"))
+            .header(COOKIE, cookie.to_owned())
+            .send()
+    };
+    let with_planted = account(&planted).await.unwrap();
+    assert_eq!(with_planted.status(), StatusCode::SEE_OTHER);
+    assert_eq!(with_planted.headers()["location"], "/login");
+    assert_eq!(account(&signed_in).await.unwrap().status(), StatusCode::OK);
 }

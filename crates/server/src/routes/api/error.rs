@@ -3,7 +3,8 @@
 use actix_web::http::StatusCode;
 use actix_web::http::header::RETRY_AFTER;
 use actix_web::{HttpResponse, ResponseError};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use crate::error::AppError;
 
@@ -17,10 +18,17 @@ pub struct ApiError {
     retry_after_secs: Option<u64>,
 }
 
-#[derive(Serialize)]
-struct Body<'a> {
-    error: &'a str,
-    message: &'a str,
+/// The body of every `/api/v1` error.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"error": "invalid_or_expired_link", "message": "This link is invalid, expired or already used. Ask for a new one."}))]
+pub struct ErrorBody {
+    /// A stable code to branch on: `invalid_body`, `invalid_email`, `invalid_request`,
+    /// `invalid_or_expired_link`, `other_browser`, `weak_password`, `body_too_large`,
+    /// `unsupported_media_type`, `too_many_requests`, `unavailable` or
+    /// `internal_error`.
+    pub error: String,
+    /// A sentence fit to show to the person using the client.
+    pub message: String,
 }
 
 impl ApiError {
@@ -71,9 +79,9 @@ impl ResponseError for ApiError {
         if let Some(secs) = self.retry_after_secs {
             response.insert_header((RETRY_AFTER, secs.to_string()));
         }
-        response.json(Body {
-            error: self.code,
-            message: &self.message,
+        response.json(ErrorBody {
+            error: self.code.to_owned(),
+            message: self.message.clone(),
         })
     }
 }

@@ -5,46 +5,66 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use storage::EmailAddress;
+use utoipa::ToSchema;
 
-use super::error::ApiError;
+use super::error::{ApiError, ErrorBody};
+use super::password::Accepted;
 use crate::client::ClientInfo;
 use crate::flows::magic_link::{self, LinkError, Presented};
 use crate::session_user;
 use crate::state::AppState;
 
-/// `{"email": "…"}`
-#[derive(Deserialize)]
+/// Ask for a sign-in link.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"email": "ada@example.com"}))]
 pub struct MagicLinkRequest {
+    /// The account's address (at most 254 characters).
     email: String,
 }
 
-/// `{"token": "…"}`, plus `browser` (the link's tag) with same-browser links on.
-#[derive(Deserialize)]
+/// Sign in with a magic link's token.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"token": "lm1_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}))]
 pub struct VerifyRequest {
+    /// The `token` query parameter of the mailed link.
     token: String,
+    /// The link's `browser` query parameter, present when `tokens.magic_link_same_browser`
+    /// is on.
     #[serde(default)]
     browser: Option<String>,
 }
 
-#[derive(Serialize)]
-struct Accepted {
-    message: &'static str,
+/// The account that is now signed in.
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct SignedIn {
+    /// The signed-in account.
+    pub user: UserView,
 }
 
-#[derive(Serialize)]
-struct SignedIn<'a> {
-    user: UserView<'a>,
+/// What the API shows of an account.
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct UserView {
+    /// The address, as the account holder entered it.
+    pub email: String,
 }
 
-#[derive(Serialize)]
-struct UserView<'a> {
-    email: &'a str,
-}
-
+/// Asks for a sign-in link.
+///
 /// 202 for every well-formed address, known or not: the answer is the same
 /// bytes either way, and the account is looked up by the outbox worker.
+#[utoipa::path(
+    post,
+    path = "/api/v1/magic-link",
+    operation_id = "requestMagicLink",
+    tag = "magic-link",
+    request_body(content = MagicLinkRequest, content_type = "application/json"),
+    responses(
+        (status = 202, description = "Accepted. The same answer whether or not the account exists; a sign-in link is mailed if it does.", body = Accepted),
+        (status = 400, description = "`invalid_email` or `invalid_body`.", body = ErrorBody),
+    )
+)]
 pub async fn request(
     state: web::Data<AppState>,
     session: Session,
@@ -60,10 +80,12 @@ pub async fn request(
     })?;
     magic_link::request(&state, address, &client, &session).await?;
     Ok(HttpResponse::Accepted().json(Accepted {
-        message: "If an account exists for this address, a sign-in link is on its way.",
+        message: "If an account exists for this address, a sign-in link is on its way.".into(),
     }))
 }
 
+/// Signs in with a magic link's token.
+///
 /// 200 `{"user": {"email": …}}` with a new session cookie; 400
 /// `invalid_or_expired_link` for any unusable link; 400 `other_browser` when
 /// same-browser links are on and this client did not ask for the link.
@@ -71,6 +93,18 @@ pub async fn request(
 /// No CSRF token here: a cross-site form cannot send `application/json`
 /// (which the extractor requires), and a cross-site script would need a CORS
 /// preflight that this service never grants.
+#[utoipa::path(
+    post,
+    path = "/api/v1/magic-link/verify",
+    operation_id = "verifyMagicLink",
+    tag = "magic-link",
+    request_body(content = VerifyRequest, content_type = "application/json"),
+    responses(
+        (status = 200, description = "Signed in. The link is used up.", body = SignedIn,
+            headers(("Set-Cookie" = String, description = "The new session: `lifeline_session`, HttpOnly, SameSite=Lax, Secure behind HTTPS."))),
+        (status = 400, description = "`invalid_or_expired_link` (forged, expired, used or superseded: all alike), `other_browser` (same-browser links are on and this client did not ask for the link) or `invalid_body`.", body = ErrorBody),
+    )
+)]
 pub async fn verify(
     state: web::Data<AppState>,
     session: Session,
@@ -104,7 +138,7 @@ pub async fn verify(
     session_user::sign_in(&session, &user)?;
     Ok(HttpResponse::Ok().json(SignedIn {
         user: UserView {
-            email: &user.display_email,
+            email: user.display_email,
         },
     }))
 }

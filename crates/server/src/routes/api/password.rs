@@ -4,34 +4,56 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use storage::EmailAddress;
+use utoipa::ToSchema;
 
-use super::error::ApiError;
+use super::error::{ApiError, ErrorBody};
 use crate::client::ClientInfo;
 use crate::flows::password_reset::{self, ResetError};
 use crate::security::password_hash::Password;
 use crate::state::AppState;
 
-/// `{"email": "…"}`
-#[derive(Deserialize)]
+/// Ask for a password-reset link.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"email": "ada@example.com"}))]
 pub struct ForgotRequest {
+    /// The account's address (at most 254 characters).
     email: String,
 }
 
-/// `{"token": "…", "password": "…"}`
-#[derive(Deserialize)]
+/// Set a new password with a reset link's token.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"token": "lr1_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "password": "correct horse battery staple"}))]
 pub struct ResetRequest {
+    /// The `token` query parameter of the mailed link.
     token: String,
+    /// The new password: 8 to 128 characters (configurable), not a common password, not the
+    /// address.
     password: String,
 }
 
-#[derive(Serialize)]
-struct Accepted {
-    message: &'static str,
+/// The request was accepted; mail follows if the account exists.
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct Accepted {
+    /// A sentence that says so without telling whether the account exists.
+    pub message: String,
 }
 
+/// Asks for a password-reset link.
+///
 /// 202 for every well-formed address, known or not (see the page handler).
+#[utoipa::path(
+    post,
+    path = "/api/v1/password/forgot",
+    operation_id = "requestPasswordReset",
+    tag = "password",
+    request_body(content = ForgotRequest, content_type = "application/json"),
+    responses(
+        (status = 202, description = "Accepted. The same answer whether or not the account exists; a reset link is mailed if it does.", body = Accepted),
+        (status = 400, description = "`invalid_email` or `invalid_body`.", body = ErrorBody),
+    )
+)]
 pub async fn forgot(
     state: web::Data<AppState>,
     client: ClientInfo,
@@ -46,11 +68,25 @@ pub async fn forgot(
     })?;
     password_reset::request(&state, address, &client).await?;
     Ok(HttpResponse::Accepted().json(Accepted {
-        message: "If an account exists for this address, a reset link is on its way.",
+        message: "If an account exists for this address, a reset link is on its way.".into(),
     }))
 }
 
+/// Sets a new password with a reset link's token.
+///
 /// 204 on success; 400 `invalid_or_expired_link`; 422 `weak_password` (the token stays usable).
+#[utoipa::path(
+    post,
+    path = "/api/v1/password/reset",
+    operation_id = "resetPassword",
+    tag = "password",
+    request_body(content = ResetRequest, content_type = "application/json"),
+    responses(
+        (status = 204, description = "The password is changed; every other link and session of the account is void, and a \"password changed\" email is queued."),
+        (status = 400, description = "`invalid_or_expired_link` (forged, expired, used or superseded: all alike) or `invalid_body`.", body = ErrorBody),
+        (status = 422, description = "`weak_password`: the message says why. The link stays usable.", body = ErrorBody),
+    )
+)]
 pub async fn reset(
     state: web::Data<AppState>,
     client: ClientInfo,

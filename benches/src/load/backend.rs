@@ -1,0 +1,182 @@
+//! The databases the harness measures on: an SQLite file, or a MariaDB database it creates
+//! and drops itself with the `mariadb` client.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context, bail};
+
+/// One database to run the scenarios on.
+#[derive(Debug)]
+pub enum Backend {
+    /// A fresh SQLite file.
+    Sqlite {
+        /// The database file.
+        path: PathBuf,
+    },
+    /// A fresh MariaDB database, dropped when this value is dropped.
+    Mysql {
+        /// The server and account.
+        server: MysqlServer,
+        /// `lifeline_test_bench_<pid>_<time>`.
+        database: String,
+    },
+}
+
+impl Backend {
+    /// A new SQLite database file under `dir`.
+    pub fn sqlite(dir: &Path) -> anyhow::Result<Backend> {
+        std::fs::create_dir_all(dir)?;
+        Ok(Backend::Sqlite {
+            path: dir.join("lifeline.db"),
+        })
+    }
+
+    /// A new, empty MariaDB database on the server of `url`.
+    pub fn mysql(url: &str) -> anyhow::Result<Backend> {
+        let server = MysqlServer::parse(url)?;
+        let stamp = chrono::Utc::now().format("%Y%m%d%H%M%S");
+        let database = format!("lifeline_test_bench_{}_{stamp}", std::process::id());
+        server.execute(&format!("CREATE DATABASE `{database}`"))?;
+        Ok(Backend::Mysql { server, database })
+    }
+
+    /// `sqlite` or `mariadb`, as shown in the results.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Backend::Sqlite { .. } => "sqlite",
+            Backend::Mysql { .. } => "mariadb",
+        }
+    }
+
+    /// The URL `lifeline` and the harness connect with.
+    pub fn url(&self) -> String {
+        match self {
+            Backend::Sqlite { path } => format!("sqlite://{}", path.display()),
+            Backend::Mysql { server, database } => server.url(database),
+        }
+    }
+}
+
+impl Drop for Backend {
+    fn drop(&mut self) {
+        if let Backend::Mysql { server, database } = self
+            && let Err(error) = server.execute(&format!("DROP DATABASE IF EXISTS `{database}`"))
+        {
+            eprintln!("could not drop {database}: {error:#}");
+        }
+    }
+}
+
+/// A MariaDB server and an account on it, from `mysql://user:password@host:port`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MysqlServer {
+    user: String,
+    password: String,
+    host: String,
+    port: u16,
+}
+
+impl MysqlServer {
+    /// Reads the account and address of a `mysql://` URL; a database path is ignored.
+    pub fn parse(url: &str) -> anyhow::Result<MysqlServer> {
+        let rest = url
+            .strip_prefix("mysql://")
+            .context("the MariaDB URL must start with mysql://")?;
+        let rest = rest.split('/').next().unwrap_or_default();
+        let (account, address) = rest
+            .rsplit_once('@')
+            .context("the MariaDB URL needs user:password@host")?;
+        let (user, password) = account.split_once(':').unwrap_or((account, ""));
+        let (host, port) = address.rsplit_once(':').unwrap_or((address, "3306"));
+        Ok(MysqlServer {
+            user: user.to_owned(),
+            password: password.to_owned(),
+            host: host.to_owned(),
+            port: port.parse().context("the MariaDB port is not a number")?,
+        })
+    }
+
+    /// The URL of `database` on this server.
+    pub fn url(&self, database: &str) -> String {
+        format!(
+            "mysql://{}:{}@{}:{}/{database}",
+            self.user, self.password, self.host, self.port
+        )
+    }
+
+    /// Runs `sql` with the `mariadb` command-line client.
+    pub fn execute(&self, sql: &str) -> anyhow::Result<()> {
+        let output = Command::new("mariadb")
+            .args([
+                "--protocol=tcp",
+                "-h",
+                &self.host,
+                "-P",
+                &self.port.to_string(),
+            ])
+            .args(["-u", &self.user])
+            .env("MYSQL_PWD", &self.password)
+            .args(["-e", sql])
+            .output()
+            .context("could not run the mariadb client (apt-get install -y mariadb-client)")?;
+        if !output.status.success() {
+            bail!(
+                "mariadb: {}: {}",
+                sql,
+                String::from_utf8_lossy(&output.stderr).trim()
+            );
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_mysql_url_gives_account_host_and_port() {
+        // Act
+        let server = MysqlServer::parse("mysql://lifeline:secret@127.0.0.1:3307/ignored").unwrap();
+
+        // Assert
+        assert_eq!(
+            server,
+            MysqlServer {
+                user: "lifeline".into(),
+                password: "secret".into(),
+                host: "127.0.0.1".into(),
+                port: 3307,
+            }
+        );
+        assert_eq!(
+            server.url("db"),
+            "mysql://lifeline:secret@127.0.0.1:3307/db"
+        );
+    }
+
+    #[test]
+    fn the_port_defaults_to_3306_and_other_schemes_are_refused() {
+        // Act / Assert
+        assert_eq!(MysqlServer::parse("mysql://u:p@db").unwrap().port, 3306);
+        assert!(MysqlServer::parse("postgres://u:p@db").is_err());
+    }
+
+    #[test]
+    fn sqlite_lives_in_a_file_under_the_given_directory() {
+        // Arrange
+        let dir = std::env::temp_dir().join(format!("lifeline-backend-{}", std::process::id()));
+
+        // Act
+        let backend = Backend::sqlite(&dir).unwrap();
+
+        // Assert
+        assert_eq!(backend.name(), "sqlite");
+        assert_eq!(
+            backend.url(),
+            format!("sqlite://{}", dir.join("lifeline.db").display())
+        );
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+}

@@ -1,0 +1,130 @@
+//! One harness run: every backend, every scenario, the checks.
+
+use anyhow::Context as _;
+
+use super::backend::Backend;
+use super::database::BenchDb;
+use super::e2e::e2e;
+use super::fill;
+use super::options::Options;
+use super::report::Report;
+use super::scale::scale;
+use super::scenarios::{self, Context};
+use super::targets;
+
+/// Runs the harness as `options` say and returns the report.
+pub async fn run(options: Options) -> anyhow::Result<Report> {
+    let bin_dir = match &options.bin_dir {
+        Some(dir) => dir.clone(),
+        None => std::env::current_exe()?
+            .parent()
+            .context("the harness has no directory")?
+            .to_path_buf(),
+    };
+    let stamp = chrono::Utc::now();
+    let work = match &options.work_dir {
+        Some(dir) => dir.clone(),
+        None => bin_dir
+            .join("..")
+            .join("load-runs")
+            .join(stamp.format("%Y%m%d-%H%M%S").to_string()),
+    };
+    let mut report = Report {
+        started: stamp.format("%Y-%m-%d %H:%M UTC").to_string(),
+        machine: machine(),
+        load_before: std::fs::read_to_string("/proc/loadavg")
+            .unwrap_or_default()
+            .trim()
+            .to_owned(),
+        command: std::env::args().collect::<Vec<_>>().join(" "),
+        ..Report::default()
+    };
+    let mut backends = Vec::new();
+    if !options.no_sqlite {
+        backends.push(Backend::sqlite(&work.join("sqlite"))?);
+    }
+    if options.mysql_enabled() {
+        backends.push(Backend::mysql(&options.mysql_url)?);
+    }
+    for backend in &backends {
+        let dir = work.join(backend.name());
+        std::fs::create_dir_all(&dir)?;
+        let db = BenchDb::connect(&backend.url())?;
+        fill::seed_accounts(&db, "user", 0, options.accounts)?;
+        let mut ctx = Context {
+            options: options.clone(),
+            backend: backend.name().to_owned(),
+            url: backend.url(),
+            db,
+            lifeline: bin_dir.join("lifeline"),
+            sink: bin_dir.join("smtp-sink"),
+            dir,
+            checks: Vec::new(),
+        };
+        println!("{}: logs and scripts in {}", ctx.backend, ctx.dir.display());
+        run_backend(&mut ctx, &mut report).await?;
+        report.checks.append(&mut ctx.checks);
+        let mut met = targets::check(&report, backend.name());
+        report.checks.append(&mut met);
+    }
+    Ok(report)
+}
+
+async fn run_backend(ctx: &mut Context, report: &mut Report) -> anyhow::Result<()> {
+    let step = |report: &mut Report, figure| {
+        println!("{}", one_line(&figure));
+        report.figures.push(figure);
+    };
+    step(report, scenarios::ceiling(ctx).await?);
+    if ctx.options.wants("accept") {
+        step(report, scenarios::accept(ctx, "accept").await?);
+    }
+    if ctx.options.wants("reject_forged") {
+        step(
+            report,
+            scenarios::reject_forged(ctx, "reject_forged").await?,
+        );
+    }
+    if ctx.options.wants("reject_used") {
+        step(report, scenarios::reject_used(ctx, "reject_used").await?);
+    }
+    if ctx.options.wants("drain") {
+        step(report, scenarios::drain(ctx).await?);
+    }
+    if ctx.options.wants("e2e") {
+        step(report, e2e(ctx).await?);
+    }
+    if ctx.options.scale {
+        for figure in scale(ctx).await? {
+            step(report, figure);
+        }
+    }
+    Ok(())
+}
+
+fn one_line(f: &super::report::Figure) -> String {
+    format!(
+        "{} {}: {:.0} {}, p50 {} ms, p99 {} ms, errors {}, peak RSS {:.1} MiB",
+        f.backend,
+        f.scenario,
+        f.rate,
+        f.unit,
+        f.p50_ms.map_or("–".into(), |v| format!("{v:.2}")),
+        f.p99_ms.map_or("–".into(), |v| format!("{v:.2}")),
+        f.errors,
+        f.peak_rss_mib
+    )
+}
+
+/// CPU model and core count, from /proc/cpuinfo.
+fn machine() -> String {
+    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let model = cpuinfo
+        .lines()
+        .find_map(|l| l.strip_prefix("model name"))
+        .and_then(|l| l.split_once(':'))
+        .map_or("unknown CPU", |(_, m)| m.trim())
+        .to_owned();
+    let cores = std::thread::available_parallelism().map_or(0, usize::from);
+    format!("{model}, {cores} cores")
+}

@@ -1,0 +1,89 @@
+//! The SQL-mapped directory's statements, built once at start-up from validated, quoted
+//! identifiers. Values are `?` placeholders only: they are bound when a statement runs.
+
+use storage::Backend;
+
+use super::settings::{DirectoryConfigError, DirectorySettings, validate_identifier};
+
+/// Every statement the SQL-mapped directory runs.
+#[derive(Debug, Clone)]
+pub(super) struct Statements {
+    pub(super) by_email: String,
+    pub(super) by_id: String,
+    pub(super) epoch: String,
+    pub(super) set_password: String,
+    pub(super) bump_epoch: String,
+    pub(super) upgrade_hash: String,
+    pub(super) pause: Option<String>,
+    /// Whether the updates carry a `updated_at = ?` placeholder before `WHERE`.
+    pub(super) binds_updated_at: bool,
+}
+
+impl Statements {
+    /// Validates every name, quotes it for `backend` and builds the statements.
+    pub(super) fn new(
+        settings: &DirectorySettings,
+        backend: Backend,
+    ) -> Result<Self, DirectoryConfigError> {
+        let quote = |setting: &'static str, name: &str| -> Result<String, DirectoryConfigError> {
+            validate_identifier(setting, name)?;
+            Ok(match backend {
+                Backend::Mysql => format!("`{name}`"),
+                Backend::Sqlite => format!("\"{name}\""),
+            })
+        };
+        let table = quote(
+            "table",
+            settings
+                .table
+                .as_deref()
+                .ok_or(DirectoryConfigError::MissingTable)?,
+        )?;
+        let id = quote("id_column", &settings.id_column)?;
+        let email = quote("email_column", &settings.email_column)?;
+        let hash = quote("password_hash_column", &settings.password_hash_column)?;
+        let epoch = quote("auth_epoch_column", &settings.auth_epoch_column)?;
+        let updated = settings
+            .updated_at_column
+            .as_deref()
+            .map(|name| quote("updated_at_column", name))
+            .transpose()?;
+        let paused = settings
+            .resets_paused_until_column
+            .as_deref()
+            .map(|name| quote("resets_paused_until_column", name))
+            .transpose()?;
+        // Ids and epochs are read as 64-bit integers whatever the column's width.
+        let (int, email_match) = match backend {
+            Backend::Mysql => ("SIGNED", format!("{email} = ?")),
+            Backend::Sqlite => ("INTEGER", format!("{email} = ? COLLATE NOCASE")),
+        };
+        let paused_select = paused.as_deref().unwrap_or("NULL");
+        let select = format!(
+            "SELECT CAST({id} AS {int}) AS id, {email} AS display_email, \
+             CAST({epoch} AS {int}) AS auth_epoch, {paused_select} AS resets_paused_until, \
+             {hash} AS password_hash FROM {table}"
+        );
+        let touch = updated
+            .as_deref()
+            .map(|column| format!(", {column} = ?"))
+            .unwrap_or_default();
+        Ok(Self {
+            by_email: format!("{select} WHERE {email_match}"),
+            by_id: format!("{select} WHERE {id} = ?"),
+            epoch: format!(
+                "SELECT CAST({epoch} AS {int}) AS auth_epoch FROM {table} WHERE {id} = ?"
+            ),
+            set_password: format!(
+                "UPDATE {table} SET {hash} = ?, {epoch} = {epoch} + 1{touch} WHERE {id} = ?"
+            ),
+            bump_epoch: format!("UPDATE {table} SET {epoch} = {epoch} + 1{touch} WHERE {id} = ?"),
+            upgrade_hash: format!(
+                "UPDATE {table} SET {hash} = ?{touch} WHERE {id} = ? AND {hash} = ?"
+            ),
+            pause: paused
+                .map(|column| format!("UPDATE {table} SET {column} = ?{touch} WHERE {id} = ?")),
+            binds_updated_at: updated.is_some(),
+        })
+    }
+}

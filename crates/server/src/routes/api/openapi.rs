@@ -1,0 +1,180 @@
+//! `GET /api/v1/openapi.json`: the API's OpenAPI 3.1 description, generated from the
+//! handlers' annotations and request/response types, so it cannot drift from the code
+//! unnoticed (`tests/api/openapi.rs` also checks it against the running service).
+
+use std::sync::OnceLock;
+
+use actix_web::HttpResponse;
+use utoipa::openapi::header::HeaderBuilder;
+use utoipa::openapi::path::Operation;
+use utoipa::openapi::schema::{Object, Type};
+use utoipa::openapi::{Content, OpenApi as Document, Ref, ResponseBuilder};
+use utoipa::{Modify, OpenApi};
+
+use super::error::ErrorBody;
+use super::{magic_link, password};
+
+/// The API description.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Lifeline API",
+        description = "Password reset and magic-link sign-in for single-page apps and services. \
+            Every request body is JSON (`Content-Type: application/json`); unknown fields are \
+            refused. Errors are `{\"error\": \"<stable_code>\", \"message\": \"…\"}`. Answers \
+            never reveal whether an account exists.",
+        license(name = "Apache-2.0", identifier = "Apache-2.0"),
+    ),
+    paths(
+        password::forgot,
+        password::reset,
+        magic_link::request,
+        magic_link::verify,
+        get,
+    ),
+    components(schemas(ErrorBody)),
+    modifiers(&CommonErrors),
+    tags(
+        (name = "password", description = "Password reset by mailed link."),
+        (name = "magic-link", description = "Sign-in by mailed link."),
+        (name = "meta", description = "This description."),
+    )
+)]
+pub struct ApiDoc;
+
+/// The document as JSON, built once.
+pub fn document_json() -> &'static str {
+    static JSON: OnceLock<String> = OnceLock::new();
+    JSON.get_or_init(|| {
+        ApiDoc::openapi()
+            .to_json()
+            .unwrap_or_else(|error| format!("{{\"error\":\"{error}\"}}"))
+    })
+}
+
+/// This document.
+#[utoipa::path(
+    get,
+    path = "/api/v1/openapi.json",
+    operation_id = "getOpenApi",
+    tag = "meta",
+    responses((status = 200, description = "The OpenAPI 3.1 description of `/api/v1`.", content_type = "application/json"))
+)]
+pub async fn get() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(document_json())
+}
+
+/// Adds the failures every endpoint with a JSON body shares, so each handler documents only
+/// its own answers: 413, 415, 429 (per-IP POST limit, with `Retry-After`), 500 and 503.
+struct CommonErrors;
+
+impl Modify for CommonErrors {
+    fn modify(&self, openapi: &mut Document) {
+        let shared = [
+            (
+                "413",
+                "`body_too_large`: the body is over `server.max_body_bytes`.",
+                false,
+            ),
+            (
+                "415",
+                "`unsupported_media_type`: the body is not `application/json`.",
+                false,
+            ),
+            (
+                "429",
+                "`too_many_requests`: this client is over its POST rate; wait `Retry-After` seconds.",
+                true,
+            ),
+            (
+                "500",
+                "`internal_error`: a fault on the server; nothing was changed.",
+                false,
+            ),
+            (
+                "503",
+                "`unavailable`: the database is briefly unreachable; retry after `Retry-After` seconds.",
+                true,
+            ),
+        ];
+        for item in openapi.paths.paths.values_mut() {
+            let Some(operation) = item.post.as_mut() else {
+                continue;
+            };
+            for (status, description, retry_after) in shared {
+                add_error(operation, status, description, retry_after);
+            }
+        }
+    }
+}
+
+fn add_error(operation: &mut Operation, status: &str, description: &str, retry_after: bool) {
+    let mut response = ResponseBuilder::new().description(description).content(
+        "application/json",
+        Content::new(Some(Ref::from_schema_name("ErrorBody"))),
+    );
+    if retry_after {
+        response = response.header(
+            "Retry-After",
+            HeaderBuilder::new()
+                .schema(Some(Object::with_type(Type::Integer)))
+                .description(Some("Seconds to wait before trying again."))
+                .build(),
+        );
+    }
+    operation
+        .responses
+        .responses
+        .insert(status.to_owned(), response.build().into());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_document_is_openapi_3_1_with_every_endpoint() {
+        // Arrange / Act
+        let doc: serde_json::Value = serde_json::from_str(document_json()).unwrap();
+
+        // Assert
+        assert_eq!(doc["openapi"], "3.1.0");
+        assert_eq!(doc["info"]["version"], env!("CARGO_PKG_VERSION"));
+        for path in [
+            "/api/v1/password/forgot",
+            "/api/v1/password/reset",
+            "/api/v1/magic-link",
+            "/api/v1/magic-link/verify",
+        ] {
+            let post = &doc["paths"][path]["post"];
+            assert!(post.is_object(), "{path}");
+            for status in ["413", "415", "429", "500", "503"] {
+                assert!(post["responses"][status].is_object(), "{path} {status}");
+            }
+        }
+        assert!(doc["paths"]["/api/v1/openapi.json"]["get"].is_object());
+    }
+
+    #[test]
+    fn request_schemas_refuse_unknown_fields_like_the_handlers() {
+        // Arrange / Act
+        let doc: serde_json::Value = serde_json::from_str(document_json()).unwrap();
+
+        // Assert
+        let schemas = &doc["components"]["schemas"];
+        for name in [
+            "ForgotRequest",
+            "ResetRequest",
+            "MagicLinkRequest",
+            "VerifyRequest",
+        ] {
+            assert_eq!(schemas[name]["additionalProperties"], false, "{name}");
+        }
+        assert_eq!(
+            schemas["ResetRequest"]["required"],
+            serde_json::json!(["token", "password"])
+        );
+    }
+}

@@ -1,0 +1,101 @@
+//! Several real `lifeline serve` processes as one deployment: one database,
+//! one SMTP sink, shared keys, each instance on its own port.
+
+use mail::sink::{ReceivedMessage, SmtpSink};
+use reqwest::Client;
+use storage::Backend;
+use storage::testing::TestDb;
+use tokio::sync::Mutex;
+
+use crate::helpers::{PUBLIC_URL, mail_parts, token_of};
+use crate::served_binary::{InstanceKeys, ServedBinary};
+
+/// The tests of this binary take turns: each runs several processes, and
+/// two of them at once on a small machine would measure the machine.
+pub static ONE_AT_A_TIME: Mutex<()> = Mutex::const_new(());
+
+/// What every instance runs with, on top of the served-binary test
+/// configuration: per-IP and per-address limits far above what the tests send
+/// (they test races and faults, not limits), a pool wait long enough for a
+/// burst of requests, and a short outbox lease (twice the send timeout, the
+/// least the worker accepts), so that work a killed instance held is taken
+/// over within seconds, and at most four deliveries in flight per instance.
+pub const INSTANCE_SETTINGS: &[(&str, &str)] = &[
+    ("LIFELINE_LIMITS__PER_IP_PER_MINUTE", "1000000"),
+    ("LIFELINE_LIMITS__PER_IP_BURST", "100000"),
+    ("LIFELINE_LIMITS__PER_ADDRESS_PER_HOUR", "1000"),
+    ("LIFELINE_LIMITS__PER_ACCOUNT_MAILS_PER_HOUR", "1000"),
+    ("LIFELINE_LIMITS__GLOBAL_PER_SECOND", "100000"),
+    ("LIFELINE_DATABASE__POOL_SIZE", "8"),
+    ("LIFELINE_DATABASE__CONNECT_TIMEOUT_MS", "10000"),
+    ("LIFELINE_MAIL__WORKER__SEND_TIMEOUT_SECS", "2"),
+    ("LIFELINE_MAIL__WORKER__LEASE_SECS", "4"),
+    ("LIFELINE_MAIL__WORKER__CONCURRENCY", "4"),
+];
+
+/// One deployment under test.
+pub struct Cluster {
+    /// The database every instance uses.
+    pub db: TestDb,
+    /// The SMTP server every instance delivers to.
+    pub sink: SmtpSink,
+    /// A client without cookies that follows no redirects.
+    pub client: Client,
+    /// The running instances, in start order.
+    pub instances: Vec<ServedBinary>,
+    keys: InstanceKeys,
+}
+
+impl Cluster {
+    /// A fresh database and sink without instances; `None` when `backend`
+    /// is not available (the storage test helpers decide).
+    pub async fn new(backend: Backend) -> Option<Self> {
+        let db = TestDb::new(backend)?;
+        eprintln!("running on {backend}");
+        Some(Self {
+            db,
+            sink: SmtpSink::start().await.expect("smtp sink"),
+            client: Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("client"),
+            instances: Vec::new(),
+            keys: InstanceKeys::generate(),
+        })
+    }
+
+    /// Starts one more instance and waits until it listens; returns its index.
+    pub async fn start_instance(&mut self) -> usize {
+        let instance = ServedBinary::start_with_keys(
+            &self.db,
+            &self.sink,
+            "info",
+            &self.keys,
+            INSTANCE_SETTINGS,
+        )
+        .await;
+        self.instances.push(instance);
+        self.instances.len() - 1
+    }
+
+    /// `path` on instance `n`.
+    pub fn url(&self, n: usize, path: &str) -> String {
+        self.instances[n].url(path)
+    }
+}
+
+/// The token of the `PUBLIC_URL + path_prefix` link in a mail's text part.
+pub fn token_in(mail: &ReceivedMessage, path_prefix: &str) -> String {
+    let (text, _) = mail_parts(mail);
+    let wanted = format!("{PUBLIC_URL}{path_prefix}");
+    let link = text
+        .split_whitespace()
+        .find(|word| word.starts_with(&wanted))
+        .unwrap_or_else(|| panic!("no {wanted} link in mail:\n{text}"));
+    token_of(link)
+}
+
+/// The `Message-ID` of a mail.
+pub fn message_id(mail: &ReceivedMessage) -> String {
+    mail.header("message-id").expect("a Message-ID")
+}

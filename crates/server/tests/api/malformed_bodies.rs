@@ -1,0 +1,596 @@
+//! The bad-input corpus against every POST endpoint, table-driven: each form
+//! and each JSON endpoint gets the same list of malformed bodies, and every
+//! one must get a clear 4xx — never a 500 — and write nothing.
+//!
+//! `malformed_input.rs` holds the first cases for the forgot-password and
+//! new-password forms; this file covers every other form and all four API
+//! endpoints. The bodies that would be valid carry live links and the right
+//! password, so a case refused for the wrong reason would show up as a used
+//! link, a sign-in, a mail or a new row.
+
+use figment::Figment;
+use figment::providers::Serialized;
+use reqwest::header::CONTENT_TYPE;
+use reqwest::{Client, RequestBuilder, StatusCode};
+use serde_json::{Value, json};
+use storage::Backend;
+
+use crate::helpers::{TestApp, spawn_app, spawn_app_with};
+use crate::malformed_input::address_of_255_octets;
+use crate::on_both_backends;
+
+const EMAIL: &str = "ada@example.com";
+const PASSWORD: &str = "old password for ada";
+const NEW_PASSWORD: &str = "a completely new passphrase";
+const FORM: &str = "application/x-www-form-urlencoded";
+/// What a page says when it cannot decode a form.
+const FORM_UNREADABLE: &str = "The form could not be read";
+
+on_both_backends!(
+    every_form_refuses_every_malformed_body_and_changes_nothing,
+    every_api_endpoint_refuses_every_malformed_body_and_changes_nothing,
+    message_ids_of_any_size_or_sign_get_a_clear_4xx,
+    every_page_without_input_shrugs_off_junk_queries_and_bodies,
+);
+
+/// How a bad request must be answered.
+pub enum Refusal {
+    /// This status, with this text in the body (a page's words, an API error
+    /// code, or `""` for any body).
+    Exactly(StatusCode, &'static str),
+    /// Some 4xx: the exact one belongs to the endpoint (401 on sign-in, 422
+    /// on a form that shows the address again).
+    AnyClientError,
+    /// Anything but a 5xx: input the endpoint does not read may be ignored.
+    NoServerError,
+}
+
+/// One bad request and how it must be refused.
+pub struct Case {
+    what: String,
+    request: RequestBuilder,
+    refusal: Refusal,
+}
+
+impl Case {
+    /// A case called `what`.
+    pub fn new(what: impl Into<String>, request: RequestBuilder, refusal: Refusal) -> Self {
+        Self {
+            what: what.into(),
+            request,
+            refusal,
+        }
+    }
+}
+
+/// Sends every case and checks each refusal, then that nothing was written,
+/// the account is unchanged and no mail went out.
+pub async fn assert_all_refused(app: &TestApp, cases: Vec<Case>) {
+    app.settle().await;
+    let (rows, mails) = (app.row_counts(), app.sink.messages().len());
+    let credentials = app.credentials_of(EMAIL);
+    let mut wrong = Vec::new();
+    for case in cases {
+        let response = case.request.send().await.expect("request sent");
+        let status = response.status();
+        let body = response.text().await.unwrap_or_default();
+        let refused = match case.refusal {
+            Refusal::Exactly(expected, words) => status == expected && body.contains(words),
+            Refusal::AnyClientError => status.is_client_error(),
+            Refusal::NoServerError => !status.is_server_error(),
+        };
+        if !refused {
+            wrong.push(format!("{}: {status} {body:.300}", case.what));
+        }
+    }
+    assert!(wrong.is_empty(), "refused wrongly:\n{}", wrong.join("\n"));
+    app.settle().await;
+    assert_eq!(app.row_counts(), rows, "nothing written");
+    assert_eq!(app.credentials_of(EMAIL), credentials, "account unchanged");
+    assert_eq!(app.sink.messages().len(), mails, "no mail");
+}
+
+/// Addresses that no form and no API may accept: header injection, NUL, one
+/// octet over the limit, and no address at all.
+pub fn bad_addresses() -> Vec<(&'static str, String)> {
+    vec![
+        ("CR/LF", "ada@example.com\r\nBcc: eve@example.com".into()),
+        ("a bare LF", "ada@example.com\nBcc: eve@example.com".into()),
+        ("NUL", "ada\0@example.com".into()),
+        ("255 octets", address_of_255_octets()),
+        ("no @", "ada.example.com".into()),
+    ]
+}
+
+/// A form endpoint and a body it would accept (without `csrf_token`).
+struct FormEndpoint {
+    path: &'static str,
+    fields: Vec<(&'static str, String)>,
+    /// The field holding an address and the status a bad one gets.
+    address: Option<(&'static str, StatusCode)>,
+}
+
+fn encode(fields: &[(&str, String)]) -> String {
+    serde_urlencoded::to_string(fields).expect("encodes")
+}
+
+fn form_corpus(app: &TestApp, browser: &Client, csrf: &str, endpoint: &FormEndpoint) -> Vec<Case> {
+    let mut fields = endpoint.fields.clone();
+    fields.push(("csrf_token", csrf.to_owned()));
+    let valid = encode(&fields);
+    let (first, rest) = (fields[0].0, encode(&fields[1..]));
+    let post = |content_type: Option<&str>, body: Vec<u8>| {
+        let request = browser.post(app.url(endpoint.path));
+        match content_type {
+            Some(content_type) => request.header(CONTENT_TYPE, content_type),
+            None => request,
+        }
+        .body(body)
+    };
+    let form = |body: String| post(Some(FORM), body.into_bytes());
+    let name = |what: &str| format!("{} {what}", endpoint.path);
+    let unreadable = || Refusal::Exactly(StatusCode::BAD_REQUEST, FORM_UNREADABLE);
+    let unsupported = || Refusal::Exactly(StatusCode::UNSUPPORTED_MEDIA_TYPE, FORM);
+    let as_json: serde_json::Map<String, Value> = fields
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), json!(v)))
+        .collect();
+    let mut cases =
+        vec![
+        Case::new(
+            name("over the size limit"),
+            form(format!("{valid}&pad={}", "a".repeat(20_000))),
+            Refusal::Exactly(StatusCode::PAYLOAD_TOO_LARGE, "too large"),
+        ),
+        Case::new(
+            name("as text/plain"),
+            post(Some("text/plain"), valid.clone().into_bytes()),
+            unsupported(),
+        ),
+        Case::new(
+            name("as JSON"),
+            post(Some("application/json"), Value::Object(as_json).to_string().into()),
+            unsupported(),
+        ),
+        Case::new(
+            name("as multipart"),
+            post(
+                Some("multipart/form-data; boundary=x"),
+                format!(
+                    "--x\r\nContent-Disposition: form-data; name=\"{first}\"\r\n\r\nv\r\n--x--\r\n"
+                )
+                .into_bytes(),
+            ),
+            unsupported(),
+        ),
+        Case::new(
+            name("without a content type"),
+            post(None, valid.clone().into_bytes()),
+            unsupported(),
+        ),
+        Case::new(
+            name("with a field twice"),
+            form(format!("{valid}&{}", encode(&fields[..1]))),
+            unreadable(),
+        ),
+        Case::new(
+            name("with an unknown field"),
+            form(format!("{valid}&admin=1")),
+            unreadable(),
+        ),
+        Case::new(
+            name("with a field missing"),
+            form(rest.clone()),
+            unreadable(),
+        ),
+        Case::new(
+            name("with a value that decodes to invalid UTF-8"),
+            form(format!("{first}=%FF%FE&{rest}")),
+            unreadable(),
+        ),
+        Case::new(
+            name("with raw bytes that are not UTF-8"),
+            post(
+                Some(FORM),
+                [
+                    format!("{first}=").as_bytes(),
+                    b"\xff\xfe&",
+                    rest.as_bytes(),
+                ]
+                .concat(),
+            ),
+            unreadable(),
+        ),
+        Case::new(
+            name("with a field name that is not UTF-8"),
+            form(format!("%FF=1&{valid}")),
+            unreadable(),
+        ),
+        Case::new(name("empty"), form(String::new()), unreadable()),
+    ];
+    if let Some((field, status)) = endpoint.address {
+        for (what, address) in bad_addresses() {
+            let mut changed = fields.clone();
+            for (key, value) in &mut changed {
+                if *key == field {
+                    *value = address.clone();
+                }
+            }
+            cases.push(Case::new(
+                name(&format!("with an address with {what}")),
+                form(encode(&changed)),
+                Refusal::Exactly(status, ""),
+            ));
+        }
+    }
+    cases
+}
+
+async fn every_form_refuses_every_malformed_body_and_changes_nothing(backend: Backend) {
+    // Arrange: live links, and a browser with a session and its CSRF token.
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let live = app.account_with_live_links(EMAIL, PASSWORD).await;
+    let browser = app.browser();
+    let csrf = app.csrf(&browser, "/login").await;
+    let endpoints = [
+        FormEndpoint {
+            path: "/login",
+            fields: vec![("email", EMAIL.into()), ("password", PASSWORD.into())],
+            address: Some(("email", StatusCode::UNAUTHORIZED)),
+        },
+        FormEndpoint {
+            path: "/logout",
+            fields: vec![],
+            address: None,
+        },
+        FormEndpoint {
+            path: "/magic-link",
+            fields: vec![("email", EMAIL.into()), ("next", "/account".into())],
+            address: Some(("email", StatusCode::UNPROCESSABLE_ENTITY)),
+        },
+        FormEndpoint {
+            path: "/magic-link/verify",
+            fields: vec![("token", live.magic.clone())],
+            address: None,
+        },
+        FormEndpoint {
+            path: "/password/not-me",
+            fields: vec![("token", live.not_me.clone())],
+            address: None,
+        },
+    ];
+
+    // Act / Assert
+    let cases = endpoints
+        .iter()
+        .flat_map(|endpoint| form_corpus(&app, &browser, &csrf, endpoint))
+        .collect();
+    assert_all_refused(&app, cases).await;
+    assert!(app.account_page(&browser).await.is_none(), "not signed in");
+    app.assert_links_still_live(&live).await;
+}
+
+/// A JSON endpoint and a body it would accept.
+struct JsonEndpoint {
+    path: &'static str,
+    body: Value,
+    address_field: Option<&'static str>,
+}
+
+/// `endpoint.body` with the value of `key` replaced by raw bytes, which
+/// need not be JSON (or UTF-8) at all.
+fn with_raw(body: &Value, key: &str, raw: &[u8]) -> Vec<u8> {
+    const MARK: &str = "\u{1}raw\u{1}";
+    let mut marked = body.clone();
+    marked[key] = json!(MARK);
+    let text = marked.to_string();
+    let quoted = json!(MARK).to_string();
+    let at = text.find(&quoted).expect("marker");
+    [
+        &text.as_bytes()[..at],
+        raw,
+        &text.as_bytes()[at + quoted.len()..],
+    ]
+    .concat()
+}
+
+fn json_corpus(app: &TestApp, client: &Client, endpoint: &JsonEndpoint) -> Vec<Case> {
+    let post = |content_type: Option<&str>, body: Vec<u8>| {
+        let request = client.post(app.url(endpoint.path));
+        match content_type {
+            Some(content_type) => request.header(CONTENT_TYPE, content_type),
+            None => request,
+        }
+        .body(body)
+    };
+    let json = |body: Vec<u8>| post(Some("application/json"), body);
+    let name = |what: &str| format!("{} {what}", endpoint.path);
+    let invalid = || Refusal::Exactly(StatusCode::BAD_REQUEST, "\"invalid_body\"");
+    let unsupported = || {
+        Refusal::Exactly(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "\"unsupported_media_type\"",
+        )
+    };
+    let object = endpoint.body.as_object().expect("an object");
+    let first = object.keys().next().expect("a field").as_str();
+    let valid = endpoint.body.to_string();
+    let mut without_first = object.clone();
+    without_first.remove(first);
+    let fields: Vec<(&str, String)> = object
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str().unwrap_or_default().to_owned()))
+        .collect();
+    let raw = |key: &str, value: &str| with_raw(&endpoint.body, key, value.as_bytes());
+    let mut cases = vec![
+        Case::new(
+            name("as a form"),
+            post(Some(FORM), encode(&fields).into_bytes()),
+            unsupported(),
+        ),
+        Case::new(
+            name("as text/plain, as a cross-site form can send it"),
+            post(Some("text/plain"), valid.clone().into_bytes()),
+            unsupported(),
+        ),
+        Case::new(
+            name("without a content type"),
+            post(None, valid.clone().into_bytes()),
+            unsupported(),
+        ),
+        Case::new(
+            name("cut short"),
+            json(valid[..valid.len() - 1].into()),
+            invalid(),
+        ),
+        Case::new(
+            name("with trailing garbage"),
+            json(format!("{valid}x").into()),
+            invalid(),
+        ),
+        Case::new(name("empty"), json(Vec::new()), invalid()),
+        Case::new(
+            name("as an array"),
+            json(format!("[{valid}]").into()),
+            invalid(),
+        ),
+        Case::new(
+            name("as a string"),
+            json(b"\"ada@example.com\"".to_vec()),
+            invalid(),
+        ),
+        Case::new(name("as null"), json(b"null".to_vec()), invalid()),
+        Case::new(
+            name("with a field twice"),
+            json(format!("{{{}:{},{}", json!(first), object[first], &valid[1..]).into()),
+            invalid(),
+        ),
+        Case::new(
+            name("with an unknown field"),
+            json(with_raw(&endpoint.body, "admin", b"true")),
+            invalid(),
+        ),
+        Case::new(
+            name("with a field missing"),
+            json(Value::Object(without_first).to_string().into()),
+            invalid(),
+        ),
+        Case::new(
+            name("nested 1000 deep"),
+            json(raw(
+                first,
+                &format!("{}{}", "[".repeat(1000), "]".repeat(1000)),
+            )),
+            invalid(),
+        ),
+        Case::new(
+            name("with a byte-order mark"),
+            json([b"\xEF\xBB\xBF", valid.as_bytes()].concat()),
+            invalid(),
+        ),
+        Case::new(
+            name("with a comment"),
+            json(format!("/* hi */{valid}").into()),
+            invalid(),
+        ),
+        Case::new(
+            name("with bytes that are not UTF-8"),
+            json(with_raw(&endpoint.body, first, b"\"ada\xff@example.com\"")),
+            invalid(),
+        ),
+        Case::new(
+            name("with a lone surrogate"),
+            json(raw(first, "\"ada\\udcff@example.com\"")),
+            invalid(),
+        ),
+        Case::new(
+            name("over the size limit"),
+            json(raw(first, &json!("a".repeat(20_000)).to_string())),
+            Refusal::Exactly(StatusCode::PAYLOAD_TOO_LARGE, "\"body_too_large\""),
+        ),
+    ];
+    let wrong_types = [
+        ("a number", "42"),
+        ("a negative number", "-1"),
+        ("a huge number", "1e999"),
+        ("an integer past 64 bits", "18446744073709551616"),
+        ("a negative integer past 64 bits", "-9223372036854775809"),
+        ("null", "null"),
+        ("an array", "[\"ada@example.com\"]"),
+        ("an object", "{}"),
+        ("a boolean", "true"),
+    ];
+    for key in object.keys() {
+        for (what, value) in wrong_types {
+            cases.push(Case::new(
+                name(&format!("with {key} as {what}")),
+                json(raw(key, value)),
+                invalid(),
+            ));
+        }
+    }
+    if let Some(field) = endpoint.address_field {
+        for (what, address) in bad_addresses() {
+            cases.push(Case::new(
+                name(&format!("with an address with {what}")),
+                json(raw(field, &json!(address).to_string())),
+                Refusal::Exactly(StatusCode::BAD_REQUEST, "\"invalid_email\""),
+            ));
+        }
+    }
+    cases
+}
+
+async fn every_api_endpoint_refuses_every_malformed_body_and_changes_nothing(backend: Backend) {
+    // Arrange: bodies that would be accepted hold live tokens and a good password.
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let live = app.account_with_live_links(EMAIL, PASSWORD).await;
+    let client = app.browser();
+    let endpoints = [
+        JsonEndpoint {
+            path: "/api/v1/password/forgot",
+            body: json!({ "email": EMAIL }),
+            address_field: Some("email"),
+        },
+        JsonEndpoint {
+            path: "/api/v1/password/reset",
+            body: json!({ "token": live.reset, "password": NEW_PASSWORD }),
+            address_field: None,
+        },
+        JsonEndpoint {
+            path: "/api/v1/magic-link",
+            body: json!({ "email": EMAIL }),
+            address_field: Some("email"),
+        },
+        JsonEndpoint {
+            path: "/api/v1/magic-link/verify",
+            body: json!({ "token": live.magic }),
+            address_field: None,
+        },
+    ];
+
+    let covered: Vec<String> = endpoints.iter().map(|e| e.path.to_owned()).collect();
+    let every_post: Vec<String> = lifeline::routes::api::ENDPOINTS
+        .iter()
+        .filter(|e| e.method == actix_web::http::Method::POST)
+        .map(|e| format!("{}{}", lifeline::routes::api::PREFIX, e.path))
+        .collect();
+    assert_eq!(
+        covered, every_post,
+        "the corpus covers every POST endpoint of the API"
+    );
+
+    // Act / Assert
+    let cases = endpoints
+        .iter()
+        .flat_map(|endpoint| json_corpus(&app, &client, endpoint))
+        .collect();
+    assert_all_refused(&app, cases).await;
+    assert!(app.account_page(&client).await.is_none(), "not signed in");
+    app.assert_links_still_live(&live).await;
+}
+
+/// The same test settings with the development mailbox instead of SMTP.
+fn with_dev_mailbox(figment: Figment) -> Figment {
+    let mut settings: Value = figment.extract().expect("settings");
+    settings["mail"]["transport"] = json!({ "kind": "mailbox" });
+    settings["mode"] = json!("development");
+    Figment::from(Serialized::defaults(settings))
+}
+
+async fn message_ids_of_any_size_or_sign_get_a_clear_4xx(backend: Backend) {
+    // Arrange: the only number a URL carries is the development mailbox's message id.
+    let Some(app) = spawn_app_with(backend, with_dev_mailbox).await else {
+        return;
+    };
+    let client = app.new_client();
+    assert_eq!(
+        app.get(&client, "/dev/mailbox").await.status(),
+        StatusCode::OK
+    );
+    let ids = [
+        "0",
+        "-1",
+        "9223372036854775807",
+        "9223372036854775808",
+        "-9223372036854775809",
+        "99999999999999999999999999999999",
+        "1e3",
+        "0x10",
+        "1.5",
+        "+1",
+        "%00",
+        "1%0d%0a",
+        "NaN",
+        "%D9%A1",
+        "1;DROP%20TABLE%20users",
+    ];
+
+    // Act / Assert
+    let cases = ids
+        .iter()
+        .map(|id| {
+            Case::new(
+                format!("/dev/mailbox/{id}"),
+                client.get(app.url(&format!("/dev/mailbox/{id}"))),
+                Refusal::AnyClientError,
+            )
+        })
+        .collect();
+    app.create_user(EMAIL, PASSWORD);
+    assert_all_refused(&app, cases).await;
+}
+
+async fn every_page_without_input_shrugs_off_junk_queries_and_bodies(backend: Backend) {
+    // Arrange: the GET endpoints that read no input, and a signed-in browser.
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    app.create_user(EMAIL, PASSWORD);
+    let browser = app.browser();
+    assert_eq!(
+        app.sign_in(&browser, EMAIL, PASSWORD).await,
+        StatusCode::SEE_OTHER
+    );
+    let paths = [
+        "/healthz",
+        "/readyz",
+        "/metrics",
+        "/static/lifeline.css",
+        "/api/v1/openapi.json",
+        "/account",
+        "/login",
+        "/password/forgot",
+        "/no/such/page",
+    ];
+    let junk_query = format!("?%FF=%00&email=a%0d%0ab&x={}", "a".repeat(4_000));
+
+    // Act / Assert
+    let mut cases = Vec::new();
+    for path in paths {
+        let url = app.url(path);
+        cases.push(Case::new(
+            format!("{path} with a junk query"),
+            browser.get(format!("{url}{junk_query}")),
+            Refusal::NoServerError,
+        ));
+        cases.push(Case::new(
+            format!("{path} with a body"),
+            browser
+                .get(&url)
+                .header(CONTENT_TYPE, "application/json")
+                .body(format!("{{\"email\": \"{}\"}}", "a".repeat(20_000))),
+            Refusal::NoServerError,
+        ));
+        cases.push(Case::new(
+            format!("{path} with another method"),
+            browser.put(&url).body("x"),
+            Refusal::AnyClientError,
+        ));
+    }
+    assert_all_refused(&app, cases).await;
+}

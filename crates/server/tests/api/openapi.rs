@@ -1,0 +1,149 @@
+//! The OpenAPI document against the real handlers: every documented operation exists and
+//! answers a valid and an invalid request with statuses the document lists, and every route
+//! registered under `/api/v1` is documented.
+
+use std::collections::BTreeSet;
+
+use lifeline::routes::api::{ENDPOINTS, PREFIX};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use storage::Backend;
+
+use crate::helpers::{TestApp, spawn_app};
+use crate::on_both_backends;
+
+on_both_backends!(every_documented_operation_answers_valid_and_invalid_requests_as_documented,);
+
+/// Every (method, path) of the document, method in upper case.
+fn documented(doc: &Value) -> BTreeSet<(String, String)> {
+    let mut operations = BTreeSet::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys() {
+            operations.insert((method.to_ascii_uppercase(), path.clone()));
+        }
+    }
+    operations
+}
+
+/// The example of an operation's JSON request body, from its schema.
+fn example_body(doc: &Value, operation: &Value) -> Option<Value> {
+    let schema = &operation["requestBody"]["content"]["application/json"]["schema"];
+    let name = schema["$ref"].as_str()?.rsplit('/').next()?;
+    let example = doc["components"]["schemas"][name]["example"].clone();
+    assert!(example.is_object(), "schema {name} has no example");
+    Some(example)
+}
+
+async fn call(app: &TestApp, method: &str, path: &str, body: Option<&Value>) -> StatusCode {
+    let client = app.new_client();
+    let request = match method {
+        "GET" => client.get(app.url(path)),
+        "POST" => client.post(app.url(path)),
+        other => panic!("the test does not know how to send {other}"),
+    };
+    let request = match body {
+        Some(body) => request.json(body),
+        None => request,
+    };
+    request.send().await.unwrap().status()
+}
+
+fn assert_documented(operation: &Value, status: StatusCode, what: &str) {
+    let documented = &operation["responses"][status.as_str()];
+    assert!(
+        documented.is_object(),
+        "{what} answered {status}, which the document does not list: {}",
+        operation["responses"]
+    );
+}
+
+async fn every_documented_operation_answers_valid_and_invalid_requests_as_documented(
+    backend: Backend,
+) {
+    // Arrange
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    app.create_user("ada@example.com", "old password for ada");
+    let response = app.get(&app.new_client(), "/api/v1/openapi.json").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["content-type"], "application/json");
+    let doc: Value = response.json().await.unwrap();
+    assert_eq!(doc["openapi"], "3.1.0");
+    let operations = documented(&doc);
+    assert!(operations.len() >= 5, "{operations:?}");
+
+    for (method, path) in &operations {
+        let operation = &doc["paths"][path][method.to_ascii_lowercase()];
+        let what = format!("{method} {path}");
+
+        // Act / Assert: the documented example, then a body no endpoint accepts.
+        match example_body(&doc, operation) {
+            Some(example) => {
+                let valid = call(&app, method, path, Some(&example)).await;
+                assert_ne!(valid, StatusCode::NOT_FOUND, "{what} does not exist");
+                assert_documented(operation, valid, &format!("{what} with its example"));
+                let invalid = call(&app, method, path, Some(&json!({"unexpected": 1}))).await;
+                assert_eq!(invalid, StatusCode::BAD_REQUEST, "{what}");
+                assert_documented(operation, invalid, &format!("{what} with a bad body"));
+                let not_json = app
+                    .new_client()
+                    .post(app.url(path))
+                    .header("content-type", "text/plain")
+                    .body("hello")
+                    .send()
+                    .await
+                    .unwrap()
+                    .status();
+                assert_documented(operation, not_json, &format!("{what} with text/plain"));
+            }
+            // No body and no parameters: nothing a client can get wrong but the method.
+            None => {
+                assert!(operation["parameters"].is_null(), "{what} has parameters");
+                let valid = call(&app, method, path, None).await;
+                assert_documented(operation, valid, &what);
+            }
+        }
+    }
+}
+
+#[test]
+fn every_registered_api_route_is_documented_and_every_documented_route_registered() {
+    // Arrange
+    let doc: Value = serde_json::from_str(lifeline::routes::api::openapi::document_json()).unwrap();
+
+    // Act
+    let registered: BTreeSet<(String, String)> = ENDPOINTS
+        .iter()
+        .map(|e| (e.method.as_str().to_owned(), format!("{PREFIX}{}", e.path)))
+        .collect();
+
+    // Assert
+    assert_eq!(registered, documented(&doc));
+}
+
+/// [`ENDPOINTS`] is the only way routes get under `/api/v1`: nothing in the route table or
+/// anywhere else in the routes registers a path there by hand.
+#[test]
+fn no_api_route_is_registered_outside_the_endpoint_list() {
+    let routes = concat!(env!("CARGO_MANIFEST_DIR"), "/src/routes");
+    let mut files = vec![std::path::PathBuf::from(routes)];
+    let mut offenders = Vec::new();
+    while let Some(path) = files.pop() {
+        if path.is_dir() {
+            files.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        let registers = text.contains(".route(\"/api")
+            || text.contains("resource(\"/api")
+            || text.contains("scope(\"/api");
+        if registers {
+            offenders.push(path.display().to_string());
+        }
+    }
+    assert!(
+        offenders.is_empty(),
+        "routes under /api registered by hand in {offenders:?}"
+    );
+}

@@ -1,0 +1,98 @@
+//! Steps the browser tests share: an app plus a browser, and the things a
+//! person does on the pages.
+
+use std::path::{Path, PathBuf};
+
+use storage::Backend;
+
+use crate::chrome::{Browser, Options};
+use crate::helpers::{TestApp, link_in, spawn_app_with};
+
+/// The password every test account starts with.
+pub const OLD_PASSWORD: &str = "old password for ada";
+
+/// A browser and an app on SQLite with one account, `ada@example.com`; `None`
+/// when the browser is not installed. `tweak` changes the app's settings.
+pub async fn browser_and_app(
+    options: Options,
+    tweak: impl FnOnce(figment::Figment) -> figment::Figment,
+) -> Option<(Browser, TestApp)> {
+    let browser = Browser::start(options).await?;
+    let app = spawn_app_with(Backend::Sqlite, tweak)
+        .await
+        .expect("SQLite is always available");
+    app.create_user("ada@example.com", OLD_PASSWORD);
+    Some((browser, app))
+}
+
+/// Asks for a reset link on the forgot page and returns the link from mail
+/// number `nth` (1-based) that the sink received.
+pub async fn ask_for_reset_link(browser: &Browser, app: &TestApp, nth: usize) -> String {
+    browser.open(&app.url("/password/forgot")).await;
+    browser.type_into("Email address", "ada@example.com").await;
+    browser.press("Send me a link").await;
+    assert_eq!(browser.heading().await, "Check your inbox");
+    let mail = app.wait_for_mail(nth).await.remove(nth - 1);
+    link_in(app, &mail, "/password/reset?token=")
+}
+
+/// Asks for a sign-in link on the magic-link page and returns the link from
+/// mail number `nth` (1-based).
+pub async fn ask_for_sign_in_link(browser: &Browser, app: &TestApp, nth: usize) -> String {
+    browser.open(&app.url("/magic-link")).await;
+    browser.type_into("Email address", "ada@example.com").await;
+    browser.press("Email me a sign-in link").await;
+    assert_eq!(browser.heading().await, "Check your inbox");
+    let mail = app.wait_for_mail(nth).await.remove(nth - 1);
+    link_in(app, &mail, "/magic-link/verify?token=")
+}
+
+/// Fills in both fields of the reset form and submits it.
+pub async fn choose_password(browser: &Browser, password: &str, again: &str) {
+    browser.type_into("New password", password).await;
+    browser.type_into("Repeat the new password", again).await;
+    browser.press("Set new password").await;
+}
+
+/// Signs in on the login page.
+pub async fn sign_in(browser: &Browser, app: &TestApp, password: &str) {
+    browser.open(&app.url("/login")).await;
+    browser.type_into("Email address", "ada@example.com").await;
+    browser.type_into("Password", password).await;
+    browser.press("Sign in").await;
+}
+
+/// Where screenshots go: a temporary directory, or `LIFELINE_SCREENSHOT_DIR`
+/// to keep them for a look.
+pub struct Screenshots {
+    dir: PathBuf,
+    _temporary: Option<tempfile::TempDir>,
+}
+
+impl Screenshots {
+    /// A fresh place for this test's screenshots.
+    pub fn new() -> Self {
+        match std::env::var_os("LIFELINE_SCREENSHOT_DIR") {
+            Some(dir) => {
+                let dir = PathBuf::from(dir);
+                std::fs::create_dir_all(&dir).expect("screenshot dir");
+                Self {
+                    dir,
+                    _temporary: None,
+                }
+            }
+            None => {
+                let temporary = tempfile::tempdir().expect("temp dir");
+                Self {
+                    dir: temporary.path().to_owned(),
+                    _temporary: Some(temporary),
+                }
+            }
+        }
+    }
+
+    /// The directory.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+}
