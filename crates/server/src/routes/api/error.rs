@@ -41,6 +41,18 @@ impl ApiError {
             retry_after_secs: None,
         }
     }
+
+    /// Parses the address of a link request; a malformed one is a 400
+    /// `invalid_email` (whether or not an account exists never shows).
+    pub fn parse_email(text: &str) -> Result<storage::EmailAddress, Self> {
+        storage::EmailAddress::parse(text).map_err(|_| {
+            Self::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_email",
+                "The email address is not valid.",
+            )
+        })
+    }
 }
 
 impl From<AppError> for ApiError {

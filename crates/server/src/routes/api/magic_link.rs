@@ -4,7 +4,6 @@ use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
-use storage::EmailAddress;
 use utoipa::ToSchema;
 
 use super::error::{ApiError, ErrorBody};
@@ -71,13 +70,7 @@ pub async fn request(
     client: ClientInfo,
     body: web::Json<MagicLinkRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let address = EmailAddress::parse(&body.email).map_err(|_| {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "invalid_email",
-            "The email address is not valid.",
-        )
-    })?;
+    let address = ApiError::parse_email(&body.email)?;
     magic_link::request(&state, address, &client, &session).await?;
     Ok(HttpResponse::Accepted().json(Accepted {
         message: "If an account exists for this address, a sign-in link is on its way.".into(),

@@ -3,7 +3,6 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
-use storage::EmailAddress;
 use utoipa::ToSchema;
 
 use super::error::{ApiError, ErrorBody};
@@ -59,13 +58,7 @@ pub async fn forgot(
     client: ClientInfo,
     body: web::Json<ForgotRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let address = EmailAddress::parse(&body.email).map_err(|_| {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "invalid_email",
-            "The email address is not valid.",
-        )
-    })?;
+    let address = ApiError::parse_email(&body.email)?;
     password_reset::request(&state, address, &client).await?;
     Ok(HttpResponse::Accepted().json(Accepted {
         message: "If an account exists for this address, a reset link is on its way.".into(),
