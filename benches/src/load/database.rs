@@ -100,7 +100,7 @@ impl Dialect {
             ),
             Dialect::Mysql => format!(
                 "INSERT INTO {into} SELECT {select} FROM \
-                 (SELECT seq AS n FROM seq_{first}_to_{last}) AS s"
+                 (SELECT CAST(seq AS SIGNED) AS n FROM seq_{first}_to_{last}) AS s"
             ),
         }
     }
@@ -178,7 +178,7 @@ mod tests {
         );
         assert_eq!(
             mysql,
-            "INSERT INTO t (a) SELECT n * 2 FROM (SELECT seq AS n FROM seq_5_to_7) AS s"
+            "INSERT INTO t (a) SELECT n * 2 FROM (SELECT CAST(seq AS SIGNED) AS n FROM seq_5_to_7) AS s"
         );
     }
 

@@ -95,7 +95,8 @@ pub struct Options {
     #[arg(long)]
     pub bin_dir: Option<PathBuf>,
 
-    /// Where databases, logs and wrk scripts go (default: target/load-runs/<time>).
+    /// Where databases, logs and wrk scripts go (default: target/load-runs/<time> under the
+    /// current directory).
     #[arg(long)]
     pub work_dir: Option<PathBuf>,
 }

@@ -7,7 +7,7 @@ use super::database::BenchDb;
 use super::e2e::e2e;
 use super::fill;
 use super::options::Options;
-use super::report::Report;
+use super::report::{Figure, Report};
 use super::scale::scale;
 use super::scenarios::{self, Context};
 use super::targets;
@@ -24,8 +24,8 @@ pub async fn run(options: Options) -> anyhow::Result<Report> {
     let stamp = chrono::Utc::now();
     let work = match &options.work_dir {
         Some(dir) => dir.clone(),
-        None => bin_dir
-            .join("..")
+        None => std::env::current_dir()?
+            .join("target")
             .join("load-runs")
             .join(stamp.format("%Y%m%d-%H%M%S").to_string()),
     };
@@ -71,38 +71,51 @@ pub async fn run(options: Options) -> anyhow::Result<Report> {
 }
 
 async fn run_backend(ctx: &mut Context, report: &mut Report) -> anyhow::Result<()> {
-    let step = |report: &mut Report, figure| {
-        println!("{}", one_line(&figure));
-        report.figures.push(figure);
-    };
-    step(report, scenarios::ceiling(ctx).await?);
+    // The ceiling is needed by every ratio: without it the run stops.
+    record(ctx, report, "ceiling", Ok(scenarios::ceiling(ctx).await?));
+    // Any other scenario that fails is reported and the run goes on.
     if ctx.options.wants("accept") {
-        step(report, scenarios::accept(ctx, "accept").await?);
+        let result = scenarios::accept(ctx, "accept").await;
+        record(ctx, report, "accept", result);
     }
     if ctx.options.wants("reject_forged") {
-        step(
-            report,
-            scenarios::reject_forged(ctx, "reject_forged").await?,
-        );
+        let result = scenarios::reject_forged(ctx, "reject_forged").await;
+        record(ctx, report, "reject_forged", result);
     }
     if ctx.options.wants("reject_used") {
-        step(report, scenarios::reject_used(ctx, "reject_used").await?);
+        let result = scenarios::reject_used(ctx, "reject_used").await;
+        record(ctx, report, "reject_used", result);
     }
     if ctx.options.wants("drain") {
-        step(report, scenarios::drain(ctx).await?);
+        let result = scenarios::drain(ctx).await;
+        record(ctx, report, "drain", result);
     }
     if ctx.options.wants("e2e") {
-        step(report, e2e(ctx).await?);
+        let result = e2e(ctx).await;
+        record(ctx, report, "e2e", result);
     }
-    if ctx.options.scale {
-        for figure in scale(ctx).await? {
-            step(report, figure);
-        }
+    if ctx.options.scale
+        && let Err(error) = scale(ctx, |ctx, result| record(ctx, report, "scale", result)).await
+    {
+        record(ctx, report, "scale", Err(error));
     }
     Ok(())
 }
 
-fn one_line(f: &super::report::Figure) -> String {
+fn record(ctx: &mut Context, report: &mut Report, name: &str, result: anyhow::Result<Figure>) {
+    match result {
+        Ok(figure) => {
+            println!("{}", one_line(&figure));
+            report.figures.push(figure);
+        }
+        Err(error) => {
+            eprintln!("{} {name} failed: {error:#}", ctx.backend);
+            ctx.check(&format!("{name} ran"), false, format!("{error:#}"));
+        }
+    }
+}
+
+fn one_line(f: &Figure) -> String {
     format!(
         "{} {}: {:.0} {}, p50 {} ms, p99 {} ms, errors {}, peak RSS {:.1} MiB",
         f.backend,

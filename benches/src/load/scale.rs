@@ -10,8 +10,12 @@ use super::report::Figure;
 use super::scenarios::{self, Context};
 
 /// Fills the database, reruns reject and accept (`scale_*`), then ages the fill past its
-/// retention and measures accept while the purge deletes it (`purge_accept`).
-pub async fn scale(ctx: &mut Context) -> anyhow::Result<Vec<Figure>> {
+/// retention and measures accept while the purge deletes it (`purge_accept`). Each figure
+/// goes to `record` as soon as it is measured.
+pub async fn scale(
+    ctx: &mut Context,
+    mut record: impl FnMut(&mut Context, anyhow::Result<Figure>),
+) -> anyhow::Result<()> {
     let o = &ctx.options;
     let (users, tokens, jobs) = (o.scale_users, o.scale_tokens, o.scale_outbox);
     let started = Instant::now();
@@ -22,23 +26,30 @@ pub async fn scale(ctx: &mut Context) -> anyhow::Result<Vec<Figure>> {
         started.elapsed().as_secs_f64()
     );
     println!("{}: {fill_note}", ctx.backend);
-    let mut figures = Vec::new();
     if ctx.options.wants("reject_forged") {
-        figures.push(scenarios::reject_forged(ctx, "scale_reject_forged").await?);
+        let result = scenarios::reject_forged(ctx, "scale_reject_forged").await;
+        record(ctx, result);
     }
     if ctx.options.wants("reject_used") {
-        figures.push(scenarios::reject_used(ctx, "scale_reject_used").await?);
+        let result = scenarios::reject_used(ctx, "scale_reject_used").await;
+        record(ctx, result);
     }
     if ctx.options.wants("accept") {
-        let mut figure = scenarios::accept(ctx, "scale_accept").await?;
-        figure.note = fill_note;
-        figures.push(figure);
+        let result = scenarios::accept(ctx, "scale_accept")
+            .await
+            .map(|mut figure| {
+                figure.note = fill_note;
+                figure
+            });
+        record(ctx, result);
     }
-    figures.push(purge(ctx, filled, tokens, jobs).await?);
-    Ok(figures)
+    let result = purge(ctx, filled, tokens, jobs).await;
+    record(ctx, result);
+    Ok(())
 }
 
-/// Accept load on a server whose start-up purge has a million rows to delete.
+/// Accept load on a server whose start-up purge has a million rows to delete; the server
+/// is stopped only once the purge is done (shutdown waits for it).
 async fn purge(
     ctx: &mut Context,
     filled: Filled,
@@ -57,7 +68,9 @@ async fn purge(
     ));
     let watcher_db = BenchDb::connect(&ctx.url)?;
     let stop = Arc::new(AtomicBool::new(false));
+    let last_job = scenarios::last_job(ctx)?;
     let started = Instant::now();
+    let running = ctx.start("purge_accept").await?;
     let watch = {
         let (left, stop) = (Arc::clone(&left), Arc::clone(&stop));
         tokio::task::spawn_blocking(move || -> anyhow::Result<Option<Duration>> {
@@ -70,22 +83,25 @@ async fn purge(
             Ok(None)
         })
     };
-    let mut figure = scenarios::accept(ctx, "purge_accept").await?;
-    let deadline = Instant::now() + Duration::from_secs(900);
+    let (mut figure, accepted) = scenarios::accept_load(ctx, &running, "purge_accept").await?;
+    let deadline = Instant::now() + Duration::from_secs(1800);
     while !watch.is_finished() && Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
     stop.store(true, Ordering::Relaxed);
     let purged_in = watch.await??;
+    running.server.stop().await?;
+    scenarios::check_accepted(ctx, "purge_accept", accepted, last_job)?;
     let tokens_after = ctx.db.count("tokens")?;
     let remaining = ctx.db.number(&left)?;
     figure.note = match purged_in {
         Some(took) => format!(
-            "accept while the start-up purge deleted {tokens} aged tokens and {jobs} aged jobs \
-             in {:.1} s; tokens {tokens_before} → {tokens_after}",
+            "accept ({} s) while the start-up purge deleted {tokens} aged tokens and {jobs} aged \
+             jobs, which took {:.1} s from the server's start; tokens {tokens_before} → {tokens_after}",
+            ctx.options.duration,
             took.as_secs_f64()
         ),
-        None => format!("the purge had not finished after 15 min; {remaining} aged rows left"),
+        None => format!("the purge had not finished after 30 min; {remaining} aged rows left"),
     };
     ctx.check(
         "purge keeps tokens and outbox bounded",
