@@ -28,15 +28,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve => serve(Settings::load(config)?).await,
         Command::Migrate => migrate(&Settings::load(config)?).await,
         Command::Demo { port } => demo(config, port).await,
-        Command::Users {
-            command: UsersCommand::Add { email },
-        } => add_user(&Settings::load(config)?, &email).await,
-        Command::Users {
-            command: UsersCommand::List { limit },
-        } => list_users(&Settings::load(config)?, limit).await,
-        Command::Users {
-            command: UsersCommand::Import { file },
-        } => users_import::run(&Settings::load(config)?, &file).await,
+        Command::Users { command } => {
+            let settings = Settings::load(config)?;
+            own_users_table(&settings)?;
+            match command {
+                UsersCommand::Add { email } => add_user(&settings, &email).await,
+                UsersCommand::List { limit } => list_users(&settings, limit).await,
+                UsersCommand::Import { file } => users_import::run(&settings, &file).await,
+            }
+        }
         Command::Outbox { command } => outbox::run(&Settings::load(config)?, command).await,
         Command::Keys {
             command: KeysCommand::Generate { id },
@@ -126,6 +126,20 @@ async fn demo(config: Option<&Path>, port: u16) -> anyhow::Result<()> {
     println!("  Demo account:          {DEMO_EMAIL} / {DEMO_PASSWORD}\n");
     println!("Press Ctrl-C to stop.");
     app.run_until_stopped().await
+}
+
+/// `lifeline users …` manages Lifeline's own `users` table. With a SQL-mapped directory the
+/// accounts live in the application's table, which the application manages: adding rows to
+/// a table nobody reads would only mislead the operator.
+fn own_users_table(settings: &Settings) -> anyhow::Result<()> {
+    if settings.directory.kind == crate::directory::DirectoryKind::Sql {
+        bail!(
+            "`lifeline users` manages Lifeline's own users table, but [directory] kind = \"sql\": \
+             the accounts live in the application's table `{}`; manage them there",
+            settings.directory.table.as_deref().unwrap_or("?")
+        );
+    }
+    Ok(())
 }
 
 fn hasher(settings: &Settings) -> anyhow::Result<PasswordHasherService> {

@@ -120,6 +120,7 @@ impl Application {
             Some(directory) => directory,
             None => directory::from_settings(&settings.directory, db.backend(), &hasher)?,
         };
+        directory::check(&directory, &db).await?;
         let worker = start_worker(&settings, &db, &directory, &ring, &clock, &metrics)?;
         let state = web::Data::new(AppState {
             pages: Pages::new(&settings.branding)?,

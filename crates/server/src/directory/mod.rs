@@ -116,6 +116,14 @@ pub trait UserDirectory: Send + Sync {
         until: NaiveDateTime,
         now: NaiveDateTime,
     ) -> Result<bool, StorageError>;
+
+    /// Checks, once at start-up, that what the directory was configured with exists (a
+    /// mapped table and its columns), so a mistake stops the service with a clear message
+    /// instead of failing the first person who asks for a link. The default accepts.
+    fn check(&self, conn: &mut DbConnection) -> Result<(), StorageError> {
+        let _ = conn;
+        Ok(())
+    }
 }
 
 /// Builds the configured directory. Refuses SQL-mapped settings whose table or column names
@@ -129,4 +137,15 @@ pub fn from_settings(
         DirectoryKind::Builtin => Arc::new(TableDirectory::new(hasher.clone())),
         DirectoryKind::Sql => Arc::new(SqlDirectory::new(settings, backend, hasher.clone())?),
     })
+}
+
+/// Runs the directory's start-up [`UserDirectory::check`] on the blocking pool.
+pub async fn check(
+    directory: &Arc<dyn UserDirectory>,
+    db: &storage::Database,
+) -> anyhow::Result<()> {
+    let (directory, db) = (Arc::clone(directory), db.clone());
+    tokio::task::spawn_blocking(move || directory.check(&mut *db.conn()?))
+        .await?
+        .map_err(|error| anyhow::anyhow!("the user directory does not match the database: {error}"))
 }

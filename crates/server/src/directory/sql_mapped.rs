@@ -264,6 +264,14 @@ impl UserDirectory for SqlDirectory {
             }
         })
     }
+
+    /// Runs the probe statements: a missing table or column, or a missing privilege, is
+    /// reported by the database with its name.
+    fn check(&self, conn: &mut DbConnection) -> Result<(), StorageError> {
+        diesel::sql_query(&self.sql.probe_select).load::<Row>(conn)?;
+        diesel::sql_query(&self.sql.probe_update).execute(conn)?;
+        Ok(())
+    }
 }
 
 #[cfg(test)]

@@ -15,6 +15,11 @@ pub(super) struct Statements {
     pub(super) bump_epoch: String,
     pub(super) upgrade_hash: String,
     pub(super) pause: Option<String>,
+    /// Reads every mapped column of no row (`WHERE 1 = 0`), for the start-up check.
+    pub(super) probe_select: String,
+    /// "Updates" every column Lifeline writes, of no row: fails if the table, a column or the
+    /// update privilege is missing, and changes nothing.
+    pub(super) probe_update: String,
     /// Whether the updates carry a `updated_at = ?` placeholder before `WHERE`.
     pub(super) binds_updated_at: bool,
 }
@@ -64,6 +69,16 @@ impl Statements {
              CAST({epoch} AS {int}) AS auth_epoch, {paused_select} AS resets_paused_until, \
              {hash} AS password_hash FROM {table}"
         );
+        let writable: Vec<&str> = [Some(&hash), Some(&epoch), updated.as_ref(), paused.as_ref()]
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+            .collect();
+        let probe_update = writable
+            .iter()
+            .map(|column| format!("{column} = {column}"))
+            .collect::<Vec<_>>()
+            .join(", ");
         let touch = updated
             .as_deref()
             .map(|column| format!(", {column} = ?"))
@@ -84,6 +99,8 @@ impl Statements {
             pause: paused
                 .map(|column| format!("UPDATE {table} SET {column} = ?{touch} WHERE {id} = ?")),
             binds_updated_at: updated.is_some(),
+            probe_select: format!("{select} WHERE 1 = 0"),
+            probe_update: format!("UPDATE {table} SET {probe_update} WHERE 1 = 0"),
         })
     }
 }

@@ -119,7 +119,18 @@ pub async fn spawn_app_with(
     backend: Backend,
     tweak: impl FnOnce(figment::Figment) -> figment::Figment,
 ) -> Option<TestApp> {
+    spawn_app_prepared(backend, |_| {}, tweak).await
+}
+
+/// A fresh app with changed settings, after `prepare` ran on its fresh, migrated database
+/// (e.g. to create an application's own tables before the service checks them at start-up).
+pub async fn spawn_app_prepared(
+    backend: Backend,
+    prepare: impl FnOnce(&TestDb),
+    tweak: impl FnOnce(figment::Figment) -> figment::Figment,
+) -> Option<TestApp> {
     let db = TestDb::new(backend)?;
+    prepare(&db);
     eprintln!("running on {backend}");
     let sink = SmtpSink::start().await.expect("smtp sink");
     let settings = test_settings(&db, &sink, tweak);

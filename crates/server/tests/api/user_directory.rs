@@ -12,13 +12,15 @@ use reqwest::StatusCode;
 use storage::Backend;
 use storage::testing::TestDb;
 
-use crate::helpers::{TestApp, link_in, spawn_app_with, test_settings};
+use crate::helpers::{TestApp, link_in, spawn_app_prepared, test_settings};
 use crate::on_both_backends;
 
 on_both_backends!(
     a_password_is_reset_in_an_existing_users_table,
     a_legacy_bcrypt_hash_signs_in_and_is_replaced_by_argon2id,
     a_wrong_password_does_not_sign_in_against_a_bcrypt_hash,
+    a_mapped_column_the_table_lacks_stops_the_start,
+    a_mapped_table_that_does_not_exist_stops_the_start,
 );
 
 const GRACE_ID: i64 = 501;
@@ -41,7 +43,7 @@ fn mapped(figment: figment::Figment) -> figment::Figment {
 }
 
 /// The application's own table, with a case-insensitive address column on MySQL.
-fn create_members(app: &TestApp, backend: Backend) {
+fn create_members(db: &TestDb, backend: Backend) {
     let ddl = match backend {
         Backend::Mysql => {
             "CREATE TABLE members (member_id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, \
@@ -55,7 +57,7 @@ fn create_members(app: &TestApp, backend: Backend) {
              modified TIMESTAMP NULL, paused TIMESTAMP NULL)"
         }
     };
-    app.db.conn().unwrap().batch_execute(ddl).unwrap();
+    db.conn().unwrap().batch_execute(ddl).unwrap();
 }
 
 fn insert_member(app: &TestApp, id: i64, mail: &str, hash: &str) {
@@ -113,10 +115,10 @@ async fn sign_in(app: &TestApp, email: &str, password: &str) -> StatusCode {
 
 async fn a_password_is_reset_in_an_existing_users_table(backend: Backend) {
     // Arrange
-    let Some(app) = spawn_app_with(backend, mapped).await else {
+    let Some(app) = spawn_app_prepared(backend, |db| create_members(db, backend), mapped).await
+    else {
         return;
     };
-    create_members(&app, backend);
     let old = argon2(&app, "old password for grace");
     insert_member(&app, GRACE_ID, "Grace@Example.com", &old);
     let browser = app.new_client();
@@ -168,10 +170,10 @@ async fn a_password_is_reset_in_an_existing_users_table(backend: Backend) {
 
 async fn a_legacy_bcrypt_hash_signs_in_and_is_replaced_by_argon2id(backend: Backend) {
     // Arrange: one `$2b$` and one `$2y$` hash (PHP's prefix for the same algorithm).
-    let Some(app) = spawn_app_with(backend, mapped).await else {
+    let Some(app) = spawn_app_prepared(backend, |db| create_members(db, backend), mapped).await
+    else {
         return;
     };
-    create_members(&app, backend);
     let b = bcrypt::hash("legacy password one", 4).unwrap();
     let y = bcrypt::hash("legacy password two", 4)
         .unwrap()
@@ -201,10 +203,10 @@ async fn a_legacy_bcrypt_hash_signs_in_and_is_replaced_by_argon2id(backend: Back
 
 async fn a_wrong_password_does_not_sign_in_against_a_bcrypt_hash(backend: Backend) {
     // Arrange
-    let Some(app) = spawn_app_with(backend, mapped).await else {
+    let Some(app) = spawn_app_prepared(backend, |db| create_members(db, backend), mapped).await
+    else {
         return;
     };
-    create_members(&app, backend);
     let hash = bcrypt::hash("the right password", 4).unwrap();
     insert_member(&app, 9, "guess@example.com", &hash);
 
@@ -245,4 +247,46 @@ async fn table_and_column_names_that_are_not_identifiers_stop_the_start() {
             "{text}"
         );
     }
+}
+
+async fn a_mapped_column_the_table_lacks_stops_the_start(backend: Backend) {
+    // Arrange: the mapping names `paused`, which this table does not have.
+    let Some(db) = TestDb::new(backend) else {
+        return;
+    };
+    create_members(&db, backend);
+    db.conn()
+        .unwrap()
+        .batch_execute("ALTER TABLE members DROP COLUMN paused")
+        .unwrap();
+    let sink = SmtpSink::start().await.unwrap();
+    let settings = test_settings(&db, &sink, mapped);
+
+    // Act
+    let Err(error) = Application::build(settings).await else {
+        panic!("a mapping with a missing column was accepted");
+    };
+
+    // Assert: the operator is told what does not match, by name.
+    let text = format!("{error:#}");
+    assert!(text.contains("user directory does not match"), "{text}");
+    assert!(text.contains("paused"), "{text}");
+}
+
+async fn a_mapped_table_that_does_not_exist_stops_the_start(backend: Backend) {
+    // Arrange: no `members` table at all.
+    let Some(db) = TestDb::new(backend) else {
+        return;
+    };
+    let sink = SmtpSink::start().await.unwrap();
+    let settings = test_settings(&db, &sink, mapped);
+
+    // Act
+    let Err(error) = Application::build(settings).await else {
+        panic!("a mapping of a missing table was accepted");
+    };
+
+    // Assert
+    let text = format!("{error:#}");
+    assert!(text.contains("members"), "{text}");
 }

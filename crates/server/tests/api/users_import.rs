@@ -194,3 +194,33 @@ async fn a_file_without_the_header_is_refused_and_changes_nothing(backend: Backe
     );
     assert_eq!(users::count(&mut db.conn().unwrap()).unwrap(), 0);
 }
+
+#[tokio::test]
+async fn users_commands_refuse_to_write_lifeline_s_table_when_the_directory_is_mapped() {
+    // Arrange: accounts live in the application's `members` table.
+    let db = TestDb::new(Backend::Sqlite).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("users.csv"), "email\r\nada@example.com\r\n").unwrap();
+    let mapped = [
+        ("LIFELINE_DIRECTORY__KIND", "sql"),
+        ("LIFELINE_DIRECTORY__TABLE", "members"),
+    ];
+
+    for args in [
+        &["users", "import", "users.csv"][..],
+        &["users", "list"][..],
+        &["users", "add", "ada@example.com"][..],
+    ] {
+        // Act
+        let run = lifeline_in(dir.path(), &db, args, &mapped).await;
+
+        // Assert: refused with the reason, and Lifeline's own table is untouched.
+        assert_eq!(run.status, 1, "{args:?}: {run:?}");
+        assert!(
+            run.stderr
+                .contains("the accounts live in the application's table `members`"),
+            "{args:?}: {run:?}"
+        );
+        assert!(user(&db, "ada@example.com").is_none(), "{args:?}");
+    }
+}
