@@ -19,8 +19,10 @@ use crate::text::truncate;
 use crate::time;
 
 pub use crate::backoff::{BACKOFF_BASE, BACKOFF_MAX, backoff, with_jitter};
+pub use enqueue::{NewJob, enqueue_all};
 pub use operators::{find, list_failed, requeue, requeue_failed};
 
+mod enqueue;
 mod operators;
 
 /// Longest stored error message, in characters.
