@@ -4,10 +4,12 @@
 //! without rebuilding.
 
 use std::path::Path;
+use std::sync::OnceLock;
 
 use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
-use actix_web::http::header::ContentType;
+use actix_web::http::header::{CONTENT_TYPE, ContentType, HeaderValue};
+use actix_web::web::Bytes;
 use tera::{Context, Tera};
 
 use crate::config::BrandingSettings;
@@ -44,11 +46,59 @@ const STYLESHEET: &str = include_str!("../../../templates/static/lifeline.css");
 const STYLESHEET_FILE: &str = "lifeline.css";
 const DEFAULT_ACCENT: &str = "#2563eb";
 
+/// The `Content-Type` of every page, the header value `ContentType::html()` makes.
+const HTML: HeaderValue = HeaderValue::from_static("text/html; charset=utf-8");
+
+/// A page whose content depends only on the branding, so it is rendered once
+/// per process and then served from memory. These are the answers to forged
+/// and stale links, which anyone can request as fast as they like: serving the
+/// stored bytes keeps that flood as cheap as the token check that rejects it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConstantPage {
+    /// 400 for any unusable reset link, with a way to ask again.
+    ResetLinkInvalid,
+    /// 400 for any unusable magic link, with a way to ask again.
+    MagicLinkInvalid,
+    /// 400 for a magic link opened in a browser other than the one that asked.
+    MagicLinkOtherBrowser,
+}
+
+impl ConstantPage {
+    const ALL: [Self; 3] = [
+        Self::ResetLinkInvalid,
+        Self::MagicLinkInvalid,
+        Self::MagicLinkOtherBrowser,
+    ];
+
+    fn template(self) -> &'static str {
+        match self {
+            Self::ResetLinkInvalid | Self::MagicLinkInvalid => "link_invalid.html.tera",
+            Self::MagicLinkOtherBrowser => "magic_link_other_browser.html.tera",
+        }
+    }
+
+    fn status(self) -> StatusCode {
+        StatusCode::BAD_REQUEST
+    }
+
+    fn context(self) -> Context {
+        let mut context = Context::new();
+        match self {
+            Self::ResetLinkInvalid => context.insert("again_url", "/password/forgot"),
+            Self::MagicLinkInvalid => context.insert("again_url", "/magic-link"),
+            Self::MagicLinkOtherBrowser => {}
+        }
+        context
+    }
+}
+
 /// The page templates and branding, built once at start-up.
 pub struct Pages {
     tera: Tera,
     brand: BrandingSettings,
     stylesheet: String,
+    /// Rendered [`ConstantPage`]s, filled on first use (indexed by the variant).
+    constant: [OnceLock<Bytes>; ConstantPage::ALL.len()],
 }
 
 /// A template failed to load or render, or the override directory is wrong.
@@ -89,6 +139,7 @@ impl Pages {
             tera,
             brand: brand.clone(),
             stylesheet: stylesheet.replacen(DEFAULT_ACCENT, accent, 1),
+            constant: Default::default(),
         })
     }
 
@@ -104,14 +155,38 @@ impl Pages {
             Ok(body) => HttpResponse::build(status)
                 .content_type(ContentType::html())
                 .body(body),
-            Err(error) => {
-                tracing::error!(template = name, error = ?error, "page failed to render");
-                HttpResponse::InternalServerError()
-                    .content_type(ContentType::plaintext())
-                    .body("Something went wrong on our side. Please try again.")
-            }
+            Err(error) => render_failed(name, &error),
         }
     }
+
+    /// The response for a page that never changes: the same status, headers
+    /// and body as [`Pages::render`] gives it, rendered on first use only. A
+    /// page that fails to render is not stored, so each request retries (and
+    /// logs) exactly as an ordinary render would.
+    pub fn constant(&self, page: ConstantPage) -> HttpResponse {
+        let slot = &self.constant[page as usize];
+        let body = match slot.get() {
+            Some(body) => body.clone(),
+            None => {
+                let mut context = page.context();
+                context.insert("brand", &self.brand);
+                match self.tera.render(page.template(), &context) {
+                    Ok(body) => slot.get_or_init(|| Bytes::from(body)).clone(),
+                    Err(error) => return render_failed(page.template(), &error),
+                }
+            }
+        };
+        HttpResponse::build(page.status())
+            .insert_header((CONTENT_TYPE, HTML))
+            .body(body)
+    }
+}
+
+fn render_failed(name: &str, error: &tera::Error) -> HttpResponse {
+    tracing::error!(template = name, error = ?error, "page failed to render");
+    HttpResponse::InternalServerError()
+        .content_type(ContentType::plaintext())
+        .body("Something went wrong on our side. Please try again.")
 }
 
 /// Replaces built-in templates with the same-named files in `dir`. A file that
@@ -181,6 +256,55 @@ mod tests {
             c
         });
         assert!(html.unwrap().contains("Acme &lt;Login&gt;"));
+    }
+
+    async fn parts(response: HttpResponse) -> (StatusCode, Vec<(String, Vec<u8>)>, Bytes) {
+        let status = response.status();
+        let mut headers: Vec<_> = response
+            .headers()
+            .iter()
+            .map(|(name, value)| (name.to_string(), value.as_bytes().to_vec()))
+            .collect();
+        headers.sort();
+        let body = actix_web::body::to_bytes(response.into_body())
+            .await
+            .unwrap();
+        (status, headers, body)
+    }
+
+    #[actix_web::test]
+    async fn a_constant_page_is_the_rendered_page_every_time() {
+        let pages = Pages::new(&brand()).unwrap();
+        for page in ConstantPage::ALL {
+            let rendered =
+                parts(pages.render(page.status(), page.template(), page.context())).await;
+            for _ in 0..2 {
+                assert_eq!(parts(pages.constant(page)).await, rendered, "{page:?}");
+            }
+        }
+        let reset = parts(pages.constant(ConstantPage::ResetLinkInvalid)).await;
+        assert!(String::from_utf8_lossy(&reset.2).contains("href=\"/password/forgot\""));
+        assert!(String::from_utf8_lossy(&reset.2).contains("Acme &lt;Login&gt;"));
+        let magic = parts(pages.constant(ConstantPage::MagicLinkInvalid)).await;
+        assert!(String::from_utf8_lossy(&magic.2).contains("href=\"/magic-link\""));
+    }
+
+    #[actix_web::test]
+    async fn a_constant_page_uses_the_override_template() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("link_invalid.html.tera"),
+            "gone, ask at {{ again_url }}",
+        )
+        .unwrap();
+        let mut b = brand();
+        b.templates_dir = Some(dir.path().to_string_lossy().into_owned());
+        let pages = Pages::new(&b).unwrap();
+
+        let (status, _, body) = parts(pages.constant(ConstantPage::ResetLinkInvalid)).await;
+
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert_eq!(&body[..], b"gone, ask at /password/forgot");
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The connection enum over both backends, the pool's connection manager and write
 //! transactions.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 #[cfg(feature = "mysql")]
@@ -12,6 +13,7 @@ use diesel::connection::{
 use diesel::r2d2::R2D2Connection;
 
 use crate::error::StorageError;
+use crate::sqlite_writers::{SqliteWriters, Turn, WritersSlot, writers_of};
 use crate::url::DatabaseUrl;
 
 /// A connection to either backend. Every repository function takes `&mut DbConnection`, so
@@ -36,6 +38,9 @@ const DEADLOCK_RETRIES: u32 = 8;
 /// (waiting up to `busy_timeout`); a plain deferred transaction that reads first and writes
 /// later fails with `SQLITE_BUSY` instead of waiting when another connection wrote in between.
 ///
+/// On SQLite the writers of one pool also queue for their turn first (`sqlite_writers.rs`),
+/// so they follow each other at once instead of sleeping in SQLite's busy handler.
+///
 /// On MySQL, InnoDB may abort a transaction to break a deadlock even when every statement
 /// touches one row, because rows are locked through secondary indexes in an order the
 /// optimizer chooses. Such a transaction had no effect, so it is run again after a short,
@@ -54,6 +59,7 @@ where
     if nested {
         return run_once(conn, &mut body, DbConnection::begin_transaction);
     }
+    let _turn = sqlite_turn(conn);
     let mut attempt = 0;
     loop {
         attempt += 1;
@@ -64,6 +70,15 @@ where
             }
             result => return result,
         }
+    }
+}
+
+/// This process's turn to write, on an SQLite connection of a [`crate::Database`].
+fn sqlite_turn(conn: &mut DbConnection) -> Option<Turn> {
+    match conn {
+        #[cfg(feature = "mysql")]
+        DbConnection::Mysql(_) => None,
+        DbConnection::Sqlite(inner) => writers_of(inner)?.wait_turn(),
     }
 }
 
@@ -111,6 +126,8 @@ where
 pub struct ConnectionManager {
     url: DatabaseUrl,
     sqlite_busy_timeout: Duration,
+    /// The queue of this pool's SQLite writers (unused on MySQL).
+    sqlite_writers: Arc<SqliteWriters>,
 }
 
 impl ConnectionManager {
@@ -118,6 +135,7 @@ impl ConnectionManager {
         Self {
             url,
             sqlite_busy_timeout,
+            sqlite_writers: SqliteWriters::new(sqlite_busy_timeout),
         }
     }
 
@@ -137,6 +155,7 @@ impl ConnectionManager {
             .map_err(|error| self.connection_error(error.to_string()))?;
         conn.batch_execute(&sqlite_pragmas(self.sqlite_busy_timeout))
             .map_err(|error| self.connection_error(error.to_string()))?;
+        conn.set_instrumentation(WritersSlot(Arc::clone(&self.sqlite_writers)));
         Ok(DbConnection::Sqlite(conn))
     }
 

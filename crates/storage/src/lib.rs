@@ -36,6 +36,7 @@ mod migrations;
 pub mod outbox;
 mod random;
 mod schema;
+mod sqlite_writers;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 mod text;

@@ -19,8 +19,10 @@ use crate::text::truncate;
 use crate::time;
 
 pub use crate::backoff::{BACKOFF_BASE, BACKOFF_MAX, backoff, with_jitter};
+pub use enqueue::{NewJob, enqueue_all};
 pub use operators::{find, list_failed, requeue, requeue_failed};
 
+mod enqueue;
 mod operators;
 
 /// Longest stored error message, in characters.
@@ -282,6 +284,16 @@ pub fn purge_sent(
     conn: &mut DbConnection,
     older_than: NaiveDateTime,
 ) -> Result<usize, StorageError> {
+    purge_sent_paced(conn, older_than, &mut || true)
+}
+
+/// [`purge_sent`], calling `next_batch` between two batches: it may pause (to let other
+/// writers in) and returns `false` to stop there, leaving the rest for a later purge.
+pub fn purge_sent_paced(
+    conn: &mut DbConnection,
+    older_than: NaiveDateTime,
+    next_batch: &mut dyn FnMut() -> bool,
+) -> Result<usize, StorageError> {
     let mut total = 0;
     loop {
         let (found, deleted) = write_transaction(conn, |conn| {
@@ -295,7 +307,7 @@ pub fn purge_sent(
             Ok((ids.len(), deleted))
         })?;
         total += deleted;
-        if found < PURGE_BATCH as usize {
+        if found < PURGE_BATCH as usize || !next_batch() {
             return Ok(total);
         }
     }
@@ -576,6 +588,41 @@ mod tests {
             let stats = stats(conn, fixed_now()).unwrap();
             assert_eq!((stats.pending, stats.due, stats.failed), (0, 0, 0));
             assert_eq!(stats.oldest_pending_created_at, None);
+        });
+    }
+
+    #[test]
+    fn a_paced_purge_of_sent_jobs_is_asked_between_batches_and_stops_when_told() {
+        for_each_backend(|db| {
+            // Arrange: two full batches and a partial one, sent long ago.
+            let conn = &mut db.conn().unwrap();
+            let batch = PURGE_BATCH as usize;
+            let old = fixed_now() - TimeDelta::days(30);
+            let jobs = vec![
+                NewJob {
+                    kind: "password_reset",
+                    payload: "{}",
+                };
+                2 * batch + 20
+            ];
+            enqueue_all(conn, &jobs, old).unwrap();
+            diesel::update(outbox::table)
+                .set(outbox::sent_at.eq(Some(old)))
+                .execute(&mut **conn)
+                .unwrap();
+            let mut asked = 0;
+
+            // Act
+            let stopped = purge_sent_paced(conn, fixed_now(), &mut || {
+                asked += 1;
+                false
+            })
+            .unwrap();
+            let rest = purge_sent_paced(conn, fixed_now(), &mut || true).unwrap();
+
+            // Assert
+            assert_eq!((stopped, asked), (batch, 1));
+            assert_eq!(rest, batch + 20);
         });
     }
 

@@ -129,6 +129,16 @@ fn decide(
 /// Deletes counters whose window started before `older_than` (pass `now - longest window`);
 /// returns how many.
 pub fn purge(conn: &mut DbConnection, older_than: NaiveDateTime) -> Result<usize, StorageError> {
+    purge_paced(conn, older_than, &mut || true)
+}
+
+/// [`purge`], calling `next_batch` between two batches: it may pause (to let other writers
+/// in) and returns `false` to stop there, leaving the rest for a later purge.
+pub fn purge_paced(
+    conn: &mut DbConnection,
+    older_than: NaiveDateTime,
+    next_batch: &mut dyn FnMut() -> bool,
+) -> Result<usize, StorageError> {
     let mut total = 0;
     loop {
         let (found, deleted) = write_transaction(conn, |conn| {
@@ -143,7 +153,7 @@ pub fn purge(conn: &mut DbConnection, older_than: NaiveDateTime) -> Result<usize
             Ok((keys.len(), deleted))
         })?;
         total += deleted;
-        if found < PURGE_BATCH as usize {
+        if found < PURGE_BATCH as usize || !next_batch() {
             return Ok(total);
         }
     }
@@ -277,6 +287,38 @@ mod tests {
             assert_eq!(purged, 1);
             assert_eq!(hit(conn, &[6; 32], now, WINDOW, 5).unwrap().count, 1);
             assert_eq!(hit(conn, &[7; 32], now, WINDOW, 5).unwrap().count, 2);
+        });
+    }
+
+    #[test]
+    fn a_paced_purge_of_counters_is_asked_between_batches_and_stops_when_told() {
+        for_each_backend(|db| {
+            // Arrange: two full batches and a partial one of old windows.
+            let conn = &mut db.conn().unwrap();
+            let batch = PURGE_BATCH as usize;
+            let old = fixed_now() - TimeDelta::days(2);
+            write_transaction(conn, |conn| {
+                for n in 0..(2 * batch + 20) as u32 {
+                    let mut key = [0u8; 32];
+                    key[..4].copy_from_slice(&n.to_be_bytes());
+                    hit(conn, &key, old, WINDOW, 5)?;
+                }
+                Ok(())
+            })
+            .unwrap();
+            let mut asked = 0;
+
+            // Act
+            let stopped = purge_paced(conn, fixed_now(), &mut || {
+                asked += 1;
+                false
+            })
+            .unwrap();
+            let rest = purge_paced(conn, fixed_now(), &mut || true).unwrap();
+
+            // Assert
+            assert_eq!((stopped, asked), (batch, 1));
+            assert_eq!(rest, batch + 20);
         });
     }
 

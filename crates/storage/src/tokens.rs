@@ -151,6 +151,16 @@ pub fn purge_expired(
     conn: &mut DbConnection,
     older_than: NaiveDateTime,
 ) -> Result<usize, StorageError> {
+    purge_expired_paced(conn, older_than, &mut || true)
+}
+
+/// [`purge_expired`], calling `next_batch` between two batches: it may pause (to let other
+/// writers in) and returns `false` to stop there, leaving the rest for a later purge.
+pub fn purge_expired_paced(
+    conn: &mut DbConnection,
+    older_than: NaiveDateTime,
+    next_batch: &mut dyn FnMut() -> bool,
+) -> Result<usize, StorageError> {
     let mut total = 0;
     loop {
         let (found, deleted) = write_transaction(conn, |conn| {
@@ -168,7 +178,7 @@ pub fn purge_expired(
             Ok((ids.len(), deleted))
         })?;
         total += deleted;
-        if found < PURGE_BATCH as usize {
+        if found < PURGE_BATCH as usize || !next_batch() {
             return Ok(total);
         }
     }
@@ -426,43 +436,82 @@ mod tests {
         });
     }
 
+    /// `rows` magic-link tokens of one user that expired ten days before `fixed_now()`.
+    fn expired_tokens(conn: &mut DbConnection, rows: usize) {
+        let user = create_user(conn, "a@example.com");
+        let old = fixed_now() - TimeDelta::days(10);
+        let hashes: Vec<[u8; 32]> = (0..rows)
+            .map(|i| {
+                let mut hash = [0u8; 32];
+                hash[..8].copy_from_slice(&(i as u64).to_be_bytes());
+                hash
+            })
+            .collect();
+        conn.transaction(|conn| {
+            for hash in &hashes {
+                diesel::insert_into(tokens::table)
+                    .values((
+                        tokens::purpose.eq(MAGIC),
+                        tokens::user_id.eq(user.id),
+                        tokens::hash.eq(&hash[..]),
+                        tokens::expires_at.eq(old),
+                        tokens::created_at.eq(old),
+                    ))
+                    .execute(conn)?;
+            }
+            diesel::QueryResult::Ok(())
+        })
+        .unwrap();
+    }
+
     #[test]
     fn purging_works_through_more_rows_than_one_batch() {
         for_each_backend(|db| {
             // Arrange
             let conn = &mut db.conn().unwrap();
-            let user = create_user(conn, "a@example.com");
-            let old = fixed_now() - TimeDelta::days(10);
             let rows = PURGE_BATCH as usize + 20;
-            let hashes: Vec<[u8; 32]> = (0..rows)
-                .map(|i| {
-                    let mut hash = [0u8; 32];
-                    hash[..8].copy_from_slice(&(i as u64).to_be_bytes());
-                    hash
-                })
-                .collect();
-            let conn: &mut DbConnection = conn;
-            conn.transaction(|conn| {
-                for hash in &hashes {
-                    diesel::insert_into(tokens::table)
-                        .values((
-                            tokens::purpose.eq(MAGIC),
-                            tokens::user_id.eq(user.id),
-                            tokens::hash.eq(&hash[..]),
-                            tokens::expires_at.eq(old),
-                            tokens::created_at.eq(old),
-                        ))
-                        .execute(conn)?;
-                }
-                diesel::QueryResult::Ok(())
-            })
-            .unwrap();
+            expired_tokens(conn, rows);
 
             // Act
             let purged = purge_expired(conn, fixed_now()).unwrap();
 
             // Assert
             assert_eq!(purged, rows);
+        });
+    }
+
+    #[test]
+    fn a_paced_purge_is_asked_between_batches_and_stops_when_told() {
+        for_each_backend(|db| {
+            // Arrange: two full batches and a partial one.
+            let conn = &mut db.conn().unwrap();
+            let batch = PURGE_BATCH as usize;
+            expired_tokens(conn, 2 * batch + 20);
+            let mut asked = 0;
+
+            // Act
+            let stopped = purge_expired_paced(conn, fixed_now(), &mut || {
+                asked += 1;
+                false
+            })
+            .unwrap();
+            let first_asks = asked;
+            let rest = purge_expired_paced(conn, fixed_now(), &mut || {
+                asked += 1;
+                true
+            })
+            .unwrap();
+
+            // Assert: stopped after one batch; the rest asked once, after its full batch.
+            assert_eq!((stopped, first_asks), (batch, 1));
+            assert_eq!((rest, asked), (batch + 20, 2));
+            assert_eq!(
+                tokens::table
+                    .count()
+                    .get_result::<i64>(&mut **conn)
+                    .unwrap(),
+                0
+            );
         });
     }
 

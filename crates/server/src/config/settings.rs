@@ -36,6 +36,8 @@ pub struct Settings {
     /// Where accounts live (default: Lifeline's own `users` table).
     #[serde(default)]
     pub directory: DirectorySettings,
+    /// Housekeeping: purging rows that can no longer matter.
+    pub maintenance: MaintenanceSettings,
 }
 
 /// Development relaxes what production forbids (dev mail transports, generated
@@ -196,6 +198,15 @@ pub struct BrandingSettings {
     pub support_email: String,
     /// Directory whose files override the built-in page templates.
     pub templates_dir: Option<String>,
+}
+
+/// Housekeeping.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MaintenanceSettings {
+    /// Pause between two purge batches, in milliseconds, so requests' writes get the
+    /// database in between.
+    pub purge_pause_ms: u64,
 }
 
 /// Logging.

@@ -1,5 +1,6 @@
 //! Security mechanisms shared by the routes.
 
+pub mod argon2_memory;
 pub mod browser_binding;
 pub mod client_ip;
 pub mod csrf;

@@ -4,9 +4,10 @@
 
 use std::sync::Arc;
 
-use argon2::{Algorithm, Argon2, Params, PasswordHash, PasswordHasher, PasswordVerifier, Version};
+use argon2::{Params, PasswordHash};
 use zeroize::Zeroizing;
 
+use super::argon2_memory;
 use super::hash_pool::HashPool;
 
 /// A password as typed: wiped from memory on drop, never printed.
@@ -59,21 +60,14 @@ impl PasswordHasherService {
         Ok(service)
     }
 
-    fn argon2(&self) -> Argon2<'static> {
-        Argon2::new(Algorithm::Argon2id, Version::V0x13, self.params.clone())
-    }
-
-    /// Hashes with a fresh random salt into a PHC string.
+    /// Hashes with a fresh random salt into a PHC string (in the hashing thread's own
+    /// working buffer: see [`argon2_memory`]).
     pub fn hash(&self, password: &Password) -> Result<String, HashError> {
-        let (argon2, secret) = (self.argon2(), Zeroizing::new(password.0.to_string()));
+        let (params, secret) = (self.params.clone(), Zeroizing::new(password.0.to_string()));
         self.pool
-            .run(move || {
-                argon2
-                    .hash_password(secret.as_bytes())
-                    .map(|hash| hash.to_string())
-            })
+            .run(move || argon2_memory::hash(&params, secret.as_bytes()))
             .ok_or_else(|| HashError("the hashing threads stopped".into()))?
-            .map_err(|e| HashError(e.to_string()))
+            .map_err(HashError)
     }
 
     /// Checks `password` against a stored PHC string.
@@ -90,12 +84,11 @@ impl PasswordHasherService {
             tracing::warn!("stored password hash is not a valid PHC string");
             return false;
         }
-        let (argon2, phc) = (self.argon2(), phc.to_owned());
+        let (params, phc) = (self.params.clone(), phc.to_owned());
         let secret = Zeroizing::new(password.0.to_string());
-        let matches = self.pool.run(move || {
-            PasswordHash::new(&phc)
-                .is_ok_and(|parsed| argon2.verify_password(secret.as_bytes(), &parsed).is_ok())
-        });
+        let matches = self
+            .pool
+            .run(move || argon2_memory::verify(&params, secret.as_bytes(), &phc));
         matches == Some(true) && real
     }
 }

@@ -11,6 +11,7 @@ use super::request::NEXT;
 use crate::client::ClientInfo;
 use crate::error::AppError;
 use crate::flows::magic_link::{self, LinkError, Presented};
+use crate::pages::ConstantPage;
 use crate::security::csrf;
 use crate::security::redirect::after_sign_in;
 use crate::session_user;
@@ -100,20 +101,12 @@ pub async fn post(
 fn refused(state: &AppState, error: LinkError) -> Result<HttpResponse, AppError> {
     match error {
         LinkError::InvalidLink => Ok(link_invalid(state)),
-        LinkError::OtherBrowser => Ok(state.pages.render(
-            StatusCode::BAD_REQUEST,
-            "magic_link_other_browser.html.tera",
-            Context::new(),
-        )),
+        LinkError::OtherBrowser => Ok(state.pages.constant(ConstantPage::MagicLinkOtherBrowser)),
         LinkError::App(error) => Err(error),
     }
 }
 
 /// The 400 page for any unusable magic link, with a way to ask again.
 pub fn link_invalid(state: &AppState) -> HttpResponse {
-    let mut context = Context::new();
-    context.insert("again_url", "/magic-link");
-    state
-        .pages
-        .render(StatusCode::BAD_REQUEST, "link_invalid.html.tera", context)
+    state.pages.constant(ConstantPage::MagicLinkInvalid)
 }

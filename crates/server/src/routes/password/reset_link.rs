@@ -5,10 +5,10 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::LOCATION;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
-use tera::Context;
 
 use crate::error::AppError;
 use crate::flows::password_reset;
+use crate::pages::ConstantPage;
 use crate::state::AppState;
 
 /// Session key holding the reset token between the link and the form.
@@ -45,11 +45,8 @@ pub async fn get(
         .finish())
 }
 
-/// The 400 page for any unusable link, with a way to ask again.
+/// The 400 page for any unusable link, with a way to ask again (rendered once
+/// per process: forged links are the cheapest flood there is).
 pub fn link_invalid(state: &AppState) -> HttpResponse {
-    let mut context = Context::new();
-    context.insert("again_url", "/password/forgot");
-    state
-        .pages
-        .render(StatusCode::BAD_REQUEST, "link_invalid.html.tera", context)
+    state.pages.constant(ConstantPage::ResetLinkInvalid)
 }
