@@ -48,6 +48,7 @@ const DEFAULT_ACCENT: &str = "#2563eb";
 pub struct Pages {
     tera: Tera,
     brand: BrandingSettings,
+    base: String,
     stylesheet: String,
 }
 
@@ -64,8 +65,10 @@ pub enum PageError {
 
 impl Pages {
     /// Loads the built-in templates, then any same-named files (and
-    /// `lifeline.css`) from the configured override directory.
-    pub fn new(brand: &BrandingSettings) -> Result<Self, PageError> {
+    /// `lifeline.css`) from the configured override directory. Every page is
+    /// rendered with `base` (the validated `server.base_path`) as `{{ base }}`,
+    /// which prefixes each of its links and form actions.
+    pub fn new(brand: &BrandingSettings, base: &str) -> Result<Self, PageError> {
         let mut tera = Tera::default();
         tera.add_raw_templates(BUILT_IN.iter().copied())?;
         let mut stylesheet = STYLESHEET.to_owned();
@@ -88,6 +91,7 @@ impl Pages {
         Ok(Self {
             tera,
             brand: brand.clone(),
+            base: base.to_owned(),
             stylesheet: stylesheet.replacen(DEFAULT_ACCENT, accent, 1),
         })
     }
@@ -100,6 +104,7 @@ impl Pages {
     /// Renders `name` with `context` (plus the branding) into an HTML response.
     pub fn render(&self, status: StatusCode, name: &str, mut context: Context) -> HttpResponse {
         context.insert("brand", &self.brand);
+        context.insert("base", &self.base);
         match self.tera.render(name, &context) {
             Ok(body) => HttpResponse::build(status)
                 .content_type(ContentType::html())
@@ -167,7 +172,7 @@ mod tests {
 
     #[test]
     fn every_built_in_page_renders_with_the_brand_escaped() {
-        let pages = Pages::new(&brand()).unwrap();
+        let pages = Pages::new(&brand(), "").unwrap();
         let response = pages.render(StatusCode::OK, "check_inbox.html.tera", {
             let mut c = Context::new();
             c.insert("again_url", "/password/forgot");
@@ -186,7 +191,7 @@ mod tests {
     #[test]
     fn the_accent_colour_is_applied_only_when_it_is_a_colour() {
         assert!(
-            Pages::new(&brand())
+            Pages::new(&brand(), "")
                 .unwrap()
                 .stylesheet()
                 .contains("--accent: #ff0000")
@@ -194,7 +199,7 @@ mod tests {
         let mut hostile = brand();
         hostile.accent_color = "red; } body { display:none".into();
         assert!(
-            Pages::new(&hostile)
+            Pages::new(&hostile, "")
                 .unwrap()
                 .stylesheet()
                 .contains("--accent: #2563eb")
@@ -208,7 +213,7 @@ mod tests {
         let mut b = brand();
         b.templates_dir = Some(dir.path().to_string_lossy().into_owned());
 
-        let pages = Pages::new(&b).unwrap();
+        let pages = Pages::new(&b, "").unwrap();
 
         assert_eq!(pages.stylesheet(), "body { color: teal }");
     }
@@ -220,7 +225,7 @@ mod tests {
         let mut b = brand();
         b.templates_dir = Some(dir.path().to_string_lossy().into_owned());
 
-        let error = Pages::new(&b).err().unwrap();
+        let error = Pages::new(&b, "").err().unwrap();
 
         assert!(
             error
@@ -235,7 +240,7 @@ mod tests {
         let mut b = brand();
         b.templates_dir = Some("/nonexistent/lifeline-pages".into());
 
-        assert!(matches!(Pages::new(&b), Err(PageError::Override(_))));
+        assert!(matches!(Pages::new(&b, ""), Err(PageError::Override(_))));
     }
 
     #[test]
@@ -248,7 +253,7 @@ mod tests {
         .unwrap();
         let mut b = brand();
         b.templates_dir = Some(dir.path().to_string_lossy().into_owned());
-        let pages = Pages::new(&b).unwrap();
+        let pages = Pages::new(&b, "").unwrap();
         let mut c = Context::new();
         c.insert("again_url", "/x");
         c.insert("brand", &b);

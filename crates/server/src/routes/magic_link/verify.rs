@@ -91,7 +91,8 @@ pub async fn post(
     let next = session.get::<String>(NEXT).ok().flatten();
     // A fresh session id and state: nothing from before the sign-in survives (no fixation).
     session_user::sign_in(&session, &user)?;
-    let target = after_sign_in(next.as_deref(), &state.settings.server.redirect_allow_list);
+    let server = &state.settings.server;
+    let target = after_sign_in(next.as_deref(), &server.redirect_allow_list, &server.base_path);
     Ok(HttpResponse::SeeOther()
         .insert_header((LOCATION, target))
         .finish())
@@ -112,7 +113,7 @@ fn refused(state: &AppState, error: LinkError) -> Result<HttpResponse, AppError>
 /// The 400 page for any unusable magic link, with a way to ask again.
 pub fn link_invalid(state: &AppState) -> HttpResponse {
     let mut context = Context::new();
-    context.insert("again_url", "/magic-link");
+    context.insert("again_url", &state.path("/magic-link"));
     state
         .pages
         .render(StatusCode::BAD_REQUEST, "link_invalid.html.tera", context)

@@ -41,14 +41,14 @@ pub async fn get(
         .insert(RESET_TOKEN, &token)
         .map_err(|e| AppError::Internal(anyhow::anyhow!("session insert failed: {e}")))?;
     Ok(HttpResponse::SeeOther()
-        .insert_header((LOCATION, "/password/reset"))
+        .insert_header((LOCATION, state.path("/password/reset")))
         .finish())
 }
 
 /// The 400 page for any unusable link, with a way to ask again.
 pub fn link_invalid(state: &AppState) -> HttpResponse {
     let mut context = Context::new();
-    context.insert("again_url", "/password/forgot");
+    context.insert("again_url", &state.path("/password/forgot"));
     state
         .pages
         .render(StatusCode::BAD_REQUEST, "link_invalid.html.tera", context)
