@@ -72,8 +72,7 @@ impl Lifeline {
         clock: Arc<dyn Clock + Send + Sync>,
         directory: Option<Arc<dyn UserDirectory>>,
     ) -> anyhow::Result<Self> {
-        let (state, session_key, worker) =
-            startup::build_state(settings, clock, directory).await?;
+        let (state, session_key, worker) = startup::build_state(settings, clock, directory).await?;
         Ok(Self {
             state,
             session_key,

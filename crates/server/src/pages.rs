@@ -183,9 +183,27 @@ mod tests {
             let mut c = Context::new();
             c.insert("again_url", "/password/forgot");
             c.insert("brand", &brand());
+            c.insert("base", "");
             c
         });
         assert!(html.unwrap().contains("Acme &lt;Login&gt;"));
+    }
+
+    #[test]
+    fn links_and_forms_start_with_the_base_path() {
+        let pages = Pages::new(&brand(), "/auth").unwrap();
+        let mut c = Context::new();
+        c.insert("csrf_token", "t");
+        c.insert("email", "");
+        c.insert("error", &None::<String>);
+        c.insert("brand", &brand());
+        c.insert("base", &pages.base);
+
+        let html = pages.tera.render("forgot.html.tera", &c).unwrap();
+
+        assert!(html.contains("action=\"/auth/password/forgot\""), "{html}");
+        assert!(html.contains("href=\"/auth/login\""), "{html}");
+        assert!(html.contains("href=\"/auth/static/lifeline.css\""), "{html}");
     }
 
     #[test]

@@ -14,9 +14,9 @@ use token_core::{Clock, Lifetime, SystemClock};
 
 use crate::config::{LogSettings, Mode, Settings};
 use crate::directory::UserDirectory;
+use crate::embed::{Lifeline, Workers};
 use crate::group_commit::GroupCommit;
 use crate::jobs::composer::LifelineComposer;
-use crate::embed::{Lifeline, Workers};
 use crate::metrics::Metrics;
 use crate::outbox_link::OutboxLink;
 use crate::pages::Pages;
@@ -24,7 +24,7 @@ use crate::security::password_hash::PasswordHasherService;
 use crate::security::password_policy::PasswordPolicy;
 use crate::security::rate_limit::RateLimits;
 use crate::state::AppState;
-use crate::{directory, keys};
+use crate::{directory, keys, routes};
 
 /// A built service: listening, with its outbox worker running.
 pub struct Application {
@@ -101,8 +101,7 @@ impl Application {
         let lifeline = Lifeline::build_with_directory(settings, clock, directory).await?;
         let state = lifeline.state();
         let bind = state.settings.server.bind;
-        let listener =
-            TcpListener::bind(bind).with_context(|| format!("Failed to bind {bind}"))?;
+        let listener = TcpListener::bind(bind).with_context(|| format!("Failed to bind {bind}"))?;
         let port = listener.local_addr()?.port();
         let server = http_server(listener, lifeline.clone())?;
         let workers = lifeline.start()?;
@@ -153,8 +152,11 @@ pub(crate) async fn build_state(
     let ring = Arc::new(keys.ring);
     let metrics = Arc::new(Metrics::new());
     let p = &settings.password;
-    let hasher =
-        PasswordHasherService::new(p.argon2_memory_kib, p.argon2_iterations, p.argon2_parallelism)?;
+    let hasher = PasswordHasherService::new(
+        p.argon2_memory_kib,
+        p.argon2_iterations,
+        p.argon2_parallelism,
+    )?;
     let directory = match directory {
         Some(directory) => directory,
         None => directory::from_settings(&settings.directory, db.backend(), &hasher)?,
@@ -252,9 +254,14 @@ fn outbox_worker(
 
 fn http_server(listener: TcpListener, lifeline: Lifeline) -> anyhow::Result<Server> {
     let server_settings = lifeline.state().settings.server.clone();
-    let mut server = HttpServer::new(move || App::new().service(lifeline.scope()))
-        .listen(listener)?
-        .shutdown_timeout(server_settings.shutdown_timeout_secs);
+    // Outside a non-empty base path nothing is Lifeline's: a plain 404 page.
+    let mut server = HttpServer::new(move || {
+        App::new()
+            .service(lifeline.scope())
+            .default_service(web::to(routes::not_found))
+    })
+    .listen(listener)?
+    .shutdown_timeout(server_settings.shutdown_timeout_secs);
     if server_settings.workers > 0 {
         server = server.workers(server_settings.workers);
     }

@@ -39,6 +39,13 @@ impl Settings {
         figment
     }
 
+    /// The `LIFELINE_SECTION__KEY` variables as a provider, for a host that merges
+    /// its own defaults (say, `server.base_path`) before the environment:
+    /// `Settings::from_figment(Settings::figment(None).merge(…).merge(Settings::environment()))`.
+    pub fn environment() -> Env {
+        env_provider()
+    }
+
     /// Extracts and checks the settings from a prepared figment.
     pub fn from_figment(figment: Figment) -> Result<Self, ConfigError> {
         let settings: Settings = figment.extract().map_err(Box::new)?;
@@ -227,7 +234,10 @@ mod tests {
             ] {
                 let toml = format!("[server]\nbase_path = {path:?}\n");
                 let error = with_file(jail, &toml).unwrap_err();
-                assert!(error.to_string().contains("server.base_path"), "{path}: {error}");
+                assert!(
+                    error.to_string().contains("server.base_path"),
+                    "{path}: {error}"
+                );
             }
             for path in ["", "/auth", "/apps/sign-in_v2.~x"] {
                 let toml = format!("[server]\nbase_path = {path:?}\n");
