@@ -56,6 +56,7 @@ async fn build_host(db: &TestDb, sink: &SmtpSink, concurrency: u32) -> Host {
             "kind": "smtp", "host": smtp.host, "port": smtp.port, "tls": "none", "timeout_secs": 5,
         })))
         .merge(("mail.worker.poll_interval_ms", 100))
+        .merge(("mail.worker.send_timeout_secs", 5))
         .merge(("mail.worker.lease_secs", 30))
         .merge(("mail.worker.concurrency", concurrency))
         .merge(("password.argon2_memory_kib", 4096))
