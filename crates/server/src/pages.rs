@@ -203,7 +203,10 @@ mod tests {
 
         assert!(html.contains("action=\"/auth/password/forgot\""), "{html}");
         assert!(html.contains("href=\"/auth/login\""), "{html}");
-        assert!(html.contains("href=\"/auth/static/lifeline.css\""), "{html}");
+        assert!(
+            html.contains("href=\"/auth/static/lifeline.css\""),
+            "{html}"
+        );
     }
 
     #[test]

@@ -3,6 +3,12 @@
 //! `LIFELINE_TEST_MYSQL_URL` is set, with the `mysql` feature), a real SMTP sink
 //! on 127.0.0.1 and a cookie-keeping HTTP client. Nothing is mocked.
 
+// Tests fail by panicking: a failed step panics with its cause.
+#![expect(
+    clippy::unwrap_used,
+    reason = "a failed step in a test panics with its cause"
+)]
+
 use std::time::Duration;
 
 use lifeline::config::Settings;
