@@ -31,3 +31,5 @@ pub mod startup;
 pub mod state;
 
 pub use embed::{Lifeline, Workers};
+/// The clock [`Lifeline::build_with_directory`] takes: [`SystemClock`] outside tests.
+pub use token_core::{Clock, SystemClock};
