@@ -81,11 +81,15 @@ impl ConstantPage {
         StatusCode::BAD_REQUEST
     }
 
-    fn context(self) -> Context {
+    /// The page's context under `base` (the validated `server.base_path`), which never
+    /// changes while the process runs.
+    fn context(self, base: &str) -> Context {
         let mut context = Context::new();
         match self {
-            Self::ResetLinkInvalid => context.insert("again_url", "/password/forgot"),
-            Self::MagicLinkInvalid => context.insert("again_url", "/magic-link"),
+            Self::ResetLinkInvalid => {
+                context.insert("again_url", &format!("{base}/password/forgot"))
+            }
+            Self::MagicLinkInvalid => context.insert("again_url", &format!("{base}/magic-link")),
             Self::MagicLinkOtherBrowser => {}
         }
         context
@@ -96,6 +100,7 @@ impl ConstantPage {
 pub struct Pages {
     tera: Tera,
     brand: BrandingSettings,
+    base: String,
     stylesheet: String,
     /// Rendered [`ConstantPage`]s, filled on first use (indexed by the variant).
     constant: [OnceLock<Bytes>; ConstantPage::ALL.len()],
@@ -114,8 +119,10 @@ pub enum PageError {
 
 impl Pages {
     /// Loads the built-in templates, then any same-named files (and
-    /// `lifeline.css`) from the configured override directory.
-    pub fn new(brand: &BrandingSettings) -> Result<Self, PageError> {
+    /// `lifeline.css`) from the configured override directory. Every page is
+    /// rendered with `base` (the validated `server.base_path`) as `{{ base }}`,
+    /// which prefixes each of its links and form actions.
+    pub fn new(brand: &BrandingSettings, base: &str) -> Result<Self, PageError> {
         let mut tera = Tera::default();
         tera.add_raw_templates(BUILT_IN.iter().copied())?;
         let mut stylesheet = STYLESHEET.to_owned();
@@ -138,6 +145,7 @@ impl Pages {
         Ok(Self {
             tera,
             brand: brand.clone(),
+            base: base.to_owned(),
             stylesheet: stylesheet.replacen(DEFAULT_ACCENT, accent, 1),
             constant: Default::default(),
         })
@@ -151,6 +159,7 @@ impl Pages {
     /// Renders `name` with `context` (plus the branding) into an HTML response.
     pub fn render(&self, status: StatusCode, name: &str, mut context: Context) -> HttpResponse {
         context.insert("brand", &self.brand);
+        context.insert("base", &self.base);
         match self.tera.render(name, &context) {
             Ok(body) => HttpResponse::build(status)
                 .content_type(ContentType::html())
@@ -168,8 +177,9 @@ impl Pages {
         let body = match slot.get() {
             Some(body) => body.clone(),
             None => {
-                let mut context = page.context();
+                let mut context = page.context(&self.base);
                 context.insert("brand", &self.brand);
+                context.insert("base", &self.base);
                 match self.tera.render(page.template(), &context) {
                     Ok(body) => slot.get_or_init(|| Bytes::from(body)).clone(),
                     Err(error) => return render_failed(page.template(), &error),
@@ -242,7 +252,7 @@ mod tests {
 
     #[test]
     fn every_built_in_page_renders_with_the_brand_escaped() {
-        let pages = Pages::new(&brand()).unwrap();
+        let pages = Pages::new(&brand(), "").unwrap();
         let response = pages.render(StatusCode::OK, "check_inbox.html.tera", {
             let mut c = Context::new();
             c.insert("again_url", "/password/forgot");
@@ -253,6 +263,7 @@ mod tests {
             let mut c = Context::new();
             c.insert("again_url", "/password/forgot");
             c.insert("brand", &brand());
+            c.insert("base", "");
             c
         });
         assert!(html.unwrap().contains("Acme &lt;Login&gt;"));
@@ -274,19 +285,29 @@ mod tests {
 
     #[actix_web::test]
     async fn a_constant_page_is_the_rendered_page_every_time() {
-        let pages = Pages::new(&brand()).unwrap();
-        for page in ConstantPage::ALL {
-            let rendered =
-                parts(pages.render(page.status(), page.template(), page.context())).await;
-            for _ in 0..2 {
-                assert_eq!(parts(pages.constant(page)).await, rendered, "{page:?}");
+        for base in ["", "/auth"] {
+            let pages = Pages::new(&brand(), base).unwrap();
+            for page in ConstantPage::ALL {
+                let rendered =
+                    parts(pages.render(page.status(), page.template(), page.context(base))).await;
+                for _ in 0..2 {
+                    assert_eq!(parts(pages.constant(page)).await, rendered, "{page:?}");
+                }
             }
+            let reset = parts(pages.constant(ConstantPage::ResetLinkInvalid)).await;
+            let reset = String::from_utf8_lossy(&reset.2).into_owned();
+            assert!(
+                reset.contains(&format!("href=\"{base}/password/forgot\"")),
+                "{reset}"
+            );
+            assert!(reset.contains("Acme &lt;Login&gt;"));
+            let magic = parts(pages.constant(ConstantPage::MagicLinkInvalid)).await;
+            let magic = String::from_utf8_lossy(&magic.2).into_owned();
+            assert!(
+                magic.contains(&format!("href=\"{base}/magic-link\"")),
+                "{magic}"
+            );
         }
-        let reset = parts(pages.constant(ConstantPage::ResetLinkInvalid)).await;
-        assert!(String::from_utf8_lossy(&reset.2).contains("href=\"/password/forgot\""));
-        assert!(String::from_utf8_lossy(&reset.2).contains("Acme &lt;Login&gt;"));
-        let magic = parts(pages.constant(ConstantPage::MagicLinkInvalid)).await;
-        assert!(String::from_utf8_lossy(&magic.2).contains("href=\"/magic-link\""));
     }
 
     #[actix_web::test]
@@ -299,18 +320,38 @@ mod tests {
         .unwrap();
         let mut b = brand();
         b.templates_dir = Some(dir.path().to_string_lossy().into_owned());
-        let pages = Pages::new(&b).unwrap();
+        let pages = Pages::new(&b, "/auth").unwrap();
 
         let (status, _, body) = parts(pages.constant(ConstantPage::ResetLinkInvalid)).await;
 
         assert_eq!(status, StatusCode::BAD_REQUEST);
-        assert_eq!(&body[..], b"gone, ask at /password/forgot");
+        assert_eq!(&body[..], b"gone, ask at /auth/password/forgot");
+    }
+
+    #[test]
+    fn links_and_forms_start_with_the_base_path() {
+        let pages = Pages::new(&brand(), "/auth").unwrap();
+        let mut c = Context::new();
+        c.insert("csrf_token", "t");
+        c.insert("email", "");
+        c.insert("error", &None::<String>);
+        c.insert("brand", &brand());
+        c.insert("base", &pages.base);
+
+        let html = pages.tera.render("forgot.html.tera", &c).unwrap();
+
+        assert!(html.contains("action=\"/auth/password/forgot\""), "{html}");
+        assert!(html.contains("href=\"/auth/login\""), "{html}");
+        assert!(
+            html.contains("href=\"/auth/static/lifeline.css\""),
+            "{html}"
+        );
     }
 
     #[test]
     fn the_accent_colour_is_applied_only_when_it_is_a_colour() {
         assert!(
-            Pages::new(&brand())
+            Pages::new(&brand(), "")
                 .unwrap()
                 .stylesheet()
                 .contains("--accent: #ff0000")
@@ -318,7 +359,7 @@ mod tests {
         let mut hostile = brand();
         hostile.accent_color = "red; } body { display:none".into();
         assert!(
-            Pages::new(&hostile)
+            Pages::new(&hostile, "")
                 .unwrap()
                 .stylesheet()
                 .contains("--accent: #2563eb")
@@ -332,7 +373,7 @@ mod tests {
         let mut b = brand();
         b.templates_dir = Some(dir.path().to_string_lossy().into_owned());
 
-        let pages = Pages::new(&b).unwrap();
+        let pages = Pages::new(&b, "").unwrap();
 
         assert_eq!(pages.stylesheet(), "body { color: teal }");
     }
@@ -344,7 +385,7 @@ mod tests {
         let mut b = brand();
         b.templates_dir = Some(dir.path().to_string_lossy().into_owned());
 
-        let error = Pages::new(&b).err().unwrap();
+        let error = Pages::new(&b, "").err().unwrap();
 
         assert!(
             error
@@ -359,7 +400,7 @@ mod tests {
         let mut b = brand();
         b.templates_dir = Some("/nonexistent/lifeline-pages".into());
 
-        assert!(matches!(Pages::new(&b), Err(PageError::Override(_))));
+        assert!(matches!(Pages::new(&b, ""), Err(PageError::Override(_))));
     }
 
     #[test]
@@ -372,7 +413,7 @@ mod tests {
         .unwrap();
         let mut b = brand();
         b.templates_dir = Some(dir.path().to_string_lossy().into_owned());
-        let pages = Pages::new(&b).unwrap();
+        let pages = Pages::new(&b, "").unwrap();
         let mut c = Context::new();
         c.insert("again_url", "/x");
         c.insert("brand", &b);

@@ -5,37 +5,32 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use actix_session::SessionMiddleware;
-use actix_session::config::{CookieContentSecurity, PersistentSession};
-use actix_session::storage::CookieSessionStore;
-use actix_web::cookie::SameSite;
+use actix_web::cookie::Key;
 use actix_web::dev::Server;
-use actix_web::middleware::from_fn;
 use actix_web::{App, HttpServer, web};
 use anyhow::Context;
 use storage::{Database, PoolSettings};
 use token_core::{Clock, Lifetime, SystemClock};
 
 use crate::config::{LogSettings, Mode, Settings};
-use crate::directory::{self, UserDirectory};
+use crate::directory::UserDirectory;
+use crate::embed::{Lifeline, Workers};
 use crate::group_commit::GroupCommit;
 use crate::jobs::composer::LifelineComposer;
-use crate::metrics::{Metrics, record_requests};
+use crate::metrics::Metrics;
+use crate::outbox_link::OutboxLink;
 use crate::pages::Pages;
-use crate::security::headers::security_headers;
 use crate::security::password_hash::PasswordHasherService;
 use crate::security::password_policy::PasswordPolicy;
-use crate::security::post_limit::limit_posts;
 use crate::security::rate_limit::RateLimits;
 use crate::state::AppState;
-use crate::{extractors, keys, maintenance, request_log, routes};
+use crate::{directory, keys, routes};
 
 /// A built service: listening, with its outbox worker running.
 pub struct Application {
     port: u16,
     server: Server,
-    worker: mail::WorkerHandle,
-    maintenance: tokio::task::JoinHandle<()>,
+    workers: Workers,
     state: web::Data<AppState>,
 }
 
@@ -94,62 +89,26 @@ impl Application {
 
     /// Like [`Self::build_with_clock`], with the accounts in `directory` (a host
     /// application's own [`UserDirectory`]) instead of the one `[directory]` configures.
+    ///
+    /// The standalone service is [`Lifeline`] mounted alone in its own `App` and
+    /// `HttpServer`, with its workers started here and stopped after the server.
     pub async fn build_with_directory(
         settings: Settings,
         clock: Arc<dyn Clock + Send + Sync>,
         directory: Option<Arc<dyn UserDirectory>>,
     ) -> anyhow::Result<Self> {
         init_tracing(&settings.log);
-        let db = connect_database(&settings).await?;
-        if settings.database.auto_migrate {
-            let migrator = db.clone();
-            tokio::task::spawn_blocking(move || migrator.migrate())
-                .await?
-                .context("Failed to migrate the database")?;
-        }
-        let keys = keys::load(&settings.keys, settings.mode)?;
-        let ring = Arc::new(keys.ring);
-        let metrics = Arc::new(Metrics::new());
-        let p = &settings.password;
-        let hasher = PasswordHasherService::new(
-            p.argon2_memory_kib,
-            p.argon2_iterations,
-            p.argon2_parallelism,
-        )?;
-        let directory = match directory {
-            Some(directory) => directory,
-            None => directory::from_settings(&settings.directory, db.backend(), &hasher)?,
-        };
-        directory::check(&directory, &db).await?;
-        let worker = start_worker(&settings, &db, &directory, &ring, &clock, &metrics)?;
-        let state = web::Data::new(AppState {
-            pages: Pages::new(&settings.branding)?,
-            limits: RateLimits::new(&settings.limits),
-            hasher,
-            directory,
-            policy: PasswordPolicy {
-                min_length: p.min_length,
-                max_length: p.max_length,
-            },
-            outbox: worker.nudge(),
-            group_commit: GroupCommit::start(&db, settings.database.pool_size)?,
-            mail_stats: worker.stats_reader(),
-            metrics,
-            keys: Arc::clone(&ring),
-            db,
-            clock,
-            settings,
-        });
-        let listener = TcpListener::bind(state.settings.server.bind)
-            .with_context(|| format!("Failed to bind {}", state.settings.server.bind))?;
+        let lifeline = Lifeline::build_with_directory(settings, clock, directory).await?;
+        let state = lifeline.state();
+        let bind = state.settings.server.bind;
+        let listener = TcpListener::bind(bind).with_context(|| format!("Failed to bind {bind}"))?;
         let port = listener.local_addr()?.port();
-        let server = http_server(listener, state.clone(), keys.session)?;
-        let maintenance = tokio::spawn(maintenance::run(state.clone()));
+        let server = http_server(listener, lifeline.clone())?;
+        let workers = lifeline.start()?;
         Ok(Self {
             port,
             server,
-            worker,
-            maintenance,
+            workers,
             state,
         })
     }
@@ -168,21 +127,72 @@ impl Application {
     /// finish, then the outbox worker completes its sends and releases its leases.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         let served = self.server.await;
-        self.maintenance.abort();
-        let released = self.worker.shutdown().await?;
+        let released = self.workers.stop().await?;
         tracing::info!(released, "stopped");
         Ok(served?)
     }
 }
 
-fn start_worker(
+/// Everything [`Lifeline`] is built from: the shared state (database connected and
+/// migrated unless `database.auto_migrate` is off, keys, templates, limiters), the
+/// session cookie key, and the outbox worker, ready but not started.
+pub(crate) async fn build_state(
+    settings: Settings,
+    clock: Arc<dyn Clock + Send + Sync>,
+    directory: Option<Arc<dyn UserDirectory>>,
+) -> anyhow::Result<(web::Data<AppState>, Key, mail::OutboxWorker)> {
+    let db = connect_database(&settings).await?;
+    if settings.database.auto_migrate {
+        let migrator = db.clone();
+        tokio::task::spawn_blocking(move || migrator.migrate())
+            .await?
+            .context("Failed to migrate the database")?;
+    }
+    let keys = keys::load(&settings.keys, settings.mode)?;
+    let ring = Arc::new(keys.ring);
+    let metrics = Arc::new(Metrics::new());
+    let p = &settings.password;
+    let hasher = PasswordHasherService::new(
+        p.argon2_memory_kib,
+        p.argon2_iterations,
+        p.argon2_parallelism,
+    )?;
+    let directory = match directory {
+        Some(directory) => directory,
+        None => directory::from_settings(&settings.directory, db.backend(), &hasher)?,
+    };
+    directory::check(&directory, &db).await?;
+    let worker = outbox_worker(&settings, &db, &directory, &ring, &clock, &metrics)?;
+    let state = web::Data::new(AppState {
+        pages: Pages::new(&settings.branding, &settings.server.base_path)?,
+        limits: RateLimits::new(&settings.limits),
+        hasher,
+        directory,
+        policy: PasswordPolicy {
+            min_length: p.min_length,
+            max_length: p.max_length,
+        },
+        outbox: OutboxLink::default(),
+        group_commit: GroupCommit::start(&db, settings.database.pool_size)?,
+        metrics,
+        keys: ring,
+        db,
+        clock,
+        settings,
+    });
+    Ok((state, keys.session, worker))
+}
+
+/// The outbox worker, not yet started. Mail links are the public URL, then the
+/// base path, then Lifeline's path.
+fn outbox_worker(
     settings: &Settings,
     db: &Database,
     directory: &Arc<dyn UserDirectory>,
     ring: &Arc<token_core::KeyRing>,
     clock: &Arc<dyn Clock + Send + Sync>,
     metrics: &Arc<Metrics>,
-) -> anyhow::Result<mail::WorkerHandle> {
+) -> anyhow::Result<mail::OutboxWorker> {
     let transport = mail::Transport::from_settings(&settings.mail.transport, db)?;
     if settings.mode == Mode::Production && transport.is_development() {
         anyhow::bail!(
@@ -211,7 +221,11 @@ fn start_worker(
         directory: Arc::clone(directory),
         keys: Arc::clone(ring),
         templates,
-        public_url: settings.server.public_url.trim_end_matches('/').to_owned(),
+        public_url: format!(
+            "{}{}",
+            settings.server.public_url.trim_end_matches('/'),
+            settings.server.base_path
+        ),
         reset_lifetime: Lifetime::clamped(
             i64::try_from(settings.tokens.reset_lifetime_secs).unwrap_or(i64::MAX),
         ),
@@ -236,49 +250,15 @@ fn start_worker(
             .unwrap_or_default()
             .naive_utc()
     });
-    Ok(worker.spawn())
+    Ok(worker)
 }
 
-fn http_server(
-    listener: TcpListener,
-    state: web::Data<AppState>,
-    session_key: actix_web::cookie::Key,
-) -> anyhow::Result<Server> {
-    let server_settings = state.settings.server.clone();
-    let https = server_settings.public_url.starts_with("https://");
-    let dev_mailbox = state.settings.mode == Mode::Development
-        && matches!(
-            state.settings.mail.transport,
-            mail::TransportSettings::Mailbox { .. }
-        );
-    let limit = server_settings.max_body_bytes;
+fn http_server(listener: TcpListener, lifeline: Lifeline) -> anyhow::Result<Server> {
+    let server_settings = lifeline.state().settings.server.clone();
+    // Outside a non-empty base path nothing is Lifeline's: a plain 404 page.
     let mut server = HttpServer::new(move || {
-        let session =
-            SessionMiddleware::builder(CookieSessionStore::default(), session_key.clone())
-                .cookie_name("lifeline_session".into())
-                .cookie_content_security(CookieContentSecurity::Private)
-                .cookie_http_only(true)
-                .cookie_same_site(SameSite::Lax)
-                .cookie_secure(https)
-                .session_lifecycle(
-                    PersistentSession::default()
-                        .session_ttl(actix_web::cookie::time::Duration::hours(12)),
-                )
-                .build();
         App::new()
-            .app_data(state.clone())
-            .app_data(extractors::form_config(limit))
-            .app_data(extractors::json_config(limit))
-            .app_data(extractors::query_config())
-            .app_data(extractors::path_config())
-            .app_data(web::PayloadConfig::new(limit))
-            .wrap(from_fn(extractors::strict_form_encoding))
-            .wrap(from_fn(limit_posts))
-            .wrap(session)
-            .wrap(security_headers(https))
-            .wrap(from_fn(request_log::log_requests))
-            .wrap(from_fn(record_requests))
-            .configure(|cfg| routes::configure(cfg, dev_mailbox))
+            .service(lifeline.scope())
             .default_service(web::to(routes::not_found))
     })
     .listen(listener)?

@@ -9,6 +9,7 @@ use crate::config::Settings;
 use crate::directory::UserDirectory;
 use crate::group_commit::GroupCommit;
 use crate::metrics::Metrics;
+use crate::outbox_link::OutboxLink;
 use crate::pages::Pages;
 use crate::security::password_hash::PasswordHasherService;
 use crate::security::password_policy::PasswordPolicy;
@@ -32,16 +33,14 @@ pub struct AppState {
     pub directory: Arc<dyn UserDirectory>,
     /// The password policy.
     pub policy: PasswordPolicy,
-    /// Wakes the outbox worker when a job was just committed.
-    pub outbox: mail::Nudge,
+    /// Wakes the outbox worker when a job was just committed, and reads its counters.
+    pub outbox: OutboxLink,
     /// Writes the outbox jobs of concurrent requests in shared transactions.
     pub group_commit: GroupCommit,
     /// The clock tokens are minted and checked against (injectable for tests).
     pub clock: Arc<dyn Clock + Send + Sync>,
     /// Request, token and mail counters (shared with the outbox composer).
     pub metrics: Arc<Metrics>,
-    /// The outbox worker's counters, read when metrics are scraped.
-    pub mail_stats: mail::StatsReader,
 }
 
 impl AppState {
@@ -57,12 +56,19 @@ impl AppState {
             .naive_utc()
     }
 
-    /// An absolute link on the configured public URL. Links never use the
-    /// request's `Host` header, which a client controls.
+    /// A Lifeline path as the browser must ask for it: `server.base_path`
+    /// followed by `path` (which starts with `/`), e.g. `/auth` + `/login`.
+    pub fn path(&self, path: &str) -> String {
+        format!("{}{path}", self.settings.server.base_path)
+    }
+
+    /// An absolute link on the configured public URL (and base path). Links
+    /// never use the request's `Host` header, which a client controls.
     pub fn public_link(&self, path_and_query: &str) -> String {
         format!(
-            "{}{}",
+            "{}{}{}",
             self.settings.server.public_url.trim_end_matches('/'),
+            self.settings.server.base_path,
             path_and_query
         )
     }

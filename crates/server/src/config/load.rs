@@ -39,6 +39,13 @@ impl Settings {
         figment
     }
 
+    /// The `LIFELINE_SECTION__KEY` variables as a provider, for a host that merges
+    /// its own defaults (say, `server.base_path`) before the environment:
+    /// `Settings::from_figment(Settings::figment(None).merge(…).merge(Settings::environment()))`.
+    pub fn environment() -> Env {
+        env_provider()
+    }
+
     /// Extracts and checks the settings from a prepared figment.
     pub fn from_figment(figment: Figment) -> Result<Self, ConfigError> {
         let settings: Settings = figment.extract().map_err(Box::new)?;
@@ -53,6 +60,11 @@ impl Settings {
             || self.server.public_url.starts_with("https://"))
         {
             return refuse("server.public_url must start with http:// or https://");
+        }
+        if !is_valid_base_path(&self.server.base_path) {
+            return refuse(
+                "server.base_path must be empty or a path like \"/auth\": a leading /, no trailing /, only letters, digits and - . _ ~ /",
+            );
         }
         if self.password.min_length < 8 || self.password.max_length < 64 {
             return refuse("password.min_length must be ≥ 8 and password.max_length ≥ 64");
@@ -89,6 +101,28 @@ fn env_provider() -> Env {
     Env::prefixed("LIFELINE_")
         .filter(|key| key.as_str().contains("__") || key.as_str().eq_ignore_ascii_case("mode"))
         .split("__")
+}
+
+/// A base path is spliced unescaped into links, redirects and the cookie path,
+/// so it may hold only characters that need no escaping anywhere: it is empty,
+/// or `/segment(/segment)*` of unreserved URL characters, with no empty, `.`
+/// or `..` segment (which a browser would resolve to somewhere else).
+pub fn is_valid_base_path(path: &str) -> bool {
+    if path.is_empty() {
+        return true;
+    }
+    let Some(rest) = path.strip_prefix('/') else {
+        return false;
+    };
+    path.len() <= 128
+        && rest.split('/').all(|segment| {
+            !segment.is_empty()
+                && segment != "."
+                && segment != ".."
+                && segment
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~'))
+        })
 }
 
 #[cfg(test)]
@@ -187,6 +221,29 @@ mod tests {
                 assert!(error.to_string().contains("redirect_allow_list"), "{error}");
             }
             assert!(with_file(jail, "[server]\nredirect_allow_list = [\"/welcome\"]\n").is_ok());
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn a_base_path_that_needs_escaping_or_ends_in_a_slash_is_refused() {
+        Jail::expect_with(|jail| {
+            for path in [
+                "auth", "/auth/", "/", "//auth", "/a b", "/a%2F", "/a/../b", "/a/./b", "/a\"b",
+                "/a?x", "/a#x", "/é", "/a\\b",
+            ] {
+                let toml = format!("[server]\nbase_path = {path:?}\n");
+                let error = with_file(jail, &toml).unwrap_err();
+                assert!(
+                    error.to_string().contains("server.base_path"),
+                    "{path}: {error}"
+                );
+            }
+            for path in ["", "/auth", "/apps/sign-in_v2.~x"] {
+                let toml = format!("[server]\nbase_path = {path:?}\n");
+                let settings = with_file(jail, &toml).expect(path);
+                assert_eq!(settings.server.base_path, path);
+            }
             Ok(())
         });
     }

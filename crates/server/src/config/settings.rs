@@ -60,6 +60,10 @@ pub struct ServerSettings {
     /// The externally visible base URL. Links in mail are built from this value
     /// only, never from the request's `Host` header.
     pub public_url: String,
+    /// The path Lifeline's pages live under, e.g. `/auth` when a host application
+    /// mounts it there; empty (the default) for the site root. Every link,
+    /// form, redirect, the session cookie's path and the links in mail carry it.
+    pub base_path: String,
     /// Peers whose `X-Forwarded-For` is believed. Empty: the socket peer is the client.
     pub trusted_proxies: Vec<IpAddr>,
     /// Largest accepted request body, in bytes (bigger bodies get 413).

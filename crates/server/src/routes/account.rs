@@ -25,7 +25,7 @@ struct EventView {
 pub async fn get(state: web::Data<AppState>, session: Session) -> Result<HttpResponse, AppError> {
     let Some(user) = session_user::current(&state, &session).await? else {
         return Ok(HttpResponse::SeeOther()
-            .insert_header((LOCATION, "/login"))
+            .insert_header((LOCATION, state.path("/login")))
             .finish());
     };
     let db = state.db.clone();

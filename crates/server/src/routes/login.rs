@@ -120,12 +120,13 @@ pub async fn post(
     };
     session_user::sign_in(&session, &user)?;
     Ok(HttpResponse::SeeOther()
-        .insert_header((LOCATION, "/account"))
+        .insert_header((LOCATION, state.path("/account")))
         .finish())
 }
 
 /// `POST /logout`: ends the session.
 pub async fn logout(
+    state: web::Data<AppState>,
     session: Session,
     form: web::Form<LogoutForm>,
 ) -> Result<HttpResponse, AppError> {
@@ -134,7 +135,7 @@ pub async fn logout(
     }
     session.purge();
     Ok(HttpResponse::SeeOther()
-        .insert_header((LOCATION, "/login"))
+        .insert_header((LOCATION, state.path("/login")))
         .finish())
 }
 

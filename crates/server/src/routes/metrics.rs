@@ -34,7 +34,7 @@ pub async fn get(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
             .body("metrics are not available to this address (see server.metrics_allow)\n");
     }
     let scrape = Scrape {
-        mail: state.mail_stats.stats(),
+        mail: state.outbox.stats(),
         rate_limits: state.limits.hits(),
         outbox: outbox_stats(&state).await,
         now: state.now(),

@@ -25,10 +25,15 @@ pub fn allowed_next<'a>(candidate: &str, allow_list: &'a [String]) -> Option<&'a
         .find(|entry| *entry == candidate && is_local_path(entry))
 }
 
-/// The redirect target after sign-in: `next` when allow-listed, else [`DEFAULT_AFTER_SIGN_IN`].
-pub fn after_sign_in<'a>(next: Option<&str>, allow_list: &'a [String]) -> &'a str {
-    next.and_then(|next| allowed_next(next, allow_list))
-        .unwrap_or(DEFAULT_AFTER_SIGN_IN)
+/// The redirect target after sign-in: `next` when allow-listed, else Lifeline's
+/// own [`DEFAULT_AFTER_SIGN_IN`] under `base_path` (a validated path such as
+/// `/auth`, or empty). Allow-list entries are paths of the whole site and are
+/// used as written: one may name a host application's page outside the base path.
+pub fn after_sign_in(next: Option<&str>, allow_list: &[String], base_path: &str) -> String {
+    match next.and_then(|next| allowed_next(next, allow_list)) {
+        Some(allowed) => allowed.to_owned(),
+        None => format!("{base_path}{DEFAULT_AFTER_SIGN_IN}"),
+    }
 }
 
 /// Whether `path` can only ever mean a page on this site: it starts with one
@@ -153,13 +158,27 @@ mod tests {
     fn anything_not_allowed_falls_back_to_the_account_page() {
         let list = allow_list();
         assert_eq!(
-            after_sign_in(Some("https://evil.example"), &list),
+            after_sign_in(Some("https://evil.example"), &list, ""),
             "/account"
         );
-        assert_eq!(after_sign_in(Some("//evil.example"), &list), "/account");
-        assert_eq!(after_sign_in(None, &list), "/account");
+        assert_eq!(after_sign_in(Some("//evil.example"), &list, ""), "/account");
+        assert_eq!(after_sign_in(None, &list, ""), "/account");
         assert_eq!(
-            after_sign_in(Some("/welcome?tab=security"), &list),
+            after_sign_in(Some("/welcome?tab=security"), &list, ""),
+            "/welcome?tab=security"
+        );
+    }
+
+    #[test]
+    fn the_fallback_carries_the_base_path_and_allowed_targets_do_not() {
+        let list = allow_list();
+        assert_eq!(after_sign_in(None, &list, "/auth"), "/auth/account");
+        assert_eq!(
+            after_sign_in(Some("//evil.example"), &list, "/auth"),
+            "/auth/account"
+        );
+        assert_eq!(
+            after_sign_in(Some("/welcome?tab=security"), &list, "/auth"),
             "/welcome?tab=security"
         );
     }

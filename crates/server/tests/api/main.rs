@@ -12,6 +12,7 @@ mod account_protection;
 mod address_variants;
 mod api;
 mod auto_migrate;
+mod base_path;
 mod cli;
 mod configuration_doc;
 mod csrf;

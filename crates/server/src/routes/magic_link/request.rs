@@ -80,7 +80,7 @@ pub async fn post(
     };
     remember_next(&state, &session, next.as_deref())?;
     magic_link::request(&state, address, &client, &session).await?;
-    Ok(check_inbox(&state, "/magic-link"))
+    Ok(check_inbox(&state, &state.path("/magic-link")))
 }
 
 /// Keeps an allow-listed `next` in the session; forgets any earlier one otherwise.

@@ -92,7 +92,12 @@ pub async fn post(
     let next = session.get::<String>(NEXT).ok().flatten();
     // A fresh session id and state: nothing from before the sign-in survives (no fixation).
     session_user::sign_in(&session, &user)?;
-    let target = after_sign_in(next.as_deref(), &state.settings.server.redirect_allow_list);
+    let server = &state.settings.server;
+    let target = after_sign_in(
+        next.as_deref(),
+        &server.redirect_allow_list,
+        &server.base_path,
+    );
     Ok(HttpResponse::SeeOther()
         .insert_header((LOCATION, target))
         .finish())

@@ -50,7 +50,7 @@ pub async fn post(
         ));
     };
     password_reset::request(&state, address, &client).await?;
-    Ok(check_inbox(&state, "/password/forgot"))
+    Ok(check_inbox(&state, &state.path("/password/forgot")))
 }
 
 /// The "check your inbox" page shared by every link-request form.

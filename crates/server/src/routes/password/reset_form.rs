@@ -91,7 +91,7 @@ pub async fn post(
                 "Your password was changed. Sign in with your new password.",
             );
             Ok(HttpResponse::SeeOther()
-                .insert_header((LOCATION, "/login"))
+                .insert_header((LOCATION, state.path("/login")))
                 .finish())
         }
         Err(ResetError::WeakPassword(reason)) => {

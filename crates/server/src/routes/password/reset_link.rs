@@ -41,7 +41,7 @@ pub async fn get(
         .insert(RESET_TOKEN, &token)
         .map_err(|e| AppError::Internal(anyhow::anyhow!("session insert failed: {e}")))?;
     Ok(HttpResponse::SeeOther()
-        .insert_header((LOCATION, "/password/reset"))
+        .insert_header((LOCATION, state.path("/password/reset")))
         .finish())
 }
 
