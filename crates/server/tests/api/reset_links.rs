@@ -22,6 +22,7 @@ on_both_backends!(
     a_reset_link_still_works_shortly_before_it_expires,
     fetching_a_reset_link_with_head_or_get_does_not_use_it_up,
     a_newer_reset_link_voids_the_older_one,
+    a_forged_link_voids_the_session_s_link_and_leaves_other_sessions_alone,
 );
 
 async fn a_reset_link_works_only_once(backend: Backend) {
@@ -176,4 +177,42 @@ async fn a_newer_reset_link_voids_the_older_one(backend: Backend) {
     assert_link_refused_page(&first_opened);
     app.reset_with(&second, NEW_PASSWORD).await;
     assert!(app.password_works(EMAIL, NEW_PASSWORD).await);
+}
+
+async fn a_forged_link_voids_the_session_s_link_and_leaves_other_sessions_alone(backend: Backend) {
+    // Arrange: one browser holds a live link in its session, another only a sign-in form's
+    // session (a CSRF token), and a forged link (one MAC character changed).
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    app.create_user(EMAIL, OLD_PASSWORD);
+    let link = app.mailed_reset_link(EMAIL, 1).await;
+    let mut forged = link.clone().into_bytes();
+    let at = forged.len() - 2;
+    forged[at] = if forged[at] == b'A' { b'B' } else { b'A' };
+    let forged = String::from_utf8(forged).unwrap();
+    let holder = app.new_client();
+    assert_eq!(
+        holder.get(&link).send().await.unwrap().status(),
+        StatusCode::SEE_OTHER
+    );
+    let bystander = app.new_client();
+    app.csrf(&bystander, "/login").await;
+
+    // Act
+    let holder_forged = holder.get(&forged).send().await.unwrap();
+    let bystander_forged = bystander.get(&forged).send().await.unwrap();
+
+    // Assert: the holder's session lost its link (a new cookie says so); the bystander's
+    // session was not rewritten (no cookie sent back), and both saw the same 400 page.
+    assert_eq!(holder_forged.status(), StatusCode::BAD_REQUEST);
+    assert!(holder_forged.headers().contains_key("set-cookie"));
+    assert_eq!(bystander_forged.status(), StatusCode::BAD_REQUEST);
+    assert!(
+        !bystander_forged.headers().contains_key("set-cookie"),
+        "{:?}",
+        bystander_forged.headers()
+    );
+    let form = Observed::of(app.get(&holder, "/password/reset").await).await;
+    assert_link_refused_page(&form);
 }

@@ -34,7 +34,11 @@ pub async fn get(
         return super::reset_form::show(&state, &session, StatusCode::OK, None).await;
     };
     if password_reset::check(&state, &token).await?.is_none() {
-        session.remove(RESET_TOKEN);
+        // A bad link voids any link the session held. Only then is the session changed:
+        // removing an absent key would re-encrypt and re-send the cookie for nothing.
+        if session.contains_key(RESET_TOKEN) {
+            session.remove(RESET_TOKEN);
+        }
         return Ok(link_invalid(&state));
     }
     session
