@@ -26,4 +26,12 @@ pub enum Composition {
 pub trait Composer: Send + Sync + 'static {
     /// Composes the email for `job` (its `kind` and JSON `payload`).
     fn compose(&self, job: &OutboxJob) -> Result<Composition, MailError>;
+
+    /// Composes a whole claimed batch, one result per job in the same order. The worker calls
+    /// this, not [`Composer::compose`], so an implementation can write what all the jobs need
+    /// (quota counters, issued tokens) in one transaction: one commit per batch instead of
+    /// several per mail. The default composes the jobs one by one.
+    fn compose_batch(&self, jobs: &[OutboxJob]) -> Vec<Result<Composition, MailError>> {
+        jobs.iter().map(|job| self.compose(job)).collect()
+    }
 }

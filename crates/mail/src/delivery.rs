@@ -1,14 +1,16 @@
-//! Delivering one claimed outbox job and recording the outcome.
+//! Delivering a claimed batch: compose it, send concurrently, and collect every outcome.
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
 use chrono::NaiveDateTime;
-use storage::outbox::{self, OutboxJob};
+use storage::outbox::{self, OutboxJob, Outcome};
 use storage::{Database, DbConnection, StorageError};
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
 
 use crate::worker::OutboxWorker;
-use crate::{Composition, MailError};
+use crate::{Composition, MailError, OutgoingEmail};
 
 /// A successful outcome of one attempt.
 enum Delivered {
@@ -20,72 +22,87 @@ enum Delivered {
     Skipped(String),
 }
 
-/// Delivers one claimed job and records the outcome: sent (or skipped), retried with backoff,
-/// or given up when the failure is permanent or the attempts are used up.
-pub(crate) async fn process(worker: &Arc<OutboxWorker>, job: OutboxJob) {
-    let outcome = deliver(worker, &job).await;
-    let (id, owner, now) = (job.id, worker.owner.clone(), (worker.clock)());
-    let counters = &worker.counters;
-    let recorded = match outcome {
-        Ok(Delivered::Sent {
-            to,
-            template,
-            message_id,
-        }) => {
-            counters.sent.fetch_add(1, Ordering::Relaxed);
-            tracing::info!(job = id, %to, %template, %message_id, attempt = job.attempts, "email sent");
-            blocking(&worker.db, move |conn| {
-                outbox::mark_sent(conn, id, &owner, now)
-            })
-            .await
-        }
-        Ok(Delivered::Skipped(reason)) => {
-            counters.skipped.fetch_add(1, Ordering::Relaxed);
-            tracing::info!(job = id, kind = %job.kind, %reason, "email skipped");
-            blocking(&worker.db, move |conn| {
-                outbox::mark_sent(conn, id, &owner, now)
-            })
-            .await
-        }
-        Err(error) if error.is_permanent() || attempts(&job) >= worker.settings.max_attempts => {
-            counters.failed.fetch_add(1, Ordering::Relaxed);
-            tracing::error!(job = id, kind = %job.kind, attempt = job.attempts, %error, "email given up");
-            let text = error.to_string();
-            blocking(&worker.db, move |conn| {
-                outbox::give_up(conn, id, &owner, &text, now)
-            })
-            .await
-        }
-        Err(error) => {
-            counters.retried.fetch_add(1, Ordering::Relaxed);
-            let next = next_attempt(&job, now);
-            tracing::warn!(job = id, kind = %job.kind, attempt = job.attempts, %next, %error, "email will be retried");
-            let text = error.to_string();
-            blocking(&worker.db, move |conn| {
-                outbox::retry_later(conn, id, &owner, &text, next)
-            })
-            .await
-        }
-    };
-    match recorded {
-        Ok(true) => {}
-        Ok(false) => tracing::warn!(
-            job = id,
-            "outbox lease lost before the outcome was recorded"
-        ),
-        Err(error) => tracing::error!(job = id, %error, "recording the outbox outcome failed"),
-    }
+/// What became of a delivered batch.
+pub(crate) struct BatchOutcome {
+    /// The outcome of every job attempted, to be recorded together.
+    pub(crate) outcomes: Vec<(i64, Outcome)>,
+    /// Jobs not sent because `may_start` said no; they are still leased.
+    pub(crate) unstarted: usize,
 }
 
-/// Composes on the blocking pool, builds the message and sends it within the send timeout.
-async fn deliver(worker: &Arc<OutboxWorker>, job: &OutboxJob) -> Result<Delivered, MailError> {
+/// Composes the batch (one call, so the composer can write for all jobs in one transaction),
+/// then sends with at most `concurrency` in flight, starting a send only while `may_start()`.
+///
+/// Nothing is recorded here: the caller writes the outcomes in one transaction once every
+/// send has finished. A job counts as sent only once the relay accepted it; a crash before the
+/// outcomes are written leaves the jobs leased, and they are sent again after the lease runs
+/// out, under the same Message-ID.
+pub(crate) async fn deliver_batch(
+    worker: &Arc<OutboxWorker>,
+    jobs: Vec<OutboxJob>,
+    may_start: impl Fn() -> bool,
+) -> Result<BatchOutcome, MailError> {
     let composer = Arc::clone(&worker.composer);
-    let claimed = job.clone();
-    let composition = tokio::task::spawn_blocking(move || composer.compose(&claimed)).await??;
-    let email = match composition {
-        Composition::Send(email) => email,
-        Composition::Skip(reason) => return Ok(Delivered::Skipped(reason)),
+    let (jobs, compositions) = tokio::task::spawn_blocking(move || {
+        let compositions = composer.compose_batch(&jobs);
+        (jobs, compositions)
+    })
+    .await?;
+    let mut compositions = compositions.into_iter();
+    let slots = Arc::new(Semaphore::new(worker.settings.concurrency));
+    let mut running = JoinSet::new();
+    let mut batch = BatchOutcome {
+        outcomes: Vec::with_capacity(jobs.len()),
+        unstarted: 0,
     };
+    for job in jobs {
+        let composed = compositions.next().unwrap_or_else(|| {
+            Err(MailError::Compose(
+                "the composer returned too few results".into(),
+            ))
+        });
+        let email = match composed {
+            Ok(Composition::Send(email)) => email,
+            Ok(Composition::Skip(reason)) => {
+                let outcome = outcome(worker, &job, Ok(Delivered::Skipped(reason)));
+                batch.outcomes.push((job.id, outcome));
+                continue;
+            }
+            Err(error) => {
+                batch
+                    .outcomes
+                    .push((job.id, outcome(worker, &job, Err(error))));
+                continue;
+            }
+        };
+        let permit = Arc::clone(&slots).acquire_owned().await;
+        if permit.is_err() || !may_start() {
+            batch.unstarted += 1;
+            continue;
+        }
+        let worker = Arc::clone(worker);
+        running.spawn(async move {
+            let _slot = permit;
+            let result = send(&worker, &job, email).await;
+            (job.id, outcome(&worker, &job, result))
+        });
+    }
+    while let Some(finished) = running.join_next().await {
+        match finished {
+            Ok(recorded) => batch.outcomes.push(recorded),
+            // The job stays leased and is retried once the lease runs out.
+            Err(error) => tracing::error!(%error, "outbox delivery task failed"),
+        }
+    }
+    Ok(batch)
+}
+
+/// Builds the message and sends it within the send timeout.
+async fn send(
+    worker: &OutboxWorker,
+    job: &OutboxJob,
+    email: OutgoingEmail,
+) -> Result<Delivered, MailError> {
     let message = worker.sender.build(&job.job_key, email)?;
     let timeout = worker.settings.send_timeout();
     tokio::time::timeout(timeout, worker.transport.send(&message))
@@ -96,6 +113,43 @@ async fn deliver(worker: &Arc<OutboxWorker>, job: &OutboxJob) -> Result<Delivere
         template: message.email.template().to_owned(),
         message_id: message.message_id,
     })
+}
+
+/// Counts and logs one attempt and says how to record it: sent (or skipped), retried with
+/// backoff, or given up when the failure is permanent or the attempts are used up.
+fn outcome(
+    worker: &OutboxWorker,
+    job: &OutboxJob,
+    result: Result<Delivered, MailError>,
+) -> Outcome {
+    let (id, now, counters) = (job.id, (worker.clock)(), &worker.counters);
+    match result {
+        Ok(Delivered::Sent {
+            to,
+            template,
+            message_id,
+        }) => {
+            counters.sent.fetch_add(1, Ordering::Relaxed);
+            tracing::info!(job = id, %to, %template, %message_id, attempt = job.attempts, "email sent");
+            Outcome::Sent(now)
+        }
+        Ok(Delivered::Skipped(reason)) => {
+            counters.skipped.fetch_add(1, Ordering::Relaxed);
+            tracing::info!(job = id, kind = %job.kind, %reason, "email skipped");
+            Outcome::Sent(now)
+        }
+        Err(error) if error.is_permanent() || attempts(job) >= worker.settings.max_attempts => {
+            counters.failed.fetch_add(1, Ordering::Relaxed);
+            tracing::error!(job = id, kind = %job.kind, attempt = job.attempts, %error, "email given up");
+            Outcome::GiveUpAt(now, error.to_string())
+        }
+        Err(error) => {
+            counters.retried.fetch_add(1, Ordering::Relaxed);
+            let next = next_attempt(job, now);
+            tracing::warn!(job = id, kind = %job.kind, attempt = job.attempts, %next, %error, "email will be retried");
+            Outcome::RetryAt(next, error.to_string())
+        }
+    }
 }
 
 fn attempts(job: &OutboxJob) -> u32 {

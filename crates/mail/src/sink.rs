@@ -1,12 +1,14 @@
 //! A real SMTP server on 127.0.0.1 that keeps what it receives, for tests of this and other crates.
 //!
 //! It speaks the verbs a client needs to hand over mail (EHLO/HELO, MAIL FROM, RCPT TO, DATA
-//! with dot-unstuffing, RSET, NOOP, QUIT), without AUTH or TLS. It can be stopped and started
-//! again on the same port to simulate an outage, made to answer 451 or 550, and made slow.
+//! with dot-unstuffing, RSET, NOOP, QUIT, and AUTH PLAIN when asked to), without TLS. It can
+//! be stopped and started again on the same port to simulate an outage, made to answer 451 or
+//! 550, and made slow, and it counts the connections it accepted.
 
 mod session;
 
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
@@ -75,6 +77,10 @@ struct Shared {
     received: watch::Sender<usize>,
     mode: Mutex<SinkMode>,
     reply_delay: Mutex<Duration>,
+    /// Connections accepted so far.
+    connections: AtomicUsize,
+    /// `AUTH PLAIN` user and password, when mail needs them.
+    login: Mutex<Option<(String, String)>>,
 }
 
 struct Running {
@@ -98,6 +104,8 @@ impl SmtpSink {
             received: watch::channel(0).0,
             mode: Mutex::new(SinkMode::Accept),
             reply_delay: Mutex::new(Duration::ZERO),
+            connections: AtomicUsize::new(0),
+            login: Mutex::new(None),
         });
         let sink = Self {
             addr: listener.local_addr()?,
@@ -149,6 +157,17 @@ impl SmtpSink {
         *lock(&self.shared.reply_delay) = delay;
     }
 
+    /// From now on, new connections must `AUTH PLAIN` as `user` with `password` before
+    /// `MAIL FROM` (answered `530` otherwise); `EHLO` offers it.
+    pub fn require_login(&self, user: &str, password: &str) {
+        *lock(&self.shared.login) = Some((user.to_owned(), password.to_owned()));
+    }
+
+    /// How many connections the sink has accepted since it started (restarts included).
+    pub fn connections(&self) -> usize {
+        self.shared.connections.load(Ordering::Relaxed)
+    }
+
     /// Stops listening and closes every open connection; received messages are kept.
     pub async fn stop(&self) {
         let running = lock(&self.running).take();
@@ -186,6 +205,7 @@ async fn accept(listener: TcpListener, mut stopped: watch::Receiver<bool>, share
             _ = stopped.wait_for(|stop| *stop) => break,
             accepted = listener.accept() => {
                 if let Ok((stream, _)) = accepted {
+                    shared.connections.fetch_add(1, Ordering::Relaxed);
                     connections.spawn(session::serve(stream, Arc::clone(&shared)));
                 }
             }

@@ -1,18 +1,26 @@
-//! The `smtp` transport: a pooled lettre client with a configurable TLS mode.
+//! The `smtp` transport: our own pool of lettre sessions on `TCP_NODELAY` sockets, with a
+//! configurable TLS mode (see `smtp/connect.rs` for why the socket is ours).
+
+mod connect;
+mod pool;
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
+use lettre::Message;
+use lettre::transport::smtp::Error as SmtpError;
 use lettre::transport::smtp::authentication::Credentials;
-use lettre::transport::smtp::{Error as SmtpError, PoolConfig};
-use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
+use self::connect::Connector;
+use self::pool::Pool;
 use crate::{MailError, SmtpSettings, TlsMode};
 
 /// A pooled SMTP client. Cheap to share: clones use the same pool.
 #[derive(Clone)]
 pub struct SmtpTransport {
-    inner: AsyncSmtpTransport<Tokio1Executor>,
+    pool: Arc<Pool>,
+    timeout: Duration,
     endpoint: String,
 }
 
@@ -27,8 +35,7 @@ impl fmt::Debug for SmtpTransport {
 impl SmtpTransport {
     /// Builds the client; no connection is made until the first message.
     ///
-    /// Must be called inside a tokio runtime: the pool starts a task that closes idle
-    /// connections.
+    /// Inside a tokio runtime, the pool starts a task that closes idle connections.
     ///
     /// Credentials are refused with `tls = "none"` unless the relay is on this host: they would
     /// otherwise cross the network in clear text.
@@ -38,18 +45,7 @@ impl SmtpTransport {
             return Err(MailError::Settings("smtp host is empty".into()));
         }
         let port = settings.effective_port();
-        let builder = match settings.tls {
-            TlsMode::None => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host),
-            TlsMode::Starttls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(host)
-                .map_err(|e| MailError::Settings(format!("smtp TLS setup: {e}")))?,
-            TlsMode::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(host)
-                .map_err(|e| MailError::Settings(format!("smtp TLS setup: {e}")))?,
-        };
-        let mut builder = builder
-            .port(port)
-            .timeout(Some(Duration::from_secs(settings.timeout_secs.max(1))))
-            .pool_config(PoolConfig::new().max_size(settings.pool_size.max(1)));
-        match (&settings.username, &settings.password) {
+        let credentials = match (&settings.username, &settings.password) {
             (Some(user), Some(password)) => {
                 if settings.tls == TlsMode::None && !is_loopback(host) {
                     return Err(MailError::Settings(
@@ -57,18 +53,21 @@ impl SmtpTransport {
                             .into(),
                     ));
                 }
-                builder = builder
-                    .credentials(Credentials::new(user.clone(), password.expose().to_owned()));
+                Some(Credentials::new(user.clone(), password.expose().to_owned()))
             }
-            (None, None) => {}
+            (None, None) => None,
             _ => {
                 return Err(MailError::Settings(
                     "smtp username and password must be set together".into(),
                 ));
             }
-        }
+        };
+        let timeout = Duration::from_secs(settings.timeout_secs.max(1));
+        let connector = Connector::new(host, port, settings.tls, credentials, timeout)?;
+        let max = usize::try_from(settings.pool_size).unwrap_or(usize::MAX);
         Ok(Self {
-            inner: builder.build(),
+            pool: Pool::new(connector, max),
+            timeout,
             endpoint: format!("{host}:{port} ({:?})", settings.tls),
         })
     }
@@ -78,21 +77,39 @@ impl SmtpTransport {
         &self.endpoint
     }
 
-    /// Hands the message to the relay.
-    pub async fn send(&self, message: &Message) -> Result<(), MailError> {
-        self.inner
-            .send(message.clone())
-            .await
-            .map(drop)
-            .map_err(classify)
+    /// How many connections the pool has opened so far (reuse keeps this low).
+    pub fn connections_opened(&self) -> u64 {
+        self.pool.opened()
     }
 
-    /// Opens (or reuses) a connection and checks the relay answers `NOOP`.
+    /// Hands the message to the relay: `Ok` only once the relay accepted it.
+    ///
+    /// Waits for a free connection when `pool_size` sends are in flight. Each step is bounded
+    /// by `timeout_secs`; a connection that failed or timed out is closed, not reused.
+    pub async fn send(&self, message: &Message) -> Result<(), MailError> {
+        let envelope = message.envelope();
+        let bytes = message.formatted();
+        let mut session = self.pool.take().await?;
+        match tokio::time::timeout(self.timeout, session.conn.send(envelope, &bytes)).await {
+            Ok(Ok(_)) => {
+                self.pool.give_back(session);
+                Ok(())
+            }
+            Ok(Err(error)) => Err(classify(error)),
+            Err(_) => Err(MailError::Timeout(self.timeout)),
+        }
+    }
+
+    /// Takes (or opens) a connection and checks the relay answers `NOOP`.
     pub async fn check(&self) -> Result<(), MailError> {
-        match self.inner.test_connection().await {
-            Ok(true) => Ok(()),
+        let mut session = self.pool.take().await?;
+        match tokio::time::timeout(self.timeout, session.conn.test_connected()).await {
+            Ok(true) => {
+                self.pool.give_back(session);
+                Ok(())
+            }
             Ok(false) => Err(MailError::Transient("relay did not answer NOOP".into())),
-            Err(error) => Err(classify(error)),
+            Err(_) => Err(MailError::Timeout(self.timeout)),
         }
     }
 }
@@ -246,16 +263,171 @@ mod tests {
             let transport = SmtpTransport::new(&sink.smtp_settings()).expect("transport");
 
             // Act
-            transport.send(&message()).await.expect("first");
-            transport.send(&message()).await.expect("second");
+            for _ in 0..5 {
+                transport.send(&message()).await.expect("sent");
+            }
             transport.check().await.expect("relay answers");
 
             // Assert
             let received = sink
-                .wait_for(2, Duration::from_secs(5))
+                .wait_for(5, Duration::from_secs(5))
                 .await
-                .expect("both");
+                .expect("all five");
             assert_eq!(received[0].rcpt_to, ["bob@example.test"]);
+            assert_eq!(sink.connections(), 1);
+            assert_eq!(transport.connections_opened(), 1);
+        }
+
+        #[tokio::test]
+        async fn concurrent_sends_share_at_most_pool_size_connections() {
+            // Arrange
+            let sink = SmtpSink::start().await.expect("sink");
+            sink.set_reply_delay(Duration::from_millis(20));
+            let settings = SmtpSettings {
+                pool_size: 3,
+                ..sink.smtp_settings()
+            };
+            let transport = SmtpTransport::new(&settings).expect("transport");
+
+            // Act
+            let mut sends = tokio::task::JoinSet::new();
+            for _ in 0..12 {
+                let transport = transport.clone();
+                sends.spawn(async move { transport.send(&message()).await });
+            }
+            let results = sends.join_all().await;
+
+            // Assert
+            assert!(results.iter().all(Result::is_ok), "{results:?}");
+            assert_eq!(sink.messages().len(), 12);
+            assert_eq!(sink.connections(), 3);
+        }
+
+        #[tokio::test]
+        async fn sends_on_one_connection_do_not_wait_for_delayed_acks() {
+            // Arrange: with Nagle's algorithm on, the final `.` of every message waits for the
+            // relay's delayed ACK (about 40 ms), so 25 sends would take a second or more.
+            let sink = SmtpSink::start().await.expect("sink");
+            let transport = SmtpTransport::new(&sink.smtp_settings()).expect("transport");
+            transport.send(&message()).await.expect("warm-up");
+            let started = std::time::Instant::now();
+
+            // Act
+            for _ in 0..25 {
+                transport.send(&message()).await.expect("sent");
+            }
+
+            // Assert
+            let elapsed = started.elapsed();
+            assert!(elapsed < Duration::from_millis(500), "{elapsed:?}");
+            assert_eq!(sink.connections(), 1);
+        }
+
+        #[tokio::test]
+        async fn a_connection_the_relay_closed_is_replaced_without_a_failed_send() {
+            // Arrange
+            let sink = SmtpSink::start().await.expect("sink");
+            let transport = SmtpTransport::new(&sink.smtp_settings()).expect("transport");
+            transport.send(&message()).await.expect("first");
+
+            // Act: the restart closes the pooled connection
+            sink.restart().await.expect("restarts");
+            let after_restart = transport.send(&message()).await;
+
+            // Assert
+            assert!(after_restart.is_ok(), "{after_restart:?}");
+            assert_eq!(sink.messages().len(), 2);
+            assert_eq!(sink.connections(), 2);
+            assert_eq!(transport.connections_opened(), 2);
+        }
+
+        #[tokio::test]
+        async fn mail_flows_again_once_a_stopped_relay_is_back() {
+            // Arrange
+            let sink = SmtpSink::start().await.expect("sink");
+            let transport = SmtpTransport::new(&sink.smtp_settings()).expect("transport");
+            transport.send(&message()).await.expect("before the outage");
+            sink.stop().await;
+
+            // Act
+            let during = transport.send(&message()).await;
+            sink.restart().await.expect("restarts");
+            let after = transport.send(&message()).await;
+
+            // Assert
+            assert!(matches!(during, Err(MailError::Transient(_))), "{during:?}");
+            assert!(after.is_ok(), "{after:?}");
+            assert_eq!(sink.messages().len(), 2);
+        }
+
+        #[tokio::test]
+        async fn credentials_are_sent_with_auth_plain_before_the_mail() {
+            // Arrange
+            let sink = SmtpSink::start().await.expect("sink");
+            sink.require_login("lifeline", "s3cret");
+            let with_login = SmtpSettings {
+                username: Some("lifeline".into()),
+                password: Some(Secret::new("s3cret")),
+                ..sink.smtp_settings()
+            };
+            let wrong_password = SmtpSettings {
+                password: Some(Secret::new("wrong")),
+                ..with_login.clone()
+            };
+            let anonymous = sink.smtp_settings();
+
+            // Act
+            let accepted = SmtpTransport::new(&with_login)
+                .expect("transport")
+                .send(&message())
+                .await;
+            let refused = SmtpTransport::new(&wrong_password)
+                .expect("transport")
+                .send(&message())
+                .await;
+            let unauthenticated = SmtpTransport::new(&anonymous)
+                .expect("transport")
+                .send(&message())
+                .await;
+
+            // Assert
+            assert!(accepted.is_ok(), "{accepted:?}");
+            assert!(matches!(&refused, Err(MailError::Permanent(t)) if t.contains("535")));
+            assert!(matches!(&unauthenticated, Err(MailError::Permanent(t)) if t.contains("530")));
+            assert_eq!(sink.messages().len(), 1);
+        }
+
+        #[tokio::test]
+        async fn tls_modes_never_fall_back_to_clear_text() {
+            // Arrange: the sink speaks neither TLS nor STARTTLS
+            let sink = SmtpSink::start().await.expect("sink");
+            let starttls = SmtpSettings {
+                tls: TlsMode::Starttls,
+                ..sink.smtp_settings()
+            };
+            let implicit = SmtpSettings {
+                tls: TlsMode::Tls,
+                timeout_secs: 2,
+                ..sink.smtp_settings()
+            };
+
+            // Act
+            let without_starttls = SmtpTransport::new(&starttls)
+                .expect("transport")
+                .send(&message())
+                .await;
+            let without_tls = SmtpTransport::new(&implicit)
+                .expect("transport")
+                .send(&message())
+                .await;
+
+            // Assert
+            assert!(
+                matches!(&without_starttls, Err(MailError::Transient(t)) if t.contains("STARTTLS")),
+                "{without_starttls:?}"
+            );
+            assert!(without_tls.is_err_and(|e| !e.is_permanent()));
+            assert!(sink.messages().is_empty());
         }
 
         #[tokio::test]

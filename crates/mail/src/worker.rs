@@ -7,10 +7,10 @@ use std::time::Instant;
 use chrono::NaiveDateTime;
 use storage::Database;
 use storage::outbox;
-use tokio::sync::{Notify, Semaphore, watch};
-use tokio::task::{JoinHandle, JoinSet};
+use tokio::sync::{Notify, watch};
+use tokio::task::JoinHandle;
 
-use crate::delivery::{blocking, process};
+use crate::delivery::{blocking, deliver_batch};
 use crate::{Composer, MailError, Sender, Transport, WorkerSettings};
 
 /// Where the worker reads the time; replaceable so tests can step over retry delays.
@@ -212,7 +212,8 @@ async fn run(
     Ok(released)
 }
 
-/// Claims one batch and delivers it with at most `concurrency` sends in flight.
+/// Claims one batch, delivers it with at most `concurrency` sends in flight, and records
+/// every outcome in one transaction.
 async fn run_batch(
     worker: &Arc<OutboxWorker>,
     stopped: &watch::Receiver<bool>,
@@ -225,37 +226,56 @@ async fn run_batch(
     })
     .await?;
     let claimed = jobs.len();
-    // A job is started only while its lease still covers a whole send with a margin; later,
-    // another worker could take it over mid-send and the mail would go out twice.
+    if claimed == 0 {
+        return Ok(0);
+    }
+    // A job is started only while its lease still covers a whole send and the recording of
+    // the batch with a margin; later, another worker could take it over and send it again.
     let timeout = worker.settings.send_timeout();
     let last_start = claimed_at + lease.saturating_sub(timeout.saturating_mul(3) / 2);
-    let slots = Arc::new(Semaphore::new(worker.settings.concurrency));
-    let mut running = JoinSet::new();
-    let mut unstarted = 0_usize;
-    for job in jobs {
-        let permit = Arc::clone(&slots).acquire_owned().await;
-        if *stopped.borrow() || Instant::now() > last_start || permit.is_err() {
-            unstarted += 1;
-            continue;
-        }
-        let worker = Arc::clone(worker);
-        running.spawn(async move {
-            let _slot = permit;
-            process(&worker, job).await;
-        });
-    }
-    while let Some(finished) = running.join_next().await {
-        if let Err(error) = finished {
-            tracing::error!(%error, "outbox delivery task failed");
-        }
-    }
-    if unstarted > 0 && !*stopped.borrow() {
+    let may_start = || !*stopped.borrow() && Instant::now() <= last_start;
+    let batch = deliver_batch(worker, jobs, may_start).await?;
+    record(worker, batch.outcomes).await;
+    if batch.unstarted > 0 && !*stopped.borrow() {
         // Jobs left out because their lease ran short. Nothing of ours is in flight any more,
         // so releasing every lease we hold is safe. (When stopping, `run` releases them.)
         let owner = worker.owner.clone();
         blocking(&worker.db, move |conn| outbox::release_leases(conn, &owner)).await?;
     }
     Ok(claimed)
+}
+
+/// Attempts at writing a batch's outcomes before its jobs are left to their leases.
+const RECORD_ATTEMPTS: u32 = 3;
+
+/// Writes the outcomes of a batch in one transaction, trying again after a database error:
+/// if it never succeeds, the jobs stay leased and are sent again (same Message-ID) once the
+/// lease runs out, so a lost write costs duplicates, never lost mail.
+async fn record(worker: &Arc<OutboxWorker>, outcomes: Vec<(i64, outbox::Outcome)>) {
+    if outcomes.is_empty() {
+        return;
+    }
+    let outcomes = Arc::new(outcomes);
+    for attempt in 1..=RECORD_ATTEMPTS {
+        let (owner, batch) = (worker.owner.clone(), Arc::clone(&outcomes));
+        match blocking(&worker.db, move |conn| {
+            outbox::record_outcomes(conn, &owner, &batch)
+        })
+        .await
+        {
+            Ok(recorded) if recorded == outcomes.len() => return,
+            Ok(recorded) => {
+                let lost = outcomes.len() - recorded;
+                tracing::warn!(lost, "outbox leases lost before the outcomes were recorded");
+                return;
+            }
+            Err(error) => {
+                tracing::error!(%error, attempt, jobs = outcomes.len(), "recording the outbox outcomes failed");
+                tokio::time::sleep(std::time::Duration::from_millis(200 * u64::from(attempt)))
+                    .await;
+            }
+        }
+    }
 }
 
 /// `host-pid-sequence-nanos`: unique per worker, and tells operators where a lease came from.

@@ -21,9 +21,11 @@ use crate::time;
 pub use crate::backoff::{BACKOFF_BASE, BACKOFF_MAX, backoff, with_jitter};
 pub use enqueue::{NewJob, enqueue_all};
 pub use operators::{find, list_failed, requeue, requeue_failed};
+pub use outcomes::{Outcome, mark_sent_many, record_outcomes};
 
 mod enqueue;
 mod operators;
+mod outcomes;
 
 /// Longest stored error message, in characters.
 const MAX_ERROR_CHARS: usize = 2000;

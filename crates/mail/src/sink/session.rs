@@ -26,16 +26,36 @@ pub(super) async fn serve(stream: TcpStream, shared: Arc<Shared>) -> std::io::Re
     let mut read = BufReader::new(read);
     reply(&mut write, "220 lifeline-sink ESMTP ready").await?;
     let mut envelope = Envelope::default();
+    let login = lock(&shared.login).clone();
+    let mut authenticated = login.is_none();
     while let Some(line) = read_line(&mut read).await? {
         let line = String::from_utf8_lossy(&line).into_owned();
         let (verb, argument) = line.split_once(' ').unwrap_or((line.as_str(), ""));
         let answer = match verb.to_ascii_uppercase().as_str() {
             "EHLO" => {
                 envelope = Envelope::default();
+                let auth = if login.is_some() {
+                    "250-AUTH PLAIN\r\n"
+                } else {
+                    ""
+                };
                 format!(
-                    "250-lifeline-sink\r\n250-8BITMIME\r\n250-SMTPUTF8\r\n250 SIZE {MAX_MESSAGE}"
+                    "250-lifeline-sink\r\n250-8BITMIME\r\n250-SMTPUTF8\r\n{auth}250 SIZE {MAX_MESSAGE}"
                 )
             }
+            "AUTH" if login.is_none() => "502 5.5.2 command not implemented".to_owned(),
+            "AUTH" => {
+                let Some(answer) = auth_plain(&mut read, &mut write, argument).await? else {
+                    return Ok(());
+                };
+                authenticated = login.as_ref() == Some(&answer);
+                if authenticated {
+                    "235 2.7.0 authenticated".to_owned()
+                } else {
+                    "535 5.7.8 authentication failed".to_owned()
+                }
+            }
+            "MAIL" if !authenticated => "530 5.7.0 authentication required".to_owned(),
             "HELO" => {
                 envelope = Envelope::default();
                 "250 lifeline-sink".to_owned()
@@ -68,6 +88,37 @@ pub(super) async fn serve(stream: TcpStream, shared: Arc<Shared>) -> std::io::Re
         reply(&mut write, &answer).await?;
     }
     Ok(())
+}
+
+/// Reads the `AUTH PLAIN` response (given with the command or after a `334`) and returns the
+/// user and password it carries; `None` when the client hung up.
+async fn auth_plain(
+    read: &mut (impl AsyncBufRead + Unpin),
+    write: &mut (impl AsyncWrite + Unpin),
+    argument: &str,
+) -> std::io::Result<Option<(String, String)>> {
+    use base64::Engine as _;
+    let (mechanism, initial) = argument.split_once(' ').unwrap_or((argument, ""));
+    if !mechanism.eq_ignore_ascii_case("PLAIN") {
+        return Ok(Some((String::new(), String::new())));
+    }
+    let encoded = if initial.is_empty() {
+        reply(write, "334 ").await?;
+        match read_line(read).await? {
+            Some(line) => String::from_utf8_lossy(&line).into_owned(),
+            None => return Ok(None),
+        }
+    } else {
+        initial.to_owned()
+    };
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(encoded.trim())
+        .unwrap_or_default();
+    let text = String::from_utf8_lossy(&decoded).into_owned();
+    let mut parts = text.split('\0').skip(1);
+    let user = parts.next().unwrap_or_default().to_owned();
+    let password = parts.next().unwrap_or_default().to_owned();
+    Ok(Some((user, password)))
 }
 
 fn mail_from(shared: &Shared, envelope: &mut Envelope, argument: &str) -> String {

@@ -52,6 +52,32 @@ impl Composer for TemplateComposer {
     }
 }
 
+/// The template composer, remembering the size of every batch it was given.
+pub struct BatchRecorder {
+    inner: TemplateComposer,
+    pub batches: Mutex<Vec<usize>>,
+}
+
+impl BatchRecorder {
+    pub fn new() -> Self {
+        Self {
+            inner: TemplateComposer::new(),
+            batches: Mutex::new(Vec::new()),
+        }
+    }
+}
+
+impl Composer for BatchRecorder {
+    fn compose(&self, job: &OutboxJob) -> Result<Composition, MailError> {
+        self.inner.compose(job)
+    }
+
+    fn compose_batch(&self, jobs: &[OutboxJob]) -> Vec<Result<Composition, MailError>> {
+        self.batches.lock().expect("batches lock").push(jobs.len());
+        jobs.iter().map(|job| self.compose(job)).collect()
+    }
+}
+
 /// Wall-clock time plus an offset the test can advance past retry delays.
 #[derive(Clone, Default)]
 pub struct TestClock(Arc<Mutex<chrono::Duration>>);
@@ -121,17 +147,20 @@ impl Fixture {
     }
 
     pub fn start(&self, transport: Transport, settings: WorkerSettings) -> WorkerHandle {
+        self.start_with(Arc::new(TemplateComposer::new()), transport, settings)
+    }
+
+    pub fn start_with(
+        &self,
+        composer: Arc<dyn Composer>,
+        transport: Transport,
+        settings: WorkerSettings,
+    ) -> WorkerHandle {
         let clock = self.clock.clone();
-        OutboxWorker::new(
-            self.database(),
-            transport,
-            sender(),
-            Arc::new(TemplateComposer::new()),
-            settings,
-        )
-        .expect("valid worker settings")
-        .with_clock(move || clock.now())
-        .spawn()
+        OutboxWorker::new(self.database(), transport, sender(), composer, settings)
+            .expect("valid worker settings")
+            .with_clock(move || clock.now())
+            .spawn()
     }
 
     /// Enqueues a magic-link email for `to` whose link carries `token`.

@@ -3,9 +3,10 @@
 mod helpers;
 
 use std::collections::HashSet;
+use std::sync::Arc;
 use std::time::Duration;
 
-use helpers::{CapturedLogs, eventually, fast_settings, fixtures, sender};
+use helpers::{BatchRecorder, CapturedLogs, eventually, fast_settings, fixtures, sender};
 use mail::sink::SinkMode;
 use mail::{Transport, WorkerSettings};
 
@@ -311,6 +312,50 @@ async fn shutdown_waits_for_the_send_in_flight_and_releases_the_other_leases() {
         tokio::time::sleep(Duration::from_millis(300)).await;
         assert_eq!(fx.sink.messages().len(), 5, "{backend}: none sent twice");
         successor.shutdown().await.expect("clean shutdown");
+    }
+}
+
+#[tokio::test]
+async fn a_claimed_batch_is_composed_at_once_and_every_outcome_is_recorded() {
+    for fx in fixtures().await {
+        // Arrange: a mail, a skip and a job whose template does not exist, all due together
+        let sent = fx.enqueue_magic_link("ann@example.test", "lm1_batch");
+        let skipped = fx.enqueue("magic_link", &serde_json::json!({"skip": "over quota"}));
+        let broken = fx.enqueue(
+            "no_such_template",
+            &serde_json::json!({"to": "bob@example.test", "context": {}}),
+        );
+        let composer = Arc::new(BatchRecorder::new());
+        let worker = fx.start_with(composer.clone(), fx.smtp(), fast_settings());
+
+        // Act
+        worker.nudge().nudge();
+        eventually("every job is done", WAIT, || {
+            let stats = worker.stats();
+            stats.sent + stats.skipped + stats.failed == 3
+        })
+        .await;
+        worker.shutdown().await.expect("clean shutdown");
+
+        // Assert
+        assert_eq!(
+            *composer.batches.lock().expect("batches"),
+            [3],
+            "{}",
+            fx.backend
+        );
+        let mut conn = fx.db.conn().expect("connection");
+        let find = |conn: &mut _, id| storage::outbox::find(conn, id).expect("find").expect("job");
+        assert!(find(&mut conn, sent).sent_at.is_some(), "{}", fx.backend);
+        assert!(find(&mut conn, skipped).sent_at.is_some(), "{}", fx.backend);
+        let given_up = find(&mut conn, broken);
+        assert!(
+            given_up.failed_at.is_some() && given_up.sent_at.is_none(),
+            "{}",
+            fx.backend
+        );
+        assert_eq!(fx.outbox_stats().pending, 0, "{}", fx.backend);
+        assert_eq!(fx.sink.messages().len(), 1, "{}", fx.backend);
     }
 }
 

@@ -8,7 +8,7 @@ use std::time::Duration;
 use chrono::NaiveDateTime;
 use mail::{Composer, Composition, EmailTemplates, MailError, OutgoingEmail};
 use storage::outbox::OutboxJob;
-use storage::{Database, DbConnection, EmailAddress, throttles, tokens};
+use storage::{Database, DbConnection, EmailAddress, StorageError, throttles, tokens};
 use token_core::{Clock, KeyRing, Lifetime, OsRandom, Purpose, TokenClaims};
 
 use super::payloads::{self, NotMeConfirmed, PasswordChanged, ResetRequested};
@@ -91,20 +91,19 @@ impl LifelineComposer {
         ))
     }
 
-    fn reset(&self, job: &OutboxJob) -> Result<Composition, MailError> {
+    fn reset(&self, conn: &mut DbConnection, job: &OutboxJob) -> Result<Composition, MailError> {
         let request: ResetRequested = serde_json::from_str(&job.payload).map_err(compose_error)?;
         let Ok(address) = EmailAddress::parse(&request.email) else {
             return Ok(Composition::Skip("unparseable address".into()));
         };
-        let mut conn = self.db.conn()?;
-        let Some(user) = self.directory.find_by_email(&mut conn, &address)? else {
+        let Some(user) = self.directory.find_by_email(conn, &address)? else {
             return self.no_account(&address, request.requested_at, request.ip.as_deref());
         };
         let (_, now) = self.now();
         if user.resets_paused_until.is_some_and(|until| until > now) {
             return Ok(Composition::Skip("resets paused for the account".into()));
         }
-        if !self.within_quota(&mut conn, job, &user, now)? {
+        if !self.within_quota(conn, job, &user, now)? {
             return Ok(Composition::Skip(
                 "account over its hourly mail quota".into(),
             ));
@@ -112,7 +111,7 @@ impl LifelineComposer {
         let minted = self.mint(Purpose::PasswordReset, &user, self.reset_lifetime)?;
         let expires_at = now + chrono::TimeDelta::seconds(self.reset_lifetime.as_secs());
         tokens::issue(
-            &mut conn,
+            conn,
             &tokens::NewToken {
                 purpose: Purpose::PasswordReset.as_str(),
                 user_id: user.id,
@@ -180,12 +179,9 @@ impl LifelineComposer {
         Ok(allowed)
     }
 
-    fn changed(&self, job: &OutboxJob) -> Result<Composition, MailError> {
+    fn changed(&self, conn: &mut DbConnection, job: &OutboxJob) -> Result<Composition, MailError> {
         let change: PasswordChanged = serde_json::from_str(&job.payload).map_err(compose_error)?;
-        let Some(user) = self
-            .directory
-            .find_by_id(&mut *self.db.conn()?, change.user_id)?
-        else {
+        let Some(user) = self.directory.find_by_id(conn, change.user_id)? else {
             return Ok(Composition::Skip("account no longer exists".into()));
         };
         let email = mail::PasswordChanged {
@@ -197,13 +193,14 @@ impl LifelineComposer {
         self.send(&user.display_email, &email)
     }
 
-    fn not_me_confirmed(&self, job: &OutboxJob) -> Result<Composition, MailError> {
+    fn not_me_confirmed(
+        &self,
+        conn: &mut DbConnection,
+        job: &OutboxJob,
+    ) -> Result<Composition, MailError> {
         let confirmed: NotMeConfirmed =
             serde_json::from_str(&job.payload).map_err(compose_error)?;
-        let Some(user) = self
-            .directory
-            .find_by_id(&mut *self.db.conn()?, confirmed.user_id)?
-        else {
+        let Some(user) = self.directory.find_by_id(conn, confirmed.user_id)? else {
             return Ok(Composition::Skip("account no longer exists".into()));
         };
         let email = mail::NotMeConfirmation {
@@ -232,15 +229,61 @@ fn template_name<E: mail::Email>(_: &E) -> &'static str {
     E::TEMPLATE
 }
 
+impl LifelineComposer {
+    /// Composes one job with the given connection (which may be inside a transaction).
+    fn compose_with(
+        &self,
+        conn: &mut DbConnection,
+        job: &OutboxJob,
+    ) -> Result<Composition, MailError> {
+        match job.kind.as_str() {
+            payloads::RESET_REQUESTED => self.reset(conn, job),
+            payloads::PASSWORD_CHANGED => self.changed(conn, job),
+            payloads::NOT_ME_CONFIRMED => self.not_me_confirmed(conn, job),
+            payloads::MAGIC_LINK_REQUESTED => self.magic_link(conn, job),
+            payloads::MAGIC_LINK_SIGNED_IN => self.magic_link_signed_in(conn, job),
+            other => Err(MailError::UnknownTemplate(format!("job kind {other}"))),
+        }
+    }
+
+    /// Composes every job inside one write transaction, so the batch's quota counts and issued
+    /// tokens cost one commit. A storage error rolls the whole batch back (no token of it is
+    /// kept, no quota counted) and is returned; the caller then composes job by job.
+    fn compose_in_one_transaction(
+        &self,
+        jobs: &[OutboxJob],
+    ) -> Result<Vec<Result<Composition, MailError>>, StorageError> {
+        let mut conn = self.db.conn()?;
+        storage::write_transaction(&mut conn, |conn| {
+            let mut results = Vec::with_capacity(jobs.len());
+            for job in jobs {
+                match self.compose_with(conn, job) {
+                    Err(MailError::Storage(error)) => return Err(error),
+                    other => results.push(other),
+                }
+            }
+            Ok(results)
+        })
+    }
+}
+
 impl Composer for LifelineComposer {
     fn compose(&self, job: &OutboxJob) -> Result<Composition, MailError> {
-        match job.kind.as_str() {
-            payloads::RESET_REQUESTED => self.reset(job),
-            payloads::PASSWORD_CHANGED => self.changed(job),
-            payloads::NOT_ME_CONFIRMED => self.not_me_confirmed(job),
-            payloads::MAGIC_LINK_REQUESTED => self.magic_link(job),
-            payloads::MAGIC_LINK_SIGNED_IN => self.magic_link_signed_in(job),
-            other => Err(MailError::UnknownTemplate(format!("job kind {other}"))),
+        self.compose_with(&mut *self.db.conn()?, job)
+    }
+
+    fn compose_batch(&self, jobs: &[OutboxJob]) -> Vec<Result<Composition, MailError>> {
+        if jobs.len() < 2 {
+            return jobs.iter().map(|job| self.compose(job)).collect();
+        }
+        match self.compose_in_one_transaction(jobs) {
+            Ok(results) => results,
+            Err(error) => {
+                // One job's storage failure must not hold up the others: compose them one by
+                // one, each with its own commits, so only the failing job is retried.
+                tracing::warn!(%error, jobs = jobs.len(), "composing the batch in one transaction failed, composing job by job");
+                jobs.iter().map(|job| self.compose(job)).collect()
+            }
         }
     }
 }

@@ -2,7 +2,7 @@
 
 use mail::{Composition, MailError};
 use storage::outbox::OutboxJob;
-use storage::{EmailAddress, tokens};
+use storage::{DbConnection, EmailAddress, tokens};
 use token_core::Purpose;
 
 use super::composer::{LifelineComposer, compose_error, human_time};
@@ -17,14 +17,17 @@ impl LifelineComposer {
     /// window — the pause covers magic links as well as resets — or for an
     /// account over its hourly mail quota. Issuing the token revokes the
     /// account's earlier magic links, so only the newest mail works.
-    pub(super) fn magic_link(&self, job: &OutboxJob) -> Result<Composition, MailError> {
+    pub(super) fn magic_link(
+        &self,
+        conn: &mut DbConnection,
+        job: &OutboxJob,
+    ) -> Result<Composition, MailError> {
         let request: MagicLinkRequested =
             serde_json::from_str(&job.payload).map_err(compose_error)?;
         let Ok(address) = EmailAddress::parse(&request.email) else {
             return Ok(Composition::Skip("unparseable address".into()));
         };
-        let mut conn = self.db.conn()?;
-        let Some(user) = self.directory.find_by_email(&mut conn, &address)? else {
+        let Some(user) = self.directory.find_by_email(conn, &address)? else {
             return self.no_account(&address, request.requested_at, request.ip.as_deref());
         };
         let (_, now) = self.now();
@@ -33,14 +36,14 @@ impl LifelineComposer {
                 "links paused for the account (this wasn't me)".into(),
             ));
         }
-        if !self.within_quota(&mut conn, job, &user, now)? {
+        if !self.within_quota(conn, job, &user, now)? {
             return Ok(Composition::Skip(
                 "account over its hourly mail quota".into(),
             ));
         }
         let minted = self.mint(Purpose::MagicLink, &user, self.magic_link_lifetime)?;
         tokens::issue(
-            &mut conn,
+            conn,
             &tokens::NewToken {
                 purpose: Purpose::MagicLink.as_str(),
                 user_id: user.id,
@@ -70,13 +73,14 @@ impl LifelineComposer {
     }
 
     /// Mails the "new sign-in by magic link" notice, with a "this wasn't me" link.
-    pub(super) fn magic_link_signed_in(&self, job: &OutboxJob) -> Result<Composition, MailError> {
+    pub(super) fn magic_link_signed_in(
+        &self,
+        conn: &mut DbConnection,
+        job: &OutboxJob,
+    ) -> Result<Composition, MailError> {
         let signed_in: MagicLinkSignedIn =
             serde_json::from_str(&job.payload).map_err(compose_error)?;
-        let Some(user) = self
-            .directory
-            .find_by_id(&mut *self.db.conn()?, signed_in.user_id)?
-        else {
+        let Some(user) = self.directory.find_by_id(conn, signed_in.user_id)? else {
             return Ok(Composition::Skip("account no longer exists".into()));
         };
         let email = mail::MagicLinkSignin {

@@ -33,6 +33,7 @@ mod malformed_tokens;
 mod metrics;
 mod openapi;
 mod operations;
+mod outbox_batches;
 mod outbox_cli;
 mod password_reset;
 mod rate_limits;
