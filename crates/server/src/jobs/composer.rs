@@ -52,6 +52,33 @@ pub(super) fn human_time(unix: i64) -> String {
         .unwrap_or_default()
 }
 
+/// A composed job whose email is not rendered yet. A batch's database work runs in one
+/// write transaction (on SQLite that holds the database's one write lock, which the request
+/// path needs to accept new requests); rendering its emails takes longer than those writes,
+/// so it happens after the commit.
+pub(super) enum Draft {
+    /// Nothing to render: a skip.
+    Ready(Composition),
+    /// Renders the email with the templates.
+    Render(Box<dyn FnOnce(&EmailTemplates) -> Result<Composition, MailError> + Send>),
+}
+
+impl From<Composition> for Draft {
+    fn from(composition: Composition) -> Self {
+        Draft::Ready(composition)
+    }
+}
+
+impl Draft {
+    /// The finished composition.
+    fn finish(self, templates: &EmailTemplates) -> Result<Composition, MailError> {
+        match self {
+            Draft::Ready(composition) => Ok(composition),
+            Draft::Render(render) => render(templates),
+        }
+    }
+}
+
 impl LifelineComposer {
     /// The injected clock's time, as Unix seconds and as a database timestamp.
     pub(super) fn now(&self) -> (i64, NaiveDateTime) {
@@ -91,22 +118,20 @@ impl LifelineComposer {
         ))
     }
 
-    fn reset(&self, conn: &mut DbConnection, job: &OutboxJob) -> Result<Composition, MailError> {
+    fn reset(&self, conn: &mut DbConnection, job: &OutboxJob) -> Result<Draft, MailError> {
         let request: ResetRequested = serde_json::from_str(&job.payload).map_err(compose_error)?;
         let Ok(address) = EmailAddress::parse(&request.email) else {
-            return Ok(Composition::Skip("unparseable address".into()));
+            return Ok(Composition::Skip("unparseable address".into()).into());
         };
         let Some(user) = self.directory.find_by_email(conn, &address)? else {
             return self.no_account(&address, request.requested_at, request.ip.as_deref());
         };
         let (_, now) = self.now();
         if user.resets_paused_until.is_some_and(|until| until > now) {
-            return Ok(Composition::Skip("resets paused for the account".into()));
+            return Ok(Composition::Skip("resets paused for the account".into()).into());
         }
         if !self.within_quota(conn, job, &user, now)? {
-            return Ok(Composition::Skip(
-                "account over its hourly mail quota".into(),
-            ));
+            return Ok(Composition::Skip("account over its hourly mail quota".into()).into());
         }
         let minted = self.mint(Purpose::PasswordReset, &user, self.reset_lifetime)?;
         let expires_at = now + chrono::TimeDelta::seconds(self.reset_lifetime.as_secs());
@@ -132,7 +157,7 @@ impl LifelineComposer {
             time: human_time(request.requested_at),
             ip: request.ip.unwrap_or_default(),
         };
-        self.send(&user.display_email, &email)
+        self.send(&user.display_email, email)
     }
 
     /// The optional "no account with this address" notice, for a link asked
@@ -142,15 +167,15 @@ impl LifelineComposer {
         address: &EmailAddress,
         requested_at: i64,
         ip: Option<&str>,
-    ) -> Result<Composition, MailError> {
+    ) -> Result<Draft, MailError> {
         if !self.notify_unknown_addresses {
-            return Ok(Composition::Skip("no account for the address".into()));
+            return Ok(Composition::Skip("no account for the address".into()).into());
         }
         let email = mail::NoAccount {
             time: human_time(requested_at),
             ip: ip.unwrap_or_default().to_owned(),
         };
-        self.send(address.display(), &email)
+        self.send(address.display(), email)
     }
 
     /// The per-account mail quota lives in the database so it holds across instances.
@@ -179,10 +204,10 @@ impl LifelineComposer {
         Ok(allowed)
     }
 
-    fn changed(&self, conn: &mut DbConnection, job: &OutboxJob) -> Result<Composition, MailError> {
+    fn changed(&self, conn: &mut DbConnection, job: &OutboxJob) -> Result<Draft, MailError> {
         let change: PasswordChanged = serde_json::from_str(&job.payload).map_err(compose_error)?;
         let Some(user) = self.directory.find_by_id(conn, change.user_id)? else {
-            return Ok(Composition::Skip("account no longer exists".into()));
+            return Ok(Composition::Skip("account no longer exists".into()).into());
         };
         let email = mail::PasswordChanged {
             time: human_time(change.changed_at),
@@ -190,38 +215,41 @@ impl LifelineComposer {
             user_agent: change.user_agent.unwrap_or_default(),
             not_me_link: self.not_me_link(&user)?,
         };
-        self.send(&user.display_email, &email)
+        self.send(&user.display_email, email)
     }
 
     fn not_me_confirmed(
         &self,
         conn: &mut DbConnection,
         job: &OutboxJob,
-    ) -> Result<Composition, MailError> {
+    ) -> Result<Draft, MailError> {
         let confirmed: NotMeConfirmed =
             serde_json::from_str(&job.payload).map_err(compose_error)?;
         let Some(user) = self.directory.find_by_id(conn, confirmed.user_id)? else {
-            return Ok(Composition::Skip("account no longer exists".into()));
+            return Ok(Composition::Skip("account no longer exists".into()).into());
         };
         let email = mail::NotMeConfirmation {
             time: human_time(confirmed.confirmed_at),
             ip: confirmed.ip.unwrap_or_default(),
         };
-        self.send(&user.display_email, &email)
+        self.send(&user.display_email, email)
     }
 
-    /// Renders `email` and hands it to the worker for `to`.
-    pub(super) fn send(
+    /// `email` for `to`, to be rendered by [`Draft::finish`].
+    pub(super) fn send<E: mail::Email + Send + 'static>(
         &self,
         to: &str,
-        email: &impl mail::Email,
-    ) -> Result<Composition, MailError> {
-        let rendered = self.templates.render_email(email)?;
-        Ok(Composition::Send(OutgoingEmail::new(
-            to,
-            template_name(email),
-            rendered,
-        )?))
+        email: E,
+    ) -> Result<Draft, MailError> {
+        let to = to.to_owned();
+        Ok(Draft::Render(Box::new(move |templates| {
+            let rendered = templates.render_email(&email)?;
+            Ok(Composition::Send(OutgoingEmail::new(
+                &to,
+                template_name(&email),
+                rendered,
+            )?))
+        })))
     }
 }
 
@@ -231,11 +259,7 @@ fn template_name<E: mail::Email>(_: &E) -> &'static str {
 
 impl LifelineComposer {
     /// Composes one job with the given connection (which may be inside a transaction).
-    fn compose_with(
-        &self,
-        conn: &mut DbConnection,
-        job: &OutboxJob,
-    ) -> Result<Composition, MailError> {
+    fn compose_with(&self, conn: &mut DbConnection, job: &OutboxJob) -> Result<Draft, MailError> {
         match job.kind.as_str() {
             payloads::RESET_REQUESTED => self.reset(conn, job),
             payloads::PASSWORD_CHANGED => self.changed(conn, job),
@@ -255,21 +279,28 @@ impl LifelineComposer {
     ) -> Result<Vec<Result<Composition, MailError>>, StorageError> {
         let mut conn = self.db.conn()?;
         storage::write_transaction(&mut conn, |conn| {
-            let mut results = Vec::with_capacity(jobs.len());
+            let mut drafts = Vec::with_capacity(jobs.len());
             for job in jobs {
                 match self.compose_with(conn, job) {
                     Err(MailError::Storage(error)) => return Err(error),
-                    other => results.push(other),
+                    other => drafts.push(other),
                 }
             }
-            Ok(results)
+            Ok(drafts)
+        })
+        .map(|drafts| {
+            drafts
+                .into_iter()
+                .map(|draft| draft.and_then(|draft| draft.finish(&self.templates)))
+                .collect()
         })
     }
 }
 
 impl Composer for LifelineComposer {
     fn compose(&self, job: &OutboxJob) -> Result<Composition, MailError> {
-        self.compose_with(&mut *self.db.conn()?, job)
+        self.compose_with(&mut *self.db.conn()?, job)?
+            .finish(&self.templates)
     }
 
     fn compose_batch(&self, jobs: &[OutboxJob]) -> Vec<Result<Composition, MailError>> {

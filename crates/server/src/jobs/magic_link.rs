@@ -5,7 +5,7 @@ use storage::outbox::OutboxJob;
 use storage::{DbConnection, EmailAddress, tokens};
 use token_core::Purpose;
 
-use super::composer::{LifelineComposer, compose_error, human_time};
+use super::composer::{Draft, LifelineComposer, compose_error, human_time};
 use super::payloads::{MagicLinkRequested, MagicLinkSignedIn};
 use crate::security::browser_binding;
 
@@ -21,25 +21,23 @@ impl LifelineComposer {
         &self,
         conn: &mut DbConnection,
         job: &OutboxJob,
-    ) -> Result<Composition, MailError> {
+    ) -> Result<Draft, MailError> {
         let request: MagicLinkRequested =
             serde_json::from_str(&job.payload).map_err(compose_error)?;
         let Ok(address) = EmailAddress::parse(&request.email) else {
-            return Ok(Composition::Skip("unparseable address".into()));
+            return Ok(Composition::Skip("unparseable address".into()).into());
         };
         let Some(user) = self.directory.find_by_email(conn, &address)? else {
             return self.no_account(&address, request.requested_at, request.ip.as_deref());
         };
         let (_, now) = self.now();
         if user.resets_paused_until.is_some_and(|until| until > now) {
-            return Ok(Composition::Skip(
-                "links paused for the account (this wasn't me)".into(),
-            ));
+            return Ok(
+                Composition::Skip("links paused for the account (this wasn't me)".into()).into(),
+            );
         }
         if !self.within_quota(conn, job, &user, now)? {
-            return Ok(Composition::Skip(
-                "account over its hourly mail quota".into(),
-            ));
+            return Ok(Composition::Skip("account over its hourly mail quota".into()).into());
         }
         let minted = self.mint(Purpose::MagicLink, &user, self.magic_link_lifetime)?;
         tokens::issue(
@@ -69,7 +67,7 @@ impl LifelineComposer {
                 .unwrap_or(u32::MAX),
             not_me_link: self.not_me_link(&user)?,
         };
-        self.send(&user.display_email, &email)
+        self.send(&user.display_email, email)
     }
 
     /// Mails the "new sign-in by magic link" notice, with a "this wasn't me" link.
@@ -77,11 +75,11 @@ impl LifelineComposer {
         &self,
         conn: &mut DbConnection,
         job: &OutboxJob,
-    ) -> Result<Composition, MailError> {
+    ) -> Result<Draft, MailError> {
         let signed_in: MagicLinkSignedIn =
             serde_json::from_str(&job.payload).map_err(compose_error)?;
         let Some(user) = self.directory.find_by_id(conn, signed_in.user_id)? else {
-            return Ok(Composition::Skip("account no longer exists".into()));
+            return Ok(Composition::Skip("account no longer exists".into()).into());
         };
         let email = mail::MagicLinkSignin {
             time: human_time(signed_in.signed_in_at),
@@ -89,6 +87,6 @@ impl LifelineComposer {
             user_agent: signed_in.user_agent.unwrap_or_default(),
             not_me_link: self.not_me_link(&user)?,
         };
-        self.send(&user.display_email, &email)
+        self.send(&user.display_email, email)
     }
 }
