@@ -60,8 +60,12 @@ pub(super) enum Draft {
     /// Nothing to render: a skip.
     Ready(Composition),
     /// Renders the email with the templates.
-    Render(Box<dyn FnOnce(&EmailTemplates) -> Result<Composition, MailError> + Send>),
+    Render(RenderEmail),
 }
+
+/// Renders one drafted email.
+pub(super) type RenderEmail =
+    Box<dyn FnOnce(&EmailTemplates) -> Result<Composition, MailError> + Send>;
 
 impl From<Composition> for Draft {
     fn from(composition: Composition) -> Self {
