@@ -19,7 +19,8 @@ pub static ONE_AT_A_TIME: Mutex<()> = Mutex::const_new(());
 /// (they test races and faults, not limits), a pool wait long enough for a
 /// burst of requests, and a short outbox lease (twice the send timeout, the
 /// least the worker accepts), so that work a killed instance held is taken
-/// over within seconds, and at most four deliveries in flight per instance.
+/// over within seconds, and batches of eight jobs with at most four deliveries
+/// in flight per instance.
 pub const INSTANCE_SETTINGS: &[(&str, &str)] = &[
     ("LIFELINE_LIMITS__PER_IP_PER_MINUTE", "1000000"),
     ("LIFELINE_LIMITS__PER_IP_BURST", "100000"),
@@ -31,7 +32,11 @@ pub const INSTANCE_SETTINGS: &[(&str, &str)] = &[
     ("LIFELINE_MAIL__WORKER__SEND_TIMEOUT_SECS", "2"),
     ("LIFELINE_MAIL__WORKER__LEASE_SECS", "4"),
     ("LIFELINE_MAIL__WORKER__CONCURRENCY", "4"),
+    ("LIFELINE_MAIL__WORKER__BATCH_SIZE", "8"),
 ];
+
+/// The jobs one instance's worker claims at a time (`INSTANCE_SETTINGS`).
+pub const WORKER_BATCH: usize = 8;
 
 /// One deployment under test.
 pub struct Cluster {
