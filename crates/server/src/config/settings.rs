@@ -167,6 +167,8 @@ pub struct LimitSettings {
     pub global_per_second: u32,
     /// Sign-in attempts per account per 15 minutes.
     pub login_per_account: u32,
+    /// New-password submissions per reset link per 15 minutes.
+    pub attempts_per_link: u32,
     /// How long password resets and magic links stay paused after "this
     /// wasn't me", in seconds.
     pub not_me_pause_secs: u64,

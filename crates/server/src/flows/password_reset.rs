@@ -10,6 +10,7 @@ use crate::jobs::payloads::{self, PasswordChanged, ResetRequested};
 use crate::metrics::reasons;
 use crate::security::password_hash::Password;
 use crate::security::password_policy::PasswordRejection;
+use crate::security::rate_limit::Verdict;
 use crate::state::AppState;
 
 /// A reset link that is currently usable.
@@ -130,6 +131,14 @@ pub async fn complete(
     let Some((verified, link)) = check(state, token).await? else {
         return Err(ResetError::InvalidLink);
     };
+    // Counted for every submission with a live link, weak or not: a link is for one
+    // person setting one password, not for trying passwords against the policy.
+    if let Verdict::Limited { retry_after_secs } =
+        state.limits.check_token(verified.lookup.as_bytes())
+    {
+        tracing::info!("reset link over its attempt limit");
+        return Err(AppError::TooManyRequests { retry_after_secs }.into());
+    }
     state
         .policy
         .check(password.expose_secret(), confirmation, &link.email)

@@ -196,6 +196,7 @@ impl Metrics {
             ("global", hits.global),
             ("ip", hits.ip),
             ("login", hits.login),
+            ("token", hits.token),
         ] {
             let _ = writeln!(out, "{name}{{kind=\"{kind}\"}} {value}");
         }
@@ -281,6 +282,7 @@ mod tests {
                 address: 5,
                 global: 0,
                 login: 6,
+                token: 8,
             },
             outbox,
             now: fixed_now(),
@@ -343,6 +345,7 @@ mod tests {
             "lifeline_rate_limit_hits_total{kind=\"address\"} 5",
             "lifeline_rate_limit_hits_total{kind=\"global\"} 0",
             "lifeline_rate_limit_hits_total{kind=\"login\"} 6",
+            "lifeline_rate_limit_hits_total{kind=\"token\"} 8",
             "lifeline_rate_limit_hits_total{kind=\"account_mail\"} 1",
             "lifeline_outbox_stats_up 0",
         ] {

@@ -35,6 +35,8 @@ pub struct RateLimitHits {
     pub global: u64,
     /// Sign-in attempts over the per-account limit.
     pub login: u64,
+    /// New-password submissions over the per-link limit.
+    pub token: u64,
 }
 
 /// All of the server's in-memory limiters.
@@ -42,16 +44,19 @@ pub struct RateLimits {
     per_ip: DefaultKeyedRateLimiter<IpAddr>,
     per_address: DefaultKeyedRateLimiter<[u8; 32]>,
     per_account_login: DefaultKeyedRateLimiter<[u8; 32]>,
+    per_token: DefaultKeyedRateLimiter<[u8; 32]>,
     global: DefaultDirectRateLimiter,
     clock: DefaultClock,
-    /// Refusals per limiter, indexed by [`IP`], [`ADDRESS`], [`GLOBAL`] and [`LOGIN`].
-    hits: [AtomicU64; 4],
+    /// Refusals per limiter, indexed by [`IP`], [`ADDRESS`], [`GLOBAL`], [`LOGIN`] and
+    /// [`TOKEN`].
+    hits: [AtomicU64; 5],
 }
 
 const IP: usize = 0;
 const ADDRESS: usize = 1;
 const GLOBAL: usize = 2;
 const LOGIN: usize = 3;
+const TOKEN: usize = 4;
 
 fn nonzero(n: u32) -> NonZeroU32 {
     NonZeroU32::new(n).unwrap_or(NonZeroU32::MIN)
@@ -85,6 +90,11 @@ impl RateLimits {
                 limits.login_per_account,
                 limits.login_per_account,
             )),
+            per_token: RateLimiter::keyed(quota(
+                Duration::from_secs(15 * 60),
+                limits.attempts_per_link,
+                limits.attempts_per_link,
+            )),
             global: RateLimiter::direct(Quota::per_second(nonzero(limits.global_per_second))),
             clock: DefaultClock::default(),
             hits: Default::default(),
@@ -107,6 +117,7 @@ impl RateLimits {
             address: load(ADDRESS),
             global: load(GLOBAL),
             login: load(LOGIN),
+            token: load(TOKEN),
         }
     }
 
@@ -147,6 +158,14 @@ impl RateLimits {
         )
     }
 
+    /// One new-password submission with a live reset link (given as its lookup hash).
+    ///
+    /// Only links that passed the MAC and the database check are counted, so a forger cannot
+    /// use up someone else's link: the key is the hash of a link only its owner has.
+    pub fn check_token(&self, lookup_hash: &[u8; 32]) -> Verdict {
+        self.counted(TOKEN, self.verdict(self.per_token.check_key(lookup_hash)))
+    }
+
     /// One link request against the global ceiling.
     pub fn check_global(&self) -> Verdict {
         self.counted(GLOBAL, self.verdict(self.global.check()))
@@ -158,6 +177,7 @@ impl RateLimits {
         self.per_ip.retain_recent();
         self.per_address.retain_recent();
         self.per_account_login.retain_recent();
+        self.per_token.retain_recent();
     }
 }
 
@@ -173,6 +193,7 @@ mod tests {
             per_account_mails_per_hour: 5,
             global_per_second: 1000,
             login_per_account: 2,
+            attempts_per_link: 3,
             not_me_pause_secs: 60,
         }
     }
@@ -224,6 +245,9 @@ mod tests {
         for _ in 0..4 {
             limits.check_login(&[1; 32]);
         }
+        for _ in 0..5 {
+            limits.check_token(&[1; 32]);
+        }
         limits.check_global();
 
         // Assert
@@ -234,6 +258,7 @@ mod tests {
                 address: 1,
                 global: 0,
                 login: 2,
+                token: 2,
             }
         );
     }
@@ -247,5 +272,18 @@ mod tests {
             limits.check_login(&[9; 32]),
             Verdict::Limited { .. }
         ));
+    }
+
+    #[test]
+    fn submissions_per_reset_link_are_limited_per_link() {
+        let limits = RateLimits::new(&limits(10, 5));
+        for _ in 0..3 {
+            assert_eq!(limits.check_token(&[7; 32]), Verdict::Allowed);
+        }
+        let Verdict::Limited { retry_after_secs } = limits.check_token(&[7; 32]) else {
+            panic!("the fourth submission with one link should be limited");
+        };
+        assert!((1..=301).contains(&retry_after_secs), "{retry_after_secs}");
+        assert_eq!(limits.check_token(&[8; 32]), Verdict::Allowed);
     }
 }

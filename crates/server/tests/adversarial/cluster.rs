@@ -15,7 +15,7 @@ use crate::served_binary::{InstanceKeys, ServedBinary};
 pub static ONE_AT_A_TIME: Mutex<()> = Mutex::const_new(());
 
 /// What every instance runs with, on top of the served-binary test
-/// configuration: per-IP and per-address limits far above what the tests send
+/// configuration: per-IP, per-address and per-link limits far above what the tests send
 /// (they test races and faults, not limits), a pool wait long enough for a
 /// burst of requests, and a short outbox lease (twice the send timeout, the
 /// least the worker accepts), so that work a killed instance held is taken
@@ -27,6 +27,7 @@ pub const INSTANCE_SETTINGS: &[(&str, &str)] = &[
     ("LIFELINE_LIMITS__PER_ADDRESS_PER_HOUR", "1000"),
     ("LIFELINE_LIMITS__PER_ACCOUNT_MAILS_PER_HOUR", "1000"),
     ("LIFELINE_LIMITS__GLOBAL_PER_SECOND", "100000"),
+    ("LIFELINE_LIMITS__ATTEMPTS_PER_LINK", "100000"),
     ("LIFELINE_DATABASE__POOL_SIZE", "8"),
     ("LIFELINE_DATABASE__CONNECT_TIMEOUT_MS", "10000"),
     ("LIFELINE_MAIL__WORKER__SEND_TIMEOUT_SECS", "2"),
@@ -81,6 +82,26 @@ impl Cluster {
         .await;
         self.instances.push(instance);
         self.instances.len() - 1
+    }
+
+    /// The warnings and errors every instance logged, for a failure message.
+    pub fn troubles(&self) -> String {
+        let mut report = String::new();
+        for (n, instance) in self.instances.iter().enumerate() {
+            let output = instance.output();
+            let lines: Vec<&str> = output
+                .lines()
+                .filter(|line| line.contains("\"WARN\"") || line.contains("\"ERROR\""))
+                .collect();
+            let shown = &lines[lines.len().saturating_sub(40)..];
+            report.push_str(&format!(
+                "instance {n}: {} warning(s) and error(s), the last {}:\n{}\n",
+                lines.len(),
+                shown.len(),
+                shown.join("\n")
+            ));
+        }
+        report
     }
 
     /// `path` on instance `n`.

@@ -113,7 +113,8 @@ async fn an_instance_killed_mid_load_loses_no_accepted_request(backend: Backend)
         let missing: Vec<_> = accepted.difference(&recipients).collect();
         assert!(
             Instant::now() < deadline,
-            "never mailed: {missing:?}; {pending} job(s) left"
+            "never mailed: {missing:?}; {pending} job(s) left\n{}",
+            cluster.troubles()
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }

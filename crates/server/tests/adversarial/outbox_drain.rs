@@ -56,11 +56,14 @@ async fn two_instances_draining_one_outbox_send_every_mail_exactly_once(backend:
 
     // Assert: 200 mails, one per account, each with its own Message-ID, and
     // both instances did part of the work.
-    let mails = cluster
-        .sink
-        .wait_for(JOBS, Duration::from_secs(60))
-        .await
-        .unwrap();
+    let mails = match cluster.sink.wait_for(JOBS, Duration::from_secs(60)).await {
+        Ok(mails) => mails,
+        Err(error) => panic!(
+            "{error}: {} of {JOBS} mails arrived\n{}",
+            cluster.sink.messages().len(),
+            cluster.troubles()
+        ),
+    };
     tokio::time::sleep(Duration::from_secs(1)).await;
     let mails_now = cluster.sink.messages();
     assert_eq!(mails_now.len(), JOBS, "no mail sent twice");

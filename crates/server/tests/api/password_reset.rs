@@ -3,14 +3,16 @@
 use reqwest::StatusCode;
 use storage::Backend;
 
-use crate::helpers::{link_in, spawn_app};
+use crate::helpers::{PUBLIC_URL, link_in, mail_parts, spawn_app};
 use crate::on_both_backends;
 use crate::reset_steps::Observed;
+use crate::sign_in_steps::BROWSER_AGENT;
 
 on_both_backends!(
     a_forgotten_password_can_be_reset_through_the_emailed_link,
     a_weak_password_is_refused_with_the_reason_and_the_link_keeps_working,
     a_mismatched_confirmation_is_refused_and_the_link_keeps_working,
+    the_password_changed_mail_says_when_where_and_how_and_carries_a_working_not_me_link,
 );
 
 async fn a_forgotten_password_can_be_reset_through_the_emailed_link(backend: Backend) {
@@ -174,4 +176,56 @@ async fn a_mismatched_confirmation_is_refused_and_the_link_keeps_working(backend
         app.password_works("ada@example.com", "a much better passphrase")
             .await
     );
+}
+
+async fn the_password_changed_mail_says_when_where_and_how_and_carries_a_working_not_me_link(
+    backend: Backend,
+) {
+    // Arrange: Ada asks for a link in her browser.
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    app.create_user("ada@example.com", "old password for ada");
+    let browser = app.browser();
+    let today = chrono::Utc::now().format("%-d %b %Y").to_string();
+    let response = app.request_reset(&browser, "ada@example.com").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let mail = app.wait_for_mail(1).await.remove(0);
+    let link = link_in(&app, &mail, "/password/reset?token=");
+
+    // Act: she sets a new password with it.
+    app.open_reset_link(&browser, &link).await;
+    let response = app
+        .submit_new_password(
+            &browser,
+            "a completely new passphrase",
+            "a completely new passphrase",
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let changed = app.wait_for_mail(2).await.remove(1);
+
+    // Assert: to her, with the time, the client address and browser of the
+    // change, and a "this wasn't me" link (text and HTML) that opens its form.
+    assert_eq!(changed.rcpt_to, vec!["ada@example.com".to_owned()]);
+    let (text, html) = mail_parts(&changed);
+    let now = chrono::Utc::now().format("%-d %b %Y").to_string();
+    assert!(
+        text.contains(&format!("When: {today}")) || text.contains(&format!("When: {now}")),
+        "{text}"
+    );
+    assert!(text.contains("UTC"), "{text}");
+    assert!(text.contains("IP address: 127.0.0.1"), "{text}");
+    assert!(
+        text.contains(&format!("Browser: {BROWSER_AGENT}")),
+        "{text}"
+    );
+    assert!(
+        html.contains(&format!("{PUBLIC_URL}/password/not-me?token=")),
+        "{html}"
+    );
+    let not_me = link_in(&app, &changed, "/password/not-me?token=");
+    let page = app.new_client().get(&not_me).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK, "the not-me link works");
+    assert!(page.text().await.unwrap().contains("csrf_token"));
 }

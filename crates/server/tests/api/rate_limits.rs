@@ -15,6 +15,7 @@ on_both_backends!(
     a_client_ip_over_its_post_limit_gets_429_with_retry_after,
     an_address_over_its_limit_gets_the_same_page_and_no_more_mail,
     an_account_over_its_mail_quota_gets_the_same_page_and_no_more_mail,
+    a_reset_link_over_its_attempt_limit_gets_429_and_changes_nothing,
 );
 
 fn retry_after_secs(observed: &Observed) -> u64 {
@@ -131,5 +132,90 @@ async fn an_account_over_its_mail_quota_gets_the_same_page_and_no_more_mail(back
         app.sink.messages(),
         vec![first_mail],
         "no mail over the quota"
+    );
+}
+
+async fn a_reset_link_over_its_attempt_limit_gets_429_and_changes_nothing(backend: Backend) {
+    // Arrange: three submissions per link; two used up with weak passwords in
+    // the browser, one through the API.
+    let Some(app) = spawn_app_with(backend, |f| f.merge(("limits.attempts_per_link", 3))).await
+    else {
+        return;
+    };
+    app.create_user(EMAIL, "old password for ada");
+    let link = app.mailed_reset_link(EMAIL, 1).await;
+    let token = crate::helpers::token_of(&link);
+    let browser = app.new_client();
+    app.open_reset_link(&browser, &link).await;
+    for _ in 0..2 {
+        let weak = app
+            .submit_new_password(&browser, "password", "password")
+            .await;
+        assert_eq!(weak.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let api = |password: &'static str| {
+        let (app, token) = (&app, token.clone());
+        async move {
+            let body = json!({ "token": token, "password": password });
+            Observed::of(
+                app.post_json(&app.new_client(), "/api/v1/password/reset", &body)
+                    .await,
+            )
+            .await
+        }
+    };
+    assert_eq!(
+        api("12345678").await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let before = app.credentials_of(EMAIL);
+
+    // Act: a good password, on the page and through the API, once over the limit.
+    let page = Observed::of(
+        app.submit_new_password(
+            &browser,
+            "a completely new passphrase",
+            "a completely new passphrase",
+        )
+        .await,
+    )
+    .await;
+    let json = api("a completely new passphrase").await;
+
+    // Assert: 429 with Retry-After on both; the password and the link are untouched.
+    assert_eq!(
+        page.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "{}",
+        page.text()
+    );
+    assert!(retry_after_secs(&page) >= 1);
+    assert_eq!(
+        json.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "{}",
+        json.text()
+    );
+    assert!(
+        json.text().contains("\"too_many_requests\""),
+        "{}",
+        json.text()
+    );
+    assert!(retry_after_secs(&json) >= 1);
+    assert_eq!(app.credentials_of(EMAIL), before);
+    assert!(
+        !app.password_works(EMAIL, "a completely new passphrase")
+            .await
+    );
+    assert!(app.password_works(EMAIL, "old password for ada").await);
+    let metrics = app
+        .get(&app.new_client(), "/metrics")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        metrics.contains("lifeline_rate_limit_hits_total{kind=\"token\"} 2"),
+        "{metrics}"
     );
 }

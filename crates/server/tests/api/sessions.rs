@@ -5,7 +5,7 @@ use reqwest::header::{COOKIE, SET_COOKIE};
 use reqwest::{Client, StatusCode};
 use storage::Backend;
 
-use crate::helpers::{TestApp, csrf_in, spawn_app};
+use crate::helpers::{TestApp, csrf_in, spawn_app, spawn_app_with};
 use crate::on_both_backends;
 
 const EMAIL: &str = "ada@example.com";
@@ -15,6 +15,9 @@ on_both_backends!(
     a_reset_signs_out_the_accounts_other_sessions_only,
     a_tampered_session_cookie_counts_as_no_session,
     a_session_cookie_planted_before_sign_in_stays_anonymous,
+    signing_out_ends_the_session_in_that_browser,
+    the_csrf_token_of_the_anonymous_session_is_refused_after_sign_in,
+    the_session_cookie_is_http_only_same_site_lax_and_scoped_to_lifeline,
 );
 
 async fn a_reset_signs_out_the_accounts_other_sessions_only(backend: Backend) {
@@ -191,4 +194,113 @@ async fn a_session_cookie_planted_before_sign_in_stays_anonymous(backend: Backen
     assert_eq!(with_planted.status(), StatusCode::SEE_OTHER);
     assert_eq!(with_planted.headers()["location"], "/login");
     assert_eq!(account(&signed_in).await.unwrap().status(), StatusCode::OK);
+}
+
+async fn signing_out_ends_the_session_in_that_browser(backend: Backend) {
+    // Arrange: Ada is signed in.
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    app.create_user(EMAIL, PASSWORD);
+    let browser = app.new_client();
+    assert_eq!(
+        app.sign_in(&browser, EMAIL, PASSWORD).await,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(app.get(&browser, "/account").await.status(), StatusCode::OK);
+
+    // Act
+    let csrf = app.csrf(&browser, "/account").await;
+    let logout = app
+        .post_form(&browser, "/logout", &[("csrf_token", &csrf)])
+        .await;
+
+    // Assert: sent to the sign-in page, and the account page is closed.
+    assert_eq!(logout.status(), StatusCode::SEE_OTHER);
+    assert_eq!(logout.headers()["location"], "/login");
+    let account = app.get(&browser, "/account").await;
+    assert_eq!(account.status(), StatusCode::SEE_OTHER);
+    assert_eq!(account.headers()["location"], "/login");
+}
+
+async fn the_csrf_token_of_the_anonymous_session_is_refused_after_sign_in(backend: Backend) {
+    // Arrange: a CSRF token from before sign-in, as a page left open would hold it.
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    app.create_user(EMAIL, PASSWORD);
+    let browser = app.new_client();
+    let before = app.csrf(&browser, "/login").await;
+    assert_eq!(
+        app.sign_in(&browser, EMAIL, PASSWORD).await,
+        StatusCode::SEE_OTHER
+    );
+
+    // Act
+    let with_old_token = app
+        .post_form(&browser, "/logout", &[("csrf_token", &before)])
+        .await;
+
+    // Assert: the sign-in renewed the session and its CSRF token; the new one works.
+    assert_eq!(with_old_token.status(), StatusCode::FORBIDDEN);
+    assert_eq!(app.get(&browser, "/account").await.status(), StatusCode::OK);
+    let after = app.csrf(&browser, "/account").await;
+    assert_ne!(after, before);
+    let with_new_token = app
+        .post_form(&browser, "/logout", &[("csrf_token", &after)])
+        .await;
+    assert_eq!(with_new_token.status(), StatusCode::SEE_OTHER);
+}
+
+async fn the_session_cookie_is_http_only_same_site_lax_and_scoped_to_lifeline(backend: Backend) {
+    // Arrange: one app on plain http (local development), one behind https.
+    let Some(local) = spawn_app(backend).await else {
+        return;
+    };
+    let public = spawn_app_with(backend, |f| {
+        f.merge(("server.public_url", "https://lifeline.test"))
+    })
+    .await
+    .unwrap();
+
+    // Act
+    let on_http = session_cookie_attributes(&local).await;
+    let on_https = session_cookie_attributes(&public).await;
+
+    // Assert: no script can read it, other sites' forms do not carry it, and it
+    // is Secure whenever the service is served over https (on plain http a
+    // Secure cookie would be dropped by the browser).
+    for attributes in [&on_http, &on_https] {
+        assert!(attributes.iter().any(|a| a == "httponly"), "{attributes:?}");
+        assert!(
+            attributes.iter().any(|a| a == "samesite=lax"),
+            "{attributes:?}"
+        );
+        assert!(attributes.iter().any(|a| a == "path=/"), "{attributes:?}");
+    }
+    assert!(!on_http.iter().any(|a| a == "secure"), "{on_http:?}");
+    assert!(on_https.iter().any(|a| a == "secure"), "{on_https:?}");
+}
+
+/// The attributes of the session cookie a first visit to `/login` gets, lower-cased.
+async fn session_cookie_attributes(app: &TestApp) -> Vec<String> {
+    let login = app
+        .new_client()
+        .get(app.url("/login"))
+        .send()
+        .await
+        .unwrap();
+    let cookie = login
+        .headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("lifeline_session="))
+        .expect("session cookie set")
+        .to_owned();
+    cookie
+        .split(';')
+        .skip(1)
+        .map(|a| a.trim().to_ascii_lowercase())
+        .collect()
 }

@@ -85,7 +85,7 @@ impl Modify for CommonErrors {
             ),
             (
                 "429",
-                "`too_many_requests`: this client is over its POST rate; wait `Retry-After` seconds.",
+                "`too_many_requests`: this client is over its POST rate (or, on `/password/reset`, the link over its attempts); wait `Retry-After` seconds.",
                 true,
             ),
             (
