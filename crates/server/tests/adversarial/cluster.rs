@@ -17,10 +17,13 @@ pub static ONE_AT_A_TIME: Mutex<()> = Mutex::const_new(());
 /// What every instance runs with, on top of the served-binary test
 /// configuration: per-IP, per-address and per-link limits far above what the tests send
 /// (they test races and faults, not limits), a pool wait long enough for a
-/// burst of requests, and a short outbox lease (twice the send timeout, the
-/// least the worker accepts), so that work a killed instance held is taken
-/// over within seconds, and batches of eight jobs with at most four deliveries
-/// in flight per instance.
+/// burst of requests, and a short outbox lease, so that work a killed instance
+/// held is taken over within seconds, and batches of eight jobs with at most
+/// four deliveries in flight per instance. A worker starts a send only while
+/// the lease still covers 1.5 send timeouts, so a 10 s lease with a 2 s send
+/// timeout leaves 7 s for claiming and composing a batch, which on a busy
+/// machine (SQLite writers of two processes waiting for each other's lock on a
+/// disk still flushing a build) can take seconds.
 pub const INSTANCE_SETTINGS: &[(&str, &str)] = &[
     ("LIFELINE_LIMITS__PER_IP_PER_MINUTE", "1000000"),
     ("LIFELINE_LIMITS__PER_IP_BURST", "100000"),
@@ -31,7 +34,7 @@ pub const INSTANCE_SETTINGS: &[(&str, &str)] = &[
     ("LIFELINE_DATABASE__POOL_SIZE", "8"),
     ("LIFELINE_DATABASE__CONNECT_TIMEOUT_MS", "10000"),
     ("LIFELINE_MAIL__WORKER__SEND_TIMEOUT_SECS", "2"),
-    ("LIFELINE_MAIL__WORKER__LEASE_SECS", "4"),
+    ("LIFELINE_MAIL__WORKER__LEASE_SECS", "10"),
     ("LIFELINE_MAIL__WORKER__CONCURRENCY", "4"),
     ("LIFELINE_MAIL__WORKER__BATCH_SIZE", "8"),
 ];
