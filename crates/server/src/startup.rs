@@ -262,7 +262,8 @@ fn http_server(listener: TcpListener, lifeline: Lifeline) -> anyhow::Result<Serv
             .default_service(web::to(routes::not_found))
     })
     .listen(listener)?
-    .shutdown_timeout(server_settings.shutdown_timeout_secs);
+    .shutdown_timeout(server_settings.shutdown_timeout_secs)
+    .worker_max_blocking_threads(server_settings.blocking_threads_per_worker.max(1));
     if server_settings.workers > 0 {
         server = server.workers(server_settings.workers);
     }

@@ -70,6 +70,10 @@ pub struct ServerSettings {
     pub max_body_bytes: usize,
     /// HTTP worker threads (0: one per core).
     pub workers: usize,
+    /// Most threads per HTTP worker for blocking work (database calls, waiting for a
+    /// password hash). Requests beyond it queue for a thread, as they would for one of the
+    /// pool's connections anyway; every extra thread costs memory.
+    pub blocking_threads_per_worker: usize,
     /// Seconds a graceful shutdown waits for in-flight requests.
     pub shutdown_timeout_secs: u64,
     /// Allowed `next` targets after sign-in: local paths such as `/account`,

@@ -4,10 +4,20 @@
 //! hash and free it afterwards. glibc then raises its mmap threshold above that size and keeps
 //! the freed blocks in its heaps, so the resident size grows well past the two buffers that
 //! are ever in use at once (275 MiB in a load test of full resets). Here each thread of the
-//! [`super::hash_pool::HashPool`] keeps one buffer of the configured cost and hashes into it,
-//! so argon2's memory is threads × cost whatever the allocator does. A stored hash with a
+//! [`super::hash_pool::HashPool`] keeps one buffer of the configured cost and hashes into it
+//! while it has work, so argon2's memory is at most threads × cost whatever the allocator
+//! does, and gives it back to the system ([`release_buffer`]) once the pool's queue is empty,
+//! so an idle server does not hold tens of MiB for the next sign-in. A stored hash with a
 //! larger cost (imported from another system) gets a buffer of its own, freed afterwards, so
 //! one such sign-in does not make a thread hold its memory for good.
+//!
+//! Giving the memory back is reliable only for a block the allocator took from the system
+//! with `mmap`, which glibc does for requests above its mmap threshold; but glibc raises that
+//! threshold to the size of every mmapped block freed, up to 32 MiB, so the second 19 MiB
+//! buffer would come from (and stay in) a heap. Every buffer is therefore reserved with a
+//! capacity of at least [`RESERVED_BYTES`], above any threshold glibc ever sets: it is always
+//! mmapped, and unmapped when freed. Only the blocks argon2 uses are ever written, so the
+//! reserve beyond them costs address space, not memory.
 //!
 //! The PHC strings are exactly those of `argon2`'s `PasswordHasher`: same salt length, same
 //! encoding; both directions are tested below.
@@ -25,6 +35,22 @@ thread_local! {
 /// Bytes of random salt per hash (`PasswordHasher`'s recommended length).
 const SALT_LEN: usize = Salt::RECOMMENDED_LENGTH;
 
+/// The least capacity a working buffer is reserved with: above glibc's largest mmap
+/// threshold (32 MiB on 64-bit), so the buffer is mmapped and its memory returned when freed.
+pub const RESERVED_BYTES: usize = 33 << 20;
+
+/// A zeroed buffer of `blocks` blocks whose capacity is at least [`RESERVED_BYTES`].
+fn buffer_of(blocks: usize) -> Vec<Block> {
+    let reserve = RESERVED_BYTES.div_ceil(std::mem::size_of::<Block>());
+    let mut buffer = Vec::with_capacity(blocks.max(reserve));
+    buffer.resize(blocks, Block::default());
+    buffer
+}
+
+/// Frees this thread's working buffer; the next hash on the thread allocates a new one.
+pub fn release_buffer() {
+    BLOCKS.with_borrow_mut(|blocks| *blocks = Vec::new());
+}
 /// Runs argon2 `argon2` over `password` and `salt` into `out`, in this thread's buffer when
 /// its cost is at most `kept_blocks`, else in a buffer allocated for this call.
 fn hash_into(
@@ -36,12 +62,12 @@ fn hash_into(
 ) -> Result<(), argon2::Error> {
     let needed = argon2.params().block_count();
     if needed > kept_blocks {
-        let mut blocks = vec![Block::default(); needed];
+        let mut blocks = buffer_of(needed);
         return argon2.hash_password_into_with_memory(password, salt, out, &mut blocks[..]);
     }
     BLOCKS.with_borrow_mut(|blocks| {
         if blocks.len() < needed {
-            blocks.resize(needed, Block::default());
+            *blocks = buffer_of(kept_blocks);
         }
         argon2.hash_password_into_with_memory(password, salt, out, &mut blocks[..needed])
     })
@@ -171,6 +197,34 @@ mod tests {
         assert_eq!(BLOCKS.with_borrow(|blocks| blocks.as_ptr()), first);
         assert_eq!(BLOCKS.with_borrow(Vec::len), params().block_count());
         assert!(verify(&params(), b"two", &phc));
+    }
+
+    #[test]
+    fn a_released_buffer_is_freed_and_the_next_hash_gets_a_new_one() {
+        // Arrange
+        hash(&params(), b"one").unwrap();
+        assert_eq!(BLOCKS.with_borrow(Vec::len), params().block_count());
+
+        // Act
+        release_buffer();
+        let released = BLOCKS.with_borrow(Vec::capacity);
+        let phc = hash(&params(), b"two").unwrap();
+
+        // Assert
+        assert_eq!(released, 0);
+        assert_eq!(BLOCKS.with_borrow(Vec::len), params().block_count());
+        assert!(verify(&params(), b"two", &phc));
+    }
+
+    #[test]
+    fn buffers_are_reserved_above_the_largest_mmap_threshold() {
+        hash(&params(), b"pw").unwrap();
+
+        let reserved =
+            BLOCKS.with_borrow(|blocks| blocks.capacity() * std::mem::size_of::<Block>());
+
+        assert!(reserved >= RESERVED_BYTES, "{reserved}");
+        assert!(RESERVED_BYTES > 32 << 20);
     }
 
     #[test]

@@ -3,12 +3,13 @@
 //! ([`crate::blocking::spawn_blocking_with_tracing`]), never on an async worker.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use argon2::{Params, PasswordHash};
 use zeroize::Zeroizing;
 
 use super::argon2_memory;
-use super::hash_pool::HashPool;
+use super::hash_pool::{HashPool, Idle};
 
 /// A password as typed: wiped from memory on drop, never printed.
 pub struct Password(Zeroizing<String>);
@@ -53,7 +54,11 @@ impl PasswordHasherService {
         let mut service = Self {
             params,
             dummy_hash: Arc::from(""),
-            pool: HashPool::per_core().map_err(|e| HashError(e.to_string()))?,
+            pool: HashPool::per_core(Idle {
+                after: Duration::from_secs(1),
+                hook: argon2_memory::release_buffer,
+            })
+            .map_err(|e| HashError(e.to_string()))?,
         };
         let dummy = service.hash(&Password::new("lifeline dummy password".into()))?;
         service.dummy_hash = Arc::from(dummy);
