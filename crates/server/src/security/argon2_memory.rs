@@ -38,6 +38,7 @@ const SALT_LEN: usize = Salt::RECOMMENDED_LENGTH;
 /// The least capacity a working buffer is reserved with: above glibc's largest mmap
 /// threshold (32 MiB on 64-bit), so the buffer is mmapped and its memory returned when freed.
 pub const RESERVED_BYTES: usize = 33 << 20;
+const _: () = assert!(RESERVED_BYTES > 32 << 20);
 
 /// A zeroed buffer of `blocks` blocks whose capacity is at least [`RESERVED_BYTES`].
 fn buffer_of(blocks: usize) -> Vec<Block> {
@@ -224,7 +225,6 @@ mod tests {
             BLOCKS.with_borrow(|blocks| blocks.capacity() * std::mem::size_of::<Block>());
 
         assert!(reserved >= RESERVED_BYTES, "{reserved}");
-        assert!(RESERVED_BYTES > 32 << 20);
     }
 
     #[test]
