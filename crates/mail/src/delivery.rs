@@ -27,7 +27,7 @@ pub(crate) struct BatchOutcome {
     /// The outcome of every job attempted, to be recorded together.
     pub(crate) outcomes: Vec<(i64, Outcome)>,
     /// Jobs not sent because `may_start` said no; they are still leased.
-    pub(crate) unstarted: usize,
+    pub(crate) unstarted: Vec<i64>,
 }
 
 /// Composes the batch (one call, so the composer can write for all jobs in one transaction),
@@ -53,7 +53,7 @@ pub(crate) async fn deliver_batch(
     let mut running = JoinSet::new();
     let mut batch = BatchOutcome {
         outcomes: Vec::with_capacity(jobs.len()),
-        unstarted: 0,
+        unstarted: Vec::new(),
     };
     for job in jobs {
         let composed = compositions.next().unwrap_or_else(|| {
@@ -77,7 +77,7 @@ pub(crate) async fn deliver_batch(
         };
         let permit = Arc::clone(&slots).acquire_owned().await;
         if permit.is_err() || !may_start() {
-            batch.unstarted += 1;
+            batch.unstarted.push(job.id);
             continue;
         }
         let worker = Arc::clone(worker);

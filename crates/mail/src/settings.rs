@@ -165,8 +165,10 @@ pub struct WorkerSettings {
     pub max_attempts: u32,
     /// Limit for one delivery, in seconds.
     pub send_timeout_secs: u64,
-    /// Most deliveries in flight at once.
+    /// Most deliveries in flight at once, per lane.
     pub concurrency: usize,
+    /// Batches in progress at once: while one lane writes to the database, another sends.
+    pub lanes: usize,
 }
 
 impl Default for WorkerSettings {
@@ -178,6 +180,7 @@ impl Default for WorkerSettings {
             max_attempts: 8,
             send_timeout_secs: 30,
             concurrency: 4,
+            lanes: 1,
         }
     }
 }
@@ -199,10 +202,14 @@ impl WorkerSettings {
     }
 
     /// Refuses values that would lose or duplicate mail (a lease shorter than a send) or
-    /// never do anything (zero batch, zero concurrency, zero attempts).
+    /// never do anything (zero batch, zero concurrency, zero lanes, zero attempts).
     pub fn validate(&self) -> Result<(), crate::MailError> {
-        let problem = if self.batch_size == 0 || self.concurrency == 0 || self.max_attempts == 0 {
-            Some("batch_size, concurrency and max_attempts must be at least 1")
+        let problem = if self.batch_size == 0
+            || self.concurrency == 0
+            || self.lanes == 0
+            || self.max_attempts == 0
+        {
+            Some("batch_size, concurrency, lanes and max_attempts must be at least 1")
         } else if self.poll_interval_ms == 0 || self.send_timeout_secs == 0 {
             Some("poll_interval_ms and send_timeout_secs must be at least 1")
         } else if self.lease_secs < self.send_timeout_secs.saturating_mul(2) {
@@ -321,7 +328,7 @@ mod tests {
     }
 
     #[test]
-    fn zero_batch_concurrency_or_attempts_are_refused() {
+    fn zero_batch_concurrency_lanes_or_attempts_are_refused() {
         // Arrange
         let zeroes = [
             WorkerSettings {
@@ -330,6 +337,10 @@ mod tests {
             },
             WorkerSettings {
                 concurrency: 0,
+                ..WorkerSettings::default()
+            },
+            WorkerSettings {
+                lanes: 0,
                 ..WorkerSettings::default()
             },
             WorkerSettings {

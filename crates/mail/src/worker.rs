@@ -191,25 +191,35 @@ async fn run(
             () = worker.nudge.notified() => {}
             _ = ticker.tick() => {}
         }
-        // Keep going while batches come back full: a backlog is drained without waiting.
-        loop {
-            match run_batch(&worker, &stopped).await {
-                Ok(claimed) if claimed >= worker.settings.batch_size as usize => {}
-                Ok(_) => break,
-                Err(error) => {
-                    tracing::warn!(%error, "outbox poll failed");
-                    break;
-                }
-            }
-            if *stopped.borrow() {
-                break;
-            }
+        let mut lanes = tokio::task::JoinSet::new();
+        for _ in 0..worker.settings.lanes.max(1) {
+            lanes.spawn(drain(Arc::clone(&worker), stopped.clone()));
         }
+        while lanes.join_next().await.is_some() {}
     }
     let owner = worker.owner.clone();
     let released = blocking(&worker.db, move |conn| outbox::release_leases(conn, &owner)).await?;
     tracing::info!(owner = %worker.owner, released, "outbox worker stopped");
     Ok(released)
+}
+
+/// One lane of the worker: claims and delivers batch after batch while they come back full,
+/// so a backlog is drained without waiting. Several lanes overlap one batch's database work
+/// with another's sends; leases keep their batches apart, as between instances.
+async fn drain(worker: Arc<OutboxWorker>, stopped: watch::Receiver<bool>) {
+    loop {
+        match run_batch(&worker, &stopped).await {
+            Ok(claimed) if claimed >= worker.settings.batch_size as usize => {}
+            Ok(_) => break,
+            Err(error) => {
+                tracing::warn!(%error, "outbox poll failed");
+                break;
+            }
+        }
+        if *stopped.borrow() {
+            break;
+        }
+    }
 }
 
 /// Claims one batch, delivers it with at most `concurrency` sends in flight, and records
@@ -236,11 +246,14 @@ async fn run_batch(
     let may_start = || !*stopped.borrow() && Instant::now() <= last_start;
     let batch = deliver_batch(worker, jobs, may_start).await?;
     record(worker, batch.outcomes).await;
-    if batch.unstarted > 0 && !*stopped.borrow() {
-        // Jobs left out because their lease ran short. Nothing of ours is in flight any more,
-        // so releasing every lease we hold is safe. (When stopping, `run` releases them.)
-        let owner = worker.owner.clone();
-        blocking(&worker.db, move |conn| outbox::release_leases(conn, &owner)).await?;
+    if !batch.unstarted.is_empty() && !*stopped.borrow() {
+        // Jobs left out because their lease ran short: given back for another claim. Only this
+        // batch's, as another lane may be sending its own. (When stopping, `run` releases all.)
+        let (owner, unstarted) = (worker.owner.clone(), batch.unstarted);
+        blocking(&worker.db, move |conn| {
+            outbox::release_jobs(conn, &owner, &unstarted)
+        })
+        .await?;
     }
     Ok(claimed)
 }

@@ -253,6 +253,32 @@ pub fn release_leases(conn: &mut DbConnection, owner: &str) -> Result<usize, Sto
     })
 }
 
+/// Releases `owner`'s leases on the jobs `ids` that are not sent, so that another worker (or
+/// another batch of the same worker) can claim them at once; jobs not leased to `owner` are
+/// left alone. Returns how many were released.
+pub fn release_jobs(
+    conn: &mut DbConnection,
+    owner: &str,
+    ids: &[i64],
+) -> Result<usize, StorageError> {
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    write_transaction(conn, |conn| {
+        Ok(diesel::update(
+            outbox::table
+                .filter(outbox::id.eq_any(ids))
+                .filter(outbox::lease_owner.eq(owner))
+                .filter(outbox::sent_at.is_null()),
+        )
+        .set((
+            outbox::lease_owner.eq(None::<String>),
+            outbox::lease_expires_at.eq(None::<NaiveDateTime>),
+        ))
+        .execute(conn)?)
+    })
+}
+
 /// Counts pending, due and failed jobs and finds the oldest pending one.
 pub fn stats(conn: &mut DbConnection, now: NaiveDateTime) -> Result<OutboxStats, StorageError> {
     let pending_filter = outbox::sent_at.is_null().and(outbox::failed_at.is_null());
@@ -549,6 +575,35 @@ mod tests {
             let taken = claim(conn, "other", now, LEASE, 10).unwrap();
             assert_eq!(taken.len(), 2);
             assert_eq!(job(conn, mine).lease_owner.as_deref(), Some("staying"));
+        });
+    }
+
+    #[test]
+    fn released_jobs_are_claimable_and_the_owners_other_leases_are_kept() {
+        for_each_backend(|db| {
+            // Arrange: one worker holds three jobs, another one.
+            let conn = &mut db.conn().unwrap();
+            let now = fixed_now();
+            let ids: Vec<i64> = (0..4)
+                .map(|_| enqueue(conn, "a", "{}", now).unwrap())
+                .collect();
+            claim(conn, "worker", now, LEASE, 3).unwrap();
+            claim(conn, "other", now, LEASE, 1).unwrap();
+
+            // Act: the worker gives back two of its jobs, and names the other's job too.
+            let released = release_jobs(conn, "worker", &[ids[0], ids[1], ids[3]]).unwrap();
+
+            // Assert: only its own two were released; its third lease and the other's stay.
+            assert_eq!(released, 2);
+            assert_eq!(job(conn, ids[2]).lease_owner.as_deref(), Some("worker"));
+            assert_eq!(job(conn, ids[3]).lease_owner.as_deref(), Some("other"));
+            let taken: BTreeSet<i64> = claim(conn, "third", now, LEASE, 10)
+                .unwrap()
+                .into_iter()
+                .map(|job| job.id)
+                .collect();
+            assert_eq!(taken, BTreeSet::from([ids[0], ids[1]]));
+            assert_eq!(release_jobs(conn, "worker", &[]).unwrap(), 0);
         });
     }
 

@@ -125,6 +125,7 @@ pub fn fast_settings() -> WorkerSettings {
         max_attempts: 3,
         send_timeout_secs: 5,
         concurrency: 4,
+        lanes: 1,
     }
 }
 

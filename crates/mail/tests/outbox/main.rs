@@ -266,6 +266,51 @@ async fn two_workers_on_one_database_deliver_every_job_exactly_once() {
     }
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_worker_with_several_lanes_sends_a_backlog_exactly_once_with_batches_overlapping() {
+    for fx in fixtures().await {
+        // Arrange: 60 jobs, batches of 5 sent one at a time, to a relay that takes its time.
+        let backend = fx.backend;
+        let jobs = 60;
+        for n in 0..jobs {
+            fx.enqueue_magic_link(&format!("user{n}@example.test"), &format!("lm1_lane{n}"));
+        }
+        fx.sink.set_reply_delay(Duration::from_millis(20));
+        let settings = WorkerSettings {
+            batch_size: 5,
+            concurrency: 1,
+            lanes: 4,
+            ..fast_settings()
+        };
+
+        // Act
+        let worker = fx.start(fx.smtp(), settings);
+        worker.nudge().nudge();
+        fx.sink
+            .wait_for(jobs, Duration::from_secs(60))
+            .await
+            .expect("all delivered");
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let stats = worker.stats();
+        worker.shutdown().await.expect("clean shutdown");
+
+        // Assert: every job once, one Message-ID each, and more than one batch was being sent
+        // at a time (one lane with one send in flight never needs a second connection).
+        let received = fx.sink.messages();
+        let recipients: HashSet<String> = received.iter().map(|m| m.rcpt_to.join(",")).collect();
+        let ids: HashSet<String> = received
+            .iter()
+            .filter_map(|m| m.header("Message-ID"))
+            .collect();
+        assert_eq!(received.len(), jobs, "{backend}: no job sent twice");
+        assert_eq!(recipients.len(), jobs, "{backend}: every job sent");
+        assert_eq!(ids.len(), jobs, "{backend}: one Message-ID per job");
+        assert_eq!(stats.sent, jobs as u64, "{backend}");
+        assert_eq!(fx.outbox_stats().pending, 0, "{backend}");
+        assert!(fx.sink.connections() > 1, "{backend}: lanes overlapped");
+    }
+}
+
 #[tokio::test]
 async fn shutdown_waits_for_the_send_in_flight_and_releases_the_other_leases() {
     for fx in fixtures().await {
