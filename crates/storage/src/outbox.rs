@@ -117,25 +117,41 @@ pub fn claim(
     limit: u32,
 ) -> Result<Vec<OutboxJob>, StorageError> {
     let lease_expires_at = time::add(now, lease)?;
+    let limit = limit as usize;
     write_transaction(conn, |conn| {
-        let mut candidates: Vec<i64> = outbox::table
-            .filter(claimable(now))
-            .order((outbox::next_attempt_at.asc(), outbox::id.asc()))
-            .limit(i64::from(limit))
-            .select(outbox::id)
-            .load(conn)?;
-        candidates.sort_unstable();
-        let mut claimed = Vec::with_capacity(candidates.len());
-        for id in candidates {
-            let taken = diesel::update(outbox::table.find(id).filter(claimable(now)))
-                .set((
-                    outbox::lease_owner.eq(owner),
-                    outbox::lease_expires_at.eq(lease_expires_at),
-                    outbox::attempts.eq(outbox::attempts + 1),
-                ))
-                .execute(conn)?;
-            if taken == 1 {
-                claimed.push(id);
+        let mut claimed = Vec::with_capacity(limit);
+        // Ids this claim tried, won or lost. On MySQL two claimants that start together read
+        // the same due jobs (a plain read does not wait for the other's uncommitted leases);
+        // the later one then waits for the earlier one's row locks and finds those jobs taken.
+        // Instead of returning short, it reads again past them, so workers and lanes claiming
+        // at once each get a batch of their own.
+        let mut tried: Vec<i64> = Vec::with_capacity(limit);
+        for _ in 0..CLAIM_ROUNDS {
+            let wanted = limit - claimed.len();
+            let mut candidates: Vec<i64> = outbox::table
+                .filter(claimable(now))
+                .filter(outbox::id.ne_all(&tried))
+                .order((outbox::next_attempt_at.asc(), outbox::id.asc()))
+                .limit(wanted as i64)
+                .select(outbox::id)
+                .load(conn)?;
+            candidates.sort_unstable();
+            let found = candidates.len();
+            for id in candidates {
+                tried.push(id);
+                let taken = diesel::update(outbox::table.find(id).filter(claimable(now)))
+                    .set((
+                        outbox::lease_owner.eq(owner),
+                        outbox::lease_expires_at.eq(lease_expires_at),
+                        outbox::attempts.eq(outbox::attempts + 1),
+                    ))
+                    .execute(conn)?;
+                if taken == 1 {
+                    claimed.push(id);
+                }
+            }
+            if found < wanted || claimed.len() == limit {
+                break;
             }
         }
         if claimed.is_empty() {
@@ -148,6 +164,10 @@ pub fn claim(
             .load(conn)?)
     })
 }
+
+/// Rounds of candidates one claim reads at most when concurrent claimants take its first ones
+/// (bounds the work of one claim; eight covers a few instances with a few lanes each).
+const CLAIM_ROUNDS: usize = 8;
 
 /// Due (not sent, not given up, next attempt reached) and not leased by a live worker.
 #[diesel::dsl::auto_type]
@@ -240,16 +260,12 @@ fn held_by<'a>(id: i64, owner: &'a str) -> _ {
 /// attempts.
 pub fn release_leases(conn: &mut DbConnection, owner: &str) -> Result<usize, StorageError> {
     write_transaction(conn, |conn| {
-        Ok(diesel::update(
-            outbox::table
-                .filter(outbox::lease_owner.eq(owner))
-                .filter(outbox::sent_at.is_null()),
-        )
-        .set((
-            outbox::lease_owner.eq(None::<String>),
-            outbox::lease_expires_at.eq(None::<NaiveDateTime>),
-        ))
-        .execute(conn)?)
+        let held: Vec<i64> = outbox::table
+            .filter(outbox::lease_owner.eq(owner))
+            .filter(outbox::sent_at.is_null())
+            .select(outbox::id)
+            .load(conn)?;
+        release_jobs(conn, owner, &held)
     })
 }
 

@@ -7,6 +7,7 @@
 )]
 
 use std::io::Write;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -75,6 +76,48 @@ impl Composer for BatchRecorder {
     fn compose_batch(&self, jobs: &[OutboxJob]) -> Vec<Result<Composition, MailError>> {
         self.batches.lock().expect("batches lock").push(jobs.len());
         jobs.iter().map(|job| self.compose(job)).collect()
+    }
+}
+
+/// The template composer, measuring how many batches it composes at once. Until it has seen
+/// two at once, a batch waits up to a second for another, so batches that can overlap do so
+/// whatever the machine's timing, and batches that cannot (one lane) just cost the wait.
+pub struct OverlapMeter {
+    inner: TemplateComposer,
+    now: AtomicUsize,
+    most: AtomicUsize,
+}
+
+impl OverlapMeter {
+    pub fn new() -> Self {
+        Self {
+            inner: TemplateComposer::new(),
+            now: AtomicUsize::new(0),
+            most: AtomicUsize::new(0),
+        }
+    }
+
+    /// The most batches that were being composed at the same time.
+    pub fn most_at_once(&self) -> usize {
+        self.most.load(Ordering::SeqCst)
+    }
+}
+
+impl Composer for OverlapMeter {
+    fn compose(&self, job: &OutboxJob) -> Result<Composition, MailError> {
+        self.inner.compose(job)
+    }
+
+    fn compose_batch(&self, jobs: &[OutboxJob]) -> Vec<Result<Composition, MailError>> {
+        let at_once = self.now.fetch_add(1, Ordering::SeqCst) + 1;
+        self.most.fetch_max(at_once, Ordering::SeqCst);
+        let deadline = std::time::Instant::now() + Duration::from_secs(1);
+        while self.most_at_once() < 2 && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        let composed = jobs.iter().map(|job| self.compose(job)).collect();
+        self.now.fetch_sub(1, Ordering::SeqCst);
+        composed
     }
 }
 
