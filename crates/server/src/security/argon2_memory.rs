@@ -6,7 +6,7 @@
 //! are ever in use at once (275 MiB in a load test of full resets). Here each thread of the
 //! [`super::hash_pool::HashPool`] keeps one buffer of the configured cost and hashes into it
 //! while it has work, so argon2's memory is at most threads × cost whatever the allocator
-//! does, and gives it back to the system ([`release_buffer`]) once the pool's queue is empty,
+//! does, and gives it back to the system ([`release_buffer`]) once the thread has been idle,
 //! so an idle server does not hold tens of MiB for the next sign-in. A stored hash with a
 //! larger cost (imported from another system) gets a buffer of its own, freed afterwards, so
 //! one such sign-in does not make a thread hold its memory for good.
