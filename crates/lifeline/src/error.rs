@@ -63,6 +63,15 @@ impl From<actix_web::error::BlockingError> for AppError {
 }
 
 impl AppError {
+    /// Names the step that failed, like `anyhow::Context`; the status stays.
+    pub fn context(self, what: &'static str) -> Self {
+        match self {
+            AppError::Unavailable(error) => AppError::Unavailable(error.context(what)),
+            AppError::Internal(error) => AppError::Internal(error.context(what)),
+            other => other,
+        }
+    }
+
     /// The message shown to the client.
     pub fn public_message(&self) -> String {
         match self {

@@ -16,6 +16,7 @@ pub mod error;
 pub mod extractors;
 pub mod flows;
 pub mod group_commit;
+pub mod http;
 pub mod jobs;
 pub mod keys;
 pub mod maintenance;

@@ -1,0 +1,3 @@
+//! The HTTP layer's shared seams.
+
+pub mod blocking;
