@@ -37,12 +37,14 @@ use token_core::{Clock, SystemClock};
 
 use crate::config::{Mode, Settings};
 use crate::directory::UserDirectory;
+use crate::http::middleware::headers::security_headers;
+use crate::http::middleware::post_limit::limit_posts;
+use crate::http::middleware::request_base::remember_base_path;
+use crate::http::middleware::request_log;
+use crate::http::{extractors, routes};
 use crate::metrics::record_requests;
-use crate::request_base::remember_base_path;
-use crate::security::headers::security_headers;
-use crate::security::post_limit::limit_posts;
 use crate::state::AppState;
-use crate::{extractors, maintenance, request_log, routes, startup};
+use crate::{maintenance, startup};
 
 /// A built Lifeline: database connected (and migrated unless `database.auto_migrate`
 /// is off), keys and templates loaded, its outbox worker prepared but not running.

@@ -121,10 +121,10 @@ impl ResponseError for AppError {
 /// template engine involved, so it cannot fail). The message is static text.
 ///
 /// Its links carry the base path of the request being served
-/// ([`crate::request_base::current`]).
+/// ([`crate::http::middleware::request_base::current`]).
 pub fn simple_page(status: StatusCode, message: &str) -> String {
     let title = status.canonical_reason().unwrap_or("Error");
-    let base = crate::request_base::current();
+    let base = crate::http::middleware::request_base::current();
     format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{title}</title><link rel=\"stylesheet\" href=\"{base}/static/lifeline.css\"></head><body><main class=\"card\"><h1>{title}</h1><p>{message}</p><p><a href=\"{base}/password/forgot\">Start again</a></p></main></body></html>"
     )

@@ -7,13 +7,11 @@
 //! works), so tests run exactly what production runs.
 
 pub mod cli;
-pub mod client;
 pub mod commands;
 pub mod config;
 pub mod directory;
 pub mod embed;
 pub mod error;
-pub mod extractors;
 pub mod flows;
 pub mod group_commit;
 pub mod http;
@@ -23,11 +21,7 @@ pub mod maintenance;
 pub mod metrics;
 pub mod outbox_link;
 pub mod pages;
-pub mod request_base;
-pub mod request_log;
-pub mod routes;
 pub mod security;
-pub mod session_user;
 pub mod startup;
 pub mod state;
 

@@ -16,15 +16,16 @@ use crate::config::{LogSettings, Mode, Settings};
 use crate::directory::UserDirectory;
 use crate::embed::{Lifeline, Workers};
 use crate::group_commit::GroupCommit;
+use crate::http::limits::rate_limit::RateLimits;
+use crate::http::routes;
 use crate::jobs::composer::LifelineComposer;
 use crate::metrics::Metrics;
 use crate::outbox_link::OutboxLink;
 use crate::pages::Pages;
 use crate::security::password_hash::PasswordHasherService;
 use crate::security::password_policy::PasswordPolicy;
-use crate::security::rate_limit::RateLimits;
 use crate::state::AppState;
-use crate::{directory, keys, routes};
+use crate::{directory, keys};
 
 /// A built service: listening, with its outbox worker running.
 pub struct Application {

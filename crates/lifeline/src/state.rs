@@ -8,12 +8,12 @@ use token_core::{Clock, KeyRing};
 use crate::config::Settings;
 use crate::directory::UserDirectory;
 use crate::group_commit::GroupCommit;
+use crate::http::limits::rate_limit::RateLimits;
 use crate::metrics::Metrics;
 use crate::outbox_link::OutboxLink;
 use crate::pages::Pages;
 use crate::security::password_hash::PasswordHasherService;
 use crate::security::password_policy::PasswordPolicy;
-use crate::security::rate_limit::RateLimits;
 
 /// Shared application state (behind `web::Data`, so one allocation per process).
 pub struct AppState {

@@ -76,7 +76,7 @@ impl Settings {
             .server
             .redirect_allow_list
             .iter()
-            .find(|entry| !crate::security::redirect::is_local_path(entry))
+            .find(|entry| !crate::http::redirect::is_local_path(entry))
         {
             return Err(ConfigError::Refused(format!(
                 "server.redirect_allow_list entry {entry:?} is not a plain local path like \"/account\""

@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use super::SecretString;
 pub use crate::directory::DirectorySettings;
-use crate::security::ip_network::IpNetwork;
+use crate::http::limits::ip_network::IpNetwork;
 
 /// All of Lifeline's settings.
 #[derive(Debug, Clone, Deserialize)]

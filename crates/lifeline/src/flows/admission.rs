@@ -3,7 +3,7 @@
 use storage::EmailAddress;
 
 use crate::error::AppError;
-use crate::security::rate_limit::Verdict;
+use crate::http::limits::rate_limit::Verdict;
 use crate::state::AppState;
 
 /// Whether a link request for `email` goes on to the outbox.

@@ -10,12 +10,12 @@ use actix_web::web;
 use storage::{EmailAddress, audit, outbox, tokens};
 use token_core::{Purpose, TokenError, VerifiedToken};
 
-use crate::client::ClientInfo;
 use crate::directory::DirectoryUser as User;
 use crate::error::AppError;
+use crate::http::browser_binding;
+use crate::http::client::ClientInfo;
 use crate::jobs::payloads::{self, MagicLinkRequested, MagicLinkSignedIn};
 use crate::metrics::reasons;
-use crate::security::browser_binding;
 use crate::state::AppState;
 
 /// The audit event kind of a magic-link sign-in.

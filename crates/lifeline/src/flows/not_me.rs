@@ -4,8 +4,8 @@ use actix_web::web;
 use storage::{audit, outbox};
 use token_core::{Purpose, VerifiedToken};
 
-use crate::client::ClientInfo;
 use crate::error::AppError;
+use crate::http::client::ClientInfo;
 use crate::jobs::payloads::{self, NotMeConfirmed};
 use crate::metrics::reasons;
 use crate::state::AppState;

@@ -4,13 +4,13 @@ use actix_web::web;
 use storage::{EmailAddress, audit, outbox, tokens};
 use token_core::{Purpose, TokenError, VerifiedToken};
 
-use crate::client::ClientInfo;
 use crate::error::AppError;
+use crate::http::client::ClientInfo;
+use crate::http::limits::rate_limit::Verdict;
 use crate::jobs::payloads::{self, PasswordChanged, ResetRequested};
 use crate::metrics::reasons;
 use crate::security::password_hash::Password;
 use crate::security::password_policy::PasswordRejection;
-use crate::security::rate_limit::Verdict;
 use crate::state::AppState;
 
 /// A reset link that is currently usable.

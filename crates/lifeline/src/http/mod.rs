@@ -1,3 +1,14 @@
-//! The HTTP layer's shared seams.
+//! The HTTP layer: pages, the JSON API, and the plumbing they share.
 
+pub mod api;
 pub mod blocking;
+pub mod browser_binding;
+pub mod client;
+pub mod csrf;
+pub mod extractors;
+pub mod limits;
+pub mod middleware;
+pub mod pages;
+pub mod redirect;
+pub mod routes;
+pub mod session_user;

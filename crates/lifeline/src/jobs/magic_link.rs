@@ -7,7 +7,7 @@ use token_core::Purpose;
 
 use super::composer::{Draft, LifelineComposer, compose_error, human_time};
 use super::payloads::{MagicLinkRequested, MagicLinkSignedIn};
-use crate::security::browser_binding;
+use crate::http::browser_binding;
 
 impl LifelineComposer {
     /// Mints and mails a sign-in link for a [`MagicLinkRequested`] job.

@@ -1,4 +1,4 @@
-//! Prometheus metrics, served at `/metrics` (see [`crate::routes::metrics`]).
+//! Prometheus metrics, served at `/metrics` (see [`crate::http::pages::metrics`]).
 //!
 //! Counters that only this layer sees (requests, tokens, enqueued mail) live in one
 //! [`Metrics`] value in the application state; counters kept elsewhere (the outbox worker's,

@@ -9,7 +9,7 @@ use storage::outbox::OutboxStats;
 use token_core::Purpose;
 
 use super::family::{Counter, Family, Histogram, write_header};
-use crate::security::rate_limit::RateLimitHits;
+use crate::http::limits::rate_limit::RateLimitHits;
 
 /// The `route` label of requests that matched no route. Raw paths are never used as labels:
 /// they are unbounded, and a query string could carry a token.

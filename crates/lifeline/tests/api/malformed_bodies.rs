@@ -474,10 +474,10 @@ async fn every_api_endpoint_refuses_every_malformed_body_and_changes_nothing(bac
     ];
 
     let covered: Vec<String> = endpoints.iter().map(|e| e.path.to_owned()).collect();
-    let every_post: Vec<String> = lifeline::routes::api::ENDPOINTS
+    let every_post: Vec<String> = lifeline::http::api::ENDPOINTS
         .iter()
         .filter(|e| e.method == actix_web::http::Method::POST)
-        .map(|e| format!("{}{}", lifeline::routes::api::PREFIX, e.path))
+        .map(|e| format!("{}{}", lifeline::http::api::PREFIX, e.path))
         .collect();
     assert_eq!(
         covered, every_post,

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use lifeline::routes::api::{ENDPOINTS, PREFIX};
+use lifeline::http::api::{ENDPOINTS, PREFIX};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use storage::Backend;
@@ -110,7 +110,7 @@ async fn every_documented_operation_answers_valid_and_invalid_requests_as_docume
 #[test]
 fn every_registered_api_route_is_documented_and_every_documented_route_registered() {
     // Arrange
-    let doc: Value = serde_json::from_str(lifeline::routes::api::openapi::document_json()).unwrap();
+    let doc: Value = serde_json::from_str(lifeline::http::api::openapi::document_json()).unwrap();
 
     // Act
     let registered: BTreeSet<(String, String)> = ENDPOINTS
@@ -126,7 +126,7 @@ fn every_registered_api_route_is_documented_and_every_documented_route_registere
 /// anywhere else in the routes registers a path there by hand.
 #[test]
 fn no_api_route_is_registered_outside_the_endpoint_list() {
-    let routes = concat!(env!("CARGO_MANIFEST_DIR"), "/src/routes");
+    let routes = concat!(env!("CARGO_MANIFEST_DIR"), "/src/http");
     let mut files = vec![std::path::PathBuf::from(routes)];
     let mut offenders = Vec::new();
     while let Some(path) = files.pop() {

@@ -8,12 +8,12 @@ use serde::Deserialize;
 use storage::{EmailAddress, audit};
 use tera::Context;
 
-use crate::client::ClientInfo;
 use crate::error::AppError;
-use crate::security::csrf;
+use crate::http::client::ClientInfo;
+use crate::http::csrf;
+use crate::http::limits::rate_limit::Verdict;
+use crate::http::session_user;
 use crate::security::password_hash::Password;
-use crate::security::rate_limit::Verdict;
-use crate::session_user;
 use crate::state::AppState;
 
 /// Session key for a one-time message shown on the sign-in page.

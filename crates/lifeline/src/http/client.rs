@@ -6,7 +6,7 @@ use std::future::{Ready, ready};
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, web};
 
-use crate::security::client_ip::client_ip;
+use crate::http::limits::client_ip::client_ip;
 use crate::state::AppState;
 
 /// Longest user agent kept; the rest is cut off.

@@ -9,8 +9,8 @@ use storage::audit;
 use tera::Context;
 
 use crate::error::AppError;
-use crate::security::csrf;
-use crate::session_user;
+use crate::http::csrf;
+use crate::http::session_user;
 use crate::state::AppState;
 
 #[derive(Serialize)]

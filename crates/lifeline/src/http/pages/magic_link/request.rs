@@ -7,12 +7,12 @@ use serde::Deserialize;
 use storage::EmailAddress;
 use tera::Context;
 
-use crate::client::ClientInfo;
 use crate::error::AppError;
 use crate::flows::magic_link;
-use crate::routes::password::forgot::check_inbox;
-use crate::security::csrf;
-use crate::security::redirect::allowed_next;
+use crate::http::client::ClientInfo;
+use crate::http::csrf;
+use crate::http::pages::password::forgot::check_inbox;
+use crate::http::redirect::allowed_next;
 use crate::state::AppState;
 
 /// Session key of the allow-listed page to open after the sign-in.

@@ -10,7 +10,7 @@ use actix_web::middleware::Next;
 use actix_web::{Error, HttpMessage, HttpRequest, HttpResponse, web};
 
 use crate::error::simple_page;
-use crate::routes::api::error::ApiError;
+use crate::http::api::error::ApiError;
 
 const FORM_TOO_LARGE: &str = "The form is too large.";
 const FORM_UNREADABLE: &str = "The form could not be read. Reload the page and try again.";

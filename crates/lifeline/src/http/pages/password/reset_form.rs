@@ -8,11 +8,11 @@ use serde::Deserialize;
 use tera::Context;
 
 use super::reset_link::{RESET_TOKEN, link_invalid};
-use crate::client::ClientInfo;
 use crate::error::AppError;
 use crate::flows::password_reset::{self, ResetError};
-use crate::routes::login::NOTICE;
-use crate::security::csrf;
+use crate::http::client::ClientInfo;
+use crate::http::csrf;
+use crate::http::pages::login::NOTICE;
 use crate::security::password_hash::Password;
 use crate::state::AppState;
 

@@ -8,9 +8,9 @@ use utoipa::ToSchema;
 
 use super::error::{ApiError, ErrorBody};
 use super::password::Accepted;
-use crate::client::ClientInfo;
 use crate::flows::magic_link::{self, LinkError, Presented};
-use crate::session_user;
+use crate::http::client::ClientInfo;
+use crate::http::session_user;
 use crate::state::AppState;
 
 /// Ask for a sign-in link.

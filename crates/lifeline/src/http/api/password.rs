@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::error::{ApiError, ErrorBody};
-use crate::client::ClientInfo;
 use crate::flows::password_reset::{self, ResetError};
+use crate::http::client::ClientInfo;
 use crate::security::password_hash::Password;
 use crate::state::AppState;
 

@@ -8,13 +8,13 @@ use serde::Deserialize;
 use tera::Context;
 
 use super::request::NEXT;
-use crate::client::ClientInfo;
 use crate::error::AppError;
 use crate::flows::magic_link::{self, LinkError, Presented};
+use crate::http::client::ClientInfo;
+use crate::http::csrf;
+use crate::http::redirect::after_sign_in;
+use crate::http::session_user;
 use crate::pages::ConstantPage;
-use crate::security::csrf;
-use crate::security::redirect::after_sign_in;
-use crate::session_user;
 use crate::state::AppState;
 
 /// The link's query string (`browser` only with same-browser links on).

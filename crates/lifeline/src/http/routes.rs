@@ -1,15 +1,9 @@
 //! The HTTP surface, one module per URL.
 
-pub mod account;
-pub mod api;
-pub mod dev_mailbox;
-pub mod health;
-pub mod login;
-pub mod magic_link;
-pub mod metrics;
-pub mod password;
-
 use actix_web::web;
+
+use super::api;
+use super::pages::{account, dev_mailbox, health, login, magic_link, metrics, password};
 
 /// Registers every route. `dev_mailbox` adds `/dev/mailbox` (development only).
 pub fn configure(cfg: &mut web::ServiceConfig, dev_mailbox: bool) {

@@ -6,8 +6,8 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use storage::outbox::{self, OutboxStats};
 
+use crate::http::limits::client_ip::client_ip;
 use crate::metrics::Scrape;
-use crate::security::client_ip::client_ip;
 use crate::state::AppState;
 
 /// The content type of the Prometheus text format.

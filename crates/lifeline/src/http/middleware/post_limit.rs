@@ -7,9 +7,9 @@ use actix_web::middleware::Next;
 use actix_web::{Error, ResponseError, web};
 
 use crate::error::AppError;
-use crate::routes::api::error::ApiError;
-use crate::security::client_ip::client_ip;
-use crate::security::rate_limit::Verdict;
+use crate::http::api::error::ApiError;
+use crate::http::limits::client_ip::client_ip;
+use crate::http::limits::rate_limit::Verdict;
 use crate::state::AppState;
 
 /// Answers 429 with `Retry-After` when the client's address is over its POST

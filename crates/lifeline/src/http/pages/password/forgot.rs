@@ -7,10 +7,10 @@ use serde::Deserialize;
 use storage::EmailAddress;
 use tera::Context;
 
-use crate::client::ClientInfo;
 use crate::error::AppError;
 use crate::flows::password_reset;
-use crate::security::csrf;
+use crate::http::client::ClientInfo;
+use crate::http::csrf;
 use crate::state::AppState;
 
 /// The form's fields; anything else is refused.

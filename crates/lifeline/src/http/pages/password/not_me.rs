@@ -6,11 +6,11 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 use tera::Context;
 
-use crate::client::ClientInfo;
 use crate::error::AppError;
 use crate::flows::not_me;
-use crate::routes::password::reset_link::link_invalid;
-use crate::security::csrf;
+use crate::http::client::ClientInfo;
+use crate::http::csrf;
+use crate::http::pages::password::reset_link::link_invalid;
 use crate::state::AppState;
 
 /// The link's query string.

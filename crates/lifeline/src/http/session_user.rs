@@ -7,7 +7,7 @@ use actix_web::web;
 
 use crate::directory::DirectoryUser as User;
 use crate::error::AppError;
-use crate::security::csrf;
+use crate::http::csrf;
 use crate::state::AppState;
 
 const USER_ID: &str = "uid";

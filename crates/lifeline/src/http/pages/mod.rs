@@ -1,0 +1,9 @@
+//! The HTML pages, one module per URL.
+
+pub mod account;
+pub mod dev_mailbox;
+pub mod health;
+pub mod login;
+pub mod magic_link;
+pub mod metrics;
+pub mod password;
