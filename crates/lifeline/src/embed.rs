@@ -25,10 +25,9 @@
 use std::sync::{Arc, Mutex};
 
 use actix_session::SessionMiddleware;
-use actix_session::config::{CookieContentSecurity, PersistentSession};
 use actix_session::storage::CookieSessionStore;
 use actix_web::body::MessageBody;
-use actix_web::cookie::{Key, SameSite};
+use actix_web::cookie::Key;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::middleware::from_fn;
 use actix_web::{Scope, web};
@@ -41,7 +40,7 @@ use crate::http::middleware::headers::security_headers;
 use crate::http::middleware::post_limit::limit_posts;
 use crate::http::middleware::request_base::remember_base_path;
 use crate::http::middleware::request_log;
-use crate::http::{extractors, routes};
+use crate::http::{extractors, routes, session};
 use crate::metrics::record_requests;
 use crate::state::AppState;
 use crate::{maintenance, startup};
@@ -164,22 +163,7 @@ impl Lifeline {
     /// The private (encrypted and signed) cookie session. Its path is the base
     /// path, so the browser sends it to Lifeline's pages only, never to the host's.
     fn session_middleware(&self, https: bool) -> SessionMiddleware<CookieSessionStore> {
-        let path = match self.base_path() {
-            "" => "/",
-            base => base,
-        };
-        SessionMiddleware::builder(CookieSessionStore::default(), self.session_key.clone())
-            .cookie_name("lifeline_session".into())
-            .cookie_path(path.into())
-            .cookie_content_security(CookieContentSecurity::Private)
-            .cookie_http_only(true)
-            .cookie_same_site(SameSite::Lax)
-            .cookie_secure(https)
-            .session_lifecycle(
-                PersistentSession::default()
-                    .session_ttl(actix_web::cookie::time::Duration::hours(12)),
-            )
-            .build()
+        session::middleware(self.session_key.clone(), self.base_path(), https)
     }
 }
 

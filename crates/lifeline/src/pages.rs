@@ -13,6 +13,7 @@ use actix_web::web::Bytes;
 use tera::{Context, Tera};
 
 use crate::config::BrandingSettings;
+use crate::http::urls::Url;
 
 macro_rules! page {
     ($name:literal) => {
@@ -86,10 +87,8 @@ impl ConstantPage {
     fn context(self, base: &str) -> Context {
         let mut context = Context::new();
         match self {
-            Self::ResetLinkInvalid => {
-                context.insert("again_url", &format!("{base}/password/forgot"))
-            }
-            Self::MagicLinkInvalid => context.insert("again_url", &format!("{base}/magic-link")),
+            Self::ResetLinkInvalid => context.insert("again_url", &Url::PasswordForgot.under(base)),
+            Self::MagicLinkInvalid => context.insert("again_url", &Url::MagicLink.under(base)),
             Self::MagicLinkOtherBrowser => {}
         }
         context

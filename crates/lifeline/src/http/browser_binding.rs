@@ -21,9 +21,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use token_core::KeyRing;
 
 use crate::error::AppError;
+use crate::http::session::LifelineSession;
 
-/// Session key of the browser's random value.
-const SESSION_KEY: &str = "magic_link_browser";
 /// Fingerprint domain of the browser value.
 const BROWSER_DOMAIN: &str = "magic link browser";
 /// Fingerprint domain of the link tag.
@@ -32,19 +31,7 @@ const TAG_DOMAIN: &str = "magic link browser tag";
 /// The fingerprint (base64url) of this browser's value, creating the value on
 /// first use. Only the fingerprint leaves the session.
 pub fn browser_fingerprint(session: &Session, keys: &KeyRing) -> Result<String, AppError> {
-    let value = match session.get::<String>(SESSION_KEY) {
-        Ok(Some(value)) if !value.is_empty() => value,
-        _ => {
-            let mut bytes = [0u8; 32];
-            getrandom::fill(&mut bytes)
-                .map_err(|e| AppError::Internal(anyhow::anyhow!("OS random failed: {e}")))?;
-            let value = URL_SAFE_NO_PAD.encode(bytes);
-            session
-                .insert(SESSION_KEY, &value)
-                .map_err(|e| AppError::Internal(anyhow::anyhow!("session insert failed: {e}")))?;
-            value
-        }
-    };
+    let value = LifelineSession::from(session.clone()).browser_value()?;
     Ok(fingerprint_of(keys, &value))
 }
 
@@ -73,12 +60,10 @@ pub fn tag_matches(
     lookup: &[u8; 32],
     tag: Option<&str>,
 ) -> bool {
-    let (Some(tag), Ok(Some(value))) = (tag, session.get::<String>(SESSION_KEY)) else {
+    let session = LifelineSession::from(session.clone());
+    let (Some(tag), Some(value)) = (tag, session.existing_browser_value()) else {
         return false;
     };
-    if value.is_empty() {
-        return false;
-    }
     let expected = link_tag(keys, lookup, &fingerprint_of(keys, &value));
     constant_time_eq::constant_time_eq(expected.as_bytes(), tag.as_bytes())
 }

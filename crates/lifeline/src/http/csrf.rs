@@ -1,37 +1,129 @@
 //! CSRF protection for forms: a random per-session token (synchroniser token
-//! pattern), kept in the encrypted session cookie and echoed in a hidden field.
+//! pattern), kept in the encrypted session cookie ([`LifelineSession::csrf_token`])
+//! and echoed in a hidden field, checked by the [`CsrfForm`] extractor before a
+//! handler runs. No handler checks the token itself.
 
-use actix_session::Session;
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use std::future::Future;
+use std::pin::Pin;
 
-const KEY: &str = "csrf";
+use actix_session::SessionExt;
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpRequest, web};
+use serde::de::DeserializeOwned;
 
-/// The session's CSRF token, created on first use.
-pub fn csrf_token(session: &Session) -> String {
-    if let Ok(Some(token)) = session.get::<String>(KEY) {
-        return token;
-    }
-    let mut bytes = [0u8; 32];
-    // The OS RNG failing is not recoverable; an empty token can never match
-    // (see `verify`), so forms fail closed instead of the process panicking.
-    let token = match getrandom::fill(&mut bytes) {
-        Ok(()) => URL_SAFE_NO_PAD.encode(bytes),
-        Err(_) => String::new(),
-    };
-    if !token.is_empty() && session.insert(KEY, &token).is_err() {
-        return String::new();
-    }
-    token
+use crate::error::AppError;
+use crate::http::session::LifelineSession;
+
+/// A form that carries the `csrf_token` hidden field.
+pub trait CsrfField {
+    /// The submitted token.
+    fn csrf_token(&self) -> &str;
 }
 
-/// Whether `submitted` is this session's CSRF token, compared in constant time.
-/// A session without a token, or an empty submission, never matches.
-pub fn verify(session: &Session, submitted: &str) -> bool {
-    match session.get::<String>(KEY) {
-        Ok(Some(expected)) if !expected.is_empty() => {
-            constant_time_eq::constant_time_eq(expected.as_bytes(), submitted.as_bytes())
-        }
-        _ => false,
+/// A form body decoded with Lifeline's strict form settings (unknown fields,
+/// wrong content type and bad encodings are refused as by `web::Form`), whose
+/// `csrf_token` matched this session's token. A mismatch is
+/// [`AppError::Csrf`], the 403 page, and the handler never runs: a cross-site
+/// page can make the browser post with its cookie, but cannot read the token.
+pub struct CsrfForm<T>(T);
+
+impl<T> CsrfForm<T> {
+    /// The checked form.
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T> FromRequest for CsrfForm<T>
+where
+    T: DeserializeOwned + CsrfField + 'static,
+{
+    type Error = actix_web::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let session = LifelineSession::from(req.get_session());
+        let form = web::Form::<T>::from_request(req, payload);
+        Box::pin(async move {
+            // The body is decoded first, as before: a malformed form is a 400
+            // whatever its token.
+            let form = form.await?.into_inner();
+            if !session.csrf_matches(form.csrf_token()) {
+                return Err(AppError::Csrf.into());
+            }
+            Ok(Self(form))
+        })
+    }
+}
+
+/// Implements [`CsrfField`] for forms whose token is the `csrf_token` field.
+macro_rules! csrf_field {
+    ($($form:ty),+ $(,)?) => {
+        $(impl $crate::http::csrf::CsrfField for $form {
+            fn csrf_token(&self) -> &str {
+                &self.csrf_token
+            }
+        })+
+    };
+}
+pub(crate) use csrf_field;
+
+#[cfg(test)]
+mod tests {
+    use actix_web::http::StatusCode;
+    use actix_web::test::TestRequest;
+    use serde::Deserialize;
+
+    use super::*;
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Form {
+        email: String,
+        csrf_token: String,
+    }
+
+    csrf_field!(Form);
+
+    /// Extracts a `CsrfForm<Form>` from a POST of `body` by a session holding a token.
+    async fn extract(body: &str) -> Result<CsrfForm<Form>, actix_web::Error> {
+        let req = TestRequest::post()
+            .insert_header(("content-type", "application/x-www-form-urlencoded"))
+            .to_http_request();
+        let token = LifelineSession::from(req.get_session()).csrf_token();
+        let mut payload = Payload::from(body.replace("TOKEN", &token).into_bytes());
+        CsrfForm::<Form>::from_request(&req, &mut payload).await
+    }
+
+    #[actix_web::test]
+    async fn a_form_with_the_sessions_token_reaches_the_handler() {
+        let form = extract("email=a%40example.com&csrf_token=TOKEN")
+            .await
+            .expect("the token matches");
+        assert_eq!(form.into_inner().email, "a@example.com");
+    }
+
+    #[actix_web::test]
+    async fn a_form_with_another_token_is_refused_with_the_csrf_page() {
+        let error = extract("email=a%40example.com&csrf_token=forged")
+            .await
+            .err()
+            .expect("a forged token is refused");
+        assert_eq!(
+            error.as_response_error().status_code(),
+            StatusCode::FORBIDDEN
+        );
+    }
+
+    #[actix_web::test]
+    async fn a_malformed_form_is_refused_before_its_token_is_looked_at() {
+        let error = extract("email=a%40example.com&csrf_token=TOKEN&extra=1")
+            .await
+            .err()
+            .expect("an unknown field is refused");
+        assert_eq!(
+            error.as_response_error().status_code(),
+            StatusCode::BAD_REQUEST
+        );
     }
 }

@@ -11,4 +11,5 @@ pub mod middleware;
 pub mod pages;
 pub mod redirect;
 pub mod routes;
-pub mod session_user;
+pub mod session;
+pub mod urls;

@@ -1,7 +1,7 @@
 //! Where a browser may be sent after signing in (open-redirect protection).
 
 /// Where a browser goes after signing in when no usable `next` was given.
-pub const DEFAULT_AFTER_SIGN_IN: &str = "/account";
+pub const DEFAULT_AFTER_SIGN_IN: &str = crate::http::urls::Url::Account.path();
 
 /// Longest `next` value considered at all; the allow-list holds short paths.
 const MAX_NEXT_LEN: usize = 512;

@@ -10,7 +10,8 @@ use super::error::{ApiError, ErrorBody};
 use super::password::Accepted;
 use crate::flows::magic_link::{self, LinkError, Presented};
 use crate::http::client::ClientInfo;
-use crate::http::session_user;
+use crate::http::session::LifelineSession;
+use crate::http::urls::{API_PREFIX, Url};
 use crate::state::AppState;
 
 /// Ask for a sign-in link.
@@ -55,7 +56,8 @@ pub struct UserView {
 /// bytes either way, and the account is looked up by the outbox worker.
 #[utoipa::path(
     post,
-    path = "/api/v1/magic-link",
+    context_path = API_PREFIX,
+    path = Url::MagicLink.path(),
     operation_id = "requestMagicLink",
     tag = "magic-link",
     request_body(content = MagicLinkRequest, content_type = "application/json"),
@@ -88,7 +90,8 @@ pub async fn request(
 /// preflight that this service never grants.
 #[utoipa::path(
     post,
-    path = "/api/v1/magic-link/verify",
+    context_path = API_PREFIX,
+    path = Url::MagicLinkVerify.path(),
     operation_id = "verifyMagicLink",
     tag = "magic-link",
     request_body(content = VerifyRequest, content_type = "application/json"),
@@ -128,7 +131,7 @@ pub async fn verify(
         }
         Err(LinkError::App(error)) => return Err(error.into()),
     };
-    session_user::sign_in(&session, &user)?;
+    LifelineSession::from(session).sign_in(&user)?;
     Ok(HttpResponse::Ok().json(SignedIn {
         user: UserView {
             email: user.display_email,

@@ -8,6 +8,7 @@ use utoipa::ToSchema;
 use super::error::{ApiError, ErrorBody};
 use crate::flows::password_reset::{self, ResetError};
 use crate::http::client::ClientInfo;
+use crate::http::urls::{API_PREFIX, Url};
 use crate::security::password_hash::Password;
 use crate::state::AppState;
 
@@ -44,7 +45,8 @@ pub struct Accepted {
 /// 202 for every well-formed address, known or not (see the page handler).
 #[utoipa::path(
     post,
-    path = "/api/v1/password/forgot",
+    context_path = API_PREFIX,
+    path = Url::PasswordForgot.path(),
     operation_id = "requestPasswordReset",
     tag = "password",
     request_body(content = ForgotRequest, content_type = "application/json"),
@@ -70,7 +72,8 @@ pub async fn forgot(
 /// 204 on success; 400 `invalid_or_expired_link`; 422 `weak_password` (the token stays usable).
 #[utoipa::path(
     post,
-    path = "/api/v1/password/reset",
+    context_path = API_PREFIX,
+    path = Url::PasswordReset.path(),
     operation_id = "resetPassword",
     tag = "password",
     request_body(content = ResetRequest, content_type = "application/json"),

@@ -1,6 +1,5 @@
 //! `GET /account`: the signed-in page.
 
-use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::http::header::LOCATION;
 use actix_web::{HttpResponse, web};
@@ -9,8 +8,9 @@ use storage::audit;
 use tera::Context;
 
 use crate::error::AppError;
-use crate::http::csrf;
-use crate::http::session_user;
+use crate::http::blocking;
+use crate::http::session::LifelineSession;
+use crate::http::urls::Url;
 use crate::state::AppState;
 
 #[derive(Serialize)]
@@ -22,16 +22,21 @@ struct EventView {
 
 /// The account page; anonymous visitors (and sessions voided by a password
 /// change elsewhere) are sent to `/login`.
-pub async fn get(state: web::Data<AppState>, session: Session) -> Result<HttpResponse, AppError> {
-    let Some(user) = session_user::current(&state, &session).await? else {
+pub async fn get(
+    state: web::Data<AppState>,
+    session: LifelineSession,
+) -> Result<HttpResponse, AppError> {
+    let Some(user) = session.user(&state).await? else {
         return Ok(HttpResponse::SeeOther()
-            .insert_header((LOCATION, state.path("/login")))
+            .insert_header((LOCATION, state.path(Url::Login.path())))
             .finish());
     };
     let db = state.db.clone();
     let user_id = user.id;
-    let events =
-        web::block(move || audit::recent_for_user(&mut *db.conn()?, user_id, 10)).await??;
+    let events = blocking::run("loading the account's recent events", move || {
+        audit::recent_for_user(&mut *db.conn()?, user_id, 10)
+    })
+    .await?;
     let events: Vec<EventView> = events
         .into_iter()
         .map(|event| EventView {
@@ -43,7 +48,7 @@ pub async fn get(state: web::Data<AppState>, session: Session) -> Result<HttpRes
     let mut context = Context::new();
     context.insert("email", &user.display_email);
     context.insert("events", &events);
-    context.insert("csrf_token", &csrf::csrf_token(&session));
+    context.insert("csrf_token", &session.csrf_token());
     Ok(state
         .pages
         .render(StatusCode::OK, "account.html.tera", context))

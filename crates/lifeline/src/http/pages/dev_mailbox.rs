@@ -8,6 +8,7 @@ use storage::mailbox;
 use tera::Context;
 
 use crate::error::AppError;
+use crate::http::blocking;
 use crate::state::AppState;
 
 #[derive(Serialize)]
@@ -21,7 +22,10 @@ struct Summary {
 /// `GET /dev/mailbox`: the newest messages.
 pub async fn list(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     let db = state.db.clone();
-    let messages = web::block(move || mailbox::list_recent(&mut *db.conn()?, 50)).await??;
+    let messages = blocking::run("listing the mailbox", move || {
+        mailbox::list_recent(&mut *db.conn()?, 50)
+    })
+    .await?;
     let messages: Vec<Summary> = messages
         .into_iter()
         .map(|m| Summary {
@@ -45,7 +49,11 @@ pub async fn show(
 ) -> Result<HttpResponse, AppError> {
     let db = state.db.clone();
     let id = id.into_inner();
-    let Some(message) = web::block(move || mailbox::find(&mut *db.conn()?, id)).await?? else {
+    let message = blocking::run("loading a mailbox message", move || {
+        mailbox::find(&mut *db.conn()?, id)
+    })
+    .await?;
+    let Some(message) = message else {
         return Err(AppError::BadRequest("There is no such message.".into()));
     };
     let public = state

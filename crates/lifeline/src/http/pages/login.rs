@@ -1,6 +1,5 @@
 //! `/login` and `/logout`: enough sign-in to prove a new password works.
 
-use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::http::header::LOCATION;
 use actix_web::{HttpResponse, web};
@@ -10,14 +9,12 @@ use tera::Context;
 
 use crate::error::AppError;
 use crate::http::client::ClientInfo;
-use crate::http::csrf;
+use crate::http::csrf::{CsrfForm, csrf_field};
 use crate::http::limits::rate_limit::Verdict;
-use crate::http::session_user;
+use crate::http::session::LifelineSession;
+use crate::http::urls::Url;
 use crate::security::password_hash::Password;
 use crate::state::AppState;
-
-/// Session key for a one-time message shown on the sign-in page.
-pub const NOTICE: &str = "notice";
 
 /// The same message for an unknown address and a wrong password.
 const FAILED: &str = "That email address and password don't match an account.";
@@ -38,9 +35,11 @@ pub struct LogoutForm {
     csrf_token: String,
 }
 
+csrf_field!(LoginForm, LogoutForm);
+
 /// `GET /login`.
-pub async fn get(state: web::Data<AppState>, session: Session) -> HttpResponse {
-    let notice = session.remove_as::<String>(NOTICE).and_then(Result::ok);
+pub async fn get(state: web::Data<AppState>, session: LifelineSession) -> HttpResponse {
+    let notice = session.take_notice();
     page(
         &state,
         &session,
@@ -56,18 +55,13 @@ pub async fn get(state: web::Data<AppState>, session: Session) -> HttpResponse {
 /// whether the account exists.
 pub async fn post(
     state: web::Data<AppState>,
-    session: Session,
+    session: LifelineSession,
     client: ClientInfo,
-    form: web::Form<LoginForm>,
+    form: CsrfForm<LoginForm>,
 ) -> Result<HttpResponse, AppError> {
     let LoginForm {
-        email,
-        password,
-        csrf_token,
+        email, password, ..
     } = form.into_inner();
-    if !csrf::verify(&session, &csrf_token) {
-        return Err(AppError::Csrf);
-    }
     let address = EmailAddress::parse(&email).ok();
     let key = token_core::fingerprint(
         &state.keys,
@@ -118,37 +112,34 @@ pub async fn post(
             None,
         ));
     };
-    session_user::sign_in(&session, &user)?;
+    session.sign_in(&user)?;
     Ok(HttpResponse::SeeOther()
-        .insert_header((LOCATION, state.path("/account")))
+        .insert_header((LOCATION, state.path(Url::Account.path())))
         .finish())
 }
 
 /// `POST /logout`: ends the session.
 pub async fn logout(
     state: web::Data<AppState>,
-    session: Session,
-    form: web::Form<LogoutForm>,
+    session: LifelineSession,
+    _form: CsrfForm<LogoutForm>,
 ) -> Result<HttpResponse, AppError> {
-    if !csrf::verify(&session, &form.csrf_token) {
-        return Err(AppError::Csrf);
-    }
-    session.purge();
+    session.sign_out();
     Ok(HttpResponse::SeeOther()
-        .insert_header((LOCATION, state.path("/login")))
+        .insert_header((LOCATION, state.path(Url::Login.path())))
         .finish())
 }
 
 fn page(
     state: &AppState,
-    session: &Session,
+    session: &LifelineSession,
     status: StatusCode,
     email: &str,
     error: Option<&str>,
     notice: Option<&str>,
 ) -> HttpResponse {
     let mut context = Context::new();
-    context.insert("csrf_token", &csrf::csrf_token(session));
+    context.insert("csrf_token", &session.csrf_token());
     context.insert("email", email);
     context.insert("error", &error);
     context.insert("notice", &notice);

@@ -6,6 +6,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use storage::outbox::{self, OutboxStats};
 
+use crate::http::blocking;
 use crate::http::limits::client_ip::client_ip;
 use crate::metrics::Scrape;
 use crate::state::AppState;
@@ -47,15 +48,13 @@ pub async fn get(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
 /// The outbox queue on the blocking pool, or `None` after [`OUTBOX_STATS_TIMEOUT`] or on error.
 async fn outbox_stats(state: &web::Data<AppState>) -> Option<OutboxStats> {
     let (db, now) = (state.db.clone(), state.now());
-    let read = web::block(move || outbox::stats(&mut *db.conn()?, now));
+    let read = blocking::run("reading the outbox stats", move || {
+        outbox::stats(&mut *db.conn()?, now)
+    });
     match tokio::time::timeout(OUTBOX_STATS_TIMEOUT, read).await {
-        Ok(Ok(Ok(stats))) => Some(stats),
-        Ok(Ok(Err(error))) => {
-            tracing::warn!(%error, "metrics: outbox stats unavailable");
-            None
-        }
+        Ok(Ok(stats)) => Some(stats),
         Ok(Err(error)) => {
-            tracing::warn!(%error, "metrics: outbox stats task failed");
+            tracing::warn!(error = ?error, "metrics: outbox stats unavailable");
             None
         }
         Err(_) => {

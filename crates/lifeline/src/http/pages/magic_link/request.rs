@@ -1,6 +1,5 @@
 //! `/magic-link`: ask for a sign-in link.
 
-use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
@@ -10,13 +9,12 @@ use tera::Context;
 use crate::error::AppError;
 use crate::flows::magic_link;
 use crate::http::client::ClientInfo;
-use crate::http::csrf;
+use crate::http::csrf::{CsrfForm, csrf_field};
 use crate::http::pages::password::forgot::check_inbox;
 use crate::http::redirect::allowed_next;
+use crate::http::session::LifelineSession;
+use crate::http::urls::Url;
 use crate::state::AppState;
-
-/// Session key of the allow-listed page to open after the sign-in.
-pub const NEXT: &str = "next_after_sign_in";
 
 /// The page's query string.
 #[derive(Deserialize)]
@@ -35,10 +33,12 @@ pub struct RequestForm {
     next: Option<String>,
 }
 
+csrf_field!(RequestForm);
+
 /// `GET /magic-link`: the form. An allow-listed `next` is carried in a hidden field.
 pub async fn get(
     state: web::Data<AppState>,
-    session: Session,
+    session: LifelineSession,
     query: web::Query<RequestQuery>,
 ) -> HttpResponse {
     let next = query.into_inner().next;
@@ -55,18 +55,11 @@ pub async fn get(
 /// could differ between addresses.
 pub async fn post(
     state: web::Data<AppState>,
-    session: Session,
+    session: LifelineSession,
     client: ClientInfo,
-    form_data: web::Form<RequestForm>,
+    form_data: CsrfForm<RequestForm>,
 ) -> Result<HttpResponse, AppError> {
-    let RequestForm {
-        email,
-        csrf_token,
-        next,
-    } = form_data.into_inner();
-    if !csrf::verify(&session, &csrf_token) {
-        return Err(AppError::Csrf);
-    }
+    let RequestForm { email, next, .. } = form_data.into_inner();
     let Ok(address) = EmailAddress::parse(&email) else {
         let message = "Enter your email address, like name@example.com.";
         return Ok(form(
@@ -79,29 +72,23 @@ pub async fn post(
         ));
     };
     remember_next(&state, &session, next.as_deref())?;
-    magic_link::request(&state, address, &client, &session).await?;
-    Ok(check_inbox(&state, &state.path("/magic-link")))
+    magic_link::request(&state, address, &client, session.raw()).await?;
+    Ok(check_inbox(&state, &state.path(Url::MagicLink.path())))
 }
 
 /// Keeps an allow-listed `next` in the session; forgets any earlier one otherwise.
-fn remember_next(state: &AppState, session: &Session, next: Option<&str>) -> Result<(), AppError> {
+fn remember_next(
+    state: &AppState,
+    session: &LifelineSession,
+    next: Option<&str>,
+) -> Result<(), AppError> {
     let allowed = next.and_then(|n| allowed_next(n, &state.settings.server.redirect_allow_list));
-    match allowed {
-        Some(next) => session
-            .insert(NEXT, next)
-            .map_err(|e| AppError::Internal(anyhow::anyhow!("session insert failed: {e}"))),
-        None => {
-            if matches!(session.get::<String>(NEXT), Ok(Some(_))) {
-                session.remove(NEXT);
-            }
-            Ok(())
-        }
-    }
+    session.remember_next(allowed)
 }
 
 fn form(
     state: &AppState,
-    session: &Session,
+    session: &LifelineSession,
     status: StatusCode,
     email: &str,
     next: Option<&str>,
@@ -109,7 +96,7 @@ fn form(
 ) -> HttpResponse {
     let next = next.and_then(|n| allowed_next(n, &state.settings.server.redirect_allow_list));
     let mut context = Context::new();
-    context.insert("csrf_token", &csrf::csrf_token(session));
+    context.insert("csrf_token", &session.csrf_token());
     context.insert("email", email);
     context.insert("next", &next);
     context.insert("error", &error);

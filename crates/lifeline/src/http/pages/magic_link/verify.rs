@@ -1,19 +1,17 @@
 //! `/magic-link/verify`: the link from the email, and the button that uses it.
 
-use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::http::header::LOCATION;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 use tera::Context;
 
-use super::request::NEXT;
 use crate::error::AppError;
 use crate::flows::magic_link::{self, LinkError, Presented};
 use crate::http::client::ClientInfo;
-use crate::http::csrf;
+use crate::http::csrf::{CsrfForm, csrf_field};
 use crate::http::redirect::after_sign_in;
-use crate::http::session_user;
+use crate::http::session::LifelineSession;
 use crate::pages::ConstantPage;
 use crate::state::AppState;
 
@@ -35,12 +33,14 @@ pub struct VerifyForm {
     browser: Option<String>,
 }
 
+csrf_field!(VerifyForm);
+
 /// `GET|HEAD`: a confirmation page with a "Sign in" button. It changes
 /// nothing: mail scanners (Outlook Safe Links and the like) fetch every link in
 /// a message, and must not use up — or worse, complete — the sign-in.
 pub async fn get(
     state: web::Data<AppState>,
-    session: Session,
+    session: LifelineSession,
     query: web::Query<VerifyQuery>,
 ) -> Result<HttpResponse, AppError> {
     let VerifyQuery { token, browser } = query.into_inner();
@@ -48,7 +48,7 @@ pub async fn get(
     let presented = Presented {
         token: &token,
         browser_tag: browser.as_deref(),
-        session: &session,
+        session: session.raw(),
     };
     let user = match magic_link::check(&state, presented).await {
         Ok((_, user)) => user,
@@ -58,7 +58,7 @@ pub async fn get(
     context.insert("token", &token);
     context.insert("browser", &browser);
     context.insert("email", &user.display_email);
-    context.insert("csrf_token", &csrf::csrf_token(&session));
+    context.insert("csrf_token", &session.csrf_token());
     Ok(state
         .pages
         .render(StatusCode::OK, "magic_link_verify.html.tera", context))
@@ -68,30 +68,23 @@ pub async fn get(
 /// page this browser asked for, or `/account`.
 pub async fn post(
     state: web::Data<AppState>,
-    session: Session,
+    session: LifelineSession,
     client: ClientInfo,
-    form: web::Form<VerifyForm>,
+    form: CsrfForm<VerifyForm>,
 ) -> Result<HttpResponse, AppError> {
-    let VerifyForm {
-        token,
-        csrf_token,
-        browser,
-    } = form.into_inner();
-    if !csrf::verify(&session, &csrf_token) {
-        return Err(AppError::Csrf);
-    }
+    let VerifyForm { token, browser, .. } = form.into_inner();
     let presented = Presented {
         token: &token,
         browser_tag: browser.as_deref(),
-        session: &session,
+        session: session.raw(),
     };
     let user = match magic_link::complete(&state, presented, &client).await {
         Ok(user) => user,
         Err(error) => return refused(&state, error),
     };
-    let next = session.get::<String>(NEXT).ok().flatten();
+    let next = session.next_after_sign_in();
     // A fresh session id and state: nothing from before the sign-in survives (no fixation).
-    session_user::sign_in(&session, &user)?;
+    session.sign_in(&user)?;
     let server = &state.settings.server;
     let target = after_sign_in(
         next.as_deref(),

@@ -1,6 +1,5 @@
 //! `/password/forgot`: ask for a reset link.
 
-use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
@@ -10,7 +9,9 @@ use tera::Context;
 use crate::error::AppError;
 use crate::flows::password_reset;
 use crate::http::client::ClientInfo;
-use crate::http::csrf;
+use crate::http::csrf::{CsrfForm, csrf_field};
+use crate::http::session::LifelineSession;
+use crate::http::urls::Url;
 use crate::state::AppState;
 
 /// The form's fields; anything else is refused.
@@ -21,8 +22,10 @@ pub struct ForgotForm {
     csrf_token: String,
 }
 
+csrf_field!(ForgotForm);
+
 /// `GET /password/forgot`: the form.
-pub async fn get(state: web::Data<AppState>, session: Session) -> HttpResponse {
+pub async fn get(state: web::Data<AppState>, session: LifelineSession) -> HttpResponse {
     form(&state, &session, StatusCode::OK, "", None)
 }
 
@@ -31,14 +34,11 @@ pub async fn get(state: web::Data<AppState>, session: Session) -> HttpResponse {
 /// no per-request content, so the bytes are identical too.
 pub async fn post(
     state: web::Data<AppState>,
-    session: Session,
+    session: LifelineSession,
     client: ClientInfo,
-    form_data: web::Form<ForgotForm>,
+    form_data: CsrfForm<ForgotForm>,
 ) -> Result<HttpResponse, AppError> {
-    let ForgotForm { email, csrf_token } = form_data.into_inner();
-    if !csrf::verify(&session, &csrf_token) {
-        return Err(AppError::Csrf);
-    }
+    let ForgotForm { email, .. } = form_data.into_inner();
     let Ok(address) = EmailAddress::parse(&email) else {
         let message = "Enter your email address, like name@example.com.";
         return Ok(form(
@@ -50,7 +50,7 @@ pub async fn post(
         ));
     };
     password_reset::request(&state, address, &client).await?;
-    Ok(check_inbox(&state, &state.path("/password/forgot")))
+    Ok(check_inbox(&state, &state.path(Url::PasswordForgot.path())))
 }
 
 /// The "check your inbox" page shared by every link-request form.
@@ -64,13 +64,13 @@ pub fn check_inbox(state: &AppState, again_url: &str) -> HttpResponse {
 
 fn form(
     state: &AppState,
-    session: &Session,
+    session: &LifelineSession,
     status: StatusCode,
     email: &str,
     error: Option<&str>,
 ) -> HttpResponse {
     let mut context = Context::new();
-    context.insert("csrf_token", &csrf::csrf_token(session));
+    context.insert("csrf_token", &session.csrf_token());
     context.insert("email", email);
     context.insert("error", &error);
     state.pages.render(status, "forgot.html.tera", context)

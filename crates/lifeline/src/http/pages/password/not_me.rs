@@ -1,6 +1,5 @@
 //! `/password/not-me?token=…`: "this wasn't me" from the emails.
 
-use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
@@ -9,8 +8,9 @@ use tera::Context;
 use crate::error::AppError;
 use crate::flows::not_me;
 use crate::http::client::ClientInfo;
-use crate::http::csrf;
+use crate::http::csrf::{CsrfForm, csrf_field};
 use crate::http::pages::password::reset_link::link_invalid;
+use crate::http::session::LifelineSession;
 use crate::state::AppState;
 
 /// The link's query string.
@@ -28,11 +28,13 @@ pub struct NotMeForm {
     csrf_token: String,
 }
 
+csrf_field!(NotMeForm);
+
 /// `GET|HEAD`: a confirmation page with a button. It changes nothing, because
 /// mail scanners fetch every link in a message.
 pub async fn get(
     state: web::Data<AppState>,
-    session: Session,
+    session: LifelineSession,
     query: web::Query<NotMeQuery>,
 ) -> Result<HttpResponse, AppError> {
     let token = query.into_inner().token;
@@ -41,7 +43,7 @@ pub async fn get(
     }
     let mut context = Context::new();
     context.insert("token", &token);
-    context.insert("csrf_token", &csrf::csrf_token(&session));
+    context.insert("csrf_token", &session.csrf_token());
     context.insert(
         "pause_hours",
         &(state.settings.limits.not_me_pause_secs / 3600),
@@ -54,14 +56,10 @@ pub async fn get(
 /// `POST`: lock the account down.
 pub async fn post(
     state: web::Data<AppState>,
-    session: Session,
     client: ClientInfo,
-    form: web::Form<NotMeForm>,
+    form: CsrfForm<NotMeForm>,
 ) -> Result<HttpResponse, AppError> {
-    let NotMeForm { token, csrf_token } = form.into_inner();
-    if !csrf::verify(&session, &csrf_token) {
-        return Err(AppError::Csrf);
-    }
+    let NotMeForm { token, .. } = form.into_inner();
     if !not_me::confirm(&state, &token, &client).await? {
         return Ok(link_invalid(&state));
     }

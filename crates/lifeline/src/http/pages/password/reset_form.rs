@@ -1,18 +1,18 @@
 //! `POST /password/reset`: set the new password (and the form it posts).
 
-use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::http::header::LOCATION;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 use tera::Context;
 
-use super::reset_link::{RESET_TOKEN, link_invalid};
+use super::reset_link::link_invalid;
 use crate::error::AppError;
 use crate::flows::password_reset::{self, ResetError};
 use crate::http::client::ClientInfo;
-use crate::http::csrf;
-use crate::http::pages::login::NOTICE;
+use crate::http::csrf::{CsrfForm, csrf_field};
+use crate::http::session::LifelineSession;
+use crate::http::urls::Url;
 use crate::security::password_hash::Password;
 use crate::state::AppState;
 
@@ -28,23 +28,21 @@ pub struct ResetForm {
     username: Option<String>,
 }
 
+csrf_field!(ResetForm);
+
 /// Shows the form when the session holds a live reset link, else the 400 page.
 pub async fn show(
     state: &web::Data<AppState>,
-    session: &Session,
+    session: &LifelineSession,
     status: StatusCode,
     error: Option<&str>,
 ) -> Result<HttpResponse, AppError> {
-    let token = session
-        .get::<String>(RESET_TOKEN)
-        .ok()
-        .flatten()
-        .unwrap_or_default();
+    let token = session.reset_token();
     let Some((_, link)) = password_reset::check(state, &token).await? else {
         return Ok(link_invalid(state));
     };
     let mut context = Context::new();
-    context.insert("csrf_token", &csrf::csrf_token(session));
+    context.insert("csrf_token", &session.csrf_token());
     context.insert("email", &link.email);
     context.insert("error", &error);
     context.insert("min_length", &state.policy.min_length);
@@ -55,24 +53,16 @@ pub async fn show(
 /// `POST /password/reset`.
 pub async fn post(
     state: web::Data<AppState>,
-    session: Session,
+    session: LifelineSession,
     client: ClientInfo,
-    form: web::Form<ResetForm>,
+    form: CsrfForm<ResetForm>,
 ) -> Result<HttpResponse, AppError> {
     let ResetForm {
         password,
         password_confirm,
-        csrf_token,
         ..
     } = form.into_inner();
-    if !csrf::verify(&session, &csrf_token) {
-        return Err(AppError::Csrf);
-    }
-    let token = session
-        .get::<String>(RESET_TOKEN)
-        .ok()
-        .flatten()
-        .unwrap_or_default();
+    let token = session.reset_token();
     match password_reset::complete(
         &state,
         &token,
@@ -84,14 +74,10 @@ pub async fn post(
     {
         Ok(_) => {
             // A fresh session after a credential change: nothing from before survives.
-            session.clear();
-            session.renew();
-            let _ = session.insert(
-                NOTICE,
-                "Your password was changed. Sign in with your new password.",
-            );
+            session.start_over();
+            session.set_notice("Your password was changed. Sign in with your new password.");
             Ok(HttpResponse::SeeOther()
-                .insert_header((LOCATION, state.path("/login")))
+                .insert_header((LOCATION, state.path(Url::Login.path())))
                 .finish())
         }
         Err(ResetError::WeakPassword(reason)) => {
@@ -104,7 +90,7 @@ pub async fn post(
             .await
         }
         Err(ResetError::InvalidLink) => {
-            session.remove(RESET_TOKEN);
+            session.forget_reset_token();
             Ok(link_invalid(&state))
         }
         Err(ResetError::App(error)) => Err(error),

@@ -1,6 +1,5 @@
 //! `GET|HEAD /password/reset?token=…`: the link from the email.
 
-use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::http::header::LOCATION;
 use actix_web::{HttpResponse, web};
@@ -8,11 +7,10 @@ use serde::Deserialize;
 
 use crate::error::AppError;
 use crate::flows::password_reset;
+use crate::http::session::LifelineSession;
+use crate::http::urls::Url;
 use crate::pages::ConstantPage;
 use crate::state::AppState;
-
-/// Session key holding the reset token between the link and the form.
-pub const RESET_TOKEN: &str = "reset_token";
 
 /// The link's query string.
 #[derive(Deserialize)]
@@ -27,25 +25,20 @@ pub struct LinkQuery {
 /// the form if the session holds a live link.
 pub async fn get(
     state: web::Data<AppState>,
-    session: Session,
+    session: LifelineSession,
     query: web::Query<LinkQuery>,
 ) -> Result<HttpResponse, AppError> {
     let Some(token) = query.into_inner().token else {
         return super::reset_form::show(&state, &session, StatusCode::OK, None).await;
     };
     if password_reset::check(&state, &token).await?.is_none() {
-        // A bad link voids any link the session held. Only then is the session changed:
-        // removing an absent key would re-encrypt and re-send the cookie for nothing.
-        if session.contains_key(RESET_TOKEN) {
-            session.remove(RESET_TOKEN);
-        }
+        // A bad link voids any link the session held.
+        session.forget_reset_token();
         return Ok(link_invalid(&state));
     }
-    session
-        .insert(RESET_TOKEN, &token)
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("session insert failed: {e}")))?;
+    session.set_reset_token(&token)?;
     Ok(HttpResponse::SeeOther()
-        .insert_header((LOCATION, state.path("/password/reset")))
+        .insert_header((LOCATION, state.path(Url::PasswordReset.path())))
         .finish())
 }
 

@@ -1,0 +1,315 @@
+//! The typed session: every key Lifeline keeps in its cookie, in one place.
+//!
+//! The session lives in a private (encrypted and signed) cookie, so its values
+//! are neither readable nor forgeable by the browser. No other module names a
+//! key: handlers ask [`LifelineSession`] for what they need.
+//!
+//! The signed-in user is an id plus the account's `auth_epoch` at sign-in. A
+//! password change bumps the epoch, so every other session of the account stops
+//! working without any server-side session list.
+
+use std::future::{Ready, ready};
+
+use actix_session::config::{CookieContentSecurity, PersistentSession};
+use actix_session::storage::CookieSessionStore;
+use actix_session::{Session, SessionExt, SessionMiddleware};
+use actix_web::cookie::{Key, SameSite};
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpRequest, web};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+use crate::directory::DirectoryUser as User;
+use crate::error::AppError;
+use crate::http::blocking;
+use crate::state::AppState;
+
+/// The cookie's name.
+const COOKIE_NAME: &str = "lifeline_session";
+/// How long a session lasts without being used.
+const TTL_HOURS: i64 = 12;
+
+/// The form's anti-forgery token (synchroniser token pattern).
+const CSRF: &str = "csrf";
+/// The reset token, between the emailed link and the new-password form.
+const RESET_TOKEN: &str = "reset_token";
+/// A one-time message for the sign-in page.
+const NOTICE: &str = "notice";
+/// The allow-listed page to open after a magic-link sign-in.
+const NEXT: &str = "next_after_sign_in";
+/// The signed-in account's id.
+const USER_ID: &str = "uid";
+/// The signed-in account's `auth_epoch` at sign-in.
+const EPOCH: &str = "epoch";
+/// This browser's random value for same-browser magic links.
+const BROWSER: &str = "magic_link_browser";
+
+/// The private (encrypted and signed) cookie session under `key`. Its path is
+/// the base path, so the browser sends it to Lifeline's pages only, never to a
+/// host's; `HttpOnly` keeps it from scripts, `SameSite=Lax` from cross-site
+/// POSTs (the CSRF token is the defence that does not rely on the browser),
+/// and behind HTTPS it is `Secure`.
+pub fn middleware(key: Key, base_path: &str, https: bool) -> SessionMiddleware<CookieSessionStore> {
+    let path = match base_path {
+        "" => "/",
+        base => base,
+    };
+    SessionMiddleware::builder(CookieSessionStore::default(), key)
+        .cookie_name(COOKIE_NAME.into())
+        .cookie_path(path.into())
+        .cookie_content_security(CookieContentSecurity::Private)
+        .cookie_http_only(true)
+        .cookie_same_site(SameSite::Lax)
+        .cookie_secure(https)
+        .session_lifecycle(
+            PersistentSession::default()
+                .session_ttl(actix_web::cookie::time::Duration::hours(TTL_HOURS)),
+        )
+        .build()
+}
+
+/// Lifeline's session, extracted like actix-session's `Session`.
+#[derive(Clone)]
+pub struct LifelineSession(Session);
+
+impl FromRequest for LifelineSession {
+    type Error = actix_web::Error;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(Ok(Self(req.get_session())))
+    }
+}
+
+impl From<Session> for LifelineSession {
+    fn from(session: Session) -> Self {
+        Self(session)
+    }
+}
+
+impl LifelineSession {
+    /// The underlying session, for the flows that take one.
+    pub fn raw(&self) -> &Session {
+        &self.0
+    }
+
+    /// The session's CSRF token, created on first use.
+    pub fn csrf_token(&self) -> String {
+        if let Ok(Some(token)) = self.0.get::<String>(CSRF) {
+            return token;
+        }
+        // The OS RNG failing is not recoverable; an empty token can never match
+        // (see `csrf_matches`), so forms fail closed instead of the process panicking.
+        let token = random_value().unwrap_or_default();
+        if !token.is_empty() && self.0.insert(CSRF, &token).is_err() {
+            return String::new();
+        }
+        token
+    }
+
+    /// Whether `submitted` is this session's CSRF token, compared in constant
+    /// time so the comparison leaks no prefix. A session without a token, or an
+    /// empty submission, never matches.
+    pub fn csrf_matches(&self, submitted: &str) -> bool {
+        match self.0.get::<String>(CSRF) {
+            Ok(Some(expected)) if !expected.is_empty() => {
+                constant_time_eq::constant_time_eq(expected.as_bytes(), submitted.as_bytes())
+            }
+            _ => false,
+        }
+    }
+
+    /// The reset token the session holds (empty without one).
+    pub fn reset_token(&self) -> String {
+        self.0
+            .get::<String>(RESET_TOKEN)
+            .ok()
+            .flatten()
+            .unwrap_or_default()
+    }
+
+    /// Keeps a checked reset token until the form is posted.
+    pub fn set_reset_token(&self, token: &str) -> Result<(), AppError> {
+        self.insert(RESET_TOKEN, token)
+    }
+
+    /// Forgets the reset token. The session is changed only if it held one:
+    /// removing an absent key would re-encrypt and re-send the cookie for nothing.
+    pub fn forget_reset_token(&self) {
+        if self.0.contains_key(RESET_TOKEN) {
+            self.0.remove(RESET_TOKEN);
+        }
+    }
+
+    /// Takes the one-time message for the sign-in page, if any.
+    pub fn take_notice(&self) -> Option<String> {
+        self.0.remove_as::<String>(NOTICE).and_then(Result::ok)
+    }
+
+    /// Leaves a one-time message for the sign-in page (best effort: it is only a message).
+    pub fn set_notice(&self, notice: &str) {
+        let _ = self.0.insert(NOTICE, notice);
+    }
+
+    /// The allow-listed page this browser asked to open after signing in.
+    pub fn next_after_sign_in(&self) -> Option<String> {
+        self.0.get::<String>(NEXT).ok().flatten()
+    }
+
+    /// Keeps an (already allow-listed) `next`, or forgets any earlier one. The
+    /// session is touched only when there is something to change, so the answer
+    /// carries no cookie that could differ between addresses.
+    pub fn remember_next(&self, next: Option<&str>) -> Result<(), AppError> {
+        match next {
+            Some(next) => self.insert(NEXT, next),
+            None => {
+                if matches!(self.0.get::<String>(NEXT), Ok(Some(_))) {
+                    self.0.remove(NEXT);
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// Drops everything and issues a new cookie: after a credential change,
+    /// nothing from before survives (no fixation).
+    pub fn start_over(&self) {
+        self.0.clear();
+        self.0.renew();
+    }
+
+    /// Starts a signed-in session: the old session's state is dropped and a new
+    /// cookie issued (no fixation), with a new CSRF token.
+    pub fn sign_in(&self, user: &User) -> Result<(), AppError> {
+        self.start_over();
+        self.insert(USER_ID, user.id)?;
+        self.insert(EPOCH, user.auth_epoch)?;
+        self.csrf_token();
+        Ok(())
+    }
+
+    /// Ends the session: the browser is told to drop the cookie.
+    pub fn sign_out(&self) {
+        self.0.purge();
+    }
+
+    /// The signed-in user, if the session names one whose epoch is still
+    /// current. A stale session is purged.
+    pub async fn user(&self, state: &web::Data<AppState>) -> Result<Option<User>, AppError> {
+        let (Ok(Some(user_id)), Ok(Some(epoch))) =
+            (self.0.get::<i64>(USER_ID), self.0.get::<i64>(EPOCH))
+        else {
+            return Ok(None);
+        };
+        let (db, directory) = (state.db.clone(), state.directory.clone());
+        let user = blocking::run("loading the signed-in account", move || {
+            directory.find_by_id(&mut *db.conn()?, user_id)
+        })
+        .await?;
+        match user {
+            Some(user) if user.auth_epoch == epoch => Ok(Some(user)),
+            _ => {
+                self.0.purge();
+                Ok(None)
+            }
+        }
+    }
+
+    /// This browser's random value for same-browser magic links, created on
+    /// first use. It never leaves the encrypted cookie.
+    pub fn browser_value(&self) -> Result<String, AppError> {
+        if let Some(value) = self.existing_browser_value() {
+            return Ok(value);
+        }
+        let value = random_value()?;
+        self.insert(BROWSER, &value)?;
+        Ok(value)
+    }
+
+    /// This browser's value for same-browser magic links, if it has one.
+    pub fn existing_browser_value(&self) -> Option<String> {
+        match self.0.get::<String>(BROWSER) {
+            Ok(Some(value)) if !value.is_empty() => Some(value),
+            _ => None,
+        }
+    }
+
+    fn insert(&self, key: &str, value: impl serde::Serialize) -> Result<(), AppError> {
+        self.0
+            .insert(key, value)
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("session insert failed: {e}")))
+    }
+}
+
+/// 32 random bytes from the OS, base64url.
+fn random_value() -> Result<String, AppError> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("OS random failed: {e}")))?;
+    Ok(URL_SAFE_NO_PAD.encode(bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use actix_web::test::TestRequest;
+
+    use super::*;
+
+    fn session() -> LifelineSession {
+        TestRequest::default()
+            .to_http_request()
+            .get_session()
+            .into()
+    }
+
+    #[test]
+    fn the_csrf_token_is_kept_and_only_it_matches() {
+        let session = session();
+        let token = session.csrf_token();
+        assert_eq!(token.len(), 43);
+        assert_eq!(session.csrf_token(), token);
+        assert!(session.csrf_matches(&token));
+        assert!(!session.csrf_matches(&token[1..]));
+        assert!(!session.csrf_matches(""));
+    }
+
+    #[test]
+    fn a_session_without_a_csrf_token_matches_nothing() {
+        assert!(!session().csrf_matches(""));
+        assert!(!session().csrf_matches("anything"));
+    }
+
+    #[test]
+    fn signing_in_drops_the_old_state_and_issues_a_new_csrf_token() {
+        let session = session();
+        let old = session.csrf_token();
+        session.set_reset_token("t").unwrap();
+        let user = User {
+            id: 7,
+            display_email: "a@example.com".into(),
+            auth_epoch: 3,
+            resets_paused_until: None,
+        };
+        session.sign_in(&user).unwrap();
+        assert_eq!(session.reset_token(), "");
+        assert!(!session.csrf_matches(&old));
+        assert!(session.csrf_matches(&session.csrf_token()));
+    }
+
+    #[test]
+    fn the_notice_is_shown_once() {
+        let session = session();
+        session.set_notice("changed");
+        assert_eq!(session.take_notice().as_deref(), Some("changed"));
+        assert_eq!(session.take_notice(), None);
+    }
+
+    #[test]
+    fn the_browser_value_is_created_once() {
+        let session = session();
+        assert_eq!(session.existing_browser_value(), None);
+        let value = session.browser_value().unwrap();
+        assert_eq!(session.browser_value().unwrap(), value);
+        assert_eq!(session.existing_browser_value(), Some(value));
+    }
+}

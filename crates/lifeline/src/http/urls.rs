@@ -1,0 +1,117 @@
+//! Every path Lifeline answers, in one place.
+//!
+//! Handlers, redirects, page contexts and route registration name a [`Url`],
+//! never a string, so a path is spelled once and a renamed page cannot leave a
+//! stale link behind. Paths are relative to `server.base_path`:
+//! [`Url::under`] puts the base in front for the browser. The JSON API reuses
+//! the page paths below [`API_PREFIX`]. (The page templates spell their links
+//! as `{{ base }}/…`, which operators' template overrides rely on.)
+
+/// Where the JSON API is mounted, below the base path.
+pub const API_PREFIX: &str = "/api/v1";
+
+/// A path Lifeline serves (below `server.base_path`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Url {
+    /// Liveness probe.
+    Healthz,
+    /// Readiness probe (pings the database).
+    Readyz,
+    /// Prometheus metrics.
+    Metrics,
+    /// The pages' stylesheet.
+    Stylesheet,
+    /// Ask for a reset link (page and API).
+    PasswordForgot,
+    /// The reset link from the email, and the new-password form it leads to (page and API).
+    PasswordReset,
+    /// "This wasn't me" from the emails.
+    PasswordNotMe,
+    /// Sign in with a password.
+    Login,
+    /// Sign out.
+    Logout,
+    /// The signed-in page, and where a sign-in goes by default.
+    Account,
+    /// Ask for a sign-in link (page and API).
+    MagicLink,
+    /// The sign-in link from the email, and its confirmation (page and API).
+    MagicLinkVerify,
+    /// The development mailbox's list.
+    DevMailbox,
+    /// One message of the development mailbox (a route pattern with `{id}`).
+    DevMailboxMessage,
+    /// The API's OpenAPI document (below [`API_PREFIX`] only).
+    OpenApi,
+}
+
+impl Url {
+    /// The path below the base path, e.g. `/password/forgot`.
+    pub const fn path(self) -> &'static str {
+        match self {
+            Self::Healthz => "/healthz",
+            Self::Readyz => "/readyz",
+            Self::Metrics => "/metrics",
+            Self::Stylesheet => "/static/lifeline.css",
+            Self::PasswordForgot => "/password/forgot",
+            Self::PasswordReset => "/password/reset",
+            Self::PasswordNotMe => "/password/not-me",
+            Self::Login => "/login",
+            Self::Logout => "/logout",
+            Self::Account => "/account",
+            Self::MagicLink => "/magic-link",
+            Self::MagicLinkVerify => "/magic-link/verify",
+            Self::DevMailbox => "/dev/mailbox",
+            Self::DevMailboxMessage => "/dev/mailbox/{id}",
+            Self::OpenApi => "/openapi.json",
+        }
+    }
+
+    /// The path as the browser must ask for it: `base_path` (empty, or like
+    /// `/auth`) followed by [`Url::path`].
+    pub fn under(self, base_path: &str) -> String {
+        format!("{base_path}{}", self.path())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ALL: [Url; 15] = [
+        Url::Healthz,
+        Url::Readyz,
+        Url::Metrics,
+        Url::Stylesheet,
+        Url::PasswordForgot,
+        Url::PasswordReset,
+        Url::PasswordNotMe,
+        Url::Login,
+        Url::Logout,
+        Url::Account,
+        Url::MagicLink,
+        Url::MagicLinkVerify,
+        Url::DevMailbox,
+        Url::DevMailboxMessage,
+        Url::OpenApi,
+    ];
+
+    #[test]
+    fn every_path_is_distinct_and_absolute() {
+        let mut paths: Vec<_> = ALL.iter().map(|url| url.path()).collect();
+        assert!(
+            paths
+                .iter()
+                .all(|p| p.starts_with('/') && !p.ends_with('/'))
+        );
+        paths.sort_unstable();
+        paths.dedup();
+        assert_eq!(paths.len(), ALL.len());
+    }
+
+    #[test]
+    fn a_path_under_a_base_path_starts_with_it() {
+        assert_eq!(Url::Login.under(""), "/login");
+        assert_eq!(Url::Login.under("/auth"), "/auth/login");
+    }
+}
