@@ -11,6 +11,7 @@
 mod account_protection;
 mod address_variants;
 mod api;
+mod api_errors;
 mod auto_migrate;
 mod base_path;
 mod cli;

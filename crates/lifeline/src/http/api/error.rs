@@ -1,7 +1,7 @@
 //! JSON errors for `/api/v1`: `{"error": "<stable_code>", "message": "…"}`.
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::RETRY_AFTER;
+use actix_web::http::header::{ALLOW, HeaderValue, RETRY_AFTER};
 use actix_web::{HttpResponse, ResponseError};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -24,8 +24,8 @@ pub struct ApiError {
 pub struct ErrorBody {
     /// A stable code to branch on: `invalid_body`, `invalid_email`, `invalid_request`,
     /// `invalid_or_expired_link`, `other_browser`, `weak_password`, `body_too_large`,
-    /// `unsupported_media_type`, `too_many_requests`, `unavailable` or
-    /// `internal_error`.
+    /// `unsupported_media_type`, `too_many_requests`, `not_found`,
+    /// `method_not_allowed`, `unavailable` or `internal_error`.
     pub error: String,
     /// A sentence fit to show to the person using the client.
     pub message: String,
@@ -53,6 +53,32 @@ impl ApiError {
             )
         })
     }
+}
+
+/// `404 not_found`: no endpoint below the API prefix has this path. JSON like
+/// every other API answer, so a client never has to parse the HTML 404 page.
+pub async fn not_found() -> HttpResponse {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        "There is no such endpoint.",
+    )
+    .error_response()
+}
+
+/// `405 method_not_allowed`, with `allow` (e.g. `POST`) as the `Allow` header.
+pub fn method_not_allowed(allow: &str) -> HttpResponse {
+    let mut response = ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "This endpoint does not answer this method.",
+    )
+    .error_response();
+    // Built from the endpoint list's method names, so always a valid header value.
+    if let Ok(value) = HeaderValue::from_str(allow) {
+        response.headers_mut().insert(ALLOW, value);
+    }
+    response
 }
 
 impl From<AppError> for ApiError {

@@ -2,7 +2,9 @@
 //!
 //! [`ENDPOINTS`] is the one list of the API's routes: [`configure`] registers exactly these
 //! under [`PREFIX`], and the OpenAPI test checks the list against [`openapi::ApiDoc`] in both
-//! directions, so a route cannot be added without being documented.
+//! directions, so a route cannot be added without being documented. Below the prefix, every
+//! answer is JSON: an unknown path is a 404 `not_found`, a known path with another method a
+//! 405 `method_not_allowed` with an `Allow` header, never the HTML 404 page.
 
 pub mod error;
 pub mod magic_link;
@@ -12,8 +14,10 @@ pub mod password;
 use actix_web::http::Method;
 use actix_web::{Route, web};
 
+use super::urls::{API_PREFIX, Url};
+
 /// Where the API is mounted.
-pub const PREFIX: &str = "/api/v1";
+pub const PREFIX: &str = API_PREFIX;
 
 /// One endpoint: its method, its path under [`PREFIX`], and its handler.
 pub struct Endpoint {
@@ -29,38 +33,54 @@ pub struct Endpoint {
 pub const ENDPOINTS: &[Endpoint] = &[
     Endpoint {
         method: Method::POST,
-        path: "/password/forgot",
+        path: Url::PasswordForgot.path(),
         handler: |route| route.to(password::forgot),
     },
     Endpoint {
         method: Method::POST,
-        path: "/password/reset",
+        path: Url::PasswordReset.path(),
         handler: |route| route.to(password::reset),
     },
     Endpoint {
         method: Method::POST,
-        path: "/magic-link",
+        path: Url::MagicLink.path(),
         handler: |route| route.to(magic_link::request),
     },
     Endpoint {
         method: Method::POST,
-        path: "/magic-link/verify",
+        path: Url::MagicLinkVerify.path(),
         handler: |route| route.to(magic_link::verify),
     },
     Endpoint {
         method: Method::GET,
-        path: "/openapi.json",
+        path: Url::OpenApi.path(),
         handler: |route| route.to(openapi::get),
     },
 ];
 
-/// Registers the `/api/v1` scope with every endpoint of [`ENDPOINTS`].
+/// Registers the `/api/v1` scope with every endpoint of [`ENDPOINTS`]: one
+/// resource per path, its methods as routes, so a known path asked with another
+/// method reaches the resource's JSON 405 instead of falling through to a 404.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    let scope = ENDPOINTS
-        .iter()
-        .fold(web::scope(PREFIX), |scope, endpoint| {
+    let mut scope = web::scope(PREFIX).default_service(web::to(error::not_found));
+    let mut paths: Vec<&'static str> = Vec::new();
+    for endpoint in ENDPOINTS {
+        if !paths.contains(&endpoint.path) {
+            paths.push(endpoint.path);
+        }
+    }
+    for path in paths {
+        let endpoints = || ENDPOINTS.iter().filter(move |e| e.path == path);
+        let allow: Vec<&str> = endpoints().map(|e| e.method.as_str()).collect();
+        let allow = allow.join(", ");
+        let resource = endpoints().fold(web::resource(path), |resource, endpoint| {
             let route = web::route().method(endpoint.method.clone());
-            scope.route(endpoint.path, (endpoint.handler)(route))
+            resource.route((endpoint.handler)(route))
         });
+        scope = scope.service(resource.default_service(web::to(move || {
+            let response = error::method_not_allowed(&allow);
+            async move { response }
+        })));
+    }
     cfg.service(scope);
 }

@@ -13,6 +13,7 @@ use utoipa::{Modify, OpenApi};
 
 use super::error::ErrorBody;
 use super::{magic_link, password};
+use crate::http::urls::{API_PREFIX, Url};
 
 /// The API description.
 #[derive(OpenApi)]
@@ -21,8 +22,10 @@ use super::{magic_link, password};
         title = "Lifeline API",
         description = "Password reset and magic-link sign-in for single-page apps and services. \
             Every request body is JSON (`Content-Type: application/json`); unknown fields are \
-            refused. Errors are `{\"error\": \"<stable_code>\", \"message\": \"…\"}`. Answers \
-            never reveal whether an account exists.",
+            refused. Errors are `{\"error\": \"<stable_code>\", \"message\": \"…\"}`, also for a \
+            path no endpoint serves (404 `not_found`) and a method an endpoint does not answer \
+            (405 `method_not_allowed`, with `Allow`). Answers never reveal whether an account \
+            exists.",
         license(name = "Apache-2.0", identifier = "Apache-2.0"),
     ),
     paths(
@@ -55,7 +58,8 @@ pub fn document_json() -> &'static str {
 /// This document.
 #[utoipa::path(
     get,
-    path = "/api/v1/openapi.json",
+    context_path = API_PREFIX,
+    path = Url::OpenApi.path(),
     operation_id = "getOpenApi",
     tag = "meta",
     responses((status = 200, description = "The OpenAPI 3.1 description of `/api/v1`.", content_type = "application/json"))

@@ -10,6 +10,7 @@ use crate::error::AppError;
 use crate::http::api::error::ApiError;
 use crate::http::limits::client_ip::client_ip;
 use crate::http::limits::rate_limit::Verdict;
+use crate::http::urls::API_PREFIX;
 use crate::state::AppState;
 
 /// Answers 429 with `Retry-After` when the client's address is over its POST
@@ -25,7 +26,9 @@ pub async fn limit_posts(
     {
         tracing::info!(%ip, "POST over the per-IP limit");
         let error = AppError::TooManyRequests { retry_after_secs };
-        let response = if req.path().starts_with("/api/") {
+        // The API's clients get its JSON error, under any base path.
+        let api = format!("{}{API_PREFIX}/", state.settings.server.base_path);
+        let response = if req.path().starts_with(&api) {
             ApiError::from(error).error_response()
         } else {
             error.error_response()
