@@ -15,12 +15,10 @@ use token_core::{Clock, Lifetime, SystemClock};
 use crate::config::{LogSettings, Mode, Settings};
 use crate::directory::UserDirectory;
 use crate::embed::{Lifeline, Workers};
-use crate::group_commit::GroupCommit;
 use crate::http::limits::rate_limit::RateLimits;
 use crate::http::routes;
-use crate::jobs::composer::LifelineComposer;
 use crate::metrics::Metrics;
-use crate::outbox_link::OutboxLink;
+use crate::outbox::{LifelineComposer, Outbox};
 use crate::pages::Pages;
 use crate::security::password_hash::PasswordHasherService;
 use crate::security::password_policy::PasswordPolicy;
@@ -173,8 +171,12 @@ pub(crate) async fn build_state(
             min_length: p.min_length,
             max_length: p.max_length,
         },
-        outbox: OutboxLink::default(),
-        group_commit: GroupCommit::start(&db, settings.database.pool_size)?,
+        outbox: Outbox::start(
+            &db,
+            settings.database.pool_size,
+            Arc::clone(&metrics),
+            Arc::clone(&clock),
+        )?,
         metrics,
         keys: ring,
         db,

@@ -7,10 +7,9 @@ use token_core::{Clock, KeyRing};
 
 use crate::config::Settings;
 use crate::directory::UserDirectory;
-use crate::group_commit::GroupCommit;
 use crate::http::limits::rate_limit::RateLimits;
 use crate::metrics::Metrics;
-use crate::outbox_link::OutboxLink;
+use crate::outbox::Outbox;
 use crate::pages::Pages;
 use crate::security::password_hash::PasswordHasherService;
 use crate::security::password_policy::PasswordPolicy;
@@ -33,10 +32,8 @@ pub struct AppState {
     pub directory: Arc<dyn UserDirectory>,
     /// The password policy.
     pub policy: PasswordPolicy,
-    /// Wakes the outbox worker when a job was just committed, and reads its counters.
-    pub outbox: OutboxLink,
-    /// Writes the outbox jobs of concurrent requests in shared transactions.
-    pub group_commit: GroupCommit,
+    /// Queues mail jobs (group-committed), counts them, wakes the worker and reads its counters.
+    pub outbox: Outbox,
     /// The clock tokens are minted and checked against (injectable for tests).
     pub clock: Arc<dyn Clock + Send + Sync>,
     /// Request, token and mail counters (shared with the outbox composer).

@@ -7,15 +7,15 @@
 
 use actix_session::Session;
 use actix_web::web;
-use storage::{EmailAddress, audit, outbox, tokens};
+use storage::{EmailAddress, audit, tokens};
 use token_core::{Purpose, TokenError, VerifiedToken};
 
 use crate::directory::DirectoryUser as User;
 use crate::error::AppError;
 use crate::http::browser_binding;
 use crate::http::client::ClientInfo;
-use crate::jobs::payloads::{self, MagicLinkRequested, MagicLinkSignedIn};
 use crate::metrics::reasons;
+use crate::outbox::{MagicLinkRequested, MagicLinkSignedIn, MailJob};
 use crate::state::AppState;
 
 /// The audit event kind of a magic-link sign-in.
@@ -67,20 +67,13 @@ pub async fn request(
     if !super::admission::admit(state, &email, "magic link")? {
         return Ok(());
     }
-    let payload = serde_json::to_string(&MagicLinkRequested {
+    let job = MailJob::MagicLinkRequested(MagicLinkRequested {
         email: email.as_str().to_owned(),
         ip: client.ip.map(|ip| ip.to_string()),
         requested_at: state.now_unix(),
         browser,
-    })
-    .map_err(|e| AppError::Internal(e.into()))?;
-    state
-        .group_commit
-        .enqueue(payloads::MAGIC_LINK_REQUESTED, payload, state.now())
-        .await?;
-    state.metrics.mail_queued(payloads::MAGIC_LINK_REQUESTED);
-    state.outbox.nudge();
-    Ok(())
+    });
+    state.outbox.enqueue(job).await
 }
 
 /// Checks a magic link without using it: MAC and expiry in memory first, then
@@ -157,13 +150,15 @@ pub async fn complete(
     client: &ClientInfo,
 ) -> Result<User, LinkError> {
     let (verified, user) = check(state, presented).await?;
-    let payload = serde_json::to_string(&MagicLinkSignedIn {
+    let notice = MailJob::MagicLinkSignedIn(MagicLinkSignedIn {
         user_id: user.id,
         ip: client.ip.map(|ip| ip.to_string()),
         user_agent: client.user_agent.clone(),
         signed_in_at: state.now_unix(),
     })
+    .encode()
     .map_err(|e| AppError::Internal(e.into()))?;
+    let queued = notice.kind();
     let (db, now) = (state.db.clone(), state.now());
     let (ip, user_agent) = (
         client.ip.map(|ip| ip.to_string()),
@@ -199,7 +194,7 @@ pub async fn complete(
                     created_at: now,
                 },
             )?;
-            outbox::enqueue(conn, payloads::MAGIC_LINK_SIGNED_IN, &payload, now)?;
+            notice.write(conn, now)?;
             Ok(Some(user))
         })
     })
@@ -214,7 +209,6 @@ pub async fn complete(
         return Err(LinkError::InvalidLink);
     };
     state.metrics.token_consumed(Purpose::MagicLink);
-    state.metrics.mail_queued(payloads::MAGIC_LINK_SIGNED_IN);
-    state.outbox.nudge();
+    state.outbox.committed(queued);
     Ok(user)
 }

@@ -1,13 +1,13 @@
 //! "This wasn't me": the link in every reset and password-changed email.
 
 use actix_web::web;
-use storage::{audit, outbox};
+use storage::audit;
 use token_core::{Purpose, VerifiedToken};
 
 use crate::error::AppError;
 use crate::http::client::ClientInfo;
-use crate::jobs::payloads::{self, NotMeConfirmed};
 use crate::metrics::reasons;
+use crate::outbox::{MailJob, NotMeConfirmed};
 use crate::state::AppState;
 
 /// Checks a "not me" link without using it. These links are not stored: the
@@ -66,12 +66,14 @@ pub async fn confirm(
     );
     let user_id = verified.claims.user_id;
     let epoch = verified.claims.auth_epoch;
-    let payload = serde_json::to_string(&NotMeConfirmed {
+    let notice = MailJob::NotMeConfirmed(NotMeConfirmed {
         user_id,
         ip: client.ip.map(|ip| ip.to_string()),
         confirmed_at: state.now_unix(),
     })
+    .encode()
     .map_err(|e| AppError::Internal(e.into()))?;
+    let queued = notice.kind();
     let ip = client.ip.map(|ip| ip.to_string());
     let user_agent = client.user_agent.clone();
     let directory = state.directory.clone();
@@ -104,15 +106,14 @@ pub async fn confirm(
                     created_at: now,
                 },
             )?;
-            outbox::enqueue(conn, payloads::NOT_ME_CONFIRMED, &payload, now)?;
+            notice.write(conn, now)?;
             Ok(true)
         })
     })
     .await??;
     if done {
         state.metrics.token_consumed(Purpose::NotMe);
-        state.metrics.mail_queued(payloads::NOT_ME_CONFIRMED);
-        state.outbox.nudge();
+        state.outbox.committed(queued);
     } else {
         tracing::info!("not-me link rejected: used or voided while being checked");
         state

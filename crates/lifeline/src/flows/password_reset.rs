@@ -1,14 +1,14 @@
 //! The password-reset flow, shared by the pages and the JSON API.
 
 use actix_web::web;
-use storage::{EmailAddress, audit, outbox, tokens};
+use storage::{EmailAddress, audit, tokens};
 use token_core::{Purpose, TokenError, VerifiedToken};
 
 use crate::error::AppError;
 use crate::http::client::ClientInfo;
 use crate::http::limits::rate_limit::Verdict;
-use crate::jobs::payloads::{self, PasswordChanged, ResetRequested};
 use crate::metrics::reasons;
+use crate::outbox::{MailJob, PasswordChanged, ResetRequested};
 use crate::security::password_hash::Password;
 use crate::security::password_policy::PasswordRejection;
 use crate::state::AppState;
@@ -50,19 +50,12 @@ pub async fn request(
     if !super::admission::admit(state, &email, "password reset")? {
         return Ok(());
     }
-    let payload = serde_json::to_string(&ResetRequested {
+    let job = MailJob::PasswordResetRequested(ResetRequested {
         email: email.as_str().to_owned(),
         ip: client.ip.map(|ip| ip.to_string()),
         requested_at: state.now_unix(),
-    })
-    .map_err(|e| AppError::Internal(e.into()))?;
-    state
-        .group_commit
-        .enqueue(payloads::RESET_REQUESTED, payload, state.now())
-        .await?;
-    state.metrics.mail_queued(payloads::RESET_REQUESTED);
-    state.outbox.nudge();
-    Ok(())
+    });
+    state.outbox.enqueue(job).await
 }
 
 /// Checks a reset link without using it (GET and HEAD must never consume: mail
@@ -148,13 +141,15 @@ pub async fn complete(
         .await
         .map_err(AppError::from)?
         .map_err(|e| AppError::Internal(e.into()))?;
-    let payload = serde_json::to_string(&PasswordChanged {
+    let notice = MailJob::PasswordChanged(PasswordChanged {
         user_id: link.user_id,
         ip: client.ip.map(|ip| ip.to_string()),
         user_agent: client.user_agent.clone(),
         changed_at: state.now_unix(),
     })
+    .encode()
     .map_err(|e| AppError::Internal(e.into()))?;
+    let queued = notice.kind();
     let directory = state.directory.clone();
     let (db, now, ip) = (
         state.db.clone(),
@@ -176,7 +171,7 @@ pub async fn complete(
             }
             directory.set_password(conn, user_id, &hash, now)?;
             tokens::revoke_all_for_user(conn, user_id, now)?;
-            outbox::enqueue(conn, payloads::PASSWORD_CHANGED, &payload, now)?;
+            notice.write(conn, now)?;
             audit::record(
                 conn,
                 &audit::NewAuditEvent {
@@ -202,7 +197,6 @@ pub async fn complete(
         return Err(ResetError::InvalidLink);
     }
     state.metrics.token_consumed(Purpose::PasswordReset);
-    state.metrics.mail_queued(payloads::PASSWORD_CHANGED);
-    state.outbox.nudge();
+    state.outbox.committed(queued);
     Ok(user_id)
 }

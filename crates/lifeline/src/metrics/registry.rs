@@ -10,6 +10,7 @@ use token_core::Purpose;
 
 use super::family::{Counter, Family, Histogram, write_header};
 use crate::http::limits::rate_limit::RateLimitHits;
+use crate::outbox::JobKind;
 
 /// The `route` label of requests that matched no route. Raw paths are never used as labels:
 /// they are unbounded, and a query string could carry a token.
@@ -121,8 +122,8 @@ impl Metrics {
     }
 
     /// An outbox job of `kind` was committed.
-    pub fn mail_queued(&self, kind: &'static str) {
-        self.mails_queued.inc(&(kind,));
+    pub fn mail_queued(&self, kind: JobKind) {
+        self.mails_queued.inc(&(kind.name(),));
     }
 
     /// A mail was skipped because its account is over the hourly quota (kept in the database).
@@ -327,7 +328,7 @@ mod tests {
         metrics.token_consumed(Purpose::MagicLink);
         metrics.token_rejected(Purpose::PasswordReset, "expired");
         metrics.token_rejected(Purpose::PasswordReset, "expired");
-        metrics.mail_queued("password_reset_requested");
+        metrics.mail_queued(JobKind::PasswordResetRequested);
         metrics.account_mail_quota_hit();
 
         // Assert

@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use lifeline::jobs::payloads::{self, ResetRequested};
+use lifeline::outbox::{MailJob, ResetRequested};
 use storage::{Backend, outbox};
 
 use crate::cluster::{Cluster, ONE_AT_A_TIME, message_id};
@@ -41,13 +41,14 @@ async fn two_instances_draining_one_outbox_send_every_mail_exactly_once(backend:
     let now = chrono::Utc::now().naive_utc();
     storage::write_transaction(&mut conn, |conn| {
         for email in &emails {
-            let payload = serde_json::to_string(&ResetRequested {
+            MailJob::PasswordResetRequested(ResetRequested {
                 email: email.clone(),
                 ip: None,
                 requested_at: now.and_utc().timestamp(),
             })
-            .expect("payload");
-            outbox::enqueue(conn, payloads::RESET_REQUESTED, &payload, now)?;
+            .encode()
+            .expect("payload")
+            .write(conn, now)?;
         }
         Ok(())
     })

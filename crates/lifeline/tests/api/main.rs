@@ -44,6 +44,7 @@ mod security_headers;
 mod served_binary;
 mod sessions;
 mod sign_in_steps;
+mod stored_jobs;
 mod stored_secrets;
 mod threat_model;
 mod token_leaks;

@@ -9,34 +9,34 @@ use std::sync::OnceLock;
 
 /// Wakes the outbox worker and reads its counters, once one was started.
 #[derive(Debug, Default)]
-pub struct OutboxLink {
+pub(super) struct WorkerLink {
     worker: OnceLock<(mail::Nudge, mail::StatsReader)>,
 }
 
-impl OutboxLink {
+impl WorkerLink {
     /// Connects the running worker. Returns `false` when one was connected before
     /// (a second worker for the same state is refused, not swapped in silently).
-    pub fn connect(&self, worker: &mail::WorkerHandle) -> bool {
+    pub(super) fn connect(&self, worker: &mail::WorkerHandle) -> bool {
         self.worker
             .set((worker.nudge(), worker.stats_reader()))
             .is_ok()
     }
 
     /// Whether a worker was started for this state.
-    pub fn is_connected(&self) -> bool {
+    pub(super) fn is_connected(&self) -> bool {
         self.worker.get().is_some()
     }
 
     /// Makes the worker poll now (nothing to wake before it started: it polls
     /// the database as soon as it starts).
-    pub fn nudge(&self) {
+    pub(super) fn nudge(&self) {
         if let Some((nudge, _)) = self.worker.get() {
             nudge.nudge();
         }
     }
 
     /// What the worker has done so far (zeros before it started).
-    pub fn stats(&self) -> mail::WorkerStats {
+    pub(super) fn stats(&self) -> mail::WorkerStats {
         self.worker
             .get()
             .map(|(_, stats)| stats.stats())

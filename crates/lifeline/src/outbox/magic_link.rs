@@ -5,7 +5,7 @@ use storage::outbox::OutboxJob;
 use storage::{DbConnection, EmailAddress, tokens};
 use token_core::Purpose;
 
-use super::composer::{Draft, LifelineComposer, compose_error, human_time};
+use super::composer::{Draft, LifelineComposer, human_time};
 use super::payloads::{MagicLinkRequested, MagicLinkSignedIn};
 use crate::http::browser_binding;
 
@@ -21,9 +21,8 @@ impl LifelineComposer {
         &self,
         conn: &mut DbConnection,
         job: &OutboxJob,
+        request: MagicLinkRequested,
     ) -> Result<Draft, MailError> {
-        let request: MagicLinkRequested =
-            serde_json::from_str(&job.payload).map_err(compose_error)?;
         let Ok(address) = EmailAddress::parse(&request.email) else {
             return Ok(Composition::Skip("unparseable address".into()).into());
         };
@@ -74,10 +73,8 @@ impl LifelineComposer {
     pub(super) fn magic_link_signed_in(
         &self,
         conn: &mut DbConnection,
-        job: &OutboxJob,
+        signed_in: MagicLinkSignedIn,
     ) -> Result<Draft, MailError> {
-        let signed_in: MagicLinkSignedIn =
-            serde_json::from_str(&job.payload).map_err(compose_error)?;
         let Some(user) = self.directory.find_by_id(conn, signed_in.user_id)? else {
             return Ok(Composition::Skip("account no longer exists".into()).into());
         };

@@ -11,7 +11,8 @@ use storage::outbox::OutboxJob;
 use storage::{Database, DbConnection, EmailAddress, StorageError, throttles, tokens};
 use token_core::{Clock, KeyRing, Lifetime, OsRandom, Purpose, TokenClaims};
 
-use super::payloads::{self, NotMeConfirmed, PasswordChanged, ResetRequested};
+use super::payloads::{NotMeConfirmed, PasswordChanged, ResetRequested};
+use super::{JobError, MailJob};
 use crate::directory::{DirectoryUser as User, UserDirectory};
 
 /// The server's [`Composer`].
@@ -122,8 +123,12 @@ impl LifelineComposer {
         ))
     }
 
-    fn reset(&self, conn: &mut DbConnection, job: &OutboxJob) -> Result<Draft, MailError> {
-        let request: ResetRequested = serde_json::from_str(&job.payload).map_err(compose_error)?;
+    fn reset(
+        &self,
+        conn: &mut DbConnection,
+        job: &OutboxJob,
+        request: ResetRequested,
+    ) -> Result<Draft, MailError> {
         let Ok(address) = EmailAddress::parse(&request.email) else {
             return Ok(Composition::Skip("unparseable address".into()).into());
         };
@@ -208,8 +213,11 @@ impl LifelineComposer {
         Ok(allowed)
     }
 
-    fn changed(&self, conn: &mut DbConnection, job: &OutboxJob) -> Result<Draft, MailError> {
-        let change: PasswordChanged = serde_json::from_str(&job.payload).map_err(compose_error)?;
+    fn changed(
+        &self,
+        conn: &mut DbConnection,
+        change: PasswordChanged,
+    ) -> Result<Draft, MailError> {
         let Some(user) = self.directory.find_by_id(conn, change.user_id)? else {
             return Ok(Composition::Skip("account no longer exists".into()).into());
         };
@@ -225,10 +233,8 @@ impl LifelineComposer {
     fn not_me_confirmed(
         &self,
         conn: &mut DbConnection,
-        job: &OutboxJob,
+        confirmed: NotMeConfirmed,
     ) -> Result<Draft, MailError> {
-        let confirmed: NotMeConfirmed =
-            serde_json::from_str(&job.payload).map_err(compose_error)?;
         let Some(user) = self.directory.find_by_id(conn, confirmed.user_id)? else {
             return Ok(Composition::Skip("account no longer exists".into()).into());
         };
@@ -261,16 +267,27 @@ fn template_name<E: mail::Email>(_: &E) -> &'static str {
     E::TEMPLATE
 }
 
+/// The failure of a row that is no job this version can compose. A kind it does not know
+/// (written by a newer version, say) is given up at once, as no retry can teach it the kind;
+/// a payload that does not fit its kind is a compose error, retried like any other until the
+/// attempts run out.
+fn undecodable(error: JobError) -> MailError {
+    match error {
+        JobError::UnknownKind(kind) => MailError::UnknownTemplate(format!("job kind {kind}")),
+        other => compose_error(other),
+    }
+}
+
 impl LifelineComposer {
     /// Composes one job with the given connection (which may be inside a transaction).
     fn compose_with(&self, conn: &mut DbConnection, job: &OutboxJob) -> Result<Draft, MailError> {
-        match job.kind.as_str() {
-            payloads::RESET_REQUESTED => self.reset(conn, job),
-            payloads::PASSWORD_CHANGED => self.changed(conn, job),
-            payloads::NOT_ME_CONFIRMED => self.not_me_confirmed(conn, job),
-            payloads::MAGIC_LINK_REQUESTED => self.magic_link(conn, job),
-            payloads::MAGIC_LINK_SIGNED_IN => self.magic_link_signed_in(conn, job),
-            other => Err(MailError::UnknownTemplate(format!("job kind {other}"))),
+        let decoded = MailJob::decode(&job.kind, &job.payload).map_err(undecodable)?;
+        match decoded {
+            MailJob::PasswordResetRequested(request) => self.reset(conn, job, request),
+            MailJob::PasswordChanged(change) => self.changed(conn, change),
+            MailJob::NotMeConfirmed(confirmed) => self.not_me_confirmed(conn, confirmed),
+            MailJob::MagicLinkRequested(request) => self.magic_link(conn, job, request),
+            MailJob::MagicLinkSignedIn(signed_in) => self.magic_link_signed_in(conn, signed_in),
         }
     }
 

@@ -19,6 +19,7 @@ use chrono::NaiveDateTime;
 use storage::{Backend, Database, StorageError, outbox};
 use tokio::sync::oneshot;
 
+use super::EncodedJob;
 use crate::error::AppError;
 
 /// Most jobs written in one transaction.
@@ -26,13 +27,12 @@ const MAX_BATCH: usize = 256;
 
 /// Hands outbox jobs to the committer threads. Cheap to clone.
 #[derive(Clone)]
-pub struct GroupCommit {
+pub(super) struct GroupCommit {
     queue: Sender<Job>,
 }
 
 struct Job {
-    kind: &'static str,
-    payload: String,
+    job: EncodedJob,
     now: NaiveDateTime,
     reply: oneshot::Sender<Result<(), AppError>>,
 }
@@ -41,7 +41,7 @@ impl GroupCommit {
     /// Starts the committer threads: one for SQLite, which has a single writer anyway, and
     /// half the pool for MySQL, whose commits overlap and which pays a round trip per row.
     /// They stop when the last `GroupCommit` is dropped.
-    pub fn start(db: &Database, pool_size: u32) -> std::io::Result<GroupCommit> {
+    pub(super) fn start(db: &Database, pool_size: u32) -> std::io::Result<GroupCommit> {
         let committers = match db.backend() {
             Backend::Sqlite => 1,
             Backend::Mysql => (pool_size / 2).max(1),
@@ -58,19 +58,13 @@ impl GroupCommit {
     }
 
     /// Adds a job due at once, and returns once the transaction that wrote it has committed.
-    pub async fn enqueue(
+    pub(super) async fn enqueue(
         &self,
-        kind: &'static str,
-        payload: String,
+        job: EncodedJob,
         now: NaiveDateTime,
     ) -> Result<(), AppError> {
         let (reply, done) = oneshot::channel();
-        let job = Job {
-            kind,
-            payload,
-            now,
-            reply,
-        };
+        let job = Job { job, now, reply };
         self.queue
             .send(job)
             .map_err(|_| AppError::Internal(anyhow::anyhow!("the outbox committers stopped")))?;
@@ -104,13 +98,7 @@ fn write(db: &Database, batch: Vec<Job>) {
     // so it is written with the time of its latest one.
     let now = batch.iter().map(|job| job.now).max();
     let written = db.conn().and_then(|mut conn| {
-        let jobs: Vec<outbox::NewJob<'_>> = batch
-            .iter()
-            .map(|job| outbox::NewJob {
-                kind: job.kind,
-                payload: &job.payload,
-            })
-            .collect();
+        let jobs: Vec<outbox::NewJob<'_>> = batch.iter().map(|job| job.job.as_new_job()).collect();
         match now {
             Some(now) => outbox::enqueue_all(&mut conn, &jobs, now),
             None => Ok(0),
@@ -145,6 +133,7 @@ mod tests {
     use storage::testing::{TestDb, available_backends, fixed_now};
 
     use super::*;
+    use crate::outbox::{MailJob, ResetRequested};
 
     fn enqueue_many(group: &GroupCommit, n: usize) -> Vec<Result<(), AppError>> {
         let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -155,13 +144,12 @@ mod tests {
             let requests = (0..n).map(|i| {
                 let group = group.clone();
                 tokio::spawn(async move {
-                    group
-                        .enqueue(
-                            "password_reset_requested",
-                            format!("{{\"n\":{i}}}"),
-                            fixed_now(),
-                        )
-                        .await
+                    let job = MailJob::PasswordResetRequested(ResetRequested {
+                        email: format!("user{i}@example.com"),
+                        ip: None,
+                        requested_at: 0,
+                    });
+                    group.enqueue(job.encode().unwrap(), fixed_now()).await
                 })
             });
             let mut results = Vec::new();

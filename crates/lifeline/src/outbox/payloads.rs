@@ -1,16 +1,18 @@
-//! Outbox job kinds and their payloads. A request handler only records *that*
-//! something must be mailed; the worker resolves the account and builds the
-//! message, so the handler's work is the same whether or not the account exists.
+//! The payloads of the outbox's jobs, one struct per [`MailJob`] variant. A request handler
+//! only records *that* something must be mailed; the worker resolves the account and builds
+//! the message, so the handler's work is the same whether or not the account exists.
+//!
+//! Each is stored as its JSON in the `outbox.payload` column, fields in the order declared
+//! here. Queued jobs outlive a deployment: a field added later must be optional
+//! (`#[serde(default)]`), as `browser` is, so the rows written before it still read.
 
 use serde::{Deserialize, Serialize};
 
-/// Someone asked for a password-reset link for `email`.
-pub const RESET_REQUESTED: &str = "password_reset_requested";
-/// A password was changed; tell the account owner.
-pub const PASSWORD_CHANGED: &str = "password_changed";
+#[cfg(doc)]
+use super::MailJob;
 
-/// Payload of [`RESET_REQUESTED`].
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// Someone asked for a password-reset link for `email`: [`MailJob::PasswordResetRequested`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ResetRequested {
     /// The normalised address as entered (the worker looks it up).
@@ -21,8 +23,8 @@ pub struct ResetRequested {
     pub requested_at: i64,
 }
 
-/// Payload of [`PASSWORD_CHANGED`].
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// A password was changed; tell the account owner: [`MailJob::PasswordChanged`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PasswordChanged {
     /// The account whose password changed.
@@ -35,11 +37,8 @@ pub struct PasswordChanged {
     pub changed_at: i64,
 }
 
-/// The owner said "this wasn't me"; confirm what was done.
-pub const NOT_ME_CONFIRMED: &str = "not_me_confirmed";
-
-/// Payload of [`NOT_ME_CONFIRMED`].
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// The owner said "this wasn't me"; confirm what was done: [`MailJob::NotMeConfirmed`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NotMeConfirmed {
     /// The account that was locked down.
@@ -50,11 +49,8 @@ pub struct NotMeConfirmed {
     pub confirmed_at: i64,
 }
 
-/// Someone asked for a magic sign-in link for `email`.
-pub const MAGIC_LINK_REQUESTED: &str = "magic_link_requested";
-
-/// Payload of [`MAGIC_LINK_REQUESTED`].
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// Someone asked for a magic sign-in link for `email`: [`MailJob::MagicLinkRequested`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MagicLinkRequested {
     /// The normalised address as entered (the worker looks it up).
@@ -70,11 +66,8 @@ pub struct MagicLinkRequested {
     pub browser: Option<String>,
 }
 
-/// Someone signed in with a magic link; tell the account owner.
-pub const MAGIC_LINK_SIGNED_IN: &str = "magic_link_signed_in";
-
-/// Payload of [`MAGIC_LINK_SIGNED_IN`].
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// Someone signed in with a magic link; tell the account owner: [`MailJob::MagicLinkSignedIn`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MagicLinkSignedIn {
     /// The account that was signed in.

@@ -1,0 +1,26 @@
+//! The outbox: every mail Lifeline sends, from the request that asks for it to the email.
+//!
+//! - [`MailJob`]: one enum of every kind of mail, with its payload ([`payloads`]); how a job
+//!   is stored as an `outbox` row ([`EncodedJob`]).
+//! - [`Outbox`]: the request side, held by the application state: `enqueue` writes the job in
+//!   a group commit (`group_commit`), counts it and wakes the worker (`worker_link`).
+//! - [`LifelineComposer`]: the worker side, plugged into the mail crate's `OutboxWorker`:
+//!   decodes a claimed row and matches its kind exhaustively to build the email.
+//!
+//! The worker itself (claiming with a lease, sending, retrying) is the mail crate's, and the
+//! table's queries are storage's `outbox` module.
+
+mod composer;
+mod enqueue;
+mod group_commit;
+mod job;
+mod magic_link;
+pub mod payloads;
+mod worker_link;
+
+pub use composer::LifelineComposer;
+pub use enqueue::Outbox;
+pub use job::{EncodedJob, JobError, JobKind, MailJob};
+pub use payloads::{
+    MagicLinkRequested, MagicLinkSignedIn, NotMeConfirmed, PasswordChanged, ResetRequested,
+};
