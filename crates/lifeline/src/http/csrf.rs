@@ -126,4 +126,27 @@ mod tests {
             StatusCode::BAD_REQUEST
         );
     }
+
+    /// Every page form goes through [`CsrfForm`]: no page handler decodes a
+    /// form body without it, and none compares tokens itself.
+    #[test]
+    fn no_page_handler_takes_a_form_without_the_csrf_check() {
+        let pages = concat!(env!("CARGO_MANIFEST_DIR"), "/src/http/pages");
+        let mut dirs = vec![std::path::PathBuf::from(pages)];
+        let mut offenders = Vec::new();
+        while let Some(path) = dirs.pop() {
+            if path.is_dir() {
+                dirs.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            if text.contains("web::Form<") || text.contains("csrf_matches(") {
+                offenders.push(path.display().to_string());
+            }
+        }
+        assert!(
+            offenders.is_empty(),
+            "forms without CsrfForm in {offenders:?}"
+        );
+    }
 }
