@@ -6,16 +6,16 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::NaiveDateTime;
-use mail::{Composer, Composition, EmailTemplates, MailError, OutgoingEmail};
+use mail::{Composition, EmailTemplates, MailError, OutgoingEmail};
 use storage::outbox::OutboxJob;
-use storage::{Database, DbConnection, EmailAddress, StorageError, throttles, tokens};
+use storage::{Database, DbConnection, EmailAddress, throttles, tokens};
 use token_core::{Clock, KeyRing, Lifetime, OsRandom, Purpose, TokenClaims};
 
 use super::payloads::{NotMeConfirmed, PasswordChanged, ResetRequested};
-use super::{JobError, MailJob};
 use crate::directory::{DirectoryUser as User, UserDirectory};
 
-/// The server's [`Composer`].
+/// The server's [`mail::Composer`]: the worker hands it claimed rows, which `dispatch.rs`
+/// decodes, handing each kind to its function below.
 pub struct LifelineComposer {
     /// The database (outbox, tokens, throttles).
     pub db: Database,
@@ -76,7 +76,7 @@ impl From<Composition> for Draft {
 
 impl Draft {
     /// The finished composition.
-    fn finish(self, templates: &EmailTemplates) -> Result<Composition, MailError> {
+    pub(super) fn finish(self, templates: &EmailTemplates) -> Result<Composition, MailError> {
         match self {
             Draft::Ready(composition) => Ok(composition),
             Draft::Render(render) => render(templates),
@@ -123,7 +123,8 @@ impl LifelineComposer {
         ))
     }
 
-    fn reset(
+    /// Mints and mails a reset link for a [`ResetRequested`] job.
+    pub(super) fn reset(
         &self,
         conn: &mut DbConnection,
         job: &OutboxJob,
@@ -213,7 +214,8 @@ impl LifelineComposer {
         Ok(allowed)
     }
 
-    fn changed(
+    /// Mails the "password changed" notice, with a "this wasn't me" link.
+    pub(super) fn changed(
         &self,
         conn: &mut DbConnection,
         change: PasswordChanged,
@@ -230,7 +232,8 @@ impl LifelineComposer {
         self.send(&user.display_email, email)
     }
 
-    fn not_me_confirmed(
+    /// Mails the confirmation of a "this wasn't me" lock-down.
+    pub(super) fn not_me_confirmed(
         &self,
         conn: &mut DbConnection,
         confirmed: NotMeConfirmed,
@@ -265,77 +268,4 @@ impl LifelineComposer {
 
 fn template_name<E: mail::Email>(_: &E) -> &'static str {
     E::TEMPLATE
-}
-
-/// The failure of a row that is no job this version can compose. A kind it does not know
-/// (written by a newer version, say) is given up at once, as no retry can teach it the kind;
-/// a payload that does not fit its kind is a compose error, retried like any other until the
-/// attempts run out.
-fn undecodable(error: JobError) -> MailError {
-    match error {
-        JobError::UnknownKind(kind) => MailError::UnknownTemplate(format!("job kind {kind}")),
-        other => compose_error(other),
-    }
-}
-
-impl LifelineComposer {
-    /// Composes one job with the given connection (which may be inside a transaction).
-    fn compose_with(&self, conn: &mut DbConnection, job: &OutboxJob) -> Result<Draft, MailError> {
-        let decoded = MailJob::decode(&job.kind, &job.payload).map_err(undecodable)?;
-        match decoded {
-            MailJob::PasswordResetRequested(request) => self.reset(conn, job, request),
-            MailJob::PasswordChanged(change) => self.changed(conn, change),
-            MailJob::NotMeConfirmed(confirmed) => self.not_me_confirmed(conn, confirmed),
-            MailJob::MagicLinkRequested(request) => self.magic_link(conn, job, request),
-            MailJob::MagicLinkSignedIn(signed_in) => self.magic_link_signed_in(conn, signed_in),
-        }
-    }
-
-    /// Composes every job inside one write transaction, so the batch's quota counts and issued
-    /// tokens cost one commit. A storage error rolls the whole batch back (no token of it is
-    /// kept, no quota counted) and is returned; the caller then composes job by job.
-    fn compose_in_one_transaction(
-        &self,
-        jobs: &[OutboxJob],
-    ) -> Result<Vec<Result<Composition, MailError>>, StorageError> {
-        let mut conn = self.db.conn()?;
-        storage::write_transaction(&mut conn, |conn| {
-            let mut drafts = Vec::with_capacity(jobs.len());
-            for job in jobs {
-                match self.compose_with(conn, job) {
-                    Err(MailError::Storage(error)) => return Err(error),
-                    other => drafts.push(other),
-                }
-            }
-            Ok(drafts)
-        })
-        .map(|drafts| {
-            drafts
-                .into_iter()
-                .map(|draft| draft.and_then(|draft| draft.finish(&self.templates)))
-                .collect()
-        })
-    }
-}
-
-impl Composer for LifelineComposer {
-    fn compose(&self, job: &OutboxJob) -> Result<Composition, MailError> {
-        self.compose_with(&mut *self.db.conn()?, job)?
-            .finish(&self.templates)
-    }
-
-    fn compose_batch(&self, jobs: &[OutboxJob]) -> Vec<Result<Composition, MailError>> {
-        if jobs.len() < 2 {
-            return jobs.iter().map(|job| self.compose(job)).collect();
-        }
-        match self.compose_in_one_transaction(jobs) {
-            Ok(results) => results,
-            Err(error) => {
-                // One job's storage failure must not hold up the others: compose them one by
-                // one, each with its own commits, so only the failing job is retried.
-                tracing::warn!(%error, jobs = jobs.len(), "composing the batch in one transaction failed, composing job by job");
-                jobs.iter().map(|job| self.compose(job)).collect()
-            }
-        }
-    }
 }

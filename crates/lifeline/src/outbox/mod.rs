@@ -5,12 +5,14 @@
 //! - [`Outbox`]: the request side, held by the application state: `enqueue` writes the job in
 //!   a group commit (`group_commit`), counts it and wakes the worker (`worker_link`).
 //! - [`LifelineComposer`]: the worker side, plugged into the mail crate's `OutboxWorker`:
-//!   decodes a claimed row and matches its kind exhaustively to build the email.
+//!   `dispatch` decodes a claimed row and matches its kind exhaustively; `composer` and
+//!   `magic_link` look the account up, mint the token and build the email.
 //!
 //! The worker itself (claiming with a lease, sending, retrying) is the mail crate's, and the
 //! table's queries are storage's `outbox` module.
 
 mod composer;
+mod dispatch;
 mod enqueue;
 mod group_commit;
 mod job;
