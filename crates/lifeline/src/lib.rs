@@ -19,6 +19,7 @@ pub mod group_commit;
 pub mod http;
 pub mod jobs;
 pub mod keys;
+pub mod links;
 pub mod maintenance;
 pub mod metrics;
 pub mod outbox_link;
