@@ -25,8 +25,9 @@ impl Links {
     ///
     /// For reset and magic links the lookup hash is stored and, in the same transaction,
     /// the account's earlier live links of that purpose are revoked: only the newest mail
-    /// works, so an older one that leaked is useless. "Not me" links are not stored (see
-    /// [`is_stored`]); `conn` and `ip` are then unused.
+    /// works, so an older one that leaked is useless. "Not me" links are not stored (their
+    /// epoch makes them single use, and a newer mail must not void the one in an older
+    /// mail); `conn` and `ip` are then unused.
     ///
     /// The returned token text goes into the mail and nowhere else.
     pub fn issue(

@@ -1,7 +1,7 @@
 //! The link service on every backend: each case runs on SQLite and, when configured, on
 //! MariaDB/MySQL, each time in a fresh database.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use storage::testing::{create_user, for_each_backend};
 use storage::{DbConnection, tokens};
@@ -454,6 +454,67 @@ fn issuing_counts_the_link_and_stores_only_stored_purposes() {
         assert_eq!(f.metrics.tokens_issued(Purpose::PasswordReset), 1);
         assert_eq!(f.metrics.tokens_issued(Purpose::NotMe), 1);
     });
+}
+
+#[test]
+fn a_rejection_is_logged_with_its_precise_reason() {
+    for_each_backend(|db| {
+        // Arrange
+        let f = fixture();
+        let conn = &mut db.conn().unwrap();
+        let user = account(conn, "a@example.com");
+        let older = f.issue(conn, Purpose::PasswordReset, &user);
+        f.issue(conn, Purpose::PasswordReset, &user);
+        let log = Log::default();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(log.clone())
+            .with_ansi(false)
+            .finish();
+
+        // Act
+        tracing::subscriber::with_default(subscriber, || {
+            let _ = f.links.verify(Purpose::MagicLink, &older, NOW + 1);
+            let _ = f.check(conn, Purpose::PasswordReset, &older);
+        });
+
+        // Assert: the reason is in the log, but not in what callers see.
+        let text = log.text();
+        assert!(text.contains("magic link rejected"), "{text}");
+        assert!(text.contains("expected MagicLink"), "{text}");
+        assert!(
+            text.contains("reset link rejected: not live in the database"),
+            "{text}"
+        );
+    });
+}
+
+/// Log lines written by a test's subscriber.
+#[derive(Clone, Default)]
+struct Log(Arc<Mutex<Vec<u8>>>);
+
+impl Log {
+    fn text(&self) -> String {
+        String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
+    }
+}
+
+impl std::io::Write for Log {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Log {
+    type Writer = Log;
+
+    fn make_writer(&'a self) -> Log {
+        self.clone()
+    }
 }
 
 fn bump_epoch(f: &Fixture, conn: &mut DbConnection, user: &DirectoryUser) {
