@@ -17,9 +17,9 @@ fn now() -> chrono::NaiveDateTime {
     chrono::Utc::now().naive_utc()
 }
 
-fn random_hash(counter: &mut u64) -> [u8; 32] {
+fn random_hash(counter: &mut u64) -> token_core::LookupHash {
     *counter += 1;
-    *blake3::hash(&counter.to_le_bytes()).as_bytes()
+    token_core::LookupHash::from_bytes(*blake3::hash(&counter.to_le_bytes()).as_bytes())
 }
 
 fn storage_ops(c: &mut Criterion) {
@@ -52,9 +52,9 @@ fn storage_ops(c: &mut Criterion) {
                 tokens::issue(
                     &mut conn,
                     &tokens::NewToken {
-                        purpose: "password_reset",
+                        purpose: token_core::Purpose::PasswordReset,
                         user_id: user.id,
-                        hash: &hash,
+                        hash,
                         expires_at: now() + chrono::TimeDelta::minutes(30),
                         created_at: now(),
                         created_ip: Some("127.0.0.1"),
@@ -70,9 +70,9 @@ fn storage_ops(c: &mut Criterion) {
                     tokens::issue(
                         &mut setup,
                         &tokens::NewToken {
-                            purpose: "magic_link",
+                            purpose: token_core::Purpose::MagicLink,
                             user_id: user.id,
-                            hash: &hash,
+                            hash,
                             expires_at: now() + chrono::TimeDelta::minutes(30),
                             created_at: now(),
                             created_ip: None,
@@ -83,7 +83,7 @@ fn storage_ops(c: &mut Criterion) {
                 },
                 |hash| {
                     assert!(
-                        tokens::consume(&mut conn, &hash, "magic_link", now())
+                        tokens::consume(&mut conn, &hash, token_core::Purpose::MagicLink, now())
                             .expect("consume")
                             .is_some()
                     )

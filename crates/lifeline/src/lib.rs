@@ -15,6 +15,7 @@ pub mod error;
 pub mod flows;
 pub mod http;
 pub mod keys;
+pub mod links;
 pub mod maintenance;
 pub mod metrics;
 pub mod outbox;

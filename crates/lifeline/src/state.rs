@@ -8,6 +8,7 @@ use token_core::{Clock, KeyRing};
 use crate::config::Settings;
 use crate::directory::UserDirectory;
 use crate::http::limits::rate_limit::RateLimits;
+use crate::links::Links;
 use crate::metrics::Metrics;
 use crate::outbox::Outbox;
 use crate::pages::Pages;
@@ -51,6 +52,15 @@ impl AppState {
         chrono::DateTime::from_timestamp(self.now_unix(), 0)
             .unwrap_or_default()
             .naive_utc()
+    }
+
+    /// The link service, on this state's keys, directory and metrics.
+    pub fn links(&self) -> Links {
+        Links::new(
+            Arc::clone(&self.keys),
+            Arc::clone(&self.directory),
+            Arc::clone(&self.metrics),
+        )
     }
 
     /// A Lifeline path as the browser must ask for it: `server.base_path`

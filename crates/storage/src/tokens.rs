@@ -1,11 +1,13 @@
 //! The `tokens` table: single-use links (password reset, magic link, "not me").
 //!
-//! Only a keyed 32-byte hash of each token's secret is stored, so a copy of the database does
-//! not contain usable links. Lookups are by that hash through the unique index; the
-//! constant-time comparison of secrets happens in token-core before the database is asked.
+//! Only a keyed 32-byte hash of each token's secret is stored ([`LookupHash`]), so a copy of the
+//! database does not contain usable links. Lookups are by that hash through the unique index;
+//! the constant-time comparison of secrets happens in token-core before the database is asked.
+//! The `purpose` column holds the purpose's stable code ([`Purpose::as_str`]).
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use token_core::{LookupHash, Purpose};
 
 use crate::connection::{DbConnection, write_transaction};
 use crate::error::StorageError;
@@ -18,13 +20,12 @@ const MAX_IP_CHARS: usize = 64;
 const PURGE_BATCH: i64 = 500;
 
 /// A stored token (without its hash).
-#[derive(Clone, Debug, PartialEq, Eq, Queryable, Selectable)]
-#[diesel(table_name = tokens)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Token {
     /// Primary key.
     pub id: i64,
-    /// What the token is for, e.g. `password_reset`.
-    pub purpose: String,
+    /// What the token is for.
+    pub purpose: Purpose,
     /// The account it belongs to.
     pub user_id: i64,
     /// When it stops working.
@@ -37,15 +38,41 @@ pub struct Token {
     pub created_ip: Option<String>,
 }
 
+/// A row as read; its purpose is the one the query asked for, so no stored code is parsed.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = tokens)]
+struct TokenRow {
+    id: i64,
+    user_id: i64,
+    expires_at: NaiveDateTime,
+    consumed_at: Option<NaiveDateTime>,
+    created_at: NaiveDateTime,
+    created_ip: Option<String>,
+}
+
+impl TokenRow {
+    fn with_purpose(self, purpose: Purpose) -> Token {
+        Token {
+            id: self.id,
+            purpose,
+            user_id: self.user_id,
+            expires_at: self.expires_at,
+            consumed_at: self.consumed_at,
+            created_at: self.created_at,
+            created_ip: self.created_ip,
+        }
+    }
+}
+
 /// What [`issue`] needs.
 #[derive(Clone, Copy, Debug)]
 pub struct NewToken<'a> {
-    /// What the token is for, e.g. `password_reset` (at most 32 characters).
-    pub purpose: &'a str,
+    /// What the token is for.
+    pub purpose: Purpose,
     /// The account it belongs to.
     pub user_id: i64,
     /// Keyed hash of the token's secret.
-    pub hash: &'a [u8; 32],
+    pub hash: LookupHash,
     /// When it stops working.
     pub expires_at: NaiveDateTime,
     /// Issue time; also the time at which older tokens are revoked.
@@ -57,26 +84,27 @@ pub struct NewToken<'a> {
 /// Stores a new token and, in the same transaction, revokes the account's earlier live tokens
 /// of the same purpose: only the newest link works, so an older mail that leaked is useless.
 pub fn issue(conn: &mut DbConnection, new_token: &NewToken<'_>) -> Result<Token, StorageError> {
+    let purpose = new_token.purpose.as_str();
     write_transaction(conn, |conn| {
         diesel::update(
             tokens::table
                 .filter(tokens::user_id.eq(new_token.user_id))
-                .filter(tokens::purpose.eq(new_token.purpose))
+                .filter(tokens::purpose.eq(purpose))
                 .filter(tokens::consumed_at.is_null()),
         )
         .set(tokens::consumed_at.eq(Some(new_token.created_at)))
         .execute(conn)?;
         diesel::insert_into(tokens::table)
             .values((
-                tokens::purpose.eq(new_token.purpose),
+                tokens::purpose.eq(purpose),
                 tokens::user_id.eq(new_token.user_id),
-                tokens::hash.eq(&new_token.hash[..]),
+                tokens::hash.eq(&new_token.hash.as_bytes()[..]),
                 tokens::expires_at.eq(new_token.expires_at),
                 tokens::created_at.eq(new_token.created_at),
                 tokens::created_ip.eq(new_token.created_ip.map(|ip| truncate(ip, MAX_IP_CHARS))),
             ))
             .execute(conn)?;
-        by_hash(conn, new_token.hash)
+        by_hash(conn, &new_token.hash, new_token.purpose)
     })
 }
 
@@ -88,22 +116,22 @@ pub fn issue(conn: &mut DbConnection, new_token: &NewToken<'_>) -> Result<Token,
 /// the row, and only that one gets `Some`.
 pub fn consume(
     conn: &mut DbConnection,
-    hash: &[u8; 32],
-    purpose: &str,
+    hash: &LookupHash,
+    purpose: Purpose,
     now: NaiveDateTime,
 ) -> Result<Option<Token>, StorageError> {
     write_transaction(conn, |conn| {
         let won = diesel::update(
             tokens::table
-                .filter(tokens::hash.eq(&hash[..]))
-                .filter(tokens::purpose.eq(purpose))
+                .filter(tokens::hash.eq(&hash.as_bytes()[..]))
+                .filter(tokens::purpose.eq(purpose.as_str()))
                 .filter(tokens::consumed_at.is_null())
                 .filter(tokens::expires_at.gt(now)),
         )
         .set(tokens::consumed_at.eq(Some(now)))
         .execute(conn)?;
         if won == 1 {
-            by_hash(conn, hash).map(Some)
+            by_hash(conn, hash, purpose).map(Some)
         } else {
             Ok(None)
         }
@@ -113,20 +141,20 @@ pub fn consume(
 /// The token if it is live, without using it (for pages that only show a form).
 pub fn find_live(
     conn: &mut DbConnection,
-    hash: &[u8; 32],
-    purpose: &str,
+    hash: &LookupHash,
+    purpose: Purpose,
     now: NaiveDateTime,
 ) -> Result<Option<Token>, StorageError> {
     Ok(tokens::table
-        .filter(tokens::hash.eq(&hash[..]))
-        .filter(tokens::purpose.eq(purpose))
+        .filter(tokens::hash.eq(&hash.as_bytes()[..]))
+        .filter(tokens::purpose.eq(purpose.as_str()))
         .filter(tokens::consumed_at.is_null())
         .filter(tokens::expires_at.gt(now))
-        .select(Token::as_select())
+        .select(TokenRow::as_select())
         .first(conn)
-        .optional()?)
+        .optional()?
+        .map(|row| row.with_purpose(purpose)))
 }
-
 /// Revokes every live token of the account, whatever its purpose; returns how many.
 pub fn revoke_all_for_user(
     conn: &mut DbConnection,
@@ -184,11 +212,17 @@ pub fn purge_expired_paced(
     }
 }
 
-fn by_hash(conn: &mut DbConnection, hash: &[u8; 32]) -> Result<Token, StorageError> {
+/// The row with `hash` (unique), which the caller just wrote with `purpose`.
+fn by_hash(
+    conn: &mut DbConnection,
+    hash: &LookupHash,
+    purpose: Purpose,
+) -> Result<Token, StorageError> {
     Ok(tokens::table
-        .filter(tokens::hash.eq(&hash[..]))
-        .select(Token::as_select())
-        .first(conn)?)
+        .filter(tokens::hash.eq(&hash.as_bytes()[..]))
+        .select(TokenRow::as_select())
+        .first(conn)?
+        .with_purpose(purpose))
 }
 
 #[cfg(test)]
@@ -200,10 +234,15 @@ mod tests {
     use super::*;
     use crate::testing::{create_user, fixed_now, for_each_backend};
 
-    const RESET: &str = "password_reset";
-    const MAGIC: &str = "magic_link";
+    const RESET: Purpose = Purpose::PasswordReset;
+    const MAGIC: Purpose = Purpose::MagicLink;
 
-    fn new_token<'a>(user_id: i64, hash: &'a [u8; 32], purpose: &'a str) -> NewToken<'a> {
+    /// A lookup hash of 32 bytes `n`.
+    fn h(n: u8) -> LookupHash {
+        LookupHash::from_bytes([n; 32])
+    }
+
+    fn new_token(user_id: i64, hash: LookupHash, purpose: Purpose) -> NewToken<'static> {
         NewToken {
             purpose,
             user_id,
@@ -222,7 +261,7 @@ mod tests {
             let user = create_user(conn, "a@example.com");
 
             // Act
-            let token = issue(conn, &new_token(user.id, &[1; 32], RESET)).unwrap();
+            let token = issue(conn, &new_token(user.id, h(1), RESET)).unwrap();
 
             // Assert
             assert_eq!(token.user_id, user.id);
@@ -231,13 +270,33 @@ mod tests {
             assert_eq!(token.consumed_at, None);
             let just_before = token.expires_at - TimeDelta::microseconds(1);
             assert_eq!(
-                find_live(conn, &[1; 32], RESET, just_before).unwrap(),
+                find_live(conn, &h(1), RESET, just_before).unwrap(),
                 Some(token.clone())
             );
             assert_eq!(
-                find_live(conn, &[1; 32], RESET, token.expires_at).unwrap(),
+                find_live(conn, &h(1), RESET, token.expires_at).unwrap(),
                 None
             );
+        });
+    }
+
+    #[test]
+    fn the_purpose_column_holds_the_purposes_stable_code() {
+        for_each_backend(|db| {
+            // Arrange
+            let conn = &mut db.conn().unwrap();
+            let user = create_user(conn, "a@example.com");
+
+            // Act
+            issue(conn, &new_token(user.id, h(21), MAGIC)).unwrap();
+
+            // Assert: the same text as before the column was typed, so stored rows keep working.
+            let (purpose, hash): (String, Vec<u8>) = tokens::table
+                .select((tokens::purpose, tokens::hash))
+                .first(&mut **conn)
+                .unwrap();
+            assert_eq!(purpose, "magic_link");
+            assert_eq!(hash, vec![21; 32]);
         });
     }
 
@@ -247,18 +306,14 @@ mod tests {
             // Arrange
             let conn = &mut db.conn().unwrap();
             let user = create_user(conn, "a@example.com");
-            issue(conn, &new_token(user.id, &[2; 32], RESET)).unwrap();
+            issue(conn, &new_token(user.id, h(2), RESET)).unwrap();
 
             // Act
-            find_live(conn, &[2; 32], RESET, fixed_now()).unwrap();
-            find_live(conn, &[2; 32], RESET, fixed_now()).unwrap();
+            find_live(conn, &h(2), RESET, fixed_now()).unwrap();
+            find_live(conn, &h(2), RESET, fixed_now()).unwrap();
 
             // Assert
-            assert!(
-                consume(conn, &[2; 32], RESET, fixed_now())
-                    .unwrap()
-                    .is_some()
-            );
+            assert!(consume(conn, &h(2), RESET, fixed_now()).unwrap().is_some());
         });
     }
 
@@ -268,19 +323,19 @@ mod tests {
             // Arrange
             let conn = &mut db.conn().unwrap();
             let user = create_user(conn, "a@example.com");
-            issue(conn, &new_token(user.id, &[3; 32], RESET)).unwrap();
+            issue(conn, &new_token(user.id, h(3), RESET)).unwrap();
             let now = fixed_now() + TimeDelta::minutes(1);
 
             // Act
-            let first = consume(conn, &[3; 32], RESET, now).unwrap();
-            let second = consume(conn, &[3; 32], RESET, now).unwrap();
+            let first = consume(conn, &h(3), RESET, now).unwrap();
+            let second = consume(conn, &h(3), RESET, now).unwrap();
 
             // Assert
             let first = first.unwrap();
             assert_eq!(first.user_id, user.id);
             assert_eq!(first.consumed_at, Some(now));
             assert_eq!(second, None);
-            assert_eq!(find_live(conn, &[3; 32], RESET, now).unwrap(), None);
+            assert_eq!(find_live(conn, &h(3), RESET, now).unwrap(), None);
         });
     }
 
@@ -290,10 +345,10 @@ mod tests {
             // Arrange
             let conn = &mut db.conn().unwrap();
             let user = create_user(conn, "a@example.com");
-            let token = issue(conn, &new_token(user.id, &[4; 32], RESET)).unwrap();
+            let token = issue(conn, &new_token(user.id, h(4), RESET)).unwrap();
 
             // Act
-            let at_expiry = consume(conn, &[4; 32], RESET, token.expires_at).unwrap();
+            let at_expiry = consume(conn, &h(4), RESET, token.expires_at).unwrap();
 
             // Assert
             assert_eq!(at_expiry, None);
@@ -306,20 +361,16 @@ mod tests {
             // Arrange
             let conn = &mut db.conn().unwrap();
             let user = create_user(conn, "a@example.com");
-            issue(conn, &new_token(user.id, &[5; 32], RESET)).unwrap();
+            issue(conn, &new_token(user.id, h(5), RESET)).unwrap();
 
             // Act
-            let wrong_purpose = consume(conn, &[5; 32], MAGIC, fixed_now()).unwrap();
-            let wrong_hash = consume(conn, &[6; 32], RESET, fixed_now()).unwrap();
+            let wrong_purpose = consume(conn, &h(5), MAGIC, fixed_now()).unwrap();
+            let wrong_hash = consume(conn, &h(6), RESET, fixed_now()).unwrap();
 
             // Assert
             assert_eq!(wrong_purpose, None);
             assert_eq!(wrong_hash, None);
-            assert!(
-                consume(conn, &[5; 32], RESET, fixed_now())
-                    .unwrap()
-                    .is_some()
-            );
+            assert!(consume(conn, &h(5), RESET, fixed_now()).unwrap().is_some());
         });
     }
 
@@ -330,19 +381,19 @@ mod tests {
             let conn = &mut db.conn().unwrap();
             let user = create_user(conn, "a@example.com");
             let other = create_user(conn, "b@example.com");
-            issue(conn, &new_token(user.id, &[7; 32], RESET)).unwrap();
-            issue(conn, &new_token(user.id, &[8; 32], MAGIC)).unwrap();
-            issue(conn, &new_token(other.id, &[9; 32], RESET)).unwrap();
+            issue(conn, &new_token(user.id, h(7), RESET)).unwrap();
+            issue(conn, &new_token(user.id, h(8), MAGIC)).unwrap();
+            issue(conn, &new_token(other.id, h(9), RESET)).unwrap();
 
             // Act
-            issue(conn, &new_token(user.id, &[10; 32], RESET)).unwrap();
+            issue(conn, &new_token(user.id, h(10), RESET)).unwrap();
 
             // Assert
             let now = fixed_now();
-            assert_eq!(find_live(conn, &[7; 32], RESET, now).unwrap(), None);
-            assert!(find_live(conn, &[10; 32], RESET, now).unwrap().is_some());
-            assert!(find_live(conn, &[8; 32], MAGIC, now).unwrap().is_some());
-            assert!(find_live(conn, &[9; 32], RESET, now).unwrap().is_some());
+            assert_eq!(find_live(conn, &h(7), RESET, now).unwrap(), None);
+            assert!(find_live(conn, &h(10), RESET, now).unwrap().is_some());
+            assert!(find_live(conn, &h(8), MAGIC, now).unwrap().is_some());
+            assert!(find_live(conn, &h(9), RESET, now).unwrap().is_some());
         });
     }
 
@@ -352,8 +403,8 @@ mod tests {
             let conn = &mut db.conn().unwrap();
             let user = create_user(conn, "a@example.com");
             let other = create_user(conn, "b@example.com");
-            issue(conn, &new_token(user.id, &[11; 32], RESET)).unwrap();
-            let result = issue(conn, &new_token(other.id, &[11; 32], RESET));
+            issue(conn, &new_token(user.id, h(11), RESET)).unwrap();
+            let result = issue(conn, &new_token(other.id, h(11), RESET));
             assert!(matches!(result, Err(StorageError::Conflict)), "{result:?}");
         });
     }
@@ -368,7 +419,7 @@ mod tests {
                 conn,
                 &NewToken {
                     created_ip: Some(&long_ip),
-                    ..new_token(user.id, &[12; 32], RESET)
+                    ..new_token(user.id, h(12), RESET)
                 },
             )
             .unwrap();
@@ -383,22 +434,18 @@ mod tests {
             let conn = &mut db.conn().unwrap();
             let user = create_user(conn, "a@example.com");
             let other = create_user(conn, "b@example.com");
-            issue(conn, &new_token(user.id, &[13; 32], RESET)).unwrap();
-            issue(conn, &new_token(user.id, &[14; 32], MAGIC)).unwrap();
-            issue(conn, &new_token(other.id, &[15; 32], RESET)).unwrap();
+            issue(conn, &new_token(user.id, h(13), RESET)).unwrap();
+            issue(conn, &new_token(user.id, h(14), MAGIC)).unwrap();
+            issue(conn, &new_token(other.id, h(15), RESET)).unwrap();
 
             // Act
             let revoked = revoke_all_for_user(conn, user.id, fixed_now()).unwrap();
 
             // Assert
             assert_eq!(revoked, 2);
-            assert_eq!(consume(conn, &[13; 32], RESET, fixed_now()).unwrap(), None);
-            assert_eq!(consume(conn, &[14; 32], MAGIC, fixed_now()).unwrap(), None);
-            assert!(
-                consume(conn, &[15; 32], RESET, fixed_now())
-                    .unwrap()
-                    .is_some()
-            );
+            assert_eq!(consume(conn, &h(13), RESET, fixed_now()).unwrap(), None);
+            assert_eq!(consume(conn, &h(14), MAGIC, fixed_now()).unwrap(), None);
+            assert!(consume(conn, &h(15), RESET, fixed_now()).unwrap().is_some());
         });
     }
 
@@ -408,18 +455,19 @@ mod tests {
             // Arrange
             let conn = &mut db.conn().unwrap();
             let user = create_user(conn, "a@example.com");
+            let other = create_user(conn, "b@example.com");
             let old = fixed_now() - TimeDelta::days(10);
             let expired = NewToken {
                 expires_at: old,
                 created_at: old,
-                ..new_token(user.id, &[16; 32], MAGIC)
+                ..new_token(user.id, h(16), MAGIC)
             };
             issue(conn, &expired).unwrap();
-            issue(conn, &new_token(user.id, &[17; 32], RESET)).unwrap();
-            consume(conn, &[17; 32], RESET, old).unwrap();
-            issue(conn, &new_token(user.id, &[18; 32], "not_me")).unwrap();
-            issue(conn, &new_token(user.id, &[19; 32], "other")).unwrap();
-            consume(conn, &[19; 32], "other", fixed_now()).unwrap();
+            issue(conn, &new_token(user.id, h(17), RESET)).unwrap();
+            consume(conn, &h(17), RESET, old).unwrap();
+            issue(conn, &new_token(user.id, h(18), Purpose::NotMe)).unwrap();
+            issue(conn, &new_token(other.id, h(19), MAGIC)).unwrap();
+            consume(conn, &h(19), MAGIC, fixed_now()).unwrap();
 
             // Act
             let purged = purge_expired(conn, fixed_now() - TimeDelta::days(1)).unwrap();
@@ -429,7 +477,7 @@ mod tests {
             let left: i64 = tokens::table.count().get_result(&mut **conn).unwrap();
             assert_eq!(left, 2);
             assert!(
-                find_live(conn, &[18; 32], "not_me", fixed_now())
+                find_live(conn, &h(18), Purpose::NotMe, fixed_now())
                     .unwrap()
                     .is_some()
             );
@@ -451,7 +499,7 @@ mod tests {
             for hash in &hashes {
                 diesel::insert_into(tokens::table)
                     .values((
-                        tokens::purpose.eq(MAGIC),
+                        tokens::purpose.eq(MAGIC.as_str()),
                         tokens::user_id.eq(user.id),
                         tokens::hash.eq(&hash[..]),
                         tokens::expires_at.eq(old),
@@ -520,11 +568,7 @@ mod tests {
         for_each_backend(|db| {
             // Arrange
             let user = create_user(&mut db.conn().unwrap(), "a@example.com");
-            issue(
-                &mut db.conn().unwrap(),
-                &new_token(user.id, &[20; 32], RESET),
-            )
-            .unwrap();
+            issue(&mut db.conn().unwrap(), &new_token(user.id, h(20), RESET)).unwrap();
             let threads = 32;
             let barrier = Barrier::new(threads);
 
@@ -535,7 +579,7 @@ mod tests {
                         scope.spawn(|| {
                             let mut conn = db.conn().unwrap();
                             barrier.wait();
-                            consume(&mut conn, &[20; 32], RESET, fixed_now())
+                            consume(&mut conn, &h(20), RESET, fixed_now())
                                 .unwrap()
                                 .is_some()
                         })

@@ -7,13 +7,15 @@
 
 use actix_session::Session;
 use actix_web::web;
-use storage::{EmailAddress, audit, tokens};
-use token_core::{Purpose, TokenError, VerifiedToken};
+use storage::{EmailAddress, audit};
+use token_core::Purpose;
 
 use crate::directory::DirectoryUser as User;
 use crate::error::AppError;
+use crate::http::blocking::run;
 use crate::http::browser_binding;
 use crate::http::client::ClientInfo;
+use crate::links::LiveLink;
 use crate::metrics::reasons;
 use crate::outbox::{MagicLinkRequested, MagicLinkSignedIn, MailJob};
 use crate::state::AppState;
@@ -76,47 +78,22 @@ pub async fn request(
     state.outbox.enqueue(job).await
 }
 
-/// Checks a magic link without using it: MAC and expiry in memory first, then
-/// the live row, the account's epoch and (if on) the browser binding.
+/// Checks a magic link without using it: the link service checks MAC, expiry,
+/// the live row and the account's epoch; then, if same-browser links are on, the
+/// browser binding.
 pub async fn check(
     state: &web::Data<AppState>,
     presented: Presented<'_>,
-) -> Result<(VerifiedToken, User), LinkError> {
-    let verified = token_core::verify(
-        &state.keys,
-        Purpose::MagicLink,
-        presented.token,
-        state.now_unix(),
-    )
-    .map_err(|reason| rejected(state, reason))?;
-    let (db, now) = (state.db.clone(), state.now());
-    let directory = state.directory.clone();
-    let lookup = *verified.lookup.as_bytes();
-    let found = web::block(move || -> Result<_, storage::StorageError> {
-        let mut conn = db.conn()?;
-        match tokens::find_live(&mut conn, &lookup, Purpose::MagicLink.as_str(), now)? {
-            Some(token) => directory.find_by_id(&mut conn, token.user_id),
-            None => Ok(None),
-        }
-    })
-    .await
-    .map_err(AppError::from)?
-    .map_err(AppError::from)?;
-    let Some(user) = found.filter(|user| user.id == verified.claims.user_id) else {
-        tracing::info!("magic link rejected: not live in the database");
-        state
-            .metrics
-            .token_rejected(Purpose::MagicLink, reasons::NOT_LIVE);
+) -> Result<LiveLink, LinkError> {
+    let Some(link) = super::link_check::check(state, Purpose::MagicLink, presented.token).await?
+    else {
         return Err(LinkError::InvalidLink);
     };
-    verified
-        .check_epoch(user.auth_epoch)
-        .map_err(|reason| rejected(state, reason))?;
     if state.settings.tokens.magic_link_same_browser
         && !browser_binding::tag_matches(
             &state.keys,
             presented.session,
-            &lookup,
+            link.lookup().as_bytes(),
             presented.browser_tag,
         )
     {
@@ -126,15 +103,7 @@ pub async fn check(
             .token_rejected(Purpose::MagicLink, reasons::OTHER_BROWSER);
         return Err(LinkError::OtherBrowser);
     }
-    Ok((verified, user))
-}
-
-fn rejected(state: &AppState, reason: TokenError) -> LinkError {
-    tracing::info!(reason = %reason, "magic link rejected");
-    state
-        .metrics
-        .token_rejected(Purpose::MagicLink, reasons::token_error(&reason));
-    LinkError::InvalidLink
+    Ok(link)
 }
 
 /// Uses a magic link: returns the account to sign in.
@@ -149,9 +118,10 @@ pub async fn complete(
     presented: Presented<'_>,
     client: &ClientInfo,
 ) -> Result<User, LinkError> {
-    let (verified, user) = check(state, presented).await?;
+    let link = check(state, presented).await?;
+    let user_id = link.user().id;
     let notice = MailJob::MagicLinkSignedIn(MagicLinkSignedIn {
-        user_id: user.id,
+        user_id,
         ip: client.ip.map(|ip| ip.to_string()),
         user_agent: client.user_agent.clone(),
         signed_in_at: state.now_unix(),
@@ -159,28 +129,20 @@ pub async fn complete(
     .encode()
     .map_err(|e| AppError::Internal(e.into()))?;
     let queued = notice.kind();
-    let (db, now) = (state.db.clone(), state.now());
+    let (links, db, now, now_unix) = (
+        state.links(),
+        state.db.clone(),
+        state.now(),
+        state.now_unix(),
+    );
     let (ip, user_agent) = (
         client.ip.map(|ip| ip.to_string()),
         client.user_agent.clone(),
     );
-    let lookup = *verified.lookup.as_bytes();
-    let directory = state.directory.clone();
-    let (user_id, epoch) = (user.id, verified.claims.auth_epoch);
-    let signed_in = web::block(move || {
+    let signed_in = run("signing in with the magic link", move || {
         let mut conn = db.conn()?;
         storage::write_transaction(&mut conn, |conn| {
-            let Some(consumed) = tokens::consume(conn, &lookup, Purpose::MagicLink.as_str(), now)?
-            else {
-                return Ok(None);
-            };
-            if consumed.user_id != user_id {
-                return Err(storage::StorageError::NotFound("token owner"));
-            }
-            let Some(user) = directory
-                .find_by_id(conn, user_id)?
-                .filter(|u| u.auth_epoch == epoch)
-            else {
+            let Ok(used) = links.consume(conn, &link, now_unix)? else {
                 return Ok(None);
             };
             audit::record(
@@ -195,17 +157,12 @@ pub async fn complete(
                 },
             )?;
             notice.write(conn, now)?;
-            Ok(Some(user))
+            Ok(Some(used.into_user()))
         })
     })
-    .await
-    .map_err(AppError::from)?
-    .map_err(AppError::from)?;
+    .await?;
     let Some(user) = signed_in else {
-        tracing::info!("magic link rejected: used or voided while being checked");
-        state
-            .metrics
-            .token_rejected(Purpose::MagicLink, reasons::USED_CONCURRENTLY);
+        // The link service logged and counted why (used or voided since the check).
         return Err(LinkError::InvalidLink);
     };
     state.metrics.token_consumed(Purpose::MagicLink);

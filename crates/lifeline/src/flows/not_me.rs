@@ -2,51 +2,20 @@
 
 use actix_web::web;
 use storage::audit;
-use token_core::{Purpose, VerifiedToken};
+use token_core::Purpose;
 
 use crate::error::AppError;
+use crate::http::blocking::run;
 use crate::http::client::ClientInfo;
-use crate::metrics::reasons;
+use crate::links::LiveLink;
 use crate::outbox::{MailJob, NotMeConfirmed};
 use crate::state::AppState;
 
 /// Checks a "not me" link without using it. These links are not stored: the
 /// MAC, the expiry and the account's `auth_epoch` bind them, and using one bumps
 /// the epoch, which voids it (and every other link and session) at once.
-pub async fn check(
-    state: &web::Data<AppState>,
-    token: &str,
-) -> Result<Option<VerifiedToken>, AppError> {
-    let verified = match token_core::verify(&state.keys, Purpose::NotMe, token, state.now_unix()) {
-        Ok(verified) => verified,
-        Err(reason) => {
-            tracing::info!(reason = %reason, "not-me link rejected");
-            state
-                .metrics
-                .token_rejected(Purpose::NotMe, reasons::token_error(&reason));
-            return Ok(None);
-        }
-    };
-    let (db, directory) = (state.db.clone(), state.directory.clone());
-    let user_id = verified.claims.user_id;
-    let user = web::block(move || directory.find_by_id(&mut *db.conn()?, user_id)).await??;
-    match user.map(|user| verified.check_epoch(user.auth_epoch)) {
-        Some(Ok(())) => Ok(Some(verified)),
-        Some(Err(reason)) => {
-            tracing::info!(reason = %reason, "not-me link rejected");
-            state
-                .metrics
-                .token_rejected(Purpose::NotMe, reasons::token_error(&reason));
-            Ok(None)
-        }
-        None => {
-            tracing::info!("not-me link rejected: the account no longer exists");
-            state
-                .metrics
-                .token_rejected(Purpose::NotMe, reasons::NOT_LIVE);
-            Ok(None)
-        }
-    }
+pub async fn check(state: &web::Data<AppState>, token: &str) -> Result<Option<LiveLink>, AppError> {
+    super::link_check::check(state, Purpose::NotMe, token).await
 }
 
 /// Locks the account down: every link and session is voided (epoch bump),
@@ -57,15 +26,19 @@ pub async fn confirm(
     token: &str,
     client: &ClientInfo,
 ) -> Result<bool, AppError> {
-    let Some(verified) = check(state, token).await? else {
+    let Some(link) = check(state, token).await? else {
         return Ok(false);
     };
-    let (db, now) = (state.db.clone(), state.now());
+    let (links, db, now, now_unix) = (
+        state.links(),
+        state.db.clone(),
+        state.now(),
+        state.now_unix(),
+    );
     let pause = chrono::TimeDelta::seconds(
         i64::try_from(state.settings.limits.not_me_pause_secs).unwrap_or(i64::MAX),
     );
-    let user_id = verified.claims.user_id;
-    let epoch = verified.claims.auth_epoch;
+    let user_id = link.user().id;
     let notice = MailJob::NotMeConfirmed(NotMeConfirmed {
         user_id,
         ip: client.ip.map(|ip| ip.to_string()),
@@ -77,17 +50,14 @@ pub async fn confirm(
     let ip = client.ip.map(|ip| ip.to_string());
     let user_agent = client.user_agent.clone();
     let directory = state.directory.clone();
-    let done = web::block(move || {
+    let done = run("locking the account down", move || {
         let mut conn = db.conn()?;
         storage::write_transaction(&mut conn, |conn| {
-            // Compare-and-bump inside the transaction: two clicks at once lock down once.
-            if directory
-                .find_by_id(conn, user_id)?
-                .is_none_or(|user| user.auth_epoch != epoch)
-            {
+            // Using the link compares and bumps the epoch inside the transaction: two
+            // clicks at once lock down once.
+            if links.consume(conn, &link, now_unix)?.is_err() {
                 return Ok(false);
             }
-            directory.bump_auth_epoch(conn, user_id, now)?;
             storage::tokens::revoke_all_for_user(conn, user_id, now)?;
             if !directory.pause_resets(conn, user_id, now + pause, now)? {
                 tracing::warn!(
@@ -110,15 +80,11 @@ pub async fn confirm(
             Ok(true)
         })
     })
-    .await??;
+    .await?;
     if done {
         state.metrics.token_consumed(Purpose::NotMe);
         state.outbox.committed(queued);
-    } else {
-        tracing::info!("not-me link rejected: used or voided while being checked");
-        state
-            .metrics
-            .token_rejected(Purpose::NotMe, reasons::USED_CONCURRENTLY);
     }
+    // Otherwise the link service logged and counted why (used or voided since the check).
     Ok(done)
 }

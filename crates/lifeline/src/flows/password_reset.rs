@@ -2,25 +2,17 @@
 
 use actix_web::web;
 use storage::{EmailAddress, audit, tokens};
-use token_core::{Purpose, TokenError, VerifiedToken};
+use token_core::Purpose;
 
 use crate::error::AppError;
+use crate::http::blocking::run;
 use crate::http::client::ClientInfo;
 use crate::http::limits::rate_limit::Verdict;
-use crate::metrics::reasons;
+use crate::links::LiveLink;
 use crate::outbox::{MailJob, PasswordChanged, ResetRequested};
 use crate::security::password_hash::Password;
 use crate::security::password_policy::PasswordRejection;
 use crate::state::AppState;
-
-/// A reset link that is currently usable.
-#[derive(Debug, Clone)]
-pub struct LiveLink {
-    /// The account it resets.
-    pub user_id: i64,
-    /// The account's address, for the password manager's username field.
-    pub email: String,
-}
 
 /// Why a reset could not be completed.
 #[derive(Debug, thiserror::Error)]
@@ -60,51 +52,8 @@ pub async fn request(
 
 /// Checks a reset link without using it (GET and HEAD must never consume: mail
 /// scanners fetch every link). `None` for every kind of bad link; the reason is logged.
-pub async fn check(
-    state: &web::Data<AppState>,
-    token: &str,
-) -> Result<Option<(VerifiedToken, LiveLink)>, AppError> {
-    let verified =
-        match token_core::verify(&state.keys, Purpose::PasswordReset, token, state.now_unix()) {
-            Ok(verified) => verified,
-            Err(reason) => return Ok(rejected(state, reason)),
-        };
-    let (db, directory) = (state.db.clone(), state.directory.clone());
-    let now = state.now();
-    let lookup = *verified.lookup.as_bytes();
-    let found = web::block(move || -> Result<_, storage::StorageError> {
-        let mut conn = db.conn()?;
-        match tokens::find_live(&mut conn, &lookup, Purpose::PasswordReset.as_str(), now)? {
-            Some(token) => directory.find_by_id(&mut conn, token.user_id),
-            None => Ok(None),
-        }
-    })
-    .await??;
-    let Some(user) = found.filter(|user| user.id == verified.claims.user_id) else {
-        tracing::info!("reset link rejected: not live in the database");
-        state
-            .metrics
-            .token_rejected(Purpose::PasswordReset, reasons::NOT_LIVE);
-        return Ok(None);
-    };
-    if let Err(reason) = verified.check_epoch(user.auth_epoch) {
-        return Ok(rejected(state, reason));
-    }
-    Ok(Some((
-        verified,
-        LiveLink {
-            user_id: user.id,
-            email: user.display_email,
-        },
-    )))
-}
-
-fn rejected<T>(state: &AppState, reason: TokenError) -> Option<T> {
-    tracing::info!(reason = %reason, "reset link rejected");
-    state
-        .metrics
-        .token_rejected(Purpose::PasswordReset, reasons::token_error(&reason));
-    None
+pub async fn check(state: &web::Data<AppState>, token: &str) -> Result<Option<LiveLink>, AppError> {
+    super::link_check::check(state, Purpose::PasswordReset, token).await
 }
 
 /// Sets a new password with a reset link.
@@ -121,28 +70,35 @@ pub async fn complete(
     confirmation: &str,
     client: &ClientInfo,
 ) -> Result<i64, ResetError> {
-    let Some((verified, link)) = check(state, token).await? else {
+    let Some(link) = check(state, token).await? else {
         return Err(ResetError::InvalidLink);
     };
     // Counted for every submission with a live link, weak or not: a link is for one
     // person setting one password, not for trying passwords against the policy.
     if let Verdict::Limited { retry_after_secs } =
-        state.limits.check_token(verified.lookup.as_bytes())
+        state.limits.check_token(link.lookup().as_bytes())
     {
         tracing::info!("reset link over its attempt limit");
         return Err(AppError::TooManyRequests { retry_after_secs }.into());
     }
     state
         .policy
-        .check(password.expose_secret(), confirmation, &link.email)
+        .check(
+            password.expose_secret(),
+            confirmation,
+            &link.user().display_email,
+        )
         .map_err(ResetError::WeakPassword)?;
     let hasher = state.hasher.clone();
-    let hash = web::block(move || hasher.hash(&password))
-        .await
-        .map_err(AppError::from)?
-        .map_err(|e| AppError::Internal(e.into()))?;
+    let hash = run("hashing the new password", move || {
+        hasher
+            .hash(&password)
+            .map_err(|e| AppError::Internal(e.into()))
+    })
+    .await?;
+    let user_id = link.user().id;
     let notice = MailJob::PasswordChanged(PasswordChanged {
-        user_id: link.user_id,
+        user_id,
         ip: client.ip.map(|ip| ip.to_string()),
         user_agent: client.user_agent.clone(),
         changed_at: state.now_unix(),
@@ -150,24 +106,18 @@ pub async fn complete(
     .encode()
     .map_err(|e| AppError::Internal(e.into()))?;
     let queued = notice.kind();
-    let directory = state.directory.clone();
-    let (db, now, ip) = (
+    let (links, directory) = (state.links(), state.directory.clone());
+    let (db, now, now_unix, ip) = (
         state.db.clone(),
         state.now(),
+        state.now_unix(),
         client.ip.map(|ip| ip.to_string()),
     );
-    let lookup = *verified.lookup.as_bytes();
-    let user_id = link.user_id;
-    let won = web::block(move || {
+    let won = run("using the reset link", move || {
         let mut conn = db.conn()?;
         storage::write_transaction(&mut conn, |conn| {
-            let Some(consumed) =
-                tokens::consume(conn, &lookup, Purpose::PasswordReset.as_str(), now)?
-            else {
+            if links.consume(conn, &link, now_unix)?.is_err() {
                 return Ok(false);
-            };
-            if consumed.user_id != user_id {
-                return Err(storage::StorageError::NotFound("token owner"));
             }
             directory.set_password(conn, user_id, &hash, now)?;
             tokens::revoke_all_for_user(conn, user_id, now)?;
@@ -186,14 +136,9 @@ pub async fn complete(
             Ok(true)
         })
     })
-    .await
-    .map_err(AppError::from)?
-    .map_err(AppError::from)?;
+    .await?;
     if !won {
-        tracing::info!("reset link rejected: used or voided while being checked");
-        state
-            .metrics
-            .token_rejected(Purpose::PasswordReset, reasons::USED_CONCURRENTLY);
+        // The link service logged and counted why (used or voided since the check).
         return Err(ResetError::InvalidLink);
     }
     state.metrics.token_consumed(Purpose::PasswordReset);

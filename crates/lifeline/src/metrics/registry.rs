@@ -106,6 +106,11 @@ impl Metrics {
         self.tokens_issued.inc(&(purpose.as_str(),));
     }
 
+    /// How many links of `purpose` were minted so far.
+    pub fn tokens_issued(&self, purpose: Purpose) -> u64 {
+        self.tokens_issued.get(&(purpose.as_str(),))
+    }
+
     /// A link was used successfully.
     pub fn token_consumed(&self, purpose: Purpose) {
         self.tokens_consumed.inc(&(purpose.as_str(),));

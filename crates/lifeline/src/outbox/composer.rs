@@ -8,11 +8,12 @@ use std::time::Duration;
 use chrono::NaiveDateTime;
 use mail::{Composition, EmailTemplates, MailError, OutgoingEmail};
 use storage::outbox::OutboxJob;
-use storage::{Database, DbConnection, EmailAddress, throttles, tokens};
-use token_core::{Clock, KeyRing, Lifetime, OsRandom, Purpose, TokenClaims};
+use storage::{Database, DbConnection, EmailAddress, throttles};
+use token_core::{Clock, KeyRing, Lifetime, Purpose};
 
 use super::payloads::{NotMeConfirmed, PasswordChanged, ResetRequested};
 use crate::directory::{DirectoryUser as User, UserDirectory};
+use crate::links::{IssueError, Links};
 
 /// The server's [`mail::Composer`]: the worker hands it claimed rows, which `dispatch.rs`
 /// decodes, handing each kind to its function below.
@@ -44,6 +45,17 @@ pub struct LifelineComposer {
 /// A payload or minting failure: retried later like any compose error.
 pub(super) fn compose_error(error: impl std::fmt::Display) -> MailError {
     MailError::Compose(error.to_string())
+}
+
+/// A link that could not be issued: a storage failure stays one (so a batch rolls back and
+/// is composed job by job); a minting failure is a compose error. Both are retried.
+impl From<IssueError> for MailError {
+    fn from(error: IssueError) -> Self {
+        match error {
+            IssueError::Storage(error) => MailError::Storage(error),
+            IssueError::Mint(error) => compose_error(error),
+        }
+    }
 }
 
 /// `26 Nov 2026, 09:21 UTC`
@@ -96,26 +108,30 @@ impl LifelineComposer {
         )
     }
 
-    /// Mints a token of `purpose` for `user`, bound to the account's current epoch.
-    pub(super) fn mint(
-        &self,
-        purpose: Purpose,
-        user: &User,
-        lifetime: Lifetime,
-    ) -> Result<token_core::MintedToken, MailError> {
-        let claims =
-            TokenClaims::expiring_in(user.id, user.auth_epoch, self.clock.now_unix(), lifetime);
-        let minted =
-            token_core::mint(&self.keys, purpose, claims, &mut OsRandom).map_err(compose_error)?;
-        self.metrics.token_issued(purpose);
-        Ok(minted)
+    /// The link service, on this composer's keys, directory and metrics.
+    pub(super) fn links(&self) -> Links {
+        Links::new(
+            Arc::clone(&self.keys),
+            Arc::clone(&self.directory),
+            Arc::clone(&self.metrics),
+        )
     }
 
-    /// A "this wasn't me" link. It is not stored: its MAC, expiry and the
-    /// account's `auth_epoch` bind it, and using it bumps the epoch, so it works once.
-    pub(super) fn not_me_link(&self, user: &User) -> Result<String, MailError> {
+    /// A "this wasn't me" link (not stored: see the link service).
+    pub(super) fn not_me_link(
+        &self,
+        conn: &mut DbConnection,
+        user: &User,
+    ) -> Result<String, MailError> {
         let lifetime = Lifetime::clamped(token_core::DEFAULT_NOT_ME_LIFETIME.as_secs());
-        let minted = self.mint(Purpose::NotMe, user, lifetime)?;
+        let minted = self.links().issue(
+            conn,
+            Purpose::NotMe,
+            user,
+            lifetime,
+            None,
+            self.clock.now_unix(),
+        )?;
         Ok(format!(
             "{}/password/not-me?token={}",
             self.public_url,
@@ -136,25 +152,20 @@ impl LifelineComposer {
         let Some(user) = self.directory.find_by_email(conn, &address)? else {
             return self.no_account(&address, request.requested_at, request.ip.as_deref());
         };
-        let (_, now) = self.now();
+        let (unix, now) = self.now();
         if user.resets_paused_until.is_some_and(|until| until > now) {
             return Ok(Composition::Skip("resets paused for the account".into()).into());
         }
         if !self.within_quota(conn, job, &user, now)? {
             return Ok(Composition::Skip("account over its hourly mail quota".into()).into());
         }
-        let minted = self.mint(Purpose::PasswordReset, &user, self.reset_lifetime)?;
-        let expires_at = now + chrono::TimeDelta::seconds(self.reset_lifetime.as_secs());
-        tokens::issue(
+        let minted = self.links().issue(
             conn,
-            &tokens::NewToken {
-                purpose: Purpose::PasswordReset.as_str(),
-                user_id: user.id,
-                hash: minted.lookup.as_bytes(),
-                expires_at,
-                created_at: now,
-                created_ip: request.ip.as_deref(),
-            },
+            Purpose::PasswordReset,
+            &user,
+            self.reset_lifetime,
+            request.ip.as_deref(),
+            unix,
         )?;
         let email = mail::PasswordReset {
             link: format!(
@@ -163,7 +174,7 @@ impl LifelineComposer {
                 minted.token.expose_secret()
             ),
             lifetime_minutes: u32::try_from(self.reset_lifetime.as_secs() / 60).unwrap_or(u32::MAX),
-            not_me_link: self.not_me_link(&user)?,
+            not_me_link: self.not_me_link(conn, &user)?,
             time: human_time(request.requested_at),
             ip: request.ip.unwrap_or_default(),
         };
@@ -227,7 +238,7 @@ impl LifelineComposer {
             time: human_time(change.changed_at),
             ip: change.ip.unwrap_or_default(),
             user_agent: change.user_agent.unwrap_or_default(),
-            not_me_link: self.not_me_link(&user)?,
+            not_me_link: self.not_me_link(conn, &user)?,
         };
         self.send(&user.display_email, email)
     }

@@ -2,7 +2,7 @@
 
 use mail::{Composition, MailError};
 use storage::outbox::OutboxJob;
-use storage::{DbConnection, EmailAddress, tokens};
+use storage::{DbConnection, EmailAddress};
 use token_core::Purpose;
 
 use super::composer::{Draft, LifelineComposer, human_time};
@@ -29,7 +29,7 @@ impl LifelineComposer {
         let Some(user) = self.directory.find_by_email(conn, &address)? else {
             return self.no_account(&address, request.requested_at, request.ip.as_deref());
         };
-        let (_, now) = self.now();
+        let (unix, now) = self.now();
         if user.resets_paused_until.is_some_and(|until| until > now) {
             return Ok(
                 Composition::Skip("links paused for the account (this wasn't me)".into()).into(),
@@ -38,17 +38,13 @@ impl LifelineComposer {
         if !self.within_quota(conn, job, &user, now)? {
             return Ok(Composition::Skip("account over its hourly mail quota".into()).into());
         }
-        let minted = self.mint(Purpose::MagicLink, &user, self.magic_link_lifetime)?;
-        tokens::issue(
+        let minted = self.links().issue(
             conn,
-            &tokens::NewToken {
-                purpose: Purpose::MagicLink.as_str(),
-                user_id: user.id,
-                hash: minted.lookup.as_bytes(),
-                expires_at: now + chrono::TimeDelta::seconds(self.magic_link_lifetime.as_secs()),
-                created_at: now,
-                created_ip: request.ip.as_deref(),
-            },
+            Purpose::MagicLink,
+            &user,
+            self.magic_link_lifetime,
+            request.ip.as_deref(),
+            unix,
         )?;
         let mut link = format!(
             "{}/magic-link/verify?token={}",
@@ -64,7 +60,7 @@ impl LifelineComposer {
             link,
             lifetime_minutes: u32::try_from(self.magic_link_lifetime.as_secs() / 60)
                 .unwrap_or(u32::MAX),
-            not_me_link: self.not_me_link(&user)?,
+            not_me_link: self.not_me_link(conn, &user)?,
         };
         self.send(&user.display_email, email)
     }
@@ -82,7 +78,7 @@ impl LifelineComposer {
             time: human_time(signed_in.signed_in_at),
             ip: signed_in.ip.unwrap_or_default(),
             user_agent: signed_in.user_agent.unwrap_or_default(),
-            not_me_link: self.not_me_link(&user)?,
+            not_me_link: self.not_me_link(conn, &user)?,
         };
         self.send(&user.display_email, email)
     }

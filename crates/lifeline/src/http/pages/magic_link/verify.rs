@@ -51,7 +51,7 @@ pub async fn get(
         session: session.raw(),
     };
     let user = match magic_link::check(&state, presented).await {
-        Ok((_, user)) => user,
+        Ok(link) => link.into_user(),
         Err(error) => return refused(&state, error),
     };
     let mut context = Context::new();

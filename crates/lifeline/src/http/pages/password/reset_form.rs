@@ -38,12 +38,12 @@ pub async fn show(
     error: Option<&str>,
 ) -> Result<HttpResponse, AppError> {
     let token = session.reset_token();
-    let Some((_, link)) = password_reset::check(state, &token).await? else {
+    let Some(link) = password_reset::check(state, &token).await? else {
         return Ok(link_invalid(state));
     };
     let mut context = Context::new();
     context.insert("csrf_token", &session.csrf_token());
-    context.insert("email", &link.email);
+    context.insert("email", &link.user().display_email);
     context.insert("error", &error);
     context.insert("min_length", &state.policy.min_length);
     context.insert("max_length", &state.policy.max_length);
