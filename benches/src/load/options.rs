@@ -95,7 +95,7 @@ pub struct Options {
     #[arg(long)]
     pub bin_dir: Option<PathBuf>,
 
-    /// Where databases, logs and wrk scripts go (default: target/load-runs/<time> under the
+    /// Where databases, logs and wrk scripts go (default: target/load-runs/TIME under the
     /// current directory).
     #[arg(long)]
     pub work_dir: Option<PathBuf>,

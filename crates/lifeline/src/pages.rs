@@ -1,7 +1,8 @@
 //! Server-rendered pages (tera). The templates are compiled into the binary, so
 //! it runs from any working directory; an operator's directory
 //! (`branding.templates_dir`) can replace any of them, and the stylesheet,
-//! without rebuilding.
+//! without rebuilding (through the loader the email templates use,
+//! [`mail::load_with_overrides`]).
 
 use std::path::Path;
 use std::sync::OnceLock;
@@ -40,10 +41,13 @@ const BUILT_IN: &[(&str, &str)] = &[
     page!("magic_link.html.tera"),
     page!("magic_link_verify.html.tera"),
     page!("magic_link_other_browser.html.tera"),
+    (
+        STYLESHEET_FILE,
+        include_str!("../../../templates/static/lifeline.css"),
+    ),
 ];
 
-const STYLESHEET: &str = include_str!("../../../templates/static/lifeline.css");
-/// The stylesheet's file name in an override directory.
+/// The stylesheet's file name in an override directory (the one built-in that is no page).
 const STYLESHEET_FILE: &str = "lifeline.css";
 const DEFAULT_ACCENT: &str = "#2563eb";
 
@@ -122,21 +126,16 @@ impl Pages {
     /// rendered with `base` (the validated `server.base_path`) as `{{ base }}`,
     /// which prefixes each of its links and form actions.
     pub fn new(brand: &BrandingSettings, base: &str) -> Result<Self, PageError> {
+        let dir = brand.templates_dir.as_deref().map(Path::new);
+        let mut files = mail::load_with_overrides(BUILT_IN, dir)
+            .map_err(|e| PageError::Override(e.to_string()))?;
+        let css = files.iter().position(|(name, _)| *name == STYLESHEET_FILE);
+        let stylesheet = css.map(|at| files.swap_remove(at).1).unwrap_or_default();
         let mut tera = Tera::default();
-        tera.add_raw_templates(BUILT_IN.iter().copied())?;
-        let mut stylesheet = STYLESHEET.to_owned();
-        if let Some(dir) = &brand.templates_dir {
-            let dir = Path::new(dir);
-            add_overrides(&mut tera, dir)?;
-            let css = dir.join(STYLESHEET_FILE);
-            if css.is_file() {
-                stylesheet = std::fs::read_to_string(&css)
-                    .map_err(|e| PageError::Override(format!("{}: {e}", css.display())))?;
-            }
-        }
+        tera.add_raw_templates(files)?;
         tera.autoescape_on(vec![".html.tera"]);
         tera.set_escape_fn(mail::escape_html);
-        let accent = if is_hex_colour(&brand.accent_color) {
+        let accent = if mail::is_hex_colour(&brand.accent_color) {
             &brand.accent_color
         } else {
             DEFAULT_ACCENT
@@ -196,43 +195,6 @@ fn render_failed(name: &str, error: &tera::Error) -> HttpResponse {
     HttpResponse::InternalServerError()
         .content_type(ContentType::plaintext())
         .body("Something went wrong on our side. Please try again.")
-}
-
-/// Replaces built-in templates with the same-named files in `dir`. A file that
-/// replaces nothing is refused, so a misspelt override stops start-up instead
-/// of being silently ignored (the email templates do the same).
-fn add_overrides(tera: &mut Tera, dir: &Path) -> Result<(), PageError> {
-    let entries = std::fs::read_dir(dir)
-        .map_err(|e| PageError::Override(format!("{}: {e}", dir.display())))?;
-    for entry in entries {
-        let entry = entry.map_err(|e| PageError::Override(format!("{}: {e}", dir.display())))?;
-        let name = entry.file_name();
-        let name = name.to_string_lossy();
-        let known = name == STYLESHEET_FILE || BUILT_IN.iter().any(|(page, _)| *page == name);
-        if !known {
-            return Err(PageError::Override(format!(
-                "{} replaces no built-in page (expected one of {STYLESHEET_FILE}, {})",
-                entry.path().display(),
-                BUILT_IN
-                    .iter()
-                    .map(|(page, _)| *page)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )));
-        }
-    }
-    for (name, _) in BUILT_IN {
-        let path = dir.join(name);
-        if path.is_file() {
-            tera.add_template_file(&path, Some(name))?;
-        }
-    }
-    Ok(())
-}
-
-fn is_hex_colour(value: &str) -> bool {
-    let digits = value.strip_prefix('#').unwrap_or("");
-    matches!(digits.len(), 3 | 6) && digits.chars().all(|c| c.is_ascii_hexdigit())
 }
 
 #[cfg(test)]
@@ -389,7 +351,7 @@ mod tests {
         assert!(
             error
                 .to_string()
-                .contains("forgotten.html.tera replaces no built-in page"),
+                .contains("forgotten.html.tera: replaces no built-in file"),
             "{error}"
         );
     }

@@ -74,7 +74,10 @@ impl Branding {
     }
 }
 
-fn is_hex_colour(value: &str) -> bool {
+/// True for a CSS hex colour, `#abc` or `#a1b2c3`, and nothing else: the one check for every
+/// colour an operator configures, because the value is put into CSS (emails and pages) and
+/// anything else could inject rules there.
+pub fn is_hex_colour(value: &str) -> bool {
     value.strip_prefix('#').is_some_and(|hex| {
         (hex.len() == 3 || hex.len() == 6) && hex.chars().all(|c| c.is_ascii_hexdigit())
     })

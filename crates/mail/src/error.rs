@@ -60,6 +60,15 @@ pub enum MailError {
     Io(#[from] std::io::Error),
 }
 
+impl From<crate::OverrideError> for MailError {
+    fn from(error: crate::OverrideError) -> Self {
+        Self::TemplateOverride {
+            path: error.path,
+            reason: error.reason,
+        }
+    }
+}
+
 impl MailError {
     /// Whether retrying the same job can never succeed, so the outbox gives up at once.
     ///

@@ -2,7 +2,8 @@
 //! worker. It knows nothing of HTTP.
 //!
 //! - [`EmailTemplates`] renders one folder per email (`templates/email/<name>/`: subject, text
-//!   and HTML), compiled in, optionally overridden from a directory.
+//!   and HTML), compiled in, optionally overridden from a directory through
+//!   [`load_with_overrides`], the loader the server's pages use as well.
 //! - [`Sender`] builds a multipart/alternative message whose `Message-ID` comes from the
 //!   outbox job, so a retried send is recognisable.
 //! - [`Transport`] delivers it: SMTP in production, the database mailbox or the log in
@@ -18,6 +19,7 @@ mod delivery;
 mod emails;
 mod error;
 mod message;
+mod overrides;
 mod settings;
 #[cfg(feature = "sink")]
 pub mod sink;
@@ -26,16 +28,15 @@ mod templates;
 mod transport;
 mod worker;
 
-pub use branding::{Branding, DEFAULT_BRAND_COLOUR};
+pub use branding::{Branding, DEFAULT_BRAND_COLOUR, is_hex_colour};
 pub use compose::{Composer, Composition};
 pub use emails::{
     Email, MagicLink, MagicLinkSignin, NoAccount, NotMeConfirmation, PasswordChanged, PasswordReset,
 };
 pub use error::MailError;
 pub use message::{OutboundMessage, OutgoingEmail, Sender, parse_address};
-pub use settings::{
-    Secret, SenderSettings, SmtpSettings, TlsMode, TransportSettings, WorkerSettings,
-};
+pub use overrides::{OverrideError, load_with_overrides};
+pub use settings::{SenderSettings, SmtpSettings, TlsMode, TransportSettings, WorkerSettings};
 pub use smtp::SmtpTransport;
 pub use templates::{EmailTemplates, RenderedEmail, TEMPLATE_NAMES, escape_html, single_line};
 pub use transport::Transport;

@@ -1,9 +1,9 @@
 //! Typed, deserialisable mail settings: sender, transport and worker.
 
-use std::fmt;
 use std::time::Duration;
 
 use serde::Deserialize;
+use token_core::SecretString;
 
 /// Who the mail comes from.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -84,7 +84,7 @@ pub struct SmtpSettings {
     pub username: Option<String>,
     /// Password for SMTP AUTH.
     #[serde(default)]
-    pub password: Option<Secret>,
+    pub password: Option<SecretString>,
     /// Limit for each network operation, in seconds.
     #[serde(default = "default_smtp_timeout_secs")]
     pub timeout_secs: u64,
@@ -118,35 +118,6 @@ impl SmtpSettings {
     /// The configured port, or the usual one for the TLS mode.
     pub fn effective_port(&self) -> u16 {
         self.port.unwrap_or_else(|| self.tls.default_port())
-    }
-}
-
-/// A secret from configuration: never printed, wiped from memory when dropped.
-#[derive(Clone, PartialEq, Eq, Deserialize)]
-#[serde(transparent)]
-pub struct Secret(String);
-
-impl Secret {
-    /// Wraps a secret value.
-    pub fn new(value: impl Into<String>) -> Self {
-        Self(value.into())
-    }
-
-    /// The secret itself, for the one place that needs it.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("***")
-    }
-}
-
-impl Drop for Secret {
-    fn drop(&mut self) {
-        zeroize::Zeroize::zeroize(&mut self.0);
     }
 }
 
@@ -242,7 +213,10 @@ mod tests {
         };
         assert_eq!(smtp.tls, TlsMode::Starttls);
         assert_eq!(smtp.effective_port(), 587);
-        assert_eq!(smtp.password.as_ref().map(Secret::expose), Some("p"));
+        assert_eq!(
+            smtp.password.as_ref().map(SecretString::expose_secret),
+            Some("p")
+        );
         assert!(!settings.is_development());
     }
 
@@ -284,7 +258,7 @@ mod tests {
     fn secrets_never_show_in_debug_output() {
         // Arrange
         let settings = SmtpSettings {
-            password: Some(Secret::new("hunter2")),
+            password: Some(SecretString::new("hunter2")),
             ..SmtpSettings::unencrypted("localhost", 25)
         };
 

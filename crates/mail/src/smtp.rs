@@ -53,7 +53,10 @@ impl SmtpTransport {
                             .into(),
                     ));
                 }
-                Some(Credentials::new(user.clone(), password.expose().to_owned()))
+                Some(Credentials::new(
+                    user.clone(),
+                    password.expose_secret().to_owned(),
+                ))
             }
             (None, None) => None,
             _ => {
@@ -152,7 +155,7 @@ fn redact_addresses(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Secret;
+    use token_core::SecretString;
 
     #[test]
     fn addresses_echoed_by_the_relay_are_masked() {
@@ -184,7 +187,7 @@ mod tests {
         // Arrange
         let settings = SmtpSettings {
             username: Some("user".into()),
-            password: Some(Secret::new("hunter2")),
+            password: Some(SecretString::new("hunter2")),
             ..SmtpSettings::unencrypted("smtp.example.com", 25)
         };
 
@@ -367,11 +370,11 @@ mod tests {
             sink.require_login("lifeline", "s3cret");
             let with_login = SmtpSettings {
                 username: Some("lifeline".into()),
-                password: Some(Secret::new("s3cret")),
+                password: Some(SecretString::new("s3cret")),
                 ..sink.smtp_settings()
             };
             let wrong_password = SmtpSettings {
-                password: Some(Secret::new("wrong")),
+                password: Some(SecretString::new("wrong")),
                 ..with_login.clone()
             };
             let anonymous = sink.smtp_settings();

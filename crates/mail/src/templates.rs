@@ -5,6 +5,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
+use crate::overrides::load_with_overrides;
 use crate::{Branding, Email, MailError};
 
 /// The template folders, one per email.
@@ -98,24 +99,7 @@ impl EmailTemplates {
 
     fn build(branding: Branding, dir: Option<&Path>) -> Result<Self, MailError> {
         branding.validate()?;
-        let mut sources: Vec<(&str, String)> = BUILTIN
-            .iter()
-            .map(|(name, text)| (*name, (*text).to_owned()))
-            .collect();
-        if let Some(dir) = dir {
-            reject_unknown_overrides(dir)?;
-            for (name, text) in &mut sources {
-                let path = dir.join(*name);
-                if path.is_file() {
-                    *text = std::fs::read_to_string(&path).map_err(|e| {
-                        MailError::TemplateOverride {
-                            path: path.clone(),
-                            reason: e.to_string(),
-                        }
-                    })?;
-                }
-            }
-        }
+        let sources = load_with_overrides(&BUILTIN, dir)?;
         let mut tera = tera::Tera::default();
         // Autoescaping applies to the HTML files only: the text part and the subject are not
         // HTML, and escaping there would show `&amp;` to readers. Subjects are made single-line
@@ -163,38 +147,6 @@ impl EmailTemplates {
     pub fn render_email<E: Email>(&self, email: &E) -> Result<RenderedEmail, MailError> {
         self.render(E::TEMPLATE, email)
     }
-}
-
-fn reject_unknown_overrides(dir: &Path) -> Result<(), MailError> {
-    let refuse = |path: &Path, reason: &str| MailError::TemplateOverride {
-        path: path.to_owned(),
-        reason: reason.to_owned(),
-    };
-    let read = |path: &Path| std::fs::read_dir(path).map_err(|e| refuse(path, &e.to_string()));
-    for entry in read(dir)? {
-        let entry = entry.map_err(|e| refuse(dir, &e.to_string()))?;
-        let path = entry.path();
-        let files = if path.is_dir() {
-            read(&path)?
-                .map(|e| {
-                    e.map(|e| e.path())
-                        .map_err(|e| refuse(&path, &e.to_string()))
-                })
-                .collect::<Result<Vec<_>, _>>()?
-        } else {
-            vec![path]
-        };
-        for file in files {
-            let relative = file.strip_prefix(dir).unwrap_or(&file);
-            let known = relative
-                .to_str()
-                .is_some_and(|r| BUILTIN.iter().any(|(name, _)| *name == r));
-            if !known {
-                return Err(refuse(&file, "replaces no built-in template"));
-            }
-        }
-    }
-    Ok(())
 }
 
 /// Collapses every run of whitespace and control characters (CR, LF, NUL, tabs) to one space.

@@ -9,6 +9,7 @@ use diesel::prelude::*;
 
 use crate::connection::{DbConnection, write_transaction};
 use crate::error::StorageError;
+use crate::purge::{self, Batch};
 use crate::schema::audit_events;
 use crate::text::truncate;
 
@@ -20,8 +21,6 @@ pub const MAX_IP_CHARS: usize = 64;
 pub const MAX_USER_AGENT_CHARS: usize = 512;
 /// Longest stored detail, in characters.
 pub const MAX_DETAIL_CHARS: usize = 2000;
-/// Rows deleted per statement by [`purge`].
-const PURGE_BATCH: i64 = 500;
 
 /// A recorded event.
 #[derive(Clone, Debug, PartialEq, Eq, Queryable, Selectable)]
@@ -95,23 +94,19 @@ pub fn recent_for_user(
 
 /// Deletes events older than `older_than` (retention), in batches; returns how many.
 pub fn purge(conn: &mut DbConnection, older_than: NaiveDateTime) -> Result<usize, StorageError> {
-    let mut total = 0;
-    loop {
-        let (found, deleted) = write_transaction(conn, |conn| {
-            let ids: Vec<i64> = audit_events::table
-                .filter(audit_events::created_at.lt(older_than))
-                .select(audit_events::id)
-                .limit(PURGE_BATCH)
-                .load(conn)?;
-            let deleted = diesel::delete(audit_events::table.filter(audit_events::id.eq_any(&ids)))
-                .execute(conn)?;
-            Ok((ids.len(), deleted))
-        })?;
-        total += deleted;
-        if found < PURGE_BATCH as usize {
-            return Ok(total);
-        }
-    }
+    purge::in_batches(conn, &mut || true, |conn, limit| {
+        let ids: Vec<i64> = audit_events::table
+            .filter(audit_events::created_at.lt(older_than))
+            .select(audit_events::id)
+            .limit(limit)
+            .load(conn)?;
+        let deleted = diesel::delete(audit_events::table.filter(audit_events::id.eq_any(&ids)))
+            .execute(conn)?;
+        Ok(Batch {
+            found: ids.len(),
+            deleted,
+        })
+    })
 }
 
 #[cfg(test)]

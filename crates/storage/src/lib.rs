@@ -34,6 +34,7 @@ mod error;
 pub mod mailbox;
 mod migrations;
 pub mod outbox;
+mod purge;
 mod random;
 mod schema;
 mod sqlite_writers;

@@ -13,6 +13,7 @@ use diesel::prelude::*;
 
 use crate::connection::{DbConnection, write_transaction};
 use crate::error::StorageError;
+use crate::purge::{self, Batch};
 use crate::random;
 use crate::schema::outbox;
 use crate::text::truncate;
@@ -29,8 +30,6 @@ mod outcomes;
 
 /// Longest stored error message, in characters.
 const MAX_ERROR_CHARS: usize = 2000;
-/// Rows deleted per statement by [`purge_sent`].
-const PURGE_BATCH: i64 = 500;
 
 /// A queued mail job.
 #[derive(Clone, Debug, PartialEq, Eq, Queryable, Selectable)]
@@ -338,23 +337,19 @@ pub fn purge_sent_paced(
     older_than: NaiveDateTime,
     next_batch: &mut dyn FnMut() -> bool,
 ) -> Result<usize, StorageError> {
-    let mut total = 0;
-    loop {
-        let (found, deleted) = write_transaction(conn, |conn| {
-            let ids: Vec<i64> = outbox::table
-                .filter(outbox::sent_at.lt(older_than))
-                .select(outbox::id)
-                .limit(PURGE_BATCH)
-                .load(conn)?;
-            let deleted =
-                diesel::delete(outbox::table.filter(outbox::id.eq_any(&ids))).execute(conn)?;
-            Ok((ids.len(), deleted))
-        })?;
-        total += deleted;
-        if found < PURGE_BATCH as usize || !next_batch() {
-            return Ok(total);
-        }
-    }
+    purge::in_batches(conn, next_batch, |conn, limit| {
+        let ids: Vec<i64> = outbox::table
+            .filter(outbox::sent_at.lt(older_than))
+            .select(outbox::id)
+            .limit(limit)
+            .load(conn)?;
+        let deleted =
+            diesel::delete(outbox::table.filter(outbox::id.eq_any(&ids))).execute(conn)?;
+        Ok(Batch {
+            found: ids.len(),
+            deleted,
+        })
+    })
 }
 
 #[cfg(test)]
@@ -365,6 +360,7 @@ mod tests {
     use chrono::TimeDelta;
 
     use super::*;
+    use crate::purge::PURGE_BATCH;
     use crate::testing::{fixed_now, for_each_backend};
 
     const LEASE: Duration = Duration::from_secs(60);

@@ -14,11 +14,10 @@ use diesel::sql_types::{BigInt, Timestamp};
 
 use crate::connection::{DbConnection, write_transaction};
 use crate::error::StorageError;
+use crate::purge::{self, Batch};
 use crate::schema::throttles;
 use crate::time;
 
-/// Rows deleted per statement by [`purge`].
-const PURGE_BATCH: i64 = 500;
 /// Attempts at creating a counter row that a concurrent caller keeps creating or deleting.
 const MAX_ROUNDS: u32 = 5;
 
@@ -139,24 +138,19 @@ pub fn purge_paced(
     older_than: NaiveDateTime,
     next_batch: &mut dyn FnMut() -> bool,
 ) -> Result<usize, StorageError> {
-    let mut total = 0;
-    loop {
-        let (found, deleted) = write_transaction(conn, |conn| {
-            let keys: Vec<Vec<u8>> = throttles::table
-                .filter(throttles::window_start.lt(older_than))
-                .select(throttles::key_hash)
-                .limit(PURGE_BATCH)
-                .load(conn)?;
-            let deleted =
-                diesel::delete(throttles::table.filter(throttles::key_hash.eq_any(&keys)))
-                    .execute(conn)?;
-            Ok((keys.len(), deleted))
-        })?;
-        total += deleted;
-        if found < PURGE_BATCH as usize || !next_batch() {
-            return Ok(total);
-        }
-    }
+    purge::in_batches(conn, next_batch, |conn, limit| {
+        let keys: Vec<Vec<u8>> = throttles::table
+            .filter(throttles::window_start.lt(older_than))
+            .select(throttles::key_hash)
+            .limit(limit)
+            .load(conn)?;
+        let deleted = diesel::delete(throttles::table.filter(throttles::key_hash.eq_any(&keys)))
+            .execute(conn)?;
+        Ok(Batch {
+            found: keys.len(),
+            deleted,
+        })
+    })
 }
 
 #[cfg(test)]
@@ -166,6 +160,7 @@ mod tests {
     use chrono::TimeDelta;
 
     use super::*;
+    use crate::purge::PURGE_BATCH;
     use crate::testing::{fixed_now, for_each_backend};
 
     const WINDOW: Duration = Duration::from_secs(3600);

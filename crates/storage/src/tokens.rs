@@ -11,13 +11,12 @@ use token_core::{LookupHash, Purpose};
 
 use crate::connection::{DbConnection, write_transaction};
 use crate::error::StorageError;
+use crate::purge::{self, Batch};
 use crate::schema::tokens;
 use crate::text::truncate;
 
 /// Longest stored client address, in characters (IPv6 text form fits with room to spare).
 const MAX_IP_CHARS: usize = 64;
-/// Rows deleted per statement by [`purge_expired`].
-const PURGE_BATCH: i64 = 500;
 
 /// A stored token (without its hash).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -189,27 +188,23 @@ pub fn purge_expired_paced(
     older_than: NaiveDateTime,
     next_batch: &mut dyn FnMut() -> bool,
 ) -> Result<usize, StorageError> {
-    let mut total = 0;
-    loop {
-        let (found, deleted) = write_transaction(conn, |conn| {
-            let ids: Vec<i64> = tokens::table
-                .filter(
-                    tokens::expires_at
-                        .lt(older_than)
-                        .or(tokens::consumed_at.lt(older_than)),
-                )
-                .select(tokens::id)
-                .limit(PURGE_BATCH)
-                .load(conn)?;
-            let deleted =
-                diesel::delete(tokens::table.filter(tokens::id.eq_any(&ids))).execute(conn)?;
-            Ok((ids.len(), deleted))
-        })?;
-        total += deleted;
-        if found < PURGE_BATCH as usize || !next_batch() {
-            return Ok(total);
-        }
-    }
+    purge::in_batches(conn, next_batch, |conn, limit| {
+        let ids: Vec<i64> = tokens::table
+            .filter(
+                tokens::expires_at
+                    .lt(older_than)
+                    .or(tokens::consumed_at.lt(older_than)),
+            )
+            .select(tokens::id)
+            .limit(limit)
+            .load(conn)?;
+        let deleted =
+            diesel::delete(tokens::table.filter(tokens::id.eq_any(&ids))).execute(conn)?;
+        Ok(Batch {
+            found: ids.len(),
+            deleted,
+        })
+    })
 }
 
 /// The row with `hash` (unique), which the caller just wrote with `purpose`.
@@ -232,6 +227,7 @@ mod tests {
     use chrono::TimeDelta;
 
     use super::*;
+    use crate::purge::PURGE_BATCH;
     use crate::testing::{create_user, fixed_now, for_each_backend};
 
     const RESET: Purpose = Purpose::PasswordReset;

@@ -23,6 +23,10 @@
 //! This crate does no I/O: the random source ([`RandomSource`]) and the time (`now`, see
 //! [`Clock`]) are passed in, so tests are deterministic.
 //!
+//! [`SecretString`] is the one wrapper of every other secret the workspace handles (keys and
+//! passwords from configuration, a typed password): redacted, wiped on drop, never
+//! serialised. Feature `serde` lets it be deserialised from settings.
+//!
 //! ```
 //! use token_core::{
 //!     mint, verify, KeyRing, OsRandom, Purpose, SigningKey, TokenClaims,
@@ -65,6 +69,7 @@ mod lookup;
 mod purpose;
 mod random;
 mod secret;
+mod secret_string;
 #[cfg(test)]
 mod testing;
 mod token;
@@ -84,4 +89,5 @@ pub use lookup::{LOOKUP_HASH_LEN, LookupHash};
 pub use purpose::{PREFIX_LEN, Purpose};
 pub use random::{OsRandom, RandomSource};
 pub use secret::TokenString;
+pub use secret_string::SecretString;
 pub use token::{MintedToken, UntrustedToken, VerifiedToken, mint, verify};

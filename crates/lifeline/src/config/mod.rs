@@ -1,9 +1,8 @@
 //! Typed, layered configuration.
 
 mod load;
-mod secret;
 mod settings;
 
 pub use load::{ConfigError, DEFAULTS_TOML};
-pub use secret::SecretString;
 pub use settings::*;
+pub use token_core::SecretString;

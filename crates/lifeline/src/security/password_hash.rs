@@ -1,34 +1,31 @@
 //! argon2id password hashing. Both hashing and verification cost tens of
 //! milliseconds of CPU, so callers run them on the blocking pool
-//! ([`crate::blocking::spawn_blocking_with_tracing`]), never on an async worker.
+//! ([`crate::http::blocking::run`]), never on an async worker.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use argon2::{Params, PasswordHash};
+use token_core::SecretString;
 use zeroize::Zeroizing;
 
 use super::argon2_memory;
 use super::hash_pool::{HashPool, Idle};
 
-/// A password as typed: wiped from memory on drop, never printed.
-pub struct Password(Zeroizing<String>);
+/// A password as typed: a [`SecretString`] (wiped from memory on drop, never printed) of its
+/// own type, so it cannot be mixed up with other secrets.
+#[derive(Debug)]
+pub struct Password(SecretString);
 
 impl Password {
     /// Wraps a password taken from a request.
     pub fn new(value: String) -> Self {
-        Self(Zeroizing::new(value))
+        Self(SecretString::new(value))
     }
 
     /// The password itself.
     pub fn expose_secret(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Debug for Password {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Password(***)")
+        self.0.expose_secret()
     }
 }
 
@@ -68,7 +65,10 @@ impl PasswordHasherService {
     /// Hashes with a fresh random salt into a PHC string (in the hashing thread's own
     /// working buffer: see [`argon2_memory`]).
     pub fn hash(&self, password: &Password) -> Result<String, HashError> {
-        let (params, secret) = (self.params.clone(), Zeroizing::new(password.0.to_string()));
+        let (params, secret) = (
+            self.params.clone(),
+            Zeroizing::new(password.expose_secret().to_owned()),
+        );
         self.pool
             .run(move || argon2_memory::hash(&params, secret.as_bytes()))
             .ok_or_else(|| HashError("the hashing threads stopped".into()))?
@@ -90,7 +90,7 @@ impl PasswordHasherService {
             return false;
         }
         let (params, phc) = (self.params.clone(), phc.to_owned());
-        let secret = Zeroizing::new(password.0.to_string());
+        let secret = Zeroizing::new(password.expose_secret().to_owned());
         let matches = self
             .pool
             .run(move || argon2_memory::verify(&params, secret.as_bytes(), &phc));

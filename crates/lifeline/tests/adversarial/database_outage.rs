@@ -20,11 +20,9 @@ const TIMEOUT_MS: u64 = 1000;
 /// request does (the answer is well within it on any machine).
 const SLACK: Duration = Duration::from_millis(1500);
 
-/// The MySQL server the tests use, if they use one.
+/// The MySQL server the tests use (the tests are ignored when there is none).
 fn mysql_server() -> Option<std::net::SocketAddr> {
-    if !storage::testing::available_backends().contains(&Backend::Mysql) {
-        return None;
-    }
+    crate::helpers::assert_mysql_available();
     let url = Url::parse(&std::env::var(storage::testing::MYSQL_URL_ENV).ok()?).ok()?;
     let host = url.host_str()?.to_owned();
     (host, url.port().unwrap_or(3306))
@@ -109,6 +107,14 @@ async fn app_behind_a_proxy() -> Option<(TcpProxy, TestApp)> {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    mysql_tests_not_compiled,
+    ignore = "MySQL is not compiled in: build with --features mysql"
+)]
+#[cfg_attr(
+    mysql_tests_not_configured,
+    ignore = "LIFELINE_TEST_MYSQL_URL was unset when the tests were built"
+)]
 async fn an_unreachable_database_gets_fast_503s_and_recovery_is_automatic() {
     // Arrange
     let _turn = ONE_AT_A_TIME.lock().await;
@@ -139,6 +145,14 @@ async fn an_unreachable_database_gets_fast_503s_and_recovery_is_automatic() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    mysql_tests_not_compiled,
+    ignore = "MySQL is not compiled in: build with --features mysql"
+)]
+#[cfg_attr(
+    mysql_tests_not_configured,
+    ignore = "LIFELINE_TEST_MYSQL_URL was unset when the tests were built"
+)]
 async fn readiness_answers_in_time_when_open_database_connections_go_silent() {
     // Arrange
     let _turn = ONE_AT_A_TIME.lock().await;

@@ -70,8 +70,7 @@ async fn case_variants_of_an_address_get_mail_only_at_the_stored_address(backend
         assert!(accepted(answer), "{endpoint}: {}", answer.status);
     }
     app.wait_for_mail(answers.len()).await;
-    app.wait_until_outbox_is_empty().await;
-    app.settle().await;
+    app.drain_outbox().await;
     let mails = app.sink.messages();
     assert_eq!(mails.len(), answers.len(), "one mail per request");
     for mail in &mails {
@@ -147,7 +146,6 @@ async fn look_alike_addresses_get_no_mail_and_no_sign_in(backend: Backend) {
         (other_ascii.len() * 4) as i64,
         "only the ASCII addresses were queued"
     );
-    app.wait_until_outbox_is_empty().await;
-    app.settle().await;
+    app.drain_outbox().await;
     assert!(app.sink.messages().is_empty(), "no mail to anyone");
 }

@@ -84,7 +84,7 @@ async fn the_forgot_password_form_refuses_a_bad_csrf_token(backend: Backend) {
         &fields,
     )
     .await;
-    app.settle().await;
+    app.drain_outbox().await;
     assert_eq!(app.row_counts(), rows, "nothing written");
     assert!(app.sink.messages().is_empty(), "no mail");
 }
@@ -137,7 +137,7 @@ async fn the_new_password_form_refuses_a_bad_csrf_token(backend: Backend) {
     let link = app.mailed_reset_link(EMAIL, 1).await;
     let victim = app.new_client();
     app.open_reset_link(&victim, &link).await;
-    app.settle().await;
+    app.drain_outbox().await;
     let (rows, credentials) = (app.row_counts(), app.credentials_of(EMAIL));
 
     // Act
@@ -149,7 +149,7 @@ async fn the_new_password_form_refuses_a_bad_csrf_token(backend: Backend) {
     assert_forgeries_refused(&app, &victim, form, form, &fields).await;
 
     // Assert: nothing changed, and the link still works.
-    app.settle().await;
+    app.drain_outbox().await;
     assert_eq!(app.row_counts(), rows, "nothing written");
     assert_eq!(app.credentials_of(EMAIL), credentials);
     assert_eq!(app.sink.messages().len(), 1, "no password-changed mail");
@@ -171,7 +171,7 @@ async fn the_not_me_form_refuses_a_bad_csrf_token(backend: Backend) {
     let reset = link_in(&app, &mail, "/password/reset?token=");
     let token = crate::helpers::token_of(&not_me);
     let form_page = not_me.trim_start_matches(&app.address).to_owned();
-    app.settle().await;
+    app.drain_outbox().await;
     let (rows, credentials) = (app.row_counts(), app.credentials_of(EMAIL));
 
     // Act
@@ -180,7 +180,7 @@ async fn the_not_me_form_refuses_a_bad_csrf_token(backend: Backend) {
     assert_forgeries_refused(&app, &victim, &form_page, "/password/not-me", &fields).await;
 
     // Assert: the account was not locked down; its reset link still works.
-    app.settle().await;
+    app.drain_outbox().await;
     assert_eq!(app.row_counts(), rows, "nothing written");
     assert_eq!(app.credentials_of(EMAIL), credentials);
     app.reset_with(&reset, NEW_PASSWORD).await;
@@ -200,7 +200,7 @@ async fn the_magic_link_form_refuses_a_bad_csrf_token(backend: Backend) {
     assert_forgeries_refused(&app, &victim, "/magic-link", "/magic-link", &fields).await;
 
     // Assert
-    app.settle().await;
+    app.drain_outbox().await;
     assert_eq!(app.row_counts(), rows, "nothing written");
     assert!(app.sink.messages().is_empty(), "no mail");
 }
@@ -214,7 +214,7 @@ async fn the_magic_link_sign_in_button_refuses_a_bad_csrf_token(backend: Backend
     let link = app.mailed_magic_link(&app.browser(), EMAIL, 1).await;
     let token = crate::helpers::token_of(&link);
     let form_page = link.trim_start_matches(&app.address).to_owned();
-    app.settle().await;
+    app.drain_outbox().await;
     let rows = app.row_counts();
 
     // Act
@@ -223,7 +223,7 @@ async fn the_magic_link_sign_in_button_refuses_a_bad_csrf_token(backend: Backend
     assert_forgeries_refused(&app, &victim, &form_page, "/magic-link/verify", &fields).await;
 
     // Assert: nobody signed in, nothing written, and the link still works.
-    app.settle().await;
+    app.drain_outbox().await;
     assert_eq!(app.row_counts(), rows, "nothing written");
     assert!(app.account_page(&victim).await.is_none());
     let signed_in = app.confirm_magic_link(&victim, &link).await;

@@ -52,7 +52,7 @@ async fn known_and_unknown_addresses_get_byte_identical_pages(backend: Backend) 
     assert_eq!(unknown.body, known.body);
     assert!(known.text().contains("Check your inbox"));
     let mails = app.wait_for_mail(1).await;
-    app.settle().await;
+    app.drain_outbox().await;
     assert_eq!(
         app.sink.messages().len(),
         1,
@@ -79,7 +79,7 @@ async fn known_and_unknown_addresses_get_byte_identical_api_answers(backend: Bac
     assert_eq!(unknown.stable_headers(), known.stable_headers());
     assert_eq!(unknown.body, known.body);
     let mails = app.wait_for_mail(1).await;
-    app.settle().await;
+    app.drain_outbox().await;
     assert_eq!(
         app.sink.messages().len(),
         1,
@@ -156,7 +156,7 @@ async fn every_link_request_answers_alike_once_the_address_is_over_its_limit(bac
 
     // Act / Assert
     assert_alike_everywhere(&app).await;
-    app.settle().await;
+    app.drain_outbox().await;
     assert_eq!(app.row_counts().outbox, 2, "nothing queued over the limit");
     assert_eq!(app.sink.messages().len(), 1, "no mail over the limit");
 }
@@ -176,7 +176,6 @@ async fn every_link_request_answers_alike_once_the_account_is_over_its_quota(bac
 
     // Act / Assert
     assert_alike_everywhere(&app).await;
-    app.wait_until_outbox_is_empty().await;
-    app.settle().await;
+    app.drain_outbox().await;
     assert_eq!(app.sink.messages().len(), 1, "no mail over the quota");
 }

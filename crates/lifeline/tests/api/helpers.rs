@@ -24,6 +24,11 @@ pub const PUBLIC_URL: &str = "http://lifeline.test";
 
 /// Runs each named `async fn name(backend: Backend)` once on SQLite and once on
 /// MySQL, as the tests `name::sqlite` and `name::mysql`.
+///
+/// A MySQL case that cannot run is reported as ignored, with the reason, never as
+/// passed: the build script sets `mysql_tests_not_compiled` or
+/// `mysql_tests_not_configured` (neither when `LIFELINE_REQUIRE_MYSQL=1`, which
+/// makes such a case fail instead). A case that is not ignored insists on MySQL.
 #[macro_export]
 macro_rules! on_both_backends {
     ($($name:ident),* $(,)?) => {$(
@@ -33,11 +38,31 @@ macro_rules! on_both_backends {
                 super::$name(storage::Backend::Sqlite).await
             }
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            #[cfg_attr(
+                mysql_tests_not_compiled,
+                ignore = "MySQL is not compiled in: build with --features mysql"
+            )]
+            #[cfg_attr(
+                mysql_tests_not_configured,
+                ignore = "LIFELINE_TEST_MYSQL_URL was unset when the tests were built"
+            )]
             async fn mysql() {
+                $crate::helpers::assert_mysql_available();
                 super::$name(storage::Backend::Mysql).await
             }
         }
     )*};
+}
+
+/// Panics unless the tests can use MySQL: a MySQL case that is not ignored
+/// must not pass without running (e.g. when `LIFELINE_TEST_MYSQL_URL` was set
+/// when the tests were built but is unset now).
+pub fn assert_mysql_available() {
+    assert!(
+        storage::testing::available_backends().contains(&Backend::Mysql),
+        "this MySQL case cannot run: set {} (with the `mysql` feature)",
+        storage::testing::MYSQL_URL_ENV
+    );
 }
 
 /// System time plus an adjustable offset, so a test can step past an expiry.
@@ -263,9 +288,28 @@ impl TestApp {
             })
     }
 
-    /// Gives the outbox worker time to act (for asserting that *no* mail comes).
-    pub async fn settle(&self) {
-        tokio::time::sleep(Duration::from_millis(600)).await;
+    /// Waits until every outbox job is sent or given up, or panics after 10 s.
+    ///
+    /// Every request commits its jobs before it is answered, and the worker marks a job
+    /// sent only after the relay accepted its mail; so once nothing is pending, every mail
+    /// the requests so far caused is in the sink, and a mail that is not there will never
+    /// come. The worker is woken at every poll, so this takes as long as the work, never a
+    /// fixed time.
+    pub async fn drain_outbox(&self) {
+        const DEADLINE: Duration = Duration::from_secs(10);
+        let deadline = tokio::time::Instant::now() + DEADLINE;
+        loop {
+            self.state.outbox.nudge();
+            let pending = self.pending_jobs();
+            if pending == 0 {
+                return;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "{pending} outbox job(s) still pending after {DEADLINE:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
     }
 
     /// The number of outbox jobs not yet sent or given up.

@@ -327,8 +327,7 @@ async fn this_wasnt_me_voids_links_and_sessions_and_pauses_new_links(backend: Ba
         )
         .await;
     assert_eq!(paused_api.status(), StatusCode::ACCEPTED);
-    app.wait_until_outbox_is_empty().await;
-    app.settle().await;
+    app.drain_outbox().await;
     assert_eq!(app.sink.messages().len(), 3, "no mail while paused");
 
     // Assert: after the pause, links come again.

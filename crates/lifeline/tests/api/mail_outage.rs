@@ -83,7 +83,7 @@ async fn a_link_asked_for_while_smtp_is_down_arrives_exactly_once_after_it_is_ba
 
     // Assert
     let mail = app.wait_for_mail(1).await.remove(0);
-    app.settle().await;
+    app.drain_outbox().await;
     assert_eq!(app.sink.messages().len(), 1, "delivered exactly once");
     assert_eq!(app.outbox_stats().pending, 0);
     let link = link_in(&app, &mail, "/password/reset?token=");
@@ -106,7 +106,7 @@ async fn a_mail_retried_after_an_outage_counts_once_against_the_account_quota(ba
 
     // Assert: the one mail the quota allows is the one that was delayed.
     let mail = app.wait_for_mail(1).await.remove(0);
-    app.settle().await;
+    app.drain_outbox().await;
     assert_eq!(app.sink.messages().len(), 1);
     let link = link_in(&app, &mail, "/password/reset?token=");
     app.reset_with(&link, "a completely new passphrase").await;
@@ -146,7 +146,7 @@ async fn links_asked_for_under_load_during_a_long_outage_each_arrive_exactly_onc
 
     // Assert: one mail per request, each with its own Message-ID.
     let mails = app.wait_for_mail(emails.len()).await;
-    app.settle().await;
+    app.drain_outbox().await;
     assert_eq!(
         app.sink.messages().len(),
         emails.len(),

@@ -36,6 +36,7 @@ mod openapi;
 mod operations;
 mod outbox_batches;
 mod outbox_cli;
+mod outbox_drain;
 mod password_reset;
 mod rate_limits;
 mod reset_links;

@@ -66,7 +66,7 @@ impl Case {
 /// Sends every case and checks each refusal, then that nothing was written,
 /// the account is unchanged and no mail went out.
 pub async fn assert_all_refused(app: &TestApp, cases: Vec<Case>) {
-    app.settle().await;
+    app.drain_outbox().await;
     let (rows, mails) = (app.row_counts(), app.sink.messages().len());
     let credentials = app.credentials_of(EMAIL);
     let mut wrong = Vec::new();
@@ -84,7 +84,7 @@ pub async fn assert_all_refused(app: &TestApp, cases: Vec<Case>) {
         }
     }
     assert!(wrong.is_empty(), "refused wrongly:\n{}", wrong.join("\n"));
-    app.settle().await;
+    app.drain_outbox().await;
     assert_eq!(app.row_counts(), rows, "nothing written");
     assert_eq!(app.credentials_of(EMAIL), credentials, "account unchanged");
     assert_eq!(app.sink.messages().len(), mails, "no mail");

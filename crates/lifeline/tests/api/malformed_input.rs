@@ -29,7 +29,7 @@ async fn assert_each_refused(app: &TestApp, cases: Vec<(&str, RequestBuilder, St
         let body = response.text().await.unwrap_or_default();
         assert_eq!(status, expected, "{what}: {body}");
     }
-    app.settle().await;
+    app.drain_outbox().await;
     assert_eq!(app.row_counts(), rows, "nothing written");
     assert_eq!(app.credentials_of(EMAIL), credentials, "account unchanged");
     assert!(app.sink.messages().is_empty(), "no mail");
@@ -292,7 +292,7 @@ async fn malformed_new_password_forms_are_refused_and_change_nothing(backend: Ba
     let browser = app.new_client();
     app.open_reset_link(&browser, &link).await;
     let csrf = app.csrf(&browser, "/password/reset").await;
-    app.settle().await;
+    app.drain_outbox().await;
     let mail_before = app.sink.messages().len();
     let form = |body: String| raw_form(&app, &browser, "/password/reset", body);
     let good = "a%20completely%20new%20passphrase";
@@ -333,7 +333,7 @@ async fn malformed_new_password_forms_are_refused_and_change_nothing(backend: Ba
     for (what, status) in statuses {
         assert!(status.is_client_error(), "{what}: {status}");
     }
-    app.settle().await;
+    app.drain_outbox().await;
     assert_eq!(app.row_counts(), rows, "nothing written");
     assert_eq!(app.sink.messages().len(), mail_before);
     assert!(app.password_works(EMAIL, PASSWORD).await);

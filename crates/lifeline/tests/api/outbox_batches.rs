@@ -40,7 +40,7 @@ async fn jobs_composed_in_one_batch_each_count_against_the_quota_and_only_the_ne
 
     // Act
     let mails = app.wait_for_mail(2).await;
-    app.settle().await;
+    app.drain_outbox().await;
 
     // Assert
     assert_eq!(app.pending_jobs(), 0, "every job was processed");

@@ -73,7 +73,7 @@ async fn a_client_ip_over_its_post_limit_gets_429_with_retry_after(backend: Back
         StatusCode::OK,
         "GETs are not limited"
     );
-    app.settle().await;
+    app.drain_outbox().await;
     assert_eq!(app.row_counts().outbox, rows.outbox, "nothing queued");
 }
 
@@ -98,7 +98,7 @@ async fn an_address_over_its_limit_gets_the_same_page_and_no_more_mail(backend: 
         assert_eq!(limited.stable_headers(), allowed.stable_headers());
         assert_eq!(limited.body, allowed.body);
     }
-    app.settle().await;
+    app.drain_outbox().await;
     assert_eq!(app.sink.messages().len(), 1, "no mail over the limit");
     assert_eq!(app.row_counts().outbox, 1, "nothing queued over the limit");
 }
@@ -126,7 +126,7 @@ async fn an_account_over_its_mail_quota_gets_the_same_page_and_no_more_mail(back
         assert_eq!(over_quota.stable_headers(), first.stable_headers());
         assert_eq!(over_quota.body, first.body);
     }
-    app.settle().await;
+    app.drain_outbox().await;
     assert_eq!(app.pending_jobs(), 0, "the requests were processed");
     assert_eq!(
         app.sink.messages(),

@@ -29,9 +29,9 @@ pub struct NewJob<'a> {
 /// Adds every job, due at `now`, and returns how many were written.
 ///
 /// All or nothing: the jobs are written in one transaction (a savepoint inside the caller's),
-/// with one multi-row `INSERT` per [`ROWS_PER_INSERT`] jobs. The new ids are not read back —
-/// MySQL has no `RETURNING`, and finding every row again by its key would cost as much as the
-/// per-job [`super::enqueue`] this replaces; callers that need an id use that instead.
+/// with one multi-row `INSERT` per 1000 jobs (`ROWS_PER_INSERT`). The new ids are not read
+/// back — MySQL has no `RETURNING`, and finding every row again by its key would cost as much
+/// as the per-job [`super::enqueue`] this replaces; callers that need an id use that instead.
 pub fn enqueue_all(
     conn: &mut DbConnection,
     jobs: &[NewJob<'_>],

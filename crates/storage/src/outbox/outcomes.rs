@@ -56,8 +56,9 @@ pub fn mark_sent_many(
 }
 
 /// Records every `(job id, outcome)` in one transaction: the sent ones with one statement per
-/// [`IDS_PER_STATEMENT`], retries and give-ups one by one. Returns how many jobs `owner` still
-/// held; the others were taken over after their lease ran out and are left to the new holder.
+/// 500 ids (`IDS_PER_STATEMENT`), retries and give-ups one by one. Returns how many jobs
+/// `owner` still held; the others were taken over after their lease ran out and are left to
+/// the new holder.
 pub fn record_outcomes(
     conn: &mut DbConnection,
     owner: &str,
