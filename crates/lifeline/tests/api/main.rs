@@ -42,6 +42,7 @@ mod reset_steps;
 mod security_headers;
 mod served_binary;
 mod sessions;
+mod sign_in_pool;
 mod sign_in_steps;
 mod stored_secrets;
 mod threat_model;
