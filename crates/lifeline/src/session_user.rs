@@ -5,7 +5,7 @@
 use actix_session::Session;
 use actix_web::web;
 
-use crate::directory::DirectoryUser as User;
+use crate::directory::{Connection, DirectoryUser as User};
 use crate::error::AppError;
 use crate::security::csrf;
 use crate::state::AppState;
@@ -41,7 +41,10 @@ pub async fn current(
         return Ok(None);
     };
     let (db, directory) = (state.db.clone(), state.directory.clone());
-    let user = web::block(move || directory.find_by_id(&mut *db.conn()?, user_id)).await??;
+    let user = web::block(move || -> Result<_, AppError> {
+        Ok(directory.find_by_id(&mut Connection::new(&mut *db.conn()?), user_id)?)
+    })
+    .await??;
     match user {
         Some(user) if user.auth_epoch == epoch => Ok(Some(user)),
         _ => {

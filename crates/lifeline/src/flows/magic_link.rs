@@ -11,7 +11,7 @@ use storage::{EmailAddress, audit, outbox, tokens};
 use token_core::{Purpose, TokenError, VerifiedToken};
 
 use crate::client::ClientInfo;
-use crate::directory::DirectoryUser as User;
+use crate::directory::{Connection, DirectoryUser as User};
 use crate::error::AppError;
 use crate::jobs::payloads::{self, MagicLinkRequested, MagicLinkSignedIn};
 use crate::metrics::reasons;
@@ -102,7 +102,9 @@ pub async fn check(
     let found = web::block(move || -> Result<_, storage::StorageError> {
         let mut conn = db.conn()?;
         match tokens::find_live(&mut conn, &lookup, Purpose::MagicLink.as_str(), now)? {
-            Some(token) => directory.find_by_id(&mut conn, token.user_id),
+            Some(token) => {
+                Ok(directory.find_by_id(&mut Connection::new(&mut conn), token.user_id)?)
+            }
             None => Ok(None),
         }
     })
@@ -183,7 +185,7 @@ pub async fn complete(
                 return Err(storage::StorageError::NotFound("token owner"));
             }
             let Some(user) = directory
-                .find_by_id(conn, user_id)?
+                .find_by_id(&mut Connection::new(conn), user_id)?
                 .filter(|u| u.auth_epoch == epoch)
             else {
                 return Ok(None);

@@ -5,6 +5,7 @@ use storage::{audit, outbox};
 use token_core::{Purpose, VerifiedToken};
 
 use crate::client::ClientInfo;
+use crate::directory::Connection;
 use crate::error::AppError;
 use crate::jobs::payloads::{self, NotMeConfirmed};
 use crate::metrics::reasons;
@@ -29,7 +30,10 @@ pub async fn check(
     };
     let (db, directory) = (state.db.clone(), state.directory.clone());
     let user_id = verified.claims.user_id;
-    let user = web::block(move || directory.find_by_id(&mut *db.conn()?, user_id)).await??;
+    let user = web::block(move || -> Result<_, AppError> {
+        Ok(directory.find_by_id(&mut Connection::new(&mut *db.conn()?), user_id)?)
+    })
+    .await??;
     match user.map(|user| verified.check_epoch(user.auth_epoch)) {
         Some(Ok(())) => Ok(Some(verified)),
         Some(Err(reason)) => {
@@ -80,14 +84,14 @@ pub async fn confirm(
         storage::write_transaction(&mut conn, |conn| {
             // Compare-and-bump inside the transaction: two clicks at once lock down once.
             if directory
-                .find_by_id(conn, user_id)?
+                .find_by_id(&mut Connection::new(conn), user_id)?
                 .is_none_or(|user| user.auth_epoch != epoch)
             {
                 return Ok(false);
             }
-            directory.bump_auth_epoch(conn, user_id, now)?;
+            directory.bump_auth_epoch(&mut Connection::new(conn), user_id, now)?;
             storage::tokens::revoke_all_for_user(conn, user_id, now)?;
-            if !directory.pause_resets(conn, user_id, now + pause, now)? {
+            if !directory.pause_resets(&mut Connection::new(conn), user_id, now + pause, now)? {
                 tracing::warn!(
                     user_id,
                     "the user directory cannot pause resets; links were voided"

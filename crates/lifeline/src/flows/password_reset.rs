@@ -5,6 +5,7 @@ use storage::{EmailAddress, audit, outbox, tokens};
 use token_core::{Purpose, TokenError, VerifiedToken};
 
 use crate::client::ClientInfo;
+use crate::directory::Connection;
 use crate::error::AppError;
 use crate::jobs::payloads::{self, PasswordChanged, ResetRequested};
 use crate::metrics::reasons;
@@ -82,7 +83,9 @@ pub async fn check(
     let found = web::block(move || -> Result<_, storage::StorageError> {
         let mut conn = db.conn()?;
         match tokens::find_live(&mut conn, &lookup, Purpose::PasswordReset.as_str(), now)? {
-            Some(token) => directory.find_by_id(&mut conn, token.user_id),
+            Some(token) => {
+                Ok(directory.find_by_id(&mut Connection::new(&mut conn), token.user_id)?)
+            }
             None => Ok(None),
         }
     })
@@ -174,7 +177,7 @@ pub async fn complete(
             if consumed.user_id != user_id {
                 return Err(storage::StorageError::NotFound("token owner"));
             }
-            directory.set_password(conn, user_id, &hash, now)?;
+            directory.set_password(&mut Connection::new(conn), user_id, &hash, now)?;
             tokens::revoke_all_for_user(conn, user_id, now)?;
             outbox::enqueue(conn, payloads::PASSWORD_CHANGED, &payload, now)?;
             audit::record(

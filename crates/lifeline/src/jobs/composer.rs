@@ -12,7 +12,7 @@ use storage::{Database, DbConnection, EmailAddress, StorageError, throttles, tok
 use token_core::{Clock, KeyRing, Lifetime, OsRandom, Purpose, TokenClaims};
 
 use super::payloads::{self, NotMeConfirmed, PasswordChanged, ResetRequested};
-use crate::directory::{DirectoryUser as User, UserDirectory};
+use crate::directory::{Connection, DirectoryUser as User, UserDirectory};
 
 /// The server's [`Composer`].
 pub struct LifelineComposer {
@@ -127,7 +127,10 @@ impl LifelineComposer {
         let Ok(address) = EmailAddress::parse(&request.email) else {
             return Ok(Composition::Skip("unparseable address".into()).into());
         };
-        let Some(user) = self.directory.find_by_email(conn, &address)? else {
+        let found = self
+            .directory
+            .find_by_email(&mut Connection::new(conn), &address);
+        let Some(user) = found.map_err(StorageError::from)? else {
             return self.no_account(&address, request.requested_at, request.ip.as_deref());
         };
         let (_, now) = self.now();
@@ -210,7 +213,10 @@ impl LifelineComposer {
 
     fn changed(&self, conn: &mut DbConnection, job: &OutboxJob) -> Result<Draft, MailError> {
         let change: PasswordChanged = serde_json::from_str(&job.payload).map_err(compose_error)?;
-        let Some(user) = self.directory.find_by_id(conn, change.user_id)? else {
+        let found = self
+            .directory
+            .find_by_id(&mut Connection::new(conn), change.user_id);
+        let Some(user) = found.map_err(StorageError::from)? else {
             return Ok(Composition::Skip("account no longer exists".into()).into());
         };
         let email = mail::PasswordChanged {
@@ -229,7 +235,10 @@ impl LifelineComposer {
     ) -> Result<Draft, MailError> {
         let confirmed: NotMeConfirmed =
             serde_json::from_str(&job.payload).map_err(compose_error)?;
-        let Some(user) = self.directory.find_by_id(conn, confirmed.user_id)? else {
+        let found = self
+            .directory
+            .find_by_id(&mut Connection::new(conn), confirmed.user_id);
+        let Some(user) = found.map_err(StorageError::from)? else {
             return Ok(Composition::Skip("account no longer exists".into()).into());
         };
         let email = mail::NotMeConfirmation {

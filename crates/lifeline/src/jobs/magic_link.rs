@@ -2,11 +2,12 @@
 
 use mail::{Composition, MailError};
 use storage::outbox::OutboxJob;
-use storage::{DbConnection, EmailAddress, tokens};
+use storage::{DbConnection, EmailAddress, StorageError, tokens};
 use token_core::Purpose;
 
 use super::composer::{Draft, LifelineComposer, compose_error, human_time};
 use super::payloads::{MagicLinkRequested, MagicLinkSignedIn};
+use crate::directory::Connection;
 use crate::security::browser_binding;
 
 impl LifelineComposer {
@@ -27,7 +28,10 @@ impl LifelineComposer {
         let Ok(address) = EmailAddress::parse(&request.email) else {
             return Ok(Composition::Skip("unparseable address".into()).into());
         };
-        let Some(user) = self.directory.find_by_email(conn, &address)? else {
+        let found = self
+            .directory
+            .find_by_email(&mut Connection::new(conn), &address);
+        let Some(user) = found.map_err(StorageError::from)? else {
             return self.no_account(&address, request.requested_at, request.ip.as_deref());
         };
         let (_, now) = self.now();
@@ -78,7 +82,10 @@ impl LifelineComposer {
     ) -> Result<Draft, MailError> {
         let signed_in: MagicLinkSignedIn =
             serde_json::from_str(&job.payload).map_err(compose_error)?;
-        let Some(user) = self.directory.find_by_id(conn, signed_in.user_id)? else {
+        let found = self
+            .directory
+            .find_by_id(&mut Connection::new(conn), signed_in.user_id);
+        let Some(user) = found.map_err(StorageError::from)? else {
             return Ok(Composition::Skip("account no longer exists".into()).into());
         };
         let email = mail::MagicLinkSignin {

@@ -9,6 +9,7 @@ use storage::{EmailAddress, audit};
 use tera::Context;
 
 use crate::client::ClientInfo;
+use crate::directory::SignIn;
 use crate::error::AppError;
 use crate::security::csrf;
 use crate::security::password_hash::Password;
@@ -84,18 +85,18 @@ pub async fn post(
     let password = Password::new(password);
     let ip = client.ip_text();
     let user = web::block(move || -> Result<_, AppError> {
-        let mut conn = db.conn()?;
-        let user = match &address {
-            Some(address) => directory.verify_password(&mut conn, address, &password, now)?,
-            None => {
-                // Same cost as a wrong password, so malformed input is not distinguishable.
-                hasher.verify(&password, None);
-                None
-            }
+        // The account is found with a connection that goes back to the pool before the
+        // password is hashed; an unknown or malformed address costs the same verification.
+        let sign_in = SignIn {
+            db: &db,
+            directory: &*directory,
+            hasher: &hasher,
         };
-        let Some(user) = user else { return Ok(None) };
+        let Some(user) = sign_in.verify(address.as_ref(), &password, now)? else {
+            return Ok(None);
+        };
         audit::record(
-            &mut conn,
+            &mut *db.conn()?,
             &audit::NewAuditEvent {
                 user_id: Some(user.id),
                 kind: "sign_in",
