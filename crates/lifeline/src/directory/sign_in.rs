@@ -41,10 +41,7 @@ impl SignIn<'_> {
         now: NaiveDateTime,
     ) -> Result<Option<DirectoryUser>, DirectoryError> {
         let user = match email {
-            // The connection is a temporary of this statement: back in the pool before hashing.
-            Some(email) => self
-                .directory
-                .find_by_email(&mut Connection::new(&mut *self.db.conn()?), email)?,
+            Some(email) => self.find(email)?,
             None => None,
         };
         let stored = user.as_ref().and_then(|user| user.password_hash.as_ref());
@@ -58,6 +55,14 @@ impl SignIn<'_> {
             }
             _ => Ok(None),
         }
+    }
+
+    /// The account and its stored hash. The connection goes back to the pool when this
+    /// returns, before any hashing.
+    fn find(&self, email: &EmailAddress) -> Result<Option<DirectoryUser>, DirectoryError> {
+        let mut conn = self.db.conn()?;
+        self.directory
+            .find_by_email(&mut Connection::new(&mut conn), email)
     }
 
     /// Replaces a legacy hash that just matched with argon2id of the same password. A hashing
