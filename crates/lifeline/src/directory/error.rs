@@ -9,8 +9,10 @@ use crate::error::AppError;
 pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
 /// A directory call failed. An unknown address or id is not a failure: the finds return
-/// `Ok(None)` for it.
+/// `Ok(None)` for it. Non-exhaustive, so a later kind of failure is not a breaking change
+/// for directories (which construct these and never need to match them).
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum DirectoryError {
     /// The account a write was aimed at does not exist (any more).
     #[error("no such account")]
