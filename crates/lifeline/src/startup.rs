@@ -158,7 +158,7 @@ pub(crate) async fn build_state(
     )?;
     let directory = match directory {
         Some(directory) => directory,
-        None => directory::from_settings(&settings.directory, db.backend(), &hasher)?,
+        None => directory::from_settings(&settings.directory, db.backend())?,
     };
     directory::check(&directory, &db).await?;
     let worker = outbox_worker(&settings, &db, &directory, &ring, &clock, &metrics)?;

@@ -1,22 +1,30 @@
 //! Where accounts live: the [`UserDirectory`] plug-in point.
 //!
 //! Lifeline keeps its own state (tokens, outbox, audit events, throttles) in its own tables,
-//! keyed by account id, and asks a directory for everything about the accounts themselves.
+//! keyed by account id, and asks a directory to find accounts and to make a few short writes
+//! to them. A directory never checks a password: it returns the account with its stored hash
+//! ([`StoredHash`]), and Lifeline verifies it once the database connection is back in the
+//! pool ([`SignIn`]). So slow hashing never holds a connection, and an unknown address costs
+//! the same as a wrong password whatever the directory.
+//!
 //! The built-in directory is Lifeline's `users` table ([`TableDirectory`]); the SQL-mapped one
 //! ([`SqlDirectory`]) reads and writes an application's existing users table; a host
-//! application embedding Lifeline may supply its own implementation.
+//! application embedding Lifeline may supply its own implementation, failing with its own
+//! [`DirectoryError`].
 //!
 //! Directories are synchronous and run on the blocking pool, like storage. Every method gets
-//! Lifeline's database connection, inside the transaction of the flow that calls it: a
-//! directory in the same database (both built-in ones) joins that transaction, so consuming a
-//! reset link and storing the new password happen together or not at all. A directory
-//! elsewhere may ignore the connection; it then loses that atomicity and must make
-//! [`UserDirectory::set_password`] idempotent enough for a retried flow.
+//! Lifeline's database connection as an opaque [`Connection`], inside the transaction of the
+//! flow that calls it: a directory in the same database (both built-in ones) joins that
+//! transaction, so consuming a reset link and storing the new password happen together or not
+//! at all. A directory elsewhere ignores the connection; it then loses that atomicity and must
+//! make [`UserDirectory::set_password`] idempotent enough for a retried flow.
 //!
 //! Lifeline's `tokens` and `audit_events` rows therefore carry no foreign key to `users`:
 //! with an external directory the ids they hold are that directory's ids.
 
+mod error;
 mod settings;
+mod sign_in;
 mod sql_mapped;
 mod statements;
 mod table;
@@ -25,13 +33,17 @@ use std::fmt;
 use std::sync::Arc;
 
 use chrono::NaiveDateTime;
-use storage::{Backend, DbConnection, EmailAddress, StorageError, mask};
+use storage::{Backend, DbConnection, mask};
 
-pub use settings::{DirectoryConfigError, DirectoryKind, DirectorySettings, validate_identifier};
-pub use sql_mapped::SqlDirectory;
-pub use table::TableDirectory;
-
-use crate::security::password_hash::{Password, PasswordHasherService};
+pub use self::error::{BoxError, DirectoryError};
+pub use self::settings::{
+    DirectoryConfigError, DirectoryKind, DirectorySettings, validate_identifier,
+};
+pub use self::sign_in::SignIn;
+pub use self::sql_mapped::SqlDirectory;
+pub use self::table::TableDirectory;
+pub use crate::security::password_hash::StoredHash;
+pub use storage::EmailAddress;
 
 /// An account as Lifeline needs it.
 #[derive(Clone, PartialEq, Eq)]
@@ -44,83 +56,116 @@ pub struct DirectoryUser {
     pub auth_epoch: i64,
     /// Password resets and magic links are refused until this time ("this wasn't me").
     pub resets_paused_until: Option<NaiveDateTime>,
+    /// The stored password hash; `None` for an account without a password (it can still
+    /// reset one or use magic links).
+    pub password_hash: Option<StoredHash>,
 }
 
 impl fmt::Debug for DirectoryUser {
-    /// Masks the address.
+    /// Masks the address; names the hash's scheme only.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("DirectoryUser")
             .field("id", &self.id)
             .field("email", &mask(&self.display_email))
             .field("auth_epoch", &self.auth_epoch)
             .field("resets_paused_until", &self.resets_paused_until)
+            .field("password_hash", &self.password_hash)
             .finish()
     }
 }
 
-/// A source of accounts. See the module documentation for the transaction contract.
+/// Lifeline's database connection, lent to one directory call (inside the calling flow's
+/// transaction when it has one). Opaque on purpose: a directory elsewhere ignores it and
+/// needs none of Lifeline's storage types; the built-in directories, which live in
+/// Lifeline's database, run their statements on it.
+pub struct Connection<'c> {
+    conn: &'c mut DbConnection,
+}
+
+impl<'c> Connection<'c> {
+    /// Lends `conn` to a directory call.
+    pub(crate) fn new(conn: &'c mut DbConnection) -> Self {
+        Self { conn }
+    }
+
+    /// The connection itself, for the built-in directories.
+    pub(crate) fn database(&mut self) -> &mut DbConnection {
+        self.conn
+    }
+}
+
+/// A source of accounts. It finds accounts and makes short writes; it never verifies a
+/// password (see the module documentation, also for the transaction contract).
+///
+/// Every method is short: Lifeline may call it with a pooled connection checked out.
 pub trait UserDirectory: Send + Sync {
-    /// The account with this normalised address ([`EmailAddress::as_str`]), if any.
+    /// The account with this normalised address ([`EmailAddress::as_str`]), if any, with its
+    /// stored password hash.
     fn find_by_email(
         &self,
-        conn: &mut DbConnection,
+        conn: &mut Connection<'_>,
         email: &EmailAddress,
-    ) -> Result<Option<DirectoryUser>, StorageError>;
+    ) -> Result<Option<DirectoryUser>, DirectoryError>;
 
-    /// The account with this id, if any.
+    /// The account with this id, if any, with its stored password hash.
     fn find_by_id(
         &self,
-        conn: &mut DbConnection,
+        conn: &mut Connection<'_>,
         id: i64,
-    ) -> Result<Option<DirectoryUser>, StorageError>;
-
-    /// The account with this address if, and only if, `password` is its password.
-    ///
-    /// Implementations must take about as long for an unknown address, or an account without
-    /// a password, as for a wrong password, so sign-in timing does not reveal which
-    /// addresses have accounts.
-    fn verify_password(
-        &self,
-        conn: &mut DbConnection,
-        email: &EmailAddress,
-        password: &Password,
-        now: NaiveDateTime,
-    ) -> Result<Option<DirectoryUser>, StorageError>;
+    ) -> Result<Option<DirectoryUser>, DirectoryError>;
 
     /// Stores `password_hash` (an argon2id PHC string) and bumps the account's epoch in one
     /// atomic step, returning the new epoch: no reader may see the new password with the old
     /// epoch, or links issued before the change would still work.
+    /// [`DirectoryError::NoSuchAccount`] if there is no account `id`.
     fn set_password(
         &self,
-        conn: &mut DbConnection,
+        conn: &mut Connection<'_>,
         id: i64,
         password_hash: &str,
         now: NaiveDateTime,
-    ) -> Result<i64, StorageError>;
+    ) -> Result<i64, DirectoryError>;
+
+    /// Replaces the legacy hash `old` of account `id` with `new_hash` (argon2id of the same
+    /// password, which just matched) if the account still has `old`, and reports whether it
+    /// did. The epoch stays: nothing about the account changed. Lifeline calls this only for
+    /// a [`StoredHash::legacy_bcrypt`] hash; the default keeps the hash.
+    fn upgrade_password_hash(
+        &self,
+        conn: &mut Connection<'_>,
+        id: i64,
+        old: &StoredHash,
+        new_hash: &str,
+        now: NaiveDateTime,
+    ) -> Result<bool, DirectoryError> {
+        let _ = (conn, id, old, new_hash, now);
+        Ok(false)
+    }
 
     /// Bumps the account's epoch (voids every link and session) and returns the new value.
+    /// [`DirectoryError::NoSuchAccount`] if there is no account `id`.
     fn bump_auth_epoch(
         &self,
-        conn: &mut DbConnection,
+        conn: &mut Connection<'_>,
         id: i64,
         now: NaiveDateTime,
-    ) -> Result<i64, StorageError>;
+    ) -> Result<i64, DirectoryError>;
 
     /// Refuses password resets and magic links for the account until `until`. Directories
     /// without a place to keep the pause return `Ok(false)`; the caller has already bumped
     /// the epoch, which voids every outstanding link either way.
     fn pause_resets(
         &self,
-        conn: &mut DbConnection,
+        conn: &mut Connection<'_>,
         id: i64,
         until: NaiveDateTime,
         now: NaiveDateTime,
-    ) -> Result<bool, StorageError>;
+    ) -> Result<bool, DirectoryError>;
 
     /// Checks, once at start-up, that what the directory was configured with exists (a
     /// mapped table and its columns), so a mistake stops the service with a clear message
     /// instead of failing the first person who asks for a link. The default accepts.
-    fn check(&self, conn: &mut DbConnection) -> Result<(), StorageError> {
+    fn check(&self, conn: &mut Connection<'_>) -> Result<(), DirectoryError> {
         let _ = conn;
         Ok(())
     }
@@ -131,11 +176,10 @@ pub trait UserDirectory: Send + Sync {
 pub fn from_settings(
     settings: &DirectorySettings,
     backend: Backend,
-    hasher: &PasswordHasherService,
 ) -> Result<Arc<dyn UserDirectory>, DirectoryConfigError> {
     Ok(match settings.kind {
-        DirectoryKind::Builtin => Arc::new(TableDirectory::new(hasher.clone())),
-        DirectoryKind::Sql => Arc::new(SqlDirectory::new(settings, backend, hasher.clone())?),
+        DirectoryKind::Builtin => Arc::new(TableDirectory::new()),
+        DirectoryKind::Sql => Arc::new(SqlDirectory::new(settings, backend)?),
     })
 }
 
@@ -145,7 +189,11 @@ pub async fn check(
     db: &storage::Database,
 ) -> anyhow::Result<()> {
     let (directory, db) = (Arc::clone(directory), db.clone());
-    tokio::task::spawn_blocking(move || directory.check(&mut *db.conn()?))
-        .await?
-        .map_err(|error| anyhow::anyhow!("the user directory does not match the database: {error}"))
+    tokio::task::spawn_blocking(move || -> Result<(), DirectoryError> {
+        directory.check(&mut Connection::new(&mut *db.conn()?))
+    })
+    .await?
+    .map_err(|error| {
+        anyhow::Error::new(error).context("the user directory does not match the database")
+    })
 }

@@ -6,8 +6,10 @@
 //!   [`super::validate_identifier`] accepted them; they are quoted as well. Every value (addresses,
 //!   ids, hashes, times) is a bound parameter, never text in the SQL.
 //! - Lifeline writes argon2id PHC strings only. With `legacy_bcrypt`, a `$2a$`/`$2b$`/`$2y$`
-//!   bcrypt hash is still accepted at sign-in and, once the password matched, replaced by an
-//!   argon2id hash of the same password (the epoch stays: nothing about the account changed).
+//!   bcrypt hash is returned as a [`StoredHash::legacy_bcrypt`]: sign-in still accepts it and,
+//!   once the password matched, replaces it with an argon2id hash of the same password in its
+//!   own short write (the epoch stays: nothing about the account changed). Without it, a
+//!   bcrypt hash is returned as argon2id, which never verifies.
 //! - Addresses are looked up by their normalised, lowercase form. On MySQL the column must
 //!   compare case-insensitively (the default `_ci` collations do) or hold lowercase
 //!   addresses; on SQLite the comparison uses `COLLATE NOCASE`.
@@ -19,8 +21,7 @@ use storage::{Backend, DbConnection, EmailAddress, StorageError, write_transacti
 
 use super::settings::{DirectoryConfigError, DirectorySettings};
 use super::statements::Statements;
-use super::{DirectoryUser, UserDirectory};
-use crate::security::password_hash::{Password, PasswordHasherService};
+use super::{Connection, DirectoryError, DirectoryUser, StoredHash, UserDirectory};
 
 type Db = <DbConnection as diesel::Connection>::Backend;
 
@@ -29,7 +30,6 @@ type Db = <DbConnection as diesel::Connection>::Backend;
 pub struct SqlDirectory {
     sql: Statements,
     legacy_bcrypt: bool,
-    hasher: PasswordHasherService,
 }
 
 #[derive(QueryableByName)]
@@ -53,14 +53,15 @@ struct EpochRow {
 }
 
 impl Row {
-    fn split(self) -> (DirectoryUser, Option<String>) {
-        let user = DirectoryUser {
+    /// The account, its hash labelled by [`SqlDirectory::stored_hash`].
+    fn into_user(self, directory: &SqlDirectory) -> DirectoryUser {
+        DirectoryUser {
             id: self.id,
             display_email: self.display_email,
             auth_epoch: self.auth_epoch,
             resets_paused_until: self.resets_paused_until,
-        };
-        (user, self.password_hash)
+            password_hash: self.password_hash.map(|hash| directory.stored_hash(hash)),
+        }
     }
 }
 
@@ -69,12 +70,10 @@ impl SqlDirectory {
     pub fn new(
         settings: &DirectorySettings,
         backend: Backend,
-        hasher: PasswordHasherService,
     ) -> Result<Self, DirectoryConfigError> {
         Ok(Self {
             sql: Statements::new(settings, backend)?,
             legacy_bcrypt: settings.legacy_bcrypt,
-            hasher,
         })
     }
 
@@ -83,17 +82,6 @@ impl SqlDirectory {
         query: diesel::query_builder::BoxedSqlQuery<'_, Db, diesel::query_builder::SqlQuery>,
     ) -> Result<Option<Row>, StorageError> {
         Ok(query.load::<Row>(conn)?.into_iter().next())
-    }
-
-    fn find_with_hash(
-        &self,
-        conn: &mut DbConnection,
-        email: &EmailAddress,
-    ) -> Result<Option<Row>, StorageError> {
-        let query = diesel::sql_query(&self.sql.by_email)
-            .into_boxed::<Db>()
-            .bind::<Text, _>(email.as_str().to_owned());
-        Self::load_one(conn, query)
     }
 
     /// Runs an `UPDATE … SET …{touch} WHERE id = ?…` whose leading values are already bound,
@@ -130,18 +118,12 @@ impl SqlDirectory {
         }
     }
 
-    /// Checks a stored hash: argon2id PHC always, bcrypt only when enabled. `None` (no such
-    /// account, no password, or an unsupported format) still costs one argon2 verification.
-    fn matches(&self, password: &Password, stored: Option<&str>) -> (bool, bool) {
-        match stored {
-            Some(hash) if self.legacy_bcrypt && is_bcrypt(hash) => {
-                let ok = bcrypt::verify(password.expose_secret(), hash).unwrap_or(false);
-                (ok, ok)
-            }
-            Some(hash) if hash.starts_with("$argon2") => {
-                (self.hasher.verify(password, Some(hash)), false)
-            }
-            _ => (self.hasher.verify(password, None), false),
+    /// A bcrypt hash is a legacy hash only with `legacy_bcrypt`; everything else is taken
+    /// for argon2id (and never verifies if it is not).
+    fn stored_hash(&self, hash: String) -> StoredHash {
+        match self.legacy_bcrypt && is_bcrypt(&hash) {
+            true => StoredHash::legacy_bcrypt(hash),
+            false => StoredHash::argon2id(hash),
         }
     }
 }
@@ -155,106 +137,91 @@ fn is_bcrypt(hash: &str) -> bool {
 impl UserDirectory for SqlDirectory {
     fn find_by_email(
         &self,
-        conn: &mut DbConnection,
+        conn: &mut Connection<'_>,
         email: &EmailAddress,
-    ) -> Result<Option<DirectoryUser>, StorageError> {
-        Ok(self.find_with_hash(conn, email)?.map(|row| row.split().0))
+    ) -> Result<Option<DirectoryUser>, DirectoryError> {
+        let query = diesel::sql_query(&self.sql.by_email)
+            .into_boxed::<Db>()
+            .bind::<Text, _>(email.as_str().to_owned());
+        Ok(Self::load_one(conn.database(), query)?.map(|row| row.into_user(self)))
     }
 
     fn find_by_id(
         &self,
-        conn: &mut DbConnection,
+        conn: &mut Connection<'_>,
         id: i64,
-    ) -> Result<Option<DirectoryUser>, StorageError> {
+    ) -> Result<Option<DirectoryUser>, DirectoryError> {
         let query = diesel::sql_query(&self.sql.by_id)
             .into_boxed::<Db>()
             .bind::<BigInt, _>(id);
-        Ok(Self::load_one(conn, query)?.map(|row| row.split().0))
-    }
-
-    fn verify_password(
-        &self,
-        conn: &mut DbConnection,
-        email: &EmailAddress,
-        password: &Password,
-        now: NaiveDateTime,
-    ) -> Result<Option<DirectoryUser>, StorageError> {
-        let (user, stored) = match self.find_with_hash(conn, email)? {
-            Some(row) => {
-                let (user, stored) = row.split();
-                (Some(user), stored)
-            }
-            None => (None, None),
-        };
-        let (ok, upgrade) = self.matches(password, stored.as_deref());
-        let (Some(user), Some(old), true) = (user, stored, ok) else {
-            return Ok(None);
-        };
-        if upgrade {
-            match self.hasher.hash(password) {
-                Ok(new) => {
-                    write_transaction(conn, |conn| {
-                        let query = diesel::sql_query(&self.sql.upgrade_hash)
-                            .into_boxed::<Db>()
-                            .bind::<Text, _>(new.clone());
-                        let query = if self.sql.binds_updated_at {
-                            query.bind::<Timestamp, _>(now)
-                        } else {
-                            query
-                        };
-                        let query = query
-                            .bind::<BigInt, _>(user.id)
-                            .bind::<Text, _>(old.clone());
-                        Ok(query.execute(conn)?)
-                    })?;
-                    tracing::info!(user_id = user.id, "legacy bcrypt hash upgraded to argon2id");
-                }
-                Err(error) => tracing::warn!(%error, "bcrypt hash kept: rehashing failed"),
-            }
-        }
-        Ok(Some(user))
+        Ok(Self::load_one(conn.database(), query)?.map(|row| row.into_user(self)))
     }
 
     fn set_password(
         &self,
-        conn: &mut DbConnection,
+        conn: &mut Connection<'_>,
         id: i64,
         password_hash: &str,
         now: NaiveDateTime,
-    ) -> Result<i64, StorageError> {
-        write_transaction(conn, |conn| {
+    ) -> Result<i64, DirectoryError> {
+        Ok(write_transaction(conn.database(), |conn| {
             let query = diesel::sql_query(&self.sql.set_password)
                 .into_boxed::<Db>()
                 .bind::<Text, _>(password_hash.to_owned());
             let changed = self.update(conn, query, id, now)?;
             self.current_epoch(conn, id, changed)
-        })
+        })?)
+    }
+
+    /// Compare-and-set on the old hash: a password changed meanwhile is never overwritten.
+    fn upgrade_password_hash(
+        &self,
+        conn: &mut Connection<'_>,
+        id: i64,
+        old: &StoredHash,
+        new_hash: &str,
+        now: NaiveDateTime,
+    ) -> Result<bool, DirectoryError> {
+        let changed = write_transaction(conn.database(), |conn| {
+            let query = diesel::sql_query(&self.sql.upgrade_hash)
+                .into_boxed::<Db>()
+                .bind::<Text, _>(new_hash.to_owned());
+            let query = match self.sql.binds_updated_at {
+                true => query.bind::<Timestamp, _>(now),
+                false => query,
+            };
+            let query = query
+                .bind::<BigInt, _>(id)
+                .bind::<Text, _>(old.as_str().to_owned());
+            Ok(query.execute(conn)?)
+        })?;
+        Ok(changed == 1)
     }
 
     fn bump_auth_epoch(
         &self,
-        conn: &mut DbConnection,
+        conn: &mut Connection<'_>,
         id: i64,
         now: NaiveDateTime,
-    ) -> Result<i64, StorageError> {
-        write_transaction(conn, |conn| {
+    ) -> Result<i64, DirectoryError> {
+        Ok(write_transaction(conn.database(), |conn| {
             let query = diesel::sql_query(&self.sql.bump_epoch).into_boxed::<Db>();
             let changed = self.update(conn, query, id, now)?;
             self.current_epoch(conn, id, changed)
-        })
+        })?)
     }
 
     fn pause_resets(
         &self,
-        conn: &mut DbConnection,
+        conn: &mut Connection<'_>,
         id: i64,
         until: NaiveDateTime,
         now: NaiveDateTime,
-    ) -> Result<bool, StorageError> {
+    ) -> Result<bool, DirectoryError> {
         let Some(sql) = &self.sql.pause else {
             return Ok(false);
         };
-        write_transaction(conn, |conn| {
+        Ok(write_transaction(conn.database(), |conn| {
             let query = diesel::sql_query(sql)
                 .into_boxed::<Db>()
                 .bind::<Timestamp, _>(until);
@@ -262,14 +229,19 @@ impl UserDirectory for SqlDirectory {
                 0 => Err(StorageError::NotFound("user")),
                 _ => Ok(true),
             }
-        })
+        })?)
     }
 
     /// Runs the probe statements: a missing table or column, or a missing privilege, is
     /// reported by the database with its name.
-    fn check(&self, conn: &mut DbConnection) -> Result<(), StorageError> {
-        diesel::sql_query(&self.sql.probe_select).load::<Row>(conn)?;
-        diesel::sql_query(&self.sql.probe_update).execute(conn)?;
+    fn check(&self, conn: &mut Connection<'_>) -> Result<(), DirectoryError> {
+        let conn = conn.database();
+        diesel::sql_query(&self.sql.probe_select)
+            .load::<Row>(conn)
+            .map_err(StorageError::from)?;
+        diesel::sql_query(&self.sql.probe_update)
+            .execute(conn)
+            .map_err(StorageError::from)?;
         Ok(())
     }
 }
@@ -289,15 +261,11 @@ mod tests {
         }
     }
 
-    fn hasher() -> PasswordHasherService {
-        PasswordHasherService::new(1024, 1, 1).unwrap()
-    }
-
     #[test]
     fn names_are_quoted_for_the_backend_and_values_are_placeholders() {
         // Act
-        let mysql = SqlDirectory::new(&settings(), Backend::Mysql, hasher()).unwrap();
-        let sqlite = SqlDirectory::new(&settings(), Backend::Sqlite, hasher()).unwrap();
+        let mysql = SqlDirectory::new(&settings(), Backend::Mysql).unwrap();
+        let sqlite = SqlDirectory::new(&settings(), Backend::Sqlite).unwrap();
 
         // Assert
         assert!(
@@ -324,7 +292,7 @@ mod tests {
         let mut settings = settings();
         settings.table = None;
         assert!(matches!(
-            SqlDirectory::new(&settings, Backend::Sqlite, hasher()),
+            SqlDirectory::new(&settings, Backend::Sqlite),
             Err(DirectoryConfigError::MissingTable)
         ));
     }
@@ -334,7 +302,7 @@ mod tests {
         let mut settings = settings();
         settings.password_hash_column = "pw = 'x', `auth_epoch".into();
         assert!(matches!(
-            SqlDirectory::new(&settings, Backend::Mysql, hasher()),
+            SqlDirectory::new(&settings, Backend::Mysql),
             Err(DirectoryConfigError::NotAnIdentifier(
                 "password_hash_column"
             ))
@@ -351,21 +319,21 @@ mod tests {
     }
 
     #[test]
-    fn a_bcrypt_hash_is_refused_unless_legacy_bcrypt_is_on() {
+    fn a_bcrypt_hash_is_a_legacy_hash_only_with_legacy_bcrypt() {
         // Arrange
-        let hash = bcrypt::hash("right password", 4).unwrap();
-        let password = Password::new("right password".into());
+        let bcrypt = bcrypt::hash("right password", 4).unwrap();
+        let argon2 = "$argon2id$v=19$m=1024,t=1,p=1$c2FsdA$aGFzaA";
         let mut settings = settings();
-        let off = SqlDirectory::new(&settings, Backend::Sqlite, hasher()).unwrap();
+        let off = SqlDirectory::new(&settings, Backend::Sqlite).unwrap();
         settings.legacy_bcrypt = true;
-        let on = SqlDirectory::new(&settings, Backend::Sqlite, hasher()).unwrap();
+        let on = SqlDirectory::new(&settings, Backend::Sqlite).unwrap();
 
-        // Act / Assert: (matches, needs upgrade)
-        assert_eq!(off.matches(&password, Some(&hash)), (false, false));
-        assert_eq!(on.matches(&password, Some(&hash)), (true, true));
+        // Act / Assert
+        assert!(!off.stored_hash(bcrypt.clone()).is_legacy());
         assert_eq!(
-            on.matches(&Password::new("wrong".into()), Some(&hash)),
-            (false, false)
+            on.stored_hash(bcrypt.clone()),
+            StoredHash::legacy_bcrypt(bcrypt)
         );
+        assert_eq!(on.stored_hash(argon2.into()), StoredHash::argon2id(argon2));
     }
 }

@@ -1,22 +1,20 @@
 //! The built-in directory: Lifeline's own `users` table.
 
 use chrono::NaiveDateTime;
+use storage::EmailAddress;
 use storage::users::{self, User};
-use storage::{DbConnection, EmailAddress, StorageError};
 
-use super::{DirectoryUser, UserDirectory};
-use crate::security::password_hash::{Password, PasswordHasherService};
+use super::{Connection, DirectoryError, DirectoryUser, StoredHash, UserDirectory};
 
-/// Accounts in Lifeline's `users` table (created by `lifeline users add` / `import`).
-#[derive(Clone)]
-pub struct TableDirectory {
-    hasher: PasswordHasherService,
-}
+/// Accounts in Lifeline's `users` table (created by `lifeline users add` / `import`, which
+/// accept argon2id hashes only, so there is never a legacy hash to upgrade).
+#[derive(Clone, Default)]
+pub struct TableDirectory;
 
 impl TableDirectory {
-    /// A directory verifying passwords with `hasher` (argon2id).
-    pub fn new(hasher: PasswordHasherService) -> Self {
-        Self { hasher }
+    /// The directory of Lifeline's `users` table.
+    pub fn new() -> Self {
+        Self
     }
 }
 
@@ -27,6 +25,7 @@ impl From<User> for DirectoryUser {
             display_email: user.display_email,
             auth_epoch: user.auth_epoch,
             resets_paused_until: user.resets_paused_until,
+            password_hash: user.password_hash.map(StoredHash::argon2id),
         }
     }
 }
@@ -34,64 +33,52 @@ impl From<User> for DirectoryUser {
 impl UserDirectory for TableDirectory {
     fn find_by_email(
         &self,
-        conn: &mut DbConnection,
+        conn: &mut Connection<'_>,
         email: &EmailAddress,
-    ) -> Result<Option<DirectoryUser>, StorageError> {
-        Ok(users::find_by_email(conn, email)?.map(DirectoryUser::from))
+    ) -> Result<Option<DirectoryUser>, DirectoryError> {
+        Ok(users::find_by_email(conn.database(), email)?.map(DirectoryUser::from))
     }
 
     fn find_by_id(
         &self,
-        conn: &mut DbConnection,
+        conn: &mut Connection<'_>,
         id: i64,
-    ) -> Result<Option<DirectoryUser>, StorageError> {
-        Ok(users::find_by_id(conn, id)?.map(DirectoryUser::from))
-    }
-
-    /// Unknown accounts and accounts without a password are checked against the hasher's
-    /// dummy hash, so they take as long as a wrong password.
-    fn verify_password(
-        &self,
-        conn: &mut DbConnection,
-        email: &EmailAddress,
-        password: &Password,
-        _now: NaiveDateTime,
-    ) -> Result<Option<DirectoryUser>, StorageError> {
-        let user = users::find_by_email(conn, email)?;
-        let stored = user.as_ref().and_then(|u| u.password_hash.as_deref());
-        if !self.hasher.verify(password, stored) {
-            return Ok(None);
-        }
-        Ok(user.map(DirectoryUser::from))
+    ) -> Result<Option<DirectoryUser>, DirectoryError> {
+        Ok(users::find_by_id(conn.database(), id)?.map(DirectoryUser::from))
     }
 
     fn set_password(
         &self,
-        conn: &mut DbConnection,
+        conn: &mut Connection<'_>,
         id: i64,
         password_hash: &str,
         now: NaiveDateTime,
-    ) -> Result<i64, StorageError> {
-        users::set_password_hash(conn, id, password_hash, now)
+    ) -> Result<i64, DirectoryError> {
+        Ok(users::set_password_hash(
+            conn.database(),
+            id,
+            password_hash,
+            now,
+        )?)
     }
 
     fn bump_auth_epoch(
         &self,
-        conn: &mut DbConnection,
+        conn: &mut Connection<'_>,
         id: i64,
         now: NaiveDateTime,
-    ) -> Result<i64, StorageError> {
-        users::bump_auth_epoch(conn, id, now)
+    ) -> Result<i64, DirectoryError> {
+        Ok(users::bump_auth_epoch(conn.database(), id, now)?)
     }
 
     fn pause_resets(
         &self,
-        conn: &mut DbConnection,
+        conn: &mut Connection<'_>,
         id: i64,
         until: NaiveDateTime,
         now: NaiveDateTime,
-    ) -> Result<bool, StorageError> {
-        users::pause_resets(conn, id, until, now)?;
+    ) -> Result<bool, DirectoryError> {
+        users::pause_resets(conn.database(), id, until, now)?;
         Ok(true)
     }
 }

@@ -4,6 +4,7 @@ use actix_web::web;
 use storage::audit;
 use token_core::Purpose;
 
+use crate::directory::Connection;
 use crate::error::AppError;
 use crate::http::blocking::run;
 use crate::http::client::ClientInfo;
@@ -59,7 +60,7 @@ pub async fn confirm(
                 return Ok(false);
             }
             storage::tokens::revoke_all_for_user(conn, user_id, now)?;
-            if !directory.pause_resets(conn, user_id, now + pause, now)? {
+            if !directory.pause_resets(&mut Connection::new(conn), user_id, now + pause, now)? {
                 tracing::warn!(
                     user_id,
                     "the user directory cannot pause resets; links were voided"

@@ -19,6 +19,7 @@ use actix_web::{FromRequest, HttpRequest, web};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
+use crate::directory::Connection;
 use crate::directory::DirectoryUser as User;
 use crate::error::AppError;
 use crate::http::blocking;
@@ -202,9 +203,12 @@ impl LifelineSession {
             return Ok(None);
         };
         let (db, directory) = (state.db.clone(), state.directory.clone());
-        let user = blocking::run("loading the signed-in account", move || {
-            directory.find_by_id(&mut *db.conn()?, user_id)
-        })
+        let user = blocking::run(
+            "loading the signed-in account",
+            move || -> Result<_, AppError> {
+                Ok(directory.find_by_id(&mut Connection::new(&mut *db.conn()?), user_id)?)
+            },
+        )
         .await?;
         match user {
             Some(user) if user.auth_epoch == epoch => Ok(Some(user)),
@@ -289,6 +293,7 @@ mod tests {
             display_email: "a@example.com".into(),
             auth_epoch: 3,
             resets_paused_until: None,
+            password_hash: None,
         };
         session.sign_in(&user).unwrap();
         assert_eq!(session.reset_token(), "");

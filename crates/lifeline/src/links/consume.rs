@@ -6,6 +6,7 @@ use token_core::Purpose;
 use super::check::LiveLink;
 use super::rejection::{LinkRejected, Reason};
 use super::service::{Links, db_time, is_stored};
+use crate::directory::Connection;
 use crate::directory::DirectoryUser;
 
 /// A link that was used by this call and no other: the proof a flow needs before it does
@@ -67,15 +68,17 @@ impl Links {
         }
         let current = self
             .directory
-            .find_by_id(conn, claims.user_id)?
+            .find_by_id(&mut Connection::new(conn), claims.user_id)?
             .filter(|user| user.auth_epoch == claims.auth_epoch);
         let Some(mut user) = current else {
             return Ok(Err(self.reject(purpose, Reason::UsedConcurrently)));
         };
         if !is_stored(purpose) {
-            user.auth_epoch = self
-                .directory
-                .bump_auth_epoch(conn, user.id, db_time(now))?;
+            user.auth_epoch = self.directory.bump_auth_epoch(
+                &mut Connection::new(conn),
+                user.id,
+                db_time(now),
+            )?;
         }
         Ok(Ok(UsedLink { purpose, user }))
     }

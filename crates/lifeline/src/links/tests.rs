@@ -1,7 +1,7 @@
 //! The link service on every backend: each case runs on SQLite and, when configured, on
 //! MariaDB/MySQL, each time in a fresh database.
 
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 
 use storage::testing::{create_user, for_each_backend};
 use storage::{DbConnection, tokens};
@@ -10,10 +10,10 @@ use token_core::{
 };
 
 use super::{LinkRejected, Links, LiveLink};
+use crate::directory::Connection;
 use crate::directory::{DirectoryUser, TableDirectory, UserDirectory};
 use crate::metrics::Metrics;
 use crate::metrics::reasons;
-use crate::security::password_hash::PasswordHasherService;
 
 /// Unix time of every test: 2030-03-17 17:46:40 UTC.
 const NOW: i64 = 1_900_000_000;
@@ -32,10 +32,7 @@ fn fixture() -> Fixture {
         1,
         SigningKey::generate(&mut OsRandom).unwrap(),
     ));
-    // The directory never hashes here; one cheap hasher (and its threads) serves every test.
-    static HASHER: OnceLock<PasswordHasherService> = OnceLock::new();
-    let hasher = HASHER.get_or_init(|| PasswordHasherService::new(1024, 1, 1).unwrap());
-    let directory: Arc<dyn UserDirectory> = Arc::new(TableDirectory::new(hasher.clone()));
+    let directory: Arc<dyn UserDirectory> = Arc::new(TableDirectory::new());
     let metrics = Arc::new(Metrics::new());
     Fixture {
         links: Links::new(keys, Arc::clone(&directory), Arc::clone(&metrics)),
@@ -213,7 +210,11 @@ fn using_a_not_me_link_bumps_the_accounts_epoch() {
         let used = f.links.consume(conn, &live, NOW + 2).unwrap().unwrap();
 
         // Assert
-        let stored = f.directory.find_by_id(conn, user.id).unwrap().unwrap();
+        let stored = f
+            .directory
+            .find_by_id(&mut Connection::new(conn), user.id)
+            .unwrap()
+            .unwrap();
         assert_eq!(used.user().auth_epoch, user.auth_epoch + 1);
         assert_eq!(stored.auth_epoch, used.user().auth_epoch);
     });
@@ -418,6 +419,7 @@ fn a_not_me_link_of_an_account_that_is_gone_is_rejected() {
             display_email: "gone@example.com".into(),
             auth_epoch: 0,
             resets_paused_until: None,
+            password_hash: None,
         };
         let text = f.issue(conn, Purpose::NotMe, &gone);
 
@@ -519,7 +521,11 @@ impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Log {
 
 fn bump_epoch(f: &Fixture, conn: &mut DbConnection, user: &DirectoryUser) {
     f.directory
-        .bump_auth_epoch(conn, user.id, super::service::db_time(NOW))
+        .bump_auth_epoch(
+            &mut Connection::new(conn),
+            user.id,
+            super::service::db_time(NOW),
+        )
         .unwrap();
 }
 

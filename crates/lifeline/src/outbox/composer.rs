@@ -8,11 +8,11 @@ use std::time::Duration;
 use chrono::NaiveDateTime;
 use mail::{Composition, EmailTemplates, MailError, OutgoingEmail};
 use storage::outbox::OutboxJob;
-use storage::{Database, DbConnection, EmailAddress, throttles};
+use storage::{Database, DbConnection, EmailAddress, StorageError, throttles};
 use token_core::{Clock, KeyRing, Lifetime, Purpose};
 
 use super::payloads::{NotMeConfirmed, PasswordChanged, ResetRequested};
-use crate::directory::{DirectoryUser as User, UserDirectory};
+use crate::directory::{Connection, DirectoryUser as User, UserDirectory};
 use crate::links::{IssueError, Links};
 
 /// The server's [`mail::Composer`]: the worker hands it claimed rows, which `dispatch.rs`
@@ -149,7 +149,10 @@ impl LifelineComposer {
         let Ok(address) = EmailAddress::parse(&request.email) else {
             return Ok(Composition::Skip("unparseable address".into()).into());
         };
-        let Some(user) = self.directory.find_by_email(conn, &address)? else {
+        let found = self
+            .directory
+            .find_by_email(&mut Connection::new(conn), &address);
+        let Some(user) = found.map_err(StorageError::from)? else {
             return self.no_account(&address, request.requested_at, request.ip.as_deref());
         };
         let (unix, now) = self.now();
@@ -231,7 +234,10 @@ impl LifelineComposer {
         conn: &mut DbConnection,
         change: PasswordChanged,
     ) -> Result<Draft, MailError> {
-        let Some(user) = self.directory.find_by_id(conn, change.user_id)? else {
+        let found = self
+            .directory
+            .find_by_id(&mut Connection::new(conn), change.user_id);
+        let Some(user) = found.map_err(StorageError::from)? else {
             return Ok(Composition::Skip("account no longer exists".into()).into());
         };
         let email = mail::PasswordChanged {
@@ -249,7 +255,10 @@ impl LifelineComposer {
         conn: &mut DbConnection,
         confirmed: NotMeConfirmed,
     ) -> Result<Draft, MailError> {
-        let Some(user) = self.directory.find_by_id(conn, confirmed.user_id)? else {
+        let found = self
+            .directory
+            .find_by_id(&mut Connection::new(conn), confirmed.user_id);
+        let Some(user) = found.map_err(StorageError::from)? else {
             return Ok(Composition::Skip("account no longer exists".into()).into());
         };
         let email = mail::NotMeConfirmation {

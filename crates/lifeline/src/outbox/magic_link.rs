@@ -2,11 +2,12 @@
 
 use mail::{Composition, MailError};
 use storage::outbox::OutboxJob;
-use storage::{DbConnection, EmailAddress};
+use storage::{DbConnection, EmailAddress, StorageError};
 use token_core::Purpose;
 
 use super::composer::{Draft, LifelineComposer, human_time};
 use super::payloads::{MagicLinkRequested, MagicLinkSignedIn};
+use crate::directory::Connection;
 use crate::http::browser_binding;
 
 impl LifelineComposer {
@@ -26,7 +27,10 @@ impl LifelineComposer {
         let Ok(address) = EmailAddress::parse(&request.email) else {
             return Ok(Composition::Skip("unparseable address".into()).into());
         };
-        let Some(user) = self.directory.find_by_email(conn, &address)? else {
+        let found = self
+            .directory
+            .find_by_email(&mut Connection::new(conn), &address);
+        let Some(user) = found.map_err(StorageError::from)? else {
             return self.no_account(&address, request.requested_at, request.ip.as_deref());
         };
         let (unix, now) = self.now();
@@ -71,7 +75,10 @@ impl LifelineComposer {
         conn: &mut DbConnection,
         signed_in: MagicLinkSignedIn,
     ) -> Result<Draft, MailError> {
-        let Some(user) = self.directory.find_by_id(conn, signed_in.user_id)? else {
+        let found = self
+            .directory
+            .find_by_id(&mut Connection::new(conn), signed_in.user_id);
+        let Some(user) = found.map_err(StorageError::from)? else {
             return Ok(Composition::Skip("account no longer exists".into()).into());
         };
         let email = mail::MagicLinkSignin {

@@ -1,8 +1,10 @@
 //! argon2id password hashing. Both hashing and verification cost tens of
-//! milliseconds of CPU, so callers run them on the blocking pool
-//! ([`crate::http::blocking::run`]), never on an async worker.
+//! milliseconds of CPU: they run on the [`HashPool`]'s few threads, and callers wait for
+//! them from a blocking context (never on an async worker, and never holding a pooled
+//! database connection: see [`crate::directory::SignIn`]).
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use argon2::{Params, PasswordHash};
@@ -29,6 +31,65 @@ impl Password {
     }
 }
 
+/// A password hash as a directory stores it, labelled with the scheme the directory vouches
+/// for. Not secret, but not for logs either: `Debug` names the scheme only.
+#[derive(Clone, PartialEq, Eq)]
+pub struct StoredHash {
+    value: String,
+    legacy_bcrypt: bool,
+}
+
+impl StoredHash {
+    /// An argon2id PHC string (`$argon2id$v=19$…`), the only kind Lifeline writes. Anything
+    /// else given here never verifies.
+    pub fn argon2id(phc: impl Into<String>) -> Self {
+        Self {
+            value: phc.into(),
+            legacy_bcrypt: false,
+        }
+    }
+
+    /// A bcrypt hash (`$2a$`, `$2b$`, `$2y$`) the directory still accepts at sign-in. Once the
+    /// password matched, Lifeline replaces it with argon2id
+    /// ([`crate::directory::UserDirectory::upgrade_password_hash`]).
+    pub fn legacy_bcrypt(hash: impl Into<String>) -> Self {
+        Self {
+            value: hash.into(),
+            legacy_bcrypt: true,
+        }
+    }
+
+    /// The hash as stored.
+    pub fn as_str(&self) -> &str {
+        &self.value
+    }
+
+    /// Whether this is a legacy bcrypt hash, to be replaced after a successful sign-in.
+    pub fn is_legacy(&self) -> bool {
+        self.legacy_bcrypt
+    }
+}
+
+impl std::fmt::Debug for StoredHash {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.legacy_bcrypt {
+            true => f.write_str("StoredHash(bcrypt)"),
+            false => f.write_str("StoredHash(argon2id)"),
+        }
+    }
+}
+
+/// What checking a password against a [`StoredHash`] found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Checked {
+    /// The password matches an argon2id hash.
+    Matches,
+    /// The password matches a legacy hash, which should now be replaced.
+    MatchesLegacy,
+    /// No hash, a wrong password, or a hash that cannot be verified.
+    NoMatch,
+}
+
 /// Hashing failed; the cause is for logs only.
 #[derive(Debug, thiserror::Error)]
 #[error("password hashing failed: {0}")]
@@ -41,6 +102,7 @@ pub struct PasswordHasherService {
     params: Params,
     dummy_hash: Arc<str>,
     pool: HashPool,
+    verifications: Arc<AtomicU64>,
 }
 
 impl PasswordHasherService {
@@ -56,6 +118,7 @@ impl PasswordHasherService {
                 hook: argon2_memory::release_buffer,
             })
             .map_err(|e| HashError(e.to_string()))?,
+            verifications: Arc::new(AtomicU64::new(0)),
         };
         let dummy = service.hash(&Password::new("lifeline dummy password".into()))?;
         service.dummy_hash = Arc::from(dummy);
@@ -77,24 +140,67 @@ impl PasswordHasherService {
 
     /// Checks `password` against a stored PHC string.
     ///
-    /// With `stored = None` (no such account, or no password set) the password is
-    /// checked against a dummy hash of the same cost and `false` returned, so an
-    /// unknown address takes as long as a known one and sign-in timing reveals nothing.
+    /// With `stored = None` (no such account, or no password set), or a stored string that is
+    /// not a PHC string, the password is checked against a dummy hash of the same cost and
+    /// `false` returned, so an unknown address takes as long as a known one and sign-in timing
+    /// reveals nothing.
     pub fn verify(&self, password: &Password, stored: Option<&str>) -> bool {
+        let stored = stored.filter(|phc| {
+            let valid = PasswordHash::new(phc).is_ok();
+            if !valid {
+                tracing::warn!("stored password hash is not a valid PHC string");
+            }
+            valid
+        });
         let (phc, real) = match stored {
             Some(phc) => (phc, true),
             None => (&*self.dummy_hash, false),
         };
-        if PasswordHash::new(phc).is_err() {
-            tracing::warn!("stored password hash is not a valid PHC string");
-            return false;
-        }
         let (params, phc) = (self.params.clone(), phc.to_owned());
         let secret = Zeroizing::new(password.expose_secret().to_owned());
-        let matches = self
-            .pool
-            .run(move || argon2_memory::verify(&params, secret.as_bytes(), &phc));
+        let matches = self.on_pool(move || argon2_memory::verify(&params, secret.as_bytes(), &phc));
         matches == Some(true) && real
+    }
+
+    /// Checks `password` against what a directory stored (see [`Self::verify`] for the cost
+    /// of a missing hash). A legacy bcrypt hash is verified on the hashing threads as well;
+    /// one bcrypt refuses to parse costs the dummy argon2 verification instead.
+    pub fn check(&self, password: &Password, stored: Option<&StoredHash>) -> Checked {
+        let Some(stored) = stored else {
+            self.verify(password, None);
+            return Checked::NoMatch;
+        };
+        if !stored.is_legacy() {
+            return match self.verify(password, Some(stored.as_str())) {
+                true => Checked::Matches,
+                false => Checked::NoMatch,
+            };
+        }
+        let (hash, secret) = (
+            stored.value.clone(),
+            Zeroizing::new(password.expose_secret().to_owned()),
+        );
+        match self.on_pool(move || bcrypt::verify(secret.as_bytes(), &hash)) {
+            Some(Ok(true)) => Checked::MatchesLegacy,
+            Some(Ok(false)) | None => Checked::NoMatch,
+            Some(Err(error)) => {
+                tracing::warn!(%error, "stored bcrypt hash cannot be verified");
+                self.verify(password, None);
+                Checked::NoMatch
+            }
+        }
+    }
+
+    /// How many verifications this hasher and its clones ran, dummy ones included: a sign-in
+    /// for an unknown address must count here like a wrong password.
+    pub fn verifications(&self) -> u64 {
+        self.verifications.load(Ordering::Relaxed)
+    }
+
+    /// Runs one verification on the hashing threads and counts it.
+    fn on_pool<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+        self.verifications.fetch_add(1, Ordering::Relaxed);
+        self.pool.run(work)
     }
 }
 
@@ -162,6 +268,63 @@ mod tests {
     #[test]
     fn a_corrupt_stored_hash_fails_closed() {
         assert!(!cheap().verify(&Password::new("x".into()), Some("not a phc string")));
+    }
+
+    #[test]
+    fn a_missing_or_corrupt_hash_costs_one_verification_like_a_wrong_password() {
+        // Arrange
+        let hasher = cheap();
+        let phc = hasher.hash(&Password::new("right".into())).unwrap();
+        let password = Password::new("guess".into());
+        let before = hasher.verifications();
+
+        // Act
+        let results = [
+            hasher.check(&password, None),
+            hasher.check(&password, Some(&StoredHash::argon2id("not a phc string"))),
+            hasher.check(&password, Some(&StoredHash::argon2id(phc))),
+        ];
+
+        // Assert: each ran exactly one verification on the hashing threads.
+        assert_eq!(results, [Checked::NoMatch; 3]);
+        assert_eq!(hasher.verifications() - before, 3);
+    }
+
+    #[test]
+    fn a_legacy_bcrypt_hash_matches_and_asks_to_be_replaced() {
+        // Arrange
+        let hasher = cheap();
+        let bcrypt = bcrypt::hash("right password", 4).unwrap();
+        let right = Password::new("right password".into());
+
+        // Act / Assert: only as a legacy hash; labelled argon2id it never verifies.
+        let legacy = StoredHash::legacy_bcrypt(bcrypt.clone());
+        assert_eq!(hasher.check(&right, Some(&legacy)), Checked::MatchesLegacy);
+        let wrong = Password::new("wrong password".into());
+        assert_eq!(hasher.check(&wrong, Some(&legacy)), Checked::NoMatch);
+        let mislabelled = StoredHash::argon2id(bcrypt);
+        assert_eq!(hasher.check(&right, Some(&mislabelled)), Checked::NoMatch);
+        let garbage = StoredHash::legacy_bcrypt("$2b$not a bcrypt hash");
+        assert_eq!(hasher.check(&right, Some(&garbage)), Checked::NoMatch);
+    }
+
+    #[test]
+    fn an_argon2id_hash_matches_without_asking_to_be_replaced() {
+        let hasher = cheap();
+        let phc = hasher.hash(&Password::new("correct horse".into())).unwrap();
+        let stored = StoredHash::argon2id(phc);
+        let checked = hasher.check(&Password::new("correct horse".into()), Some(&stored));
+        assert_eq!(checked, Checked::Matches);
+    }
+
+    #[test]
+    fn debug_names_the_hash_scheme_only() {
+        let stored = StoredHash::legacy_bcrypt("$2b$04$abcdefghijklmnopqrstuv");
+        assert_eq!(format!("{stored:?}"), "StoredHash(bcrypt)");
+        assert_eq!(
+            format!("{:?}", StoredHash::argon2id("$argon2id$x")),
+            "StoredHash(argon2id)"
+        );
     }
 
     #[test]

@@ -1,115 +1,95 @@
 //! A host application's own [`UserDirectory`]: accounts kept outside Lifeline's database
-//! entirely (here in the host's memory), with ids Lifeline's `users` table never saw.
+//! entirely (here in the host's memory), with ids Lifeline's `users` table never saw. The
+//! directory needs nothing from Lifeline's storage crate.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use chrono::NaiveDateTime;
-use lifeline::directory::{DirectoryUser, UserDirectory};
-use lifeline::security::password_hash::{Password, PasswordHasherService};
+use lifeline::directory::{
+    Connection, DirectoryError, DirectoryUser, EmailAddress, StoredHash, UserDirectory,
+};
 use lifeline::startup::Application;
 use mail::sink::SmtpSink;
 use reqwest::StatusCode;
+use storage::Backend;
 use storage::testing::TestDb;
-use storage::{Backend, DbConnection, EmailAddress, StorageError};
 
 use crate::helpers::{TestApp, TestClock, link_in, test_settings};
 use crate::on_both_backends;
 
 on_both_backends!(a_host_directory_serves_a_whole_reset_and_sign_in);
 
-struct Account {
-    user: DirectoryUser,
-    hash: Option<String>,
-}
-
-/// The host's accounts, by id.
+/// The host's accounts, by id. It only finds accounts and stores what Lifeline hands it:
+/// Lifeline verifies passwords itself, and never lends it more than an opaque connection.
 struct HostDirectory {
-    accounts: Mutex<HashMap<i64, Account>>,
-    hasher: PasswordHasherService,
+    accounts: Mutex<HashMap<i64, DirectoryUser>>,
 }
 
 impl HostDirectory {
-    fn with(&self, id: i64, change: impl FnOnce(&mut Account)) -> Result<i64, StorageError> {
+    fn with(
+        &self,
+        id: i64,
+        change: impl FnOnce(&mut DirectoryUser),
+    ) -> Result<i64, DirectoryError> {
         let mut accounts = self.accounts.lock().unwrap();
-        let account = accounts
-            .get_mut(&id)
-            .ok_or(StorageError::NotFound("user"))?;
+        let account = accounts.get_mut(&id).ok_or(DirectoryError::NoSuchAccount)?;
         change(account);
-        Ok(account.user.auth_epoch)
+        Ok(account.auth_epoch)
     }
 }
 
 impl UserDirectory for HostDirectory {
     fn find_by_email(
         &self,
-        _conn: &mut DbConnection,
+        _conn: &mut Connection<'_>,
         email: &EmailAddress,
-    ) -> Result<Option<DirectoryUser>, StorageError> {
+    ) -> Result<Option<DirectoryUser>, DirectoryError> {
         let accounts = self.accounts.lock().unwrap();
         Ok(accounts
             .values()
-            .find(|a| a.user.display_email.eq_ignore_ascii_case(email.as_str()))
-            .map(|a| a.user.clone()))
+            .find(|a| a.display_email.eq_ignore_ascii_case(email.as_str()))
+            .cloned())
     }
 
     fn find_by_id(
         &self,
-        _conn: &mut DbConnection,
+        _conn: &mut Connection<'_>,
         id: i64,
-    ) -> Result<Option<DirectoryUser>, StorageError> {
-        Ok(self
-            .accounts
-            .lock()
-            .unwrap()
-            .get(&id)
-            .map(|a| a.user.clone()))
-    }
-
-    fn verify_password(
-        &self,
-        conn: &mut DbConnection,
-        email: &EmailAddress,
-        password: &Password,
-        _now: NaiveDateTime,
-    ) -> Result<Option<DirectoryUser>, StorageError> {
-        let user = self.find_by_email(conn, email)?;
-        let hash = user
-            .as_ref()
-            .and_then(|u| self.accounts.lock().unwrap().get(&u.id)?.hash.clone());
-        Ok(user.filter(|_| self.hasher.verify(password, hash.as_deref())))
+    ) -> Result<Option<DirectoryUser>, DirectoryError> {
+        Ok(self.accounts.lock().unwrap().get(&id).cloned())
     }
 
     fn set_password(
         &self,
-        _conn: &mut DbConnection,
+        _conn: &mut Connection<'_>,
         id: i64,
         password_hash: &str,
         _now: NaiveDateTime,
-    ) -> Result<i64, StorageError> {
+    ) -> Result<i64, DirectoryError> {
         self.with(id, |a| {
-            a.hash = Some(password_hash.to_owned());
-            a.user.auth_epoch += 1;
+            a.password_hash = Some(StoredHash::argon2id(password_hash));
+            a.auth_epoch += 1;
         })
     }
 
     fn bump_auth_epoch(
         &self,
-        _conn: &mut DbConnection,
+        _conn: &mut Connection<'_>,
         id: i64,
         _now: NaiveDateTime,
-    ) -> Result<i64, StorageError> {
-        self.with(id, |a| a.user.auth_epoch += 1)
+    ) -> Result<i64, DirectoryError> {
+        self.with(id, |a| a.auth_epoch += 1)
     }
 
     fn pause_resets(
         &self,
-        _conn: &mut DbConnection,
+        _conn: &mut Connection<'_>,
         id: i64,
         until: NaiveDateTime,
         _now: NaiveDateTime,
-    ) -> Result<bool, StorageError> {
-        self.with(id, |a| a.user.resets_paused_until = Some(until))?;
+    ) -> Result<bool, DirectoryError> {
+        self.with(id, |a| a.resets_paused_until = Some(until))?;
         Ok(true)
     }
 }
@@ -121,21 +101,17 @@ async fn a_host_directory_serves_a_whole_reset_and_sign_in(backend: Backend) {
     };
     let sink = SmtpSink::start().await.unwrap();
     let settings = test_settings(&db, &sink, |f| f);
-    let hasher = PasswordHasherService::new(4096, 1, 1).unwrap();
     let directory = Arc::new(HostDirectory {
         accounts: Mutex::new(HashMap::from([(
             4242,
-            Account {
-                user: DirectoryUser {
-                    id: 4242,
-                    display_email: "host.user@example.com".into(),
-                    auth_epoch: 3,
-                    resets_paused_until: None,
-                },
-                hash: None,
+            DirectoryUser {
+                id: 4242,
+                display_email: "host.user@example.com".into(),
+                auth_epoch: 3,
+                resets_paused_until: None,
+                password_hash: None,
             },
         )])),
-        hasher,
     });
     let clock = TestClock::default();
     let app = Application::build_with_directory(
@@ -191,11 +167,30 @@ async fn a_host_directory_serves_a_whole_reset_and_sign_in(backend: Backend) {
         )
         .await;
 
-    // Assert: the host's account got an argon2id hash and a bumped epoch; sign-in works.
+    let stranger = app.new_client();
+    let csrf = app.csrf(&stranger, "/login").await;
+    let verified = app.state.hasher.verifications();
+    let unknown = app
+        .post_form(
+            &stranger,
+            "/login",
+            &[
+                ("email", "nobody@example.com"),
+                ("password", new),
+                ("csrf_token", &csrf),
+            ],
+        )
+        .await;
+
+    // Assert: the host's account got an argon2id hash and a bumped epoch; sign-in works;
+    // an address the host does not know still cost Lifeline one password verification.
     assert_eq!(reset.status(), StatusCode::SEE_OTHER);
     assert_eq!(sign_in.status(), StatusCode::SEE_OTHER);
+    assert_eq!(unknown.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(app.state.hasher.verifications() - verified, 1);
     let accounts = directory.accounts.lock().unwrap();
     let account = &accounts[&4242];
-    assert_eq!(account.user.auth_epoch, 4);
-    assert!(account.hash.as_deref().unwrap().starts_with("$argon2id$"));
+    assert_eq!(account.auth_epoch, 4);
+    let hash = account.password_hash.as_ref().unwrap();
+    assert!(hash.as_str().starts_with("$argon2id$"), "{hash:?}");
 }

@@ -44,6 +44,7 @@ mod reset_steps;
 mod security_headers;
 mod served_binary;
 mod sessions;
+mod sign_in_pool;
 mod sign_in_steps;
 mod stored_jobs;
 mod stored_secrets;

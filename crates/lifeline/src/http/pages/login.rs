@@ -7,7 +7,9 @@ use serde::Deserialize;
 use storage::{EmailAddress, audit};
 use tera::Context;
 
+use crate::directory::SignIn;
 use crate::error::AppError;
+use crate::http::blocking;
 use crate::http::client::ClientInfo;
 use crate::http::csrf::{CsrfForm, csrf_field};
 use crate::http::limits::rate_limit::Verdict;
@@ -77,19 +79,19 @@ pub async fn post(
     let (db, directory, now) = (state.db.clone(), state.directory.clone(), state.now());
     let password = Password::new(password);
     let ip = client.ip_text();
-    let user = web::block(move || -> Result<_, AppError> {
-        let mut conn = db.conn()?;
-        let user = match &address {
-            Some(address) => directory.verify_password(&mut conn, address, &password, now)?,
-            None => {
-                // Same cost as a wrong password, so malformed input is not distinguishable.
-                hasher.verify(&password, None);
-                None
-            }
+    let user = blocking::run("signing in", move || -> Result<_, AppError> {
+        // The account is found with a connection that goes back to the pool before the
+        // password is hashed; an unknown or malformed address costs the same verification.
+        let sign_in = SignIn {
+            db: &db,
+            directory: &*directory,
+            hasher: &hasher,
         };
-        let Some(user) = user else { return Ok(None) };
+        let Some(user) = sign_in.verify(address.as_ref(), &password, now)? else {
+            return Ok(None);
+        };
         audit::record(
-            &mut conn,
+            &mut *db.conn()?,
             &audit::NewAuditEvent {
                 user_id: Some(user.id),
                 kind: "sign_in",
@@ -101,7 +103,7 @@ pub async fn post(
         )?;
         Ok(Some(user))
     })
-    .await??;
+    .await?;
     let Some(user) = user else {
         return Ok(page(
             &state,
