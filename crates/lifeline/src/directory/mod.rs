@@ -27,7 +27,7 @@ use std::sync::Arc;
 use chrono::NaiveDateTime;
 use storage::{Backend, DbConnection, EmailAddress, StorageError, mask};
 
-pub use settings::{DirectoryConfigError, DirectoryKind, DirectorySettings, validate_identifier};
+pub use settings::{DirectoryConfigError, DirectoryKind, DirectorySettings};
 pub use sql_mapped::SqlDirectory;
 pub use table::TableDirectory;
 

@@ -3,7 +3,7 @@
 //!
 //! Security decisions:
 //! - Only table and column names come from configuration, and only after
-//!   [`super::validate_identifier`] accepted them; they are quoted as well. Every value (addresses,
+//!   [`super::settings::validate_identifier`] accepted them; they are quoted as well. Every value (addresses,
 //!   ids, hashes, times) is a bound parameter, never text in the SQL.
 //! - Lifeline writes argon2id PHC strings only. With `legacy_bcrypt`, a `$2a$`/`$2b$`/`$2y$`
 //!   bcrypt hash is still accepted at sign-in and, once the password matched, replaced by an

@@ -116,6 +116,7 @@ impl Metrics {
     }
 
     /// How many links of `purpose` were refused for `reason` so far.
+    #[cfg(test)]
     pub fn tokens_rejected(&self, purpose: Purpose, reason: &'static str) -> u64 {
         self.tokens_rejected.get(&(purpose.as_str(), reason))
     }

@@ -6,10 +6,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 
-use actix_web::web;
-use lifeline::config::Settings;
-use lifeline::startup::Application;
-use lifeline::state::AppState;
+use lifeline::{Application, PasswordHasherService, Settings};
 use mail::sink::{ReceivedMessage, SmtpSink};
 use reqwest::redirect::Policy;
 use reqwest::{Client, Response};
@@ -69,8 +66,8 @@ pub struct TestApp {
     pub clock: TestClock,
     /// A client that keeps cookies and does not follow redirects.
     pub client: Client,
-    /// The app's shared state.
-    pub state: web::Data<AppState>,
+    /// A password hasher with the app's configured cost.
+    pub hasher: PasswordHasherService,
     /// The settings the app runs with.
     pub settings: Settings,
 }
@@ -81,7 +78,7 @@ pub fn test_settings(
     sink: &SmtpSink,
     tweak: impl FnOnce(figment::Figment) -> figment::Figment,
 ) -> Settings {
-    let (token_key, session_key) = lifeline::keys::generate(1).expect("keys");
+    let (token_key, session_key) = lifeline::generate_keys(1).expect("keys");
     let smtp = sink.smtp_settings();
     let figment = Settings::figment(None)
         .merge(("database.url", db.url()))
@@ -139,7 +136,7 @@ pub async fn spawn_app_prepared(
         .await
         .expect("app builds");
     let address = format!("http://127.0.0.1:{}", app.port());
-    let state = app.state();
+    let hasher = lifeline::ops::password_hasher(&settings).expect("hasher");
     tokio::spawn(app.run_until_stopped());
     let client = Client::builder()
         .cookie_store(true)
@@ -152,7 +149,7 @@ pub async fn spawn_app_prepared(
         sink,
         clock,
         client,
-        state,
+        hasher,
         settings,
     })
 }
@@ -167,6 +164,13 @@ impl TestApp {
             .expect("client")
     }
 
+    /// The app's clock as a database timestamp (UTC).
+    pub fn now(&self) -> chrono::NaiveDateTime {
+        chrono::DateTime::from_timestamp(self.clock.now_unix(), 0)
+            .expect("a time in range")
+            .naive_utc()
+    }
+
     /// `address + path`
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
@@ -175,11 +179,8 @@ impl TestApp {
     /// Creates an account with a password.
     pub fn create_user(&self, email: &str, password: &str) -> users::User {
         let hash = self
-            .state
             .hasher
-            .hash(&lifeline::security::password_hash::Password::new(
-                password.into(),
-            ))
+            .hash(&lifeline::Password::new(password.into()))
             .expect("hash");
         let email = EmailAddress::parse(email).expect("valid address");
         users::create(

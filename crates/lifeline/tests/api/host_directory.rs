@@ -5,9 +5,9 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use chrono::NaiveDateTime;
-use lifeline::directory::{DirectoryUser, UserDirectory};
-use lifeline::security::password_hash::{Password, PasswordHasherService};
-use lifeline::startup::Application;
+use lifeline::{DirectoryUser, UserDirectory};
+use lifeline::{Password, PasswordHasherService};
+use lifeline::Application;
 use mail::sink::SmtpSink;
 use reqwest::StatusCode;
 use storage::testing::TestDb;
@@ -146,15 +146,14 @@ async fn a_host_directory_serves_a_whole_reset_and_sign_in(backend: Backend) {
     .await
     .unwrap();
     let address = format!("http://127.0.0.1:{}", app.port());
-    let state = app.state();
     tokio::spawn(app.run_until_stopped());
     let app = TestApp {
+        hasher: lifeline::ops::password_hasher(&settings).unwrap(),
         client: reqwest::Client::new(),
         address,
         db,
         sink,
         clock,
-        state,
         settings,
     };
     let browser = app.new_client();
