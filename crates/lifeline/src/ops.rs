@@ -21,7 +21,11 @@ pub use crate::startup::connect_database;
 /// builds it: a hash made with it verifies in the running service.
 pub fn password_hasher(settings: &Settings) -> Result<PasswordHasherService, HashError> {
     let p = &settings.password;
-    PasswordHasherService::new(p.argon2_memory_kib, p.argon2_iterations, p.argon2_parallelism)
+    PasswordHasherService::new(
+        p.argon2_memory_kib,
+        p.argon2_iterations,
+        p.argon2_parallelism,
+    )
 }
 
 /// Checks a new password for the account `email` against the configured policy (length, the
@@ -57,7 +61,11 @@ pub struct MappedDirectory {
 pub fn accounts_in_own_table(settings: &Settings) -> Result<(), MappedDirectory> {
     if settings.directory.kind == DirectoryKind::Sql {
         return Err(MappedDirectory {
-            table: settings.directory.table.clone().unwrap_or_else(|| "?".into()),
+            table: settings
+                .directory
+                .table
+                .clone()
+                .unwrap_or_else(|| "?".into()),
         });
     }
     Ok(())
@@ -79,16 +87,18 @@ mod tests {
     fn a_new_password_is_checked_against_the_configured_policy() {
         let settings = settings(&[]);
         let email = EmailAddress::parse("ada@example.com").unwrap();
-        let check = |password: &str| {
-            check_new_password(&settings, &Password::new(password.into()), &email)
-        };
+        let check =
+            |password: &str| check_new_password(&settings, &Password::new(password.into()), &email);
         assert_eq!(
             check("short"),
             Err(PasswordRejection::TooShort {
                 min: settings.password.min_length
             })
         );
-        assert_eq!(check("ada@example.com"), Err(PasswordRejection::SameAsEmail));
+        assert_eq!(
+            check("ada@example.com"),
+            Err(PasswordRejection::SameAsEmail)
+        );
         assert_eq!(check("a long and unusual passphrase"), Ok(()));
     }
 

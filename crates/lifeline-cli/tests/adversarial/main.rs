@@ -16,13 +16,22 @@
 
 // The harness of the `api` tests, shared rather than copied; this binary
 // uses only part of it.
-#[allow(dead_code, reason = "shared with the other test suites, which use the rest")]
+#[allow(
+    dead_code,
+    reason = "shared with the other test suites, which use the rest"
+)]
 #[path = "../../../lifeline/tests/api/db_rows.rs"]
 mod db_rows;
-#[allow(dead_code, reason = "shared with the other test suites, which use the rest")]
+#[allow(
+    dead_code,
+    reason = "shared with the other test suites, which use the rest"
+)]
 #[path = "../../../lifeline/tests/api/helpers.rs"]
 mod helpers;
-#[allow(dead_code, reason = "shared with the other test suites, which use the rest")]
+#[allow(
+    dead_code,
+    reason = "shared with the other test suites, which use the rest"
+)]
 #[path = "../cli/served_binary.rs"]
 mod served_binary;
 

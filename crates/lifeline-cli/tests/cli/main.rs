@@ -11,7 +11,10 @@
 
 // The service-level test harness (a whole service per test on a fresh database), shared with
 // the library's own integration tests.
-#[allow(dead_code, reason = "shared with the library's api tests, which use the rest")]
+#[allow(
+    dead_code,
+    reason = "shared with the library's api tests, which use the rest"
+)]
 #[path = "../../../lifeline/tests/api/helpers.rs"]
 mod helpers;
 

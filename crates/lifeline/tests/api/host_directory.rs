@@ -5,9 +5,9 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use chrono::NaiveDateTime;
+use lifeline::Application;
 use lifeline::{DirectoryUser, UserDirectory};
 use lifeline::{Password, PasswordHasherService};
-use lifeline::Application;
 use mail::sink::SmtpSink;
 use reqwest::StatusCode;
 use storage::testing::TestDb;

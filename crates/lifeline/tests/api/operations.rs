@@ -1,21 +1,12 @@
 //! What an operator relies on: health and readiness and the global ceiling (the demo and
 //! the graceful stop on SIGTERM are tests of the `lifeline` binary, in `lifeline-cli`).
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
-use std::time::Duration;
-
-use diesel::RunQueryDsl;
-use diesel::sql_types::BigInt;
 use reqwest::StatusCode;
-use reqwest::redirect::Policy;
 use serde_json::json;
 use storage::Backend;
-use storage::testing::TestDb;
 
-use crate::helpers::{csrf_in, spawn_app, spawn_app_with};
+use crate::helpers::{spawn_app, spawn_app_with};
 use crate::on_both_backends;
-use crate::served_binary::{ServedBinary, create_account};
 
 on_both_backends!(
     health_and_readiness_answer_when_the_database_is_up,

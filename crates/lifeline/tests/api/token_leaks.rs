@@ -7,9 +7,8 @@ use reqwest::redirect::Policy;
 use reqwest::{Client, StatusCode};
 use serde_json::json;
 use storage::Backend;
-use storage::testing::TestDb;
 
-use crate::helpers::{PUBLIC_URL, csrf_in, link_in, mail_parts, spawn_app, token_of};
+use crate::helpers::{csrf_in, link_in, mail_parts, spawn_app, token_of};
 use crate::on_both_backends;
 
 const EMAIL: &str = "ada@example.com";

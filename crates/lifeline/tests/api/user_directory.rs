@@ -5,8 +5,8 @@
 use diesel::RunQueryDsl;
 use diesel::connection::SimpleConnection;
 use diesel::sql_types::{BigInt, Nullable, Text};
-use lifeline::Password;
 use lifeline::Application;
+use lifeline::Password;
 use mail::sink::SmtpSink;
 use reqwest::StatusCode;
 use storage::Backend;
