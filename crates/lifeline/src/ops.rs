@@ -105,5 +105,12 @@ mod tests {
     #[test]
     fn only_the_built_in_directory_keeps_accounts_in_lifeline_s_table() {
         assert_eq!(accounts_in_own_table(&settings(&[])), Ok(()));
+        let mapped = settings(&[("directory.kind", "sql"), ("directory.table", "members")]);
+        assert_eq!(
+            accounts_in_own_table(&mapped),
+            Err(MappedDirectory {
+                table: "members".into()
+            })
+        );
     }
 }
