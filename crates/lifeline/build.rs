@@ -11,7 +11,6 @@ const URL_ENV: &str = "LIFELINE_TEST_MYSQL_URL";
 const REQUIRE_ENV: &str = "LIFELINE_REQUIRE_MYSQL";
 
 fn main() {
-    println!("cargo::rerun-if-changed=build.rs");
     println!("cargo::rerun-if-env-changed={URL_ENV}");
     println!("cargo::rerun-if-env-changed={REQUIRE_ENV}");
     println!("cargo::rustc-check-cfg=cfg(mysql_tests_not_compiled)");

@@ -16,7 +16,7 @@ use std::sync::LazyLock;
 use figment::Figment;
 use figment::providers::{Format, Toml};
 use libfuzzer_sys::fuzz_target;
-use lifeline::config::{DEFAULTS_TOML, Mode, Settings};
+use lifeline::{DEFAULTS_TOML, Mode, Settings};
 
 /// Real configuration files are a few kilobytes; this leaves room for long values.
 const MAX_INPUT_LEN: usize = 16 * 1024;

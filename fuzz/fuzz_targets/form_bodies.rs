@@ -12,15 +12,12 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use lifeline::routes::api::magic_link::{MagicLinkRequest, VerifyRequest};
-use lifeline::routes::api::password::{ForgotRequest, ResetRequest};
-use lifeline::routes::login::{LoginForm, LogoutForm};
-use lifeline::routes::magic_link::request::{RequestForm, RequestQuery};
-use lifeline::routes::magic_link::verify::{VerifyForm, VerifyQuery};
-use lifeline::routes::password::forgot::ForgotForm;
-use lifeline::routes::password::not_me::{NotMeForm, NotMeQuery};
-use lifeline::routes::password::reset_form::ResetForm;
-use lifeline::routes::password::reset_link::LinkQuery;
+// The body types are private to the library; its `fuzzing` feature re-exports them.
+use lifeline::fuzzing::{
+    ForgotForm, ForgotRequest, LinkQuery, LoginForm, LogoutForm, MagicLinkRequest, NotMeForm,
+    NotMeQuery, RequestForm, RequestQuery, ResetForm, ResetRequest, VerifyForm, VerifyQuery,
+    VerifyRequest,
+};
 use serde::de::DeserializeOwned;
 
 /// The default `server.max_body_bytes`: the server refuses larger bodies before decoding.

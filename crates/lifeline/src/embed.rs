@@ -5,7 +5,7 @@
 //! use actix_web::{App, HttpServer, web};
 //! use lifeline::Lifeline;
 //!
-//! # async fn run(settings: lifeline::config::Settings) -> anyhow::Result<()> {
+//! # async fn run(settings: lifeline::Settings) -> anyhow::Result<()> {
 //! let lifeline = Lifeline::build(settings).await?; // base_path = "/auth"
 //! let workers = lifeline.start()?;
 //! let mounted = lifeline.clone();
@@ -82,7 +82,7 @@ impl Lifeline {
     }
 
     /// The shared state every Lifeline handler reads.
-    pub fn state(&self) -> web::Data<AppState> {
+    pub(crate) fn state(&self) -> web::Data<AppState> {
         self.state.clone()
     }
 

@@ -1,29 +1,81 @@
 //! Lifeline's HTTP service: password reset and magic-link sign-in over actix-web.
 //!
-//! [`Lifeline`] is the service as a library: built from a [`config::Settings`]
-//! value, mounted into a host's actix-web `App` under `server.base_path`, its
-//! workers started and stopped by the host ([`embed`]). [`startup::Application`]
-//! is the standalone service on top of it: it binds its own listener (port 0
-//! works), so tests run exactly what production runs.
+//! [`Lifeline`] is the service as a library: built from a [`Settings`] value, mounted into a
+//! host's actix-web `App` under `server.base_path`, its [`Workers`] started and stopped by the
+//! host. [`Application`] is the standalone service on top of it: it binds its own listener
+//! (port 0 works), so tests run exactly what production runs.
+//!
+//! ```no_run
+//! use actix_web::{App, HttpServer, web};
+//! use lifeline::{Lifeline, Settings};
+//!
+//! # async fn run() -> anyhow::Result<()> {
+//! let settings = Settings::load(None)?; // defaults → file → LIFELINE_SECTION__KEY
+//! let lifeline = Lifeline::build(settings).await?;
+//! let workers = lifeline.start()?;
+//! let mounted = lifeline.clone();
+//! HttpServer::new(move || {
+//!     App::new()
+//!         .route("/", web::get().to(|| async { "the host's own page" }))
+//!         .service(mounted.scope())
+//! })
+//! .bind(("127.0.0.1", 8080))?
+//! .run()
+//! .await?;
+//! workers.stop().await?;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Accounts come from a [`UserDirectory`]: Lifeline's own `users` table, an application's
+//! table mapped in `[directory]`, or the host's implementation passed to
+//! [`Lifeline::build_with_directory`]. [`ops`] holds what the `lifeline` command line does
+//! outside the request path. Everything else is private to this crate.
+#![forbid(unsafe_code)]
 
-pub mod cli;
-pub mod commands;
-pub mod config;
-pub mod directory;
-pub mod embed;
-pub mod error;
-pub mod flows;
-pub mod http;
-pub mod keys;
-pub mod links;
-pub mod maintenance;
-pub mod metrics;
-pub mod outbox;
-pub mod pages;
-pub mod security;
-pub mod startup;
-pub mod state;
+mod config;
+mod directory;
+mod embed;
+mod error;
+mod flows;
+mod http;
+mod keys;
+mod links;
+mod maintenance;
+mod metrics;
+pub mod ops;
+mod outbox;
+mod pages;
+mod security;
+mod startup;
+mod state;
 
+pub use config::{ConfigError, DEFAULTS_TOML, Mode, SecretString, Settings};
+pub use directory::{
+    BoxError, DirectoryConnection, DirectoryError, DirectoryUser, StoredHash, UserDirectory,
+};
 pub use embed::{Lifeline, Workers};
+pub use keys::generate as generate_keys;
+pub use security::password_hash::{HashError, Password, PasswordHasherService};
+pub use startup::{Application, init_tracing};
+/// A normalised email address, as a [`UserDirectory`] is asked for it.
+pub use storage::EmailAddress;
 /// The clock [`Lifeline::build_with_directory`] takes: [`SystemClock`] outside tests.
 pub use token_core::{Clock, SystemClock};
+
+/// The request bodies of every form and JSON endpoint, for the `form_bodies` fuzz target
+/// only: it feeds arbitrary bytes to the same deserialisers the handlers use. Behind the
+/// non-default `fuzzing` feature so these types never become part of the public API.
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing {
+    pub use crate::http::api::magic_link::{MagicLinkRequest, VerifyRequest};
+    pub use crate::http::api::password::{ForgotRequest, ResetRequest};
+    pub use crate::http::pages::login::{LoginForm, LogoutForm};
+    pub use crate::http::pages::magic_link::request::{RequestForm, RequestQuery};
+    pub use crate::http::pages::magic_link::verify::{VerifyForm, VerifyQuery};
+    pub use crate::http::pages::password::forgot::ForgotForm;
+    pub use crate::http::pages::password::not_me::{NotMeForm, NotMeQuery};
+    pub use crate::http::pages::password::reset_form::ResetForm;
+    pub use crate::http::pages::password::reset_link::LinkQuery;
+}

@@ -30,7 +30,6 @@ pub struct Application {
     port: u16,
     server: Server,
     workers: Workers,
-    state: web::Data<AppState>,
 }
 
 /// Installs the global tracing subscriber (once; later calls are ignored).
@@ -108,18 +107,12 @@ impl Application {
             port,
             server,
             workers,
-            state,
         })
     }
 
     /// The port the service listens on.
     pub fn port(&self) -> u16 {
         self.port
-    }
-
-    /// Shared state, for tests and embedding hosts.
-    pub fn state(&self) -> web::Data<AppState> {
-        self.state.clone()
     }
 
     /// Serves until SIGTERM/SIGINT (or the server is stopped): in-flight requests

@@ -68,15 +68,4 @@ impl AppState {
     pub fn path(&self, path: &str) -> String {
         format!("{}{path}", self.settings.server.base_path)
     }
-
-    /// An absolute link on the configured public URL (and base path). Links
-    /// never use the request's `Host` header, which a client controls.
-    pub fn public_link(&self, path_and_query: &str) -> String {
-        format!(
-            "{}{}{}",
-            self.settings.server.public_url.trim_end_matches('/'),
-            self.settings.server.base_path,
-            path_and_query
-        )
-    }
 }

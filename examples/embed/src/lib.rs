@@ -9,8 +9,7 @@ use actix_web::http::header::ContentType;
 use actix_web::{App, HttpResponse, HttpServer, web};
 use anyhow::Context;
 use figment::providers::{Format, Toml};
-use lifeline::config::{ConfigError, Settings};
-use lifeline::{Lifeline, Workers};
+use lifeline::{ConfigError, Lifeline, Settings, Workers};
 
 /// Where this host mounts Lifeline (its `server.base_path`).
 pub const LIFELINE_PATH: &str = "/auth";
@@ -55,7 +54,7 @@ async fn hello() -> HttpResponse {
 pub struct Host {
     /// The port the server listens on (`server.bind` may ask for port 0).
     pub port: u16,
-    /// Lifeline, for its state (tests create accounts through it).
+    /// Lifeline as mounted in the server (cheap to clone).
     pub lifeline: Lifeline,
     /// The HTTP server; awaiting it serves until SIGINT/SIGTERM.
     pub server: Server,

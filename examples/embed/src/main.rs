@@ -8,7 +8,7 @@ use lifeline_embed_example::{Host, LIFELINE_PATH, settings};
 async fn main() -> anyhow::Result<()> {
     let config = std::env::var_os("LIFELINE_CONFIG").map(std::path::PathBuf::from);
     let settings = settings(config.as_deref())?;
-    lifeline::startup::init_tracing(&settings.log);
+    lifeline::init_tracing(&settings.log);
     let public_url = settings.server.public_url.clone();
     let host = Host::build(settings).await?;
     println!(

@@ -11,8 +11,7 @@
 
 use std::time::Duration;
 
-use lifeline::config::Settings;
-use lifeline::security::password_hash::Password;
+use lifeline::{Password, PasswordHasherService, Settings};
 use lifeline_embed_example::{Host, LIFELINE_PATH};
 use mail::sink::{ReceivedMessage, SmtpSink};
 use reqwest::header::{CONTENT_SECURITY_POLICY, LOCATION, REFERRER_POLICY, SET_COOKIE};
@@ -49,7 +48,7 @@ on_both_backends!(
 
 /// The example host on port 0 over `db`, delivering to `sink`.
 async fn build_host(db: &TestDb, sink: &SmtpSink, concurrency: u32) -> Host {
-    let (token_key, session_key) = lifeline::keys::generate(1).unwrap();
+    let (token_key, session_key) = lifeline::generate_keys(1).unwrap();
     let smtp = sink.smtp_settings();
     let figment = Settings::figment(None)
         .merge(("server.base_path", LIFELINE_PATH))
@@ -81,10 +80,10 @@ fn client() -> Client {
         .unwrap()
 }
 
-fn create_account(host: &Host, db: &TestDb, email: &str) {
-    let state = host.lifeline.state();
-    let hash = state
-        .hasher
+fn create_account(db: &TestDb, email: &str) {
+    // The cost `build_host` configures; a hash carries its cost, so any cost verifies.
+    let hash = PasswordHasherService::new(4096, 1, 1)
+        .unwrap()
         .hash(&Password::new(OLD_PASSWORD.into()))
         .unwrap();
     users::create(
@@ -134,7 +133,7 @@ async fn a_password_reset_works_under_the_prefix_beside_the_host_pages(backend: 
     };
     let sink = SmtpSink::start().await.unwrap();
     let host = build_host(&db, &sink, 4).await;
-    create_account(&host, &db, "ada@example.com");
+    create_account(&db, "ada@example.com");
     let base = format!("http://127.0.0.1:{}", host.port);
     let url = |path: &str| format!("{base}{path}");
     tokio::spawn(host.server);
@@ -269,7 +268,7 @@ async fn stopping_the_workers_releases_their_leases_and_sends_no_more_mail(backe
         "d@example.com",
     ];
     for email in emails {
-        create_account(&host, &db, email);
+        create_account(&db, email);
     }
     let api = format!("http://127.0.0.1:{}/auth/api/v1/password/forgot", host.port);
     let Host {

@@ -13,7 +13,7 @@
 //! [`DirectoryError`].
 //!
 //! Directories are synchronous and run on the blocking pool, like storage. Every method gets
-//! Lifeline's database connection as an opaque [`Connection`], inside the transaction of the
+//! Lifeline's database connection as an opaque [`DirectoryConnection`], inside the transaction of the
 //! flow that calls it: a directory in the same database (both built-in ones) joins that
 //! transaction, so consuming a reset link and storing the new password happen together or not
 //! at all. A directory elsewhere ignores the connection; it then loses that atomicity and must
@@ -36,9 +36,7 @@ use chrono::NaiveDateTime;
 use storage::{Backend, DbConnection, mask};
 
 pub use self::error::{BoxError, DirectoryError};
-pub use self::settings::{
-    DirectoryConfigError, DirectoryKind, DirectorySettings, validate_identifier,
-};
+pub use self::settings::{DirectoryConfigError, DirectoryKind, DirectorySettings};
 pub use self::sign_in::SignIn;
 pub use self::sql_mapped::SqlDirectory;
 pub use self::table::TableDirectory;
@@ -78,11 +76,11 @@ impl fmt::Debug for DirectoryUser {
 /// transaction when it has one). Opaque on purpose: a directory elsewhere ignores it and
 /// needs none of Lifeline's storage types; the built-in directories, which live in
 /// Lifeline's database, run their statements on it.
-pub struct Connection<'c> {
+pub struct DirectoryConnection<'c> {
     conn: &'c mut DbConnection,
 }
 
-impl<'c> Connection<'c> {
+impl<'c> DirectoryConnection<'c> {
     /// Lends `conn` to a directory call.
     pub(crate) fn new(conn: &'c mut DbConnection) -> Self {
         Self { conn }
@@ -103,14 +101,14 @@ pub trait UserDirectory: Send + Sync {
     /// stored password hash.
     fn find_by_email(
         &self,
-        conn: &mut Connection<'_>,
+        conn: &mut DirectoryConnection<'_>,
         email: &EmailAddress,
     ) -> Result<Option<DirectoryUser>, DirectoryError>;
 
     /// The account with this id, if any, with its stored password hash.
     fn find_by_id(
         &self,
-        conn: &mut Connection<'_>,
+        conn: &mut DirectoryConnection<'_>,
         id: i64,
     ) -> Result<Option<DirectoryUser>, DirectoryError>;
 
@@ -120,7 +118,7 @@ pub trait UserDirectory: Send + Sync {
     /// [`DirectoryError::NoSuchAccount`] if there is no account `id`.
     fn set_password(
         &self,
-        conn: &mut Connection<'_>,
+        conn: &mut DirectoryConnection<'_>,
         id: i64,
         password_hash: &str,
         now: NaiveDateTime,
@@ -132,7 +130,7 @@ pub trait UserDirectory: Send + Sync {
     /// a [`StoredHash::legacy_bcrypt`] hash; the default keeps the hash.
     fn upgrade_password_hash(
         &self,
-        conn: &mut Connection<'_>,
+        conn: &mut DirectoryConnection<'_>,
         id: i64,
         old: &StoredHash,
         new_hash: &str,
@@ -146,7 +144,7 @@ pub trait UserDirectory: Send + Sync {
     /// [`DirectoryError::NoSuchAccount`] if there is no account `id`.
     fn bump_auth_epoch(
         &self,
-        conn: &mut Connection<'_>,
+        conn: &mut DirectoryConnection<'_>,
         id: i64,
         now: NaiveDateTime,
     ) -> Result<i64, DirectoryError>;
@@ -156,7 +154,7 @@ pub trait UserDirectory: Send + Sync {
     /// the epoch, which voids every outstanding link either way.
     fn pause_resets(
         &self,
-        conn: &mut Connection<'_>,
+        conn: &mut DirectoryConnection<'_>,
         id: i64,
         until: NaiveDateTime,
         now: NaiveDateTime,
@@ -165,7 +163,7 @@ pub trait UserDirectory: Send + Sync {
     /// Checks, once at start-up, that what the directory was configured with exists (a
     /// mapped table and its columns), so a mistake stops the service with a clear message
     /// instead of failing the first person who asks for a link. The default accepts.
-    fn check(&self, conn: &mut Connection<'_>) -> Result<(), DirectoryError> {
+    fn check(&self, conn: &mut DirectoryConnection<'_>) -> Result<(), DirectoryError> {
         let _ = conn;
         Ok(())
     }
@@ -190,7 +188,7 @@ pub async fn check(
 ) -> anyhow::Result<()> {
     let (directory, db) = (Arc::clone(directory), db.clone());
     tokio::task::spawn_blocking(move || -> Result<(), DirectoryError> {
-        directory.check(&mut Connection::new(&mut *db.conn()?))
+        directory.check(&mut DirectoryConnection::new(&mut *db.conn()?))
     })
     .await?
     .map_err(|error| {

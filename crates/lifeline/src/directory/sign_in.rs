@@ -16,7 +16,7 @@
 use chrono::NaiveDateTime;
 use storage::{Database, EmailAddress};
 
-use super::{Connection, DirectoryError, DirectoryUser, StoredHash, UserDirectory};
+use super::{DirectoryConnection, DirectoryError, DirectoryUser, StoredHash, UserDirectory};
 use crate::security::password_hash::{Checked, Password, PasswordHasherService};
 
 /// What checking a password needs: where the accounts are, Lifeline's database (for the
@@ -62,7 +62,7 @@ impl SignIn<'_> {
     fn find(&self, email: &EmailAddress) -> Result<Option<DirectoryUser>, DirectoryError> {
         let mut conn = self.db.conn()?;
         self.directory
-            .find_by_email(&mut Connection::new(&mut conn), email)
+            .find_by_email(&mut DirectoryConnection::new(&mut conn), email)
     }
 
     /// Replaces a legacy hash that just matched with argon2id of the same password. A hashing
@@ -84,7 +84,7 @@ impl SignIn<'_> {
         };
         let mut conn = self.db.conn()?;
         let replaced = self.directory.upgrade_password_hash(
-            &mut Connection::new(&mut conn),
+            &mut DirectoryConnection::new(&mut conn),
             user.id,
             old,
             &new,
@@ -199,21 +199,21 @@ mod tests {
     impl UserDirectory for Legacy {
         fn find_by_email(
             &self,
-            _: &mut Connection<'_>,
+            _: &mut DirectoryConnection<'_>,
             _: &EmailAddress,
         ) -> Result<Option<DirectoryUser>, DirectoryError> {
             Ok(Some(self.user.clone()))
         }
         fn find_by_id(
             &self,
-            _: &mut Connection<'_>,
+            _: &mut DirectoryConnection<'_>,
             _: i64,
         ) -> Result<Option<DirectoryUser>, DirectoryError> {
             Ok(Some(self.user.clone()))
         }
         fn set_password(
             &self,
-            _: &mut Connection<'_>,
+            _: &mut DirectoryConnection<'_>,
             _: i64,
             _: &str,
             _: NaiveDateTime,
@@ -222,7 +222,7 @@ mod tests {
         }
         fn upgrade_password_hash(
             &self,
-            _: &mut Connection<'_>,
+            _: &mut DirectoryConnection<'_>,
             _: i64,
             old: &StoredHash,
             new_hash: &str,
@@ -234,7 +234,7 @@ mod tests {
         }
         fn bump_auth_epoch(
             &self,
-            _: &mut Connection<'_>,
+            _: &mut DirectoryConnection<'_>,
             _: i64,
             _: NaiveDateTime,
         ) -> Result<i64, DirectoryError> {
@@ -242,7 +242,7 @@ mod tests {
         }
         fn pause_resets(
             &self,
-            _: &mut Connection<'_>,
+            _: &mut DirectoryConnection<'_>,
             _: i64,
             _: NaiveDateTime,
             _: NaiveDateTime,

@@ -3,7 +3,7 @@
 //!
 //! Security decisions:
 //! - Only table and column names come from configuration, and only after
-//!   [`super::validate_identifier`] accepted them; they are quoted as well. Every value (addresses,
+//!   [`super::settings::validate_identifier`] accepted them; they are quoted as well. Every value (addresses,
 //!   ids, hashes, times) is a bound parameter, never text in the SQL.
 //! - Lifeline writes argon2id PHC strings only. With `legacy_bcrypt`, a `$2a$`/`$2b$`/`$2y$`
 //!   bcrypt hash is returned as a [`StoredHash::legacy_bcrypt`]: sign-in still accepts it and,
@@ -21,7 +21,7 @@ use storage::{Backend, DbConnection, EmailAddress, StorageError, write_transacti
 
 use super::settings::{DirectoryConfigError, DirectorySettings};
 use super::statements::Statements;
-use super::{Connection, DirectoryError, DirectoryUser, StoredHash, UserDirectory};
+use super::{DirectoryConnection, DirectoryError, DirectoryUser, StoredHash, UserDirectory};
 
 type Db = <DbConnection as diesel::Connection>::Backend;
 
@@ -137,7 +137,7 @@ fn is_bcrypt(hash: &str) -> bool {
 impl UserDirectory for SqlDirectory {
     fn find_by_email(
         &self,
-        conn: &mut Connection<'_>,
+        conn: &mut DirectoryConnection<'_>,
         email: &EmailAddress,
     ) -> Result<Option<DirectoryUser>, DirectoryError> {
         let query = diesel::sql_query(&self.sql.by_email)
@@ -148,7 +148,7 @@ impl UserDirectory for SqlDirectory {
 
     fn find_by_id(
         &self,
-        conn: &mut Connection<'_>,
+        conn: &mut DirectoryConnection<'_>,
         id: i64,
     ) -> Result<Option<DirectoryUser>, DirectoryError> {
         let query = diesel::sql_query(&self.sql.by_id)
@@ -159,7 +159,7 @@ impl UserDirectory for SqlDirectory {
 
     fn set_password(
         &self,
-        conn: &mut Connection<'_>,
+        conn: &mut DirectoryConnection<'_>,
         id: i64,
         password_hash: &str,
         now: NaiveDateTime,
@@ -176,7 +176,7 @@ impl UserDirectory for SqlDirectory {
     /// Compare-and-set on the old hash: a password changed meanwhile is never overwritten.
     fn upgrade_password_hash(
         &self,
-        conn: &mut Connection<'_>,
+        conn: &mut DirectoryConnection<'_>,
         id: i64,
         old: &StoredHash,
         new_hash: &str,
@@ -200,7 +200,7 @@ impl UserDirectory for SqlDirectory {
 
     fn bump_auth_epoch(
         &self,
-        conn: &mut Connection<'_>,
+        conn: &mut DirectoryConnection<'_>,
         id: i64,
         now: NaiveDateTime,
     ) -> Result<i64, DirectoryError> {
@@ -213,7 +213,7 @@ impl UserDirectory for SqlDirectory {
 
     fn pause_resets(
         &self,
-        conn: &mut Connection<'_>,
+        conn: &mut DirectoryConnection<'_>,
         id: i64,
         until: NaiveDateTime,
         now: NaiveDateTime,
@@ -234,7 +234,7 @@ impl UserDirectory for SqlDirectory {
 
     /// Runs the probe statements: a missing table or column, or a missing privilege, is
     /// reported by the database with its name.
-    fn check(&self, conn: &mut Connection<'_>) -> Result<(), DirectoryError> {
+    fn check(&self, conn: &mut DirectoryConnection<'_>) -> Result<(), DirectoryError> {
         let conn = conn.database();
         diesel::sql_query(&self.sql.probe_select)
             .load::<Row>(conn)

@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use storage::EmailAddress;
 use storage::users::{self, User};
 
-use super::{Connection, DirectoryError, DirectoryUser, StoredHash, UserDirectory};
+use super::{DirectoryConnection, DirectoryError, DirectoryUser, StoredHash, UserDirectory};
 
 /// Accounts in Lifeline's `users` table (created by `lifeline users add` / `import`, which
 /// accept argon2id hashes only, so there is never a legacy hash to upgrade).
@@ -33,7 +33,7 @@ impl From<User> for DirectoryUser {
 impl UserDirectory for TableDirectory {
     fn find_by_email(
         &self,
-        conn: &mut Connection<'_>,
+        conn: &mut DirectoryConnection<'_>,
         email: &EmailAddress,
     ) -> Result<Option<DirectoryUser>, DirectoryError> {
         Ok(users::find_by_email(conn.database(), email)?.map(DirectoryUser::from))
@@ -41,7 +41,7 @@ impl UserDirectory for TableDirectory {
 
     fn find_by_id(
         &self,
-        conn: &mut Connection<'_>,
+        conn: &mut DirectoryConnection<'_>,
         id: i64,
     ) -> Result<Option<DirectoryUser>, DirectoryError> {
         Ok(users::find_by_id(conn.database(), id)?.map(DirectoryUser::from))
@@ -49,7 +49,7 @@ impl UserDirectory for TableDirectory {
 
     fn set_password(
         &self,
-        conn: &mut Connection<'_>,
+        conn: &mut DirectoryConnection<'_>,
         id: i64,
         password_hash: &str,
         now: NaiveDateTime,
@@ -64,7 +64,7 @@ impl UserDirectory for TableDirectory {
 
     fn bump_auth_epoch(
         &self,
-        conn: &mut Connection<'_>,
+        conn: &mut DirectoryConnection<'_>,
         id: i64,
         now: NaiveDateTime,
     ) -> Result<i64, DirectoryError> {
@@ -73,7 +73,7 @@ impl UserDirectory for TableDirectory {
 
     fn pause_resets(
         &self,
-        conn: &mut Connection<'_>,
+        conn: &mut DirectoryConnection<'_>,
         id: i64,
         until: NaiveDateTime,
         now: NaiveDateTime,

@@ -4,7 +4,7 @@ use actix_web::web;
 use storage::audit;
 use token_core::Purpose;
 
-use crate::directory::Connection;
+use crate::directory::DirectoryConnection;
 use crate::error::AppError;
 use crate::http::blocking::run;
 use crate::http::client::ClientInfo;
@@ -60,7 +60,12 @@ pub async fn confirm(
                 return Ok(false);
             }
             storage::tokens::revoke_all_for_user(conn, user_id, now)?;
-            if !directory.pause_resets(&mut Connection::new(conn), user_id, now + pause, now)? {
+            if !directory.pause_resets(
+                &mut DirectoryConnection::new(conn),
+                user_id,
+                now + pause,
+                now,
+            )? {
                 tracing::warn!(
                     user_id,
                     "the user directory cannot pause resets; links were voided"

@@ -4,7 +4,7 @@ use actix_web::web;
 use storage::{EmailAddress, audit, tokens};
 use token_core::Purpose;
 
-use crate::directory::Connection;
+use crate::directory::DirectoryConnection;
 use crate::error::AppError;
 use crate::http::blocking::run;
 use crate::http::client::ClientInfo;
@@ -120,7 +120,7 @@ pub async fn complete(
             if links.consume(conn, &link, now_unix)?.is_err() {
                 return Ok(false);
             }
-            directory.set_password(&mut Connection::new(conn), user_id, &hash, now)?;
+            directory.set_password(&mut DirectoryConnection::new(conn), user_id, &hash, now)?;
             tokens::revoke_all_for_user(conn, user_id, now)?;
             notice.write(conn, now)?;
             audit::record(

@@ -19,7 +19,7 @@ use actix_web::{FromRequest, HttpRequest, web};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
-use crate::directory::Connection;
+use crate::directory::DirectoryConnection;
 use crate::directory::DirectoryUser as User;
 use crate::error::AppError;
 use crate::http::blocking;
@@ -206,7 +206,8 @@ impl LifelineSession {
         let user = blocking::run(
             "loading the signed-in account",
             move || -> Result<_, AppError> {
-                Ok(directory.find_by_id(&mut Connection::new(&mut *db.conn()?), user_id)?)
+                Ok(directory
+                    .find_by_id(&mut DirectoryConnection::new(&mut *db.conn()?), user_id)?)
             },
         )
         .await?;

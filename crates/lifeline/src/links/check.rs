@@ -5,7 +5,7 @@ use token_core::{LookupHash, Purpose, VerifiedToken};
 
 use super::rejection::{LinkRejected, Reason};
 use super::service::{Links, db_time, is_stored};
-use crate::directory::Connection;
+use crate::directory::DirectoryConnection;
 use crate::directory::DirectoryUser;
 
 /// A link that was usable when it was checked: MAC and expiry verified, its row live (for
@@ -86,7 +86,7 @@ impl Links {
         };
         let user = self
             .directory
-            .find_by_id(&mut Connection::new(conn), owner)?
+            .find_by_id(&mut DirectoryConnection::new(conn), owner)?
             .filter(|user| user.id == token.claims.user_id);
         let Some(user) = user else {
             let why = if is_stored(purpose) {

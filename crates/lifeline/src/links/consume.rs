@@ -1,25 +1,24 @@
 //! Using a link: exactly once, decided by the database.
 
 use storage::{DbConnection, StorageError, tokens};
-use token_core::Purpose;
 
 use super::check::LiveLink;
 use super::rejection::{LinkRejected, Reason};
 use super::service::{Links, db_time, is_stored};
-use crate::directory::Connection;
+use crate::directory::DirectoryConnection;
 use crate::directory::DirectoryUser;
 
 /// A link that was used by this call and no other: the proof a flow needs before it does
 /// what the link pays for (set a password, sign in, lock the account down).
 #[derive(Debug)]
 pub struct UsedLink {
-    purpose: Purpose,
     user: DirectoryUser,
 }
 
 impl UsedLink {
     /// The account, as read after the link was used (for a "not me" link, with its
     /// bumped epoch).
+    #[cfg(test)]
     pub fn user(&self) -> &DirectoryUser {
         &self.user
     }
@@ -27,11 +26,6 @@ impl UsedLink {
     /// The account, by value.
     pub fn into_user(self) -> DirectoryUser {
         self.user
-    }
-
-    /// What the link was for.
-    pub fn purpose(&self) -> Purpose {
-        self.purpose
     }
 }
 
@@ -68,18 +62,18 @@ impl Links {
         }
         let current = self
             .directory
-            .find_by_id(&mut Connection::new(conn), claims.user_id)?
+            .find_by_id(&mut DirectoryConnection::new(conn), claims.user_id)?
             .filter(|user| user.auth_epoch == claims.auth_epoch);
         let Some(mut user) = current else {
             return Ok(Err(self.reject(purpose, Reason::UsedConcurrently)));
         };
         if !is_stored(purpose) {
             user.auth_epoch = self.directory.bump_auth_epoch(
-                &mut Connection::new(conn),
+                &mut DirectoryConnection::new(conn),
                 user.id,
                 db_time(now),
             )?;
         }
-        Ok(Ok(UsedLink { purpose, user }))
+        Ok(Ok(UsedLink { user }))
     }
 }

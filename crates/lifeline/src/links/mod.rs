@@ -28,7 +28,5 @@ mod service;
 mod tests;
 
 pub use check::LiveLink;
-pub use consume::UsedLink;
 pub use issue::IssueError;
-pub use rejection::LinkRejected;
 pub use service::Links;

@@ -9,8 +9,9 @@ use token_core::{
     KeyRing, Lifetime, MintedToken, OsRandom, Purpose, SigningKey, TokenClaims, VerifiedToken,
 };
 
-use super::{LinkRejected, Links, LiveLink};
-use crate::directory::Connection;
+use super::rejection::LinkRejected;
+use super::{Links, LiveLink};
+use crate::directory::DirectoryConnection;
 use crate::directory::{DirectoryUser, TableDirectory, UserDirectory};
 use crate::metrics::Metrics;
 use crate::metrics::reasons;
@@ -212,7 +213,7 @@ fn using_a_not_me_link_bumps_the_accounts_epoch() {
         // Assert
         let stored = f
             .directory
-            .find_by_id(&mut Connection::new(conn), user.id)
+            .find_by_id(&mut DirectoryConnection::new(conn), user.id)
             .unwrap()
             .unwrap();
         assert_eq!(used.user().auth_epoch, user.auth_epoch + 1);
@@ -475,6 +476,9 @@ fn a_rejection_is_logged_with_its_precise_reason() {
 
         // Act
         tracing::subscriber::with_default(subscriber, || {
+            // Another test's thread may have cached these call sites as uninteresting while
+            // no subscriber existed; ask them again now that this one is in place.
+            tracing::callsite::rebuild_interest_cache();
             let _ = f.links.verify(Purpose::MagicLink, &older, NOW + 1);
             let _ = f.check(conn, Purpose::PasswordReset, &older);
         });
@@ -522,7 +526,7 @@ impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Log {
 fn bump_epoch(f: &Fixture, conn: &mut DbConnection, user: &DirectoryUser) {
     f.directory
         .bump_auth_epoch(
-            &mut Connection::new(conn),
+            &mut DirectoryConnection::new(conn),
             user.id,
             super::service::db_time(NOW),
         )

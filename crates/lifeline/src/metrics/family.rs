@@ -193,6 +193,7 @@ impl<K: LabelSet> Family<K, Counter> {
     }
 
     /// The count of the series for `key` (0 if never incremented).
+    #[cfg(test)]
     pub fn get(&self, key: &K) -> u64 {
         let series = self.series.read().unwrap_or_else(PoisonError::into_inner);
         series.get(key).map_or(0, Counter::get)

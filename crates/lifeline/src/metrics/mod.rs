@@ -9,6 +9,5 @@ mod middleware;
 pub mod reasons;
 mod registry;
 
-pub use family::LATENCY_BUCKETS;
 pub use middleware::record_requests;
-pub use registry::{Metrics, Scrape, UNMATCHED_ROUTE};
+pub use registry::{Metrics, Scrape};

@@ -39,6 +39,8 @@ pub struct Scrape {
     pub outbox: Option<OutboxStats>,
     /// The current time, to age the oldest pending job.
     pub now: NaiveDateTime,
+    /// Password verifications run so far, dummy ones for unknown addresses included.
+    pub password_verifications: u64,
 }
 
 impl Default for Metrics {
@@ -107,6 +109,7 @@ impl Metrics {
     }
 
     /// How many links of `purpose` were minted so far.
+    #[cfg(test)]
     pub fn tokens_issued(&self, purpose: Purpose) -> u64 {
         self.tokens_issued.get(&(purpose.as_str(),))
     }
@@ -122,6 +125,7 @@ impl Metrics {
     }
 
     /// How many links of `purpose` were refused for `reason` so far.
+    #[cfg(test)]
     pub fn tokens_rejected(&self, purpose: Purpose, reason: &'static str) -> u64 {
         self.tokens_rejected.get(&(purpose.as_str(), reason))
     }
@@ -183,6 +187,14 @@ impl Metrics {
             write_header(&mut out, &metric, "counter", help);
             let _ = writeln!(out, "{metric} {value}");
         }
+        let name = "lifeline_password_verifications_total";
+        write_header(
+            &mut out,
+            name,
+            "counter",
+            "Password verifications at sign-in, dummy ones for unknown addresses included.",
+        );
+        let _ = writeln!(out, "{name} {}", scrape.password_verifications);
         self.render_rate_limits(&mut out, scrape.rate_limits);
         render_outbox(&mut out, scrape.outbox, scrape.now);
         out
@@ -292,6 +304,7 @@ mod tests {
             },
             outbox,
             now: fixed_now(),
+            password_verifications: 9,
         }
     }
 
@@ -347,6 +360,7 @@ mod tests {
             "lifeline_mails_retried_total 2",
             "lifeline_mails_failed_total 1",
             "lifeline_mails_skipped_total 3",
+            "lifeline_password_verifications_total 9",
             "lifeline_rate_limit_hits_total{kind=\"ip\"} 4",
             "lifeline_rate_limit_hits_total{kind=\"address\"} 5",
             "lifeline_rate_limit_hits_total{kind=\"global\"} 0",

@@ -12,7 +12,7 @@ use storage::{Database, DbConnection, EmailAddress, StorageError, throttles};
 use token_core::{Clock, KeyRing, Lifetime, Purpose};
 
 use super::payloads::{NotMeConfirmed, PasswordChanged, ResetRequested};
-use crate::directory::{Connection, DirectoryUser as User, UserDirectory};
+use crate::directory::{DirectoryConnection, DirectoryUser as User, UserDirectory};
 use crate::links::{IssueError, Links};
 
 /// The server's [`mail::Composer`]: the worker hands it claimed rows, which `dispatch.rs`
@@ -151,7 +151,7 @@ impl LifelineComposer {
         };
         let found = self
             .directory
-            .find_by_email(&mut Connection::new(conn), &address);
+            .find_by_email(&mut DirectoryConnection::new(conn), &address);
         let Some(user) = found.map_err(StorageError::from)? else {
             return self.no_account(&address, request.requested_at, request.ip.as_deref());
         };
@@ -236,7 +236,7 @@ impl LifelineComposer {
     ) -> Result<Draft, MailError> {
         let found = self
             .directory
-            .find_by_id(&mut Connection::new(conn), change.user_id);
+            .find_by_id(&mut DirectoryConnection::new(conn), change.user_id);
         let Some(user) = found.map_err(StorageError::from)? else {
             return Ok(Composition::Skip("account no longer exists".into()).into());
         };
@@ -257,7 +257,7 @@ impl LifelineComposer {
     ) -> Result<Draft, MailError> {
         let found = self
             .directory
-            .find_by_id(&mut Connection::new(conn), confirmed.user_id);
+            .find_by_id(&mut DirectoryConnection::new(conn), confirmed.user_id);
         let Some(user) = found.map_err(StorageError::from)? else {
             return Ok(Composition::Skip("account no longer exists".into()).into());
         };

@@ -68,16 +68,6 @@ impl Outbox {
         self.worker.connect(worker)
     }
 
-    /// Whether a worker was started for this state.
-    pub fn is_connected(&self) -> bool {
-        self.worker.is_connected()
-    }
-
-    /// Makes the worker poll now, e.g. after jobs were written behind its back.
-    pub fn nudge(&self) {
-        self.worker.nudge();
-    }
-
     /// What the worker has done so far (zeros before it started).
     pub fn stats(&self) -> mail::WorkerStats {
         self.worker.stats()

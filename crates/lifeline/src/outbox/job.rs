@@ -119,6 +119,7 @@ impl EncodedJob {
     }
 
     /// The payload's JSON, as stored.
+    #[cfg(test)]
     pub fn payload(&self) -> &str {
         &self.payload
     }
@@ -173,6 +174,7 @@ impl MailJob {
     }
 
     /// The job's kind.
+    #[cfg(test)]
     pub fn kind(&self) -> JobKind {
         match self {
             MailJob::PasswordResetRequested(_) => JobKind::PasswordResetRequested,

@@ -7,7 +7,7 @@ use token_core::Purpose;
 
 use super::composer::{Draft, LifelineComposer, human_time};
 use super::payloads::{MagicLinkRequested, MagicLinkSignedIn};
-use crate::directory::Connection;
+use crate::directory::DirectoryConnection;
 use crate::http::browser_binding;
 
 impl LifelineComposer {
@@ -29,7 +29,7 @@ impl LifelineComposer {
         };
         let found = self
             .directory
-            .find_by_email(&mut Connection::new(conn), &address);
+            .find_by_email(&mut DirectoryConnection::new(conn), &address);
         let Some(user) = found.map_err(StorageError::from)? else {
             return self.no_account(&address, request.requested_at, request.ip.as_deref());
         };
@@ -77,7 +77,7 @@ impl LifelineComposer {
     ) -> Result<Draft, MailError> {
         let found = self
             .directory
-            .find_by_id(&mut Connection::new(conn), signed_in.user_id);
+            .find_by_id(&mut DirectoryConnection::new(conn), signed_in.user_id);
         let Some(user) = found.map_err(StorageError::from)? else {
             return Ok(Composition::Skip("account no longer exists".into()).into());
         };

@@ -22,11 +22,6 @@ impl WorkerLink {
             .is_ok()
     }
 
-    /// Whether a worker was started for this state.
-    pub(super) fn is_connected(&self) -> bool {
-        self.worker.get().is_some()
-    }
-
     /// Makes the worker poll now (nothing to wake before it started: it polls
     /// the database as soon as it starts).
     pub(super) fn nudge(&self) {

@@ -96,7 +96,7 @@ pub enum Checked {
 pub struct HashError(String);
 
 /// argon2id with the configured cost, plus a dummy hash for unknown accounts. The work runs
-/// on a [`HashPool`] of one thread per core, which bounds the memory argon2 takes.
+/// on a hash pool of one thread per core, which bounds the memory argon2 takes.
 #[derive(Clone)]
 pub struct PasswordHasherService {
     params: Params,
@@ -126,7 +126,7 @@ impl PasswordHasherService {
     }
 
     /// Hashes with a fresh random salt into a PHC string (in the hashing thread's own
-    /// working buffer: see [`argon2_memory`]).
+    /// working buffer: see `security::argon2_memory`).
     pub fn hash(&self, password: &Password) -> Result<String, HashError> {
         let (params, secret) = (
             self.params.clone(),
@@ -220,7 +220,7 @@ pub enum HashRejection {
     /// argon2id, but not version 19 (0x13), or without salt or output.
     #[error("the password hash is not argon2id version 19 with a salt and an output")]
     Incomplete,
-    /// Parameters argon2 refuses, or a memory cost above [`MAX_IMPORTED_MEMORY_KIB`].
+    /// Parameters argon2 refuses, or a memory cost above `MAX_IMPORTED_MEMORY_KIB` (1 GiB).
     #[error("the password hash has argon2 parameters out of range")]
     BadParameters,
 }

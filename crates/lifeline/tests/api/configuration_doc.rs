@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use figment::Figment;
 use figment::error::Kind;
 use figment::providers::{Format, Toml};
-use lifeline::config::{DEFAULTS_TOML, Settings};
+use lifeline::{DEFAULTS_TOML, Settings};
 use serde_json::{Value, json};
 
 const DOC: &str = include_str!("../../../../docs/configuration.md");

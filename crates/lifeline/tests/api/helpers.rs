@@ -6,10 +6,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 
-use actix_web::web;
-use lifeline::config::Settings;
-use lifeline::startup::Application;
-use lifeline::state::AppState;
+use lifeline::{Application, PasswordHasherService, Settings};
 use mail::sink::{ReceivedMessage, SmtpSink};
 use reqwest::redirect::Policy;
 use reqwest::{Client, Response};
@@ -94,8 +91,8 @@ pub struct TestApp {
     pub clock: TestClock,
     /// A client that keeps cookies and does not follow redirects.
     pub client: Client,
-    /// The app's shared state.
-    pub state: web::Data<AppState>,
+    /// A password hasher with the app's configured cost.
+    pub hasher: PasswordHasherService,
     /// The settings the app runs with.
     pub settings: Settings,
 }
@@ -106,7 +103,7 @@ pub fn test_settings(
     sink: &SmtpSink,
     tweak: impl FnOnce(figment::Figment) -> figment::Figment,
 ) -> Settings {
-    let (token_key, session_key) = lifeline::keys::generate(1).expect("keys");
+    let (token_key, session_key) = lifeline::generate_keys(1).expect("keys");
     let smtp = sink.smtp_settings();
     let figment = Settings::figment(None)
         .merge(("database.url", db.url()))
@@ -164,7 +161,7 @@ pub async fn spawn_app_prepared(
         .await
         .expect("app builds");
     let address = format!("http://127.0.0.1:{}", app.port());
-    let state = app.state();
+    let hasher = lifeline::ops::password_hasher(&settings).expect("hasher");
     tokio::spawn(app.run_until_stopped());
     let client = Client::builder()
         .cookie_store(true)
@@ -177,7 +174,7 @@ pub async fn spawn_app_prepared(
         sink,
         clock,
         client,
-        state,
+        hasher,
         settings,
     })
 }
@@ -192,6 +189,13 @@ impl TestApp {
             .expect("client")
     }
 
+    /// The app's clock as a database timestamp (UTC).
+    pub fn now(&self) -> chrono::NaiveDateTime {
+        chrono::DateTime::from_timestamp(self.clock.now_unix(), 0)
+            .expect("a time in range")
+            .naive_utc()
+    }
+
     /// `address + path`
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
@@ -200,11 +204,8 @@ impl TestApp {
     /// Creates an account with a password.
     pub fn create_user(&self, email: &str, password: &str) -> users::User {
         let hash = self
-            .state
             .hasher
-            .hash(&lifeline::security::password_hash::Password::new(
-                password.into(),
-            ))
+            .hash(&lifeline::Password::new(password.into()))
             .expect("hash");
         let email = EmailAddress::parse(email).expect("valid address");
         users::create(
@@ -288,18 +289,17 @@ impl TestApp {
             })
     }
 
-    /// Waits until every outbox job is sent or given up, or panics after 10 s.
+    /// Waits until every outbox job is sent or given up, or panics after 30 s.
     ///
     /// Every request commits its jobs before it is answered, and the worker marks a job
     /// sent only after the relay accepted its mail; so once nothing is pending, every mail
     /// the requests so far caused is in the sink, and a mail that is not there will never
-    /// come. The worker is woken at every poll, so this takes as long as the work, never a
-    /// fixed time.
+    /// come. The test worker polls the outbox every 100 ms, so this takes as long as the work
+    /// (plus one poll), never a fixed time.
     pub async fn drain_outbox(&self) {
-        const DEADLINE: Duration = Duration::from_secs(10);
+        const DEADLINE: Duration = Duration::from_secs(30);
         let deadline = tokio::time::Instant::now() + DEADLINE;
         loop {
-            self.state.outbox.nudge();
             let pending = self.pending_jobs();
             if pending == 0 {
                 return;
@@ -310,6 +310,21 @@ impl TestApp {
             );
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
+    }
+
+    /// `lifeline_password_verifications_total` from `GET /metrics`: the password
+    /// verifications the app ran so far.
+    pub async fn password_verifications(&self) -> u64 {
+        let text = self
+            .get(&self.new_client(), "/metrics")
+            .await
+            .text()
+            .await
+            .expect("metrics text");
+        text.lines()
+            .find_map(|line| line.strip_prefix("lifeline_password_verifications_total "))
+            .and_then(|value| value.parse().ok())
+            .unwrap_or_else(|| panic!("no password verification count in\n{text}"))
     }
 
     /// The number of outbox jobs not yet sent or given up.

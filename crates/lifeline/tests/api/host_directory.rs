@@ -6,10 +6,10 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use chrono::NaiveDateTime;
-use lifeline::directory::{
-    Connection, DirectoryError, DirectoryUser, EmailAddress, StoredHash, UserDirectory,
+use lifeline::{
+    Application, DirectoryConnection, DirectoryError, DirectoryUser, EmailAddress, StoredHash,
+    UserDirectory,
 };
-use lifeline::startup::Application;
 use mail::sink::SmtpSink;
 use reqwest::StatusCode;
 use storage::Backend;
@@ -42,7 +42,7 @@ impl HostDirectory {
 impl UserDirectory for HostDirectory {
     fn find_by_email(
         &self,
-        _conn: &mut Connection<'_>,
+        _conn: &mut DirectoryConnection<'_>,
         email: &EmailAddress,
     ) -> Result<Option<DirectoryUser>, DirectoryError> {
         let accounts = self.accounts.lock().unwrap();
@@ -54,7 +54,7 @@ impl UserDirectory for HostDirectory {
 
     fn find_by_id(
         &self,
-        _conn: &mut Connection<'_>,
+        _conn: &mut DirectoryConnection<'_>,
         id: i64,
     ) -> Result<Option<DirectoryUser>, DirectoryError> {
         Ok(self.accounts.lock().unwrap().get(&id).cloned())
@@ -62,7 +62,7 @@ impl UserDirectory for HostDirectory {
 
     fn set_password(
         &self,
-        _conn: &mut Connection<'_>,
+        _conn: &mut DirectoryConnection<'_>,
         id: i64,
         password_hash: &str,
         _now: NaiveDateTime,
@@ -75,7 +75,7 @@ impl UserDirectory for HostDirectory {
 
     fn bump_auth_epoch(
         &self,
-        _conn: &mut Connection<'_>,
+        _conn: &mut DirectoryConnection<'_>,
         id: i64,
         _now: NaiveDateTime,
     ) -> Result<i64, DirectoryError> {
@@ -84,7 +84,7 @@ impl UserDirectory for HostDirectory {
 
     fn pause_resets(
         &self,
-        _conn: &mut Connection<'_>,
+        _conn: &mut DirectoryConnection<'_>,
         id: i64,
         until: NaiveDateTime,
         _now: NaiveDateTime,
@@ -122,15 +122,14 @@ async fn a_host_directory_serves_a_whole_reset_and_sign_in(backend: Backend) {
     .await
     .unwrap();
     let address = format!("http://127.0.0.1:{}", app.port());
-    let state = app.state();
     tokio::spawn(app.run_until_stopped());
     let app = TestApp {
+        hasher: lifeline::ops::password_hasher(&settings).unwrap(),
         client: reqwest::Client::new(),
         address,
         db,
         sink,
         clock,
-        state,
         settings,
     };
     let browser = app.new_client();
@@ -169,7 +168,7 @@ async fn a_host_directory_serves_a_whole_reset_and_sign_in(backend: Backend) {
 
     let stranger = app.new_client();
     let csrf = app.csrf(&stranger, "/login").await;
-    let verified = app.state.hasher.verifications();
+    let verified = app.password_verifications().await;
     let unknown = app
         .post_form(
             &stranger,
@@ -187,7 +186,7 @@ async fn a_host_directory_serves_a_whole_reset_and_sign_in(backend: Backend) {
     assert_eq!(reset.status(), StatusCode::SEE_OTHER);
     assert_eq!(sign_in.status(), StatusCode::SEE_OTHER);
     assert_eq!(unknown.status(), StatusCode::UNAUTHORIZED);
-    assert_eq!(app.state.hasher.verifications() - verified, 1);
+    assert_eq!(app.password_verifications().await - verified, 1);
     let accounts = directory.accounts.lock().unwrap();
     let account = &accounts[&4242];
     assert_eq!(account.auth_epoch, 4);

@@ -39,11 +39,8 @@ async fn reset_requests_are_answered_while_a_burst_of_sign_ins_is_hashing(backen
         return;
     };
     let hash = app
-        .state
         .hasher
-        .hash(&lifeline::security::password_hash::Password::new(
-            PASSWORD.into(),
-        ))
+        .hash(&lifeline::Password::new(PASSWORD.into()))
         .unwrap();
     let now = chrono::Utc::now().naive_utc();
     for n in (0..SIGN_INS).step_by(2) {

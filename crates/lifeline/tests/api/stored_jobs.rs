@@ -63,8 +63,7 @@ async fn jobs_queued_in_the_stored_format_of_the_previous_version_are_still_sent
     .expect("enqueued");
     drop(conn);
 
-    // Act
-    app.state.outbox.nudge();
+    // Act: the worker polls the outbox on its own.
     let mails = app.wait_for_mail(rows.len()).await;
 
     // Assert: five different mails, all to the account.
@@ -99,8 +98,7 @@ async fn a_job_of_a_kind_this_version_does_not_know_is_given_up_without_a_mail(b
     )
     .expect("enqueued");
 
-    // Act
-    app.state.outbox.nudge();
+    // Act: the worker polls the outbox on its own.
     wait_until_no_job_is_pending(&app.db).await;
 
     // Assert: given up at its first attempt, with the reason recorded, and nothing sent.

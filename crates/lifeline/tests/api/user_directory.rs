@@ -5,8 +5,8 @@
 use diesel::RunQueryDsl;
 use diesel::connection::SimpleConnection;
 use diesel::sql_types::{BigInt, Nullable, Text};
-use lifeline::security::password_hash::Password;
-use lifeline::startup::Application;
+use lifeline::Application;
+use lifeline::Password;
 use mail::sink::SmtpSink;
 use reqwest::StatusCode;
 use storage::Backend;
@@ -91,10 +91,7 @@ fn member(app: &TestApp, id: i64) -> Member {
 }
 
 fn argon2(app: &TestApp, password: &str) -> String {
-    app.state
-        .hasher
-        .hash(&Password::new(password.into()))
-        .unwrap()
+    app.hasher.hash(&Password::new(password.into())).unwrap()
 }
 
 async fn sign_in(app: &TestApp, email: &str, password: &str) -> StatusCode {

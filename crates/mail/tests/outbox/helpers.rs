@@ -256,7 +256,11 @@ impl CapturedLogs {
             .with_max_level(tracing::Level::TRACE)
             .with_writer(move || writer.clone())
             .finish();
-        (logs, tracing::subscriber::set_default(subscriber))
+        let guard = tracing::subscriber::set_default(subscriber);
+        // Call sites another thread cached as uninteresting before this subscriber existed
+        // are asked again, so no line of this test is lost.
+        tracing::callsite::rebuild_interest_cache();
+        (logs, guard)
     }
 
     pub fn text(&self) -> String {

@@ -181,4 +181,31 @@ mod tests {
             serde_json::json!(["token", "password"])
         );
     }
+
+    #[test]
+    fn every_registered_api_route_is_documented_and_every_documented_route_registered() {
+        // Arrange
+        let doc: serde_json::Value = serde_json::from_str(document_json()).unwrap();
+
+        // Act
+        let registered: std::collections::BTreeSet<(String, String)> = super::super::ENDPOINTS
+            .iter()
+            .map(|e| {
+                let path = format!("{}{}", super::super::PREFIX, e.path);
+                (e.method.as_str().to_owned(), path)
+            })
+            .collect();
+        let documented = doc["paths"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .flat_map(|(path, item)| {
+                let methods = item.as_object().unwrap().keys();
+                methods.map(move |method| (method.to_ascii_uppercase(), path.clone()))
+            })
+            .collect();
+
+        // Assert
+        assert_eq!(registered, documented);
+    }
 }

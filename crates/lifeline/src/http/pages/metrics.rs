@@ -39,6 +39,7 @@ pub async fn get(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
         rate_limits: state.limits.hits(),
         outbox: outbox_stats(&state).await,
         now: state.now(),
+        password_verifications: state.hasher.verifications(),
     };
     HttpResponse::Ok()
         .content_type(CONTENT_TYPE)

@@ -77,8 +77,8 @@ async fn a_token_key_rotation_in_steps_never_breaks_a_live_link(backend: Backend
     for email in ["ada@example.com", "bob@example.com", "cy@example.com"] {
         create_account(&db, email, "an old password here");
     }
-    let (old, _) = lifeline::keys::generate(1).unwrap();
-    let (new, _) = lifeline::keys::generate(2).unwrap();
+    let (old, _) = lifeline::generate_keys(1).unwrap();
+    let (new, _) = lifeline::generate_keys(2).unwrap();
     let (old, new) = (old.as_str(), new.as_str());
     let (step2_ring, step3_ring) = (format!("{old},{new}"), format!("{new},{old}"));
     let before = instance(&db, &sink, old).await;

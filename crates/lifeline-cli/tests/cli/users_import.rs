@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use lifeline::security::password_hash::{Password, PasswordHasherService};
+use lifeline::{Password, PasswordHasherService};
 use storage::testing::{TestDb, create_user};
 use storage::{Backend, EmailAddress, users};
 
@@ -130,7 +130,7 @@ async fn a_large_file_is_imported_in_batches_with_duplicates_found_across_them(b
     let Some(db) = TestDb::new(backend) else {
         return;
     };
-    let rows = 2 * lifeline::commands::users_import::BATCH_SIZE + 7;
+    let rows = 2 * lifeline_cli::commands::users_import::BATCH_SIZE + 7;
     let mut csv = String::from("email\n");
     for n in 0..rows {
         let _ = writeln!(csv, "user{n}@example.com");

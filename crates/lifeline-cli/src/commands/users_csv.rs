@@ -12,7 +12,7 @@ use std::fmt;
 
 use storage::{EmailAddress, EmailRejection, StorageError};
 
-use crate::security::password_hash::{HashRejection, check_stored_hash};
+use lifeline::ops::{HashRejection, check_stored_hash};
 
 /// Which columns the file has, from its header line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,12 +1,12 @@
 //! The `lifeline` binary.
 
 use clap::Parser;
-use lifeline::cli::Cli;
+use lifeline_cli::cli::Cli;
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
-    match lifeline::commands::run(cli).await {
+    match lifeline_cli::commands::run(cli).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("lifeline: {error:#}");

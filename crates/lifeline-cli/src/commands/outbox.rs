@@ -7,9 +7,10 @@ use chrono::NaiveDateTime;
 use storage::outbox::{self, OutboxJob, OutboxStats};
 use storage::{DbConnection, mask};
 
+use lifeline::Settings;
+use lifeline::ops::connect_database;
+
 use crate::cli::OutboxCommand;
-use crate::config::Settings;
-use crate::startup::connect_database;
 
 /// Given-up jobs listed by `outbox status`.
 pub const FAILED_LISTED: u32 = 20;

@@ -11,9 +11,10 @@ use chrono::NaiveDateTime;
 use indicatif::{ProgressBar, ProgressStyle};
 use storage::{Database, DbConnection, PooledDb, StorageError, mask, users, write_transaction};
 
+use lifeline::Settings;
+use lifeline::ops::connect_database;
+
 use super::users_csv::{Columns, HeaderError, Row, parse_header, parse_row};
-use crate::config::Settings;
-use crate::startup::connect_database;
 
 /// Accounts created per transaction: large enough to be fast, small enough that a failure
 /// or a lock wait never holds up the database for long.

@@ -16,14 +16,23 @@
 
 // The harness of the `api` tests, shared rather than copied; this binary
 // uses only part of it.
-#[allow(dead_code, reason = "shared with the api tests, which use the rest")]
-#[path = "../api/db_rows.rs"]
+#[allow(
+    dead_code,
+    reason = "shared with the other test suites, which use the rest"
+)]
+#[path = "../../../lifeline/tests/api/db_rows.rs"]
 mod db_rows;
-#[allow(dead_code, reason = "shared with the api tests, which use the rest")]
-#[path = "../api/helpers.rs"]
+#[allow(
+    dead_code,
+    reason = "shared with the other test suites, which use the rest"
+)]
+#[path = "../../../lifeline/tests/api/helpers.rs"]
 mod helpers;
-#[allow(dead_code, reason = "shared with the api tests, which use the rest")]
-#[path = "../api/served_binary.rs"]
+#[allow(
+    dead_code,
+    reason = "shared with the other test suites, which use the rest"
+)]
+#[path = "../cli/served_binary.rs"]
 mod served_binary;
 
 mod cluster;

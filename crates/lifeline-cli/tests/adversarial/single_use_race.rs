@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use diesel::RunQueryDsl;
 use diesel::sql_types::BigInt;
-use lifeline::security::password_hash::{Password, PasswordHasherService};
+use lifeline::{Password, PasswordHasherService};
 use reqwest::StatusCode;
 use serde_json::json;
 use storage::testing::TestDb;

@@ -7,7 +7,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use lifeline::security::password_hash::{Password, PasswordHasherService};
+use lifeline::{Password, PasswordHasherService};
 use mail::sink::SmtpSink;
 use storage::testing::TestDb;
 use storage::{EmailAddress, users};
@@ -26,7 +26,7 @@ pub struct InstanceKeys {
 impl InstanceKeys {
     /// Fresh random keys.
     pub fn generate() -> Self {
-        let (token, session) = lifeline::keys::generate(1).expect("keys");
+        let (token, session) = lifeline::generate_keys(1).expect("keys");
         Self {
             token: token.as_str().to_owned(),
             session: session.as_str().to_owned(),

@@ -123,7 +123,7 @@ async fn a_job_given_up_during_an_outage_is_delivered_after_retry_failed(backend
 async fn wait_until_given_up(app: &TestApp, count: i64) {
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
-        let stats = outbox::stats(&mut app.db.conn().unwrap(), app.state.now()).unwrap();
+        let stats = outbox::stats(&mut app.db.conn().unwrap(), app.now()).unwrap();
         if stats.failed == count {
             return;
         }

@@ -11,11 +11,10 @@ use anyhow::{Context, bail};
 use chrono::Utc;
 use storage::{Database, EmailAddress, users};
 
+use lifeline::ops::{self, connect_database};
+use lifeline::{Application, Password, Settings};
+
 use crate::cli::{Cli, Command, ConfigCommand, KeysCommand, UsersCommand};
-use crate::config::Settings;
-use crate::security::password_hash::{Password, PasswordHasherService};
-use crate::security::password_policy::PasswordPolicy;
-use crate::startup::{Application, connect_database};
 
 /// The demo account's address and password, printed by `lifeline demo`.
 pub const DEMO_EMAIL: &str = "demo@example.com";
@@ -41,7 +40,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Keys {
             command: KeysCommand::Generate { id },
         } => {
-            let (token, session) = crate::keys::generate(id)?;
+            let (token, session) = lifeline::generate_keys(id)?;
             println!(
                 "# Put these in the configuration (or LIFELINE_KEYS__TOKEN / LIFELINE_KEYS__SESSION)."
             );
@@ -100,7 +99,7 @@ async fn demo(config: Option<&Path>, port: u16) -> anyhow::Result<()> {
     let settings = Settings::from_figment(figment)?;
     let app = Application::build(settings.clone()).await?;
     let db = connect_database(&settings).await?;
-    let hasher = hasher(&settings)?;
+    let hasher = ops::password_hasher(&settings)?;
     tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
         let email = EmailAddress::parse(DEMO_EMAIL)?;
         let mut conn = db.conn()?;
@@ -132,23 +131,14 @@ async fn demo(config: Option<&Path>, port: u16) -> anyhow::Result<()> {
 /// accounts live in the application's table, which the application manages: adding rows to
 /// a table nobody reads would only mislead the operator.
 fn own_users_table(settings: &Settings) -> anyhow::Result<()> {
-    if settings.directory.kind == crate::directory::DirectoryKind::Sql {
+    if let Err(mapped) = ops::accounts_in_own_table(settings) {
         bail!(
             "`lifeline users` manages Lifeline's own users table, but [directory] kind = \"sql\": \
              the accounts live in the application's table `{}`; manage them there",
-            settings.directory.table.as_deref().unwrap_or("?")
+            mapped.table
         );
     }
     Ok(())
-}
-
-fn hasher(settings: &Settings) -> anyhow::Result<PasswordHasherService> {
-    let p = &settings.password;
-    Ok(PasswordHasherService::new(
-        p.argon2_memory_kib,
-        p.argon2_iterations,
-        p.argon2_parallelism,
-    )?)
 }
 
 /// `lifeline users add EMAIL`: the password comes from standard input so it
@@ -162,18 +152,10 @@ async fn add_user(settings: &Settings, email: &str) -> anyhow::Result<()> {
         .read_line(&mut line)
         .context("Failed to read the password from stdin")?;
     let password = Password::new(line.trim_end_matches(['\r', '\n']).to_owned());
-    let policy = PasswordPolicy {
-        min_length: settings.password.min_length,
-        max_length: settings.password.max_length,
-    };
-    if let Err(reason) = policy.check(
-        password.expose_secret(),
-        password.expose_secret(),
-        email.as_str(),
-    ) {
+    if let Err(reason) = ops::check_new_password(settings, &password, &email) {
         bail!("password refused: {reason}");
     }
-    let hasher = hasher(settings)?;
+    let hasher = ops::password_hasher(settings)?;
     let db = connect_database(settings).await?;
     let auto_migrate = settings.database.auto_migrate;
     let user = tokio::task::spawn_blocking(move || -> anyhow::Result<users::User> {

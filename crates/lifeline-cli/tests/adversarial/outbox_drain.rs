@@ -5,7 +5,6 @@
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use lifeline::outbox::{MailJob, ResetRequested};
 use storage::{Backend, outbox};
 
 use crate::cluster::{Cluster, ONE_AT_A_TIME, message_id};
@@ -41,14 +40,13 @@ async fn two_instances_draining_one_outbox_send_every_mail_exactly_once(backend:
     let now = chrono::Utc::now().naive_utc();
     storage::write_transaction(&mut conn, |conn| {
         for email in &emails {
-            MailJob::PasswordResetRequested(ResetRequested {
-                email: email.clone(),
-                ip: None,
-                requested_at: now.and_utc().timestamp(),
-            })
-            .encode()
-            .expect("payload")
-            .write(conn, now)?;
+            // A reset request's job as the service stores it.
+            let payload = serde_json::json!({
+                "email": email,
+                "ip": null,
+                "requested_at": now.and_utc().timestamp(),
+            });
+            outbox::enqueue(conn, "password_reset_requested", &payload.to_string(), now)?;
         }
         Ok(())
     })
