@@ -228,16 +228,24 @@ impl LifelineComposer {
         Ok(allowed)
     }
 
+    /// The account a job names, if it still exists.
+    pub(super) fn account(
+        &self,
+        conn: &mut DbConnection,
+        id: i64,
+    ) -> Result<Option<User>, StorageError> {
+        Ok(self
+            .directory
+            .find_by_id(&mut DirectoryConnection::new(conn), id)?)
+    }
+
     /// Mails the "password changed" notice, with a "this wasn't me" link.
     pub(super) fn changed(
         &self,
         conn: &mut DbConnection,
         change: PasswordChanged,
     ) -> Result<Draft, MailError> {
-        let found = self
-            .directory
-            .find_by_id(&mut DirectoryConnection::new(conn), change.user_id);
-        let Some(user) = found.map_err(StorageError::from)? else {
+        let Some(user) = self.account(conn, change.user_id)? else {
             return Ok(Composition::Skip("account no longer exists".into()).into());
         };
         let email = mail::PasswordChanged {
@@ -255,10 +263,7 @@ impl LifelineComposer {
         conn: &mut DbConnection,
         confirmed: NotMeConfirmed,
     ) -> Result<Draft, MailError> {
-        let found = self
-            .directory
-            .find_by_id(&mut DirectoryConnection::new(conn), confirmed.user_id);
-        let Some(user) = found.map_err(StorageError::from)? else {
+        let Some(user) = self.account(conn, confirmed.user_id)? else {
             return Ok(Composition::Skip("account no longer exists".into()).into());
         };
         let email = mail::NotMeConfirmation {

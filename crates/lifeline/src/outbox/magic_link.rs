@@ -75,10 +75,7 @@ impl LifelineComposer {
         conn: &mut DbConnection,
         signed_in: MagicLinkSignedIn,
     ) -> Result<Draft, MailError> {
-        let found = self
-            .directory
-            .find_by_id(&mut DirectoryConnection::new(conn), signed_in.user_id);
-        let Some(user) = found.map_err(StorageError::from)? else {
+        let Some(user) = self.account(conn, signed_in.user_id)? else {
             return Ok(Composition::Skip("account no longer exists".into()).into());
         };
         let email = mail::MagicLinkSignin {
