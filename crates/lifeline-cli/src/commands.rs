@@ -4,7 +4,7 @@ pub mod outbox;
 pub mod users_csv;
 pub mod users_import;
 
-use std::io::BufRead;
+use std::io::{BufRead, Write};
 use std::path::Path;
 
 use anyhow::{Context, bail};
@@ -56,14 +56,22 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Config {
             command: ConfigCommand::Check,
-        } => {
-            let settings = Settings::load(config)?;
-            println!(
-                "configuration is valid; effective settings (secrets redacted):\n{settings:#?}"
-            );
-            Ok(())
-        }
+        } => config_check(&Settings::load(config)?),
     }
+}
+
+/// `lifeline config check`: the effective settings as TOML that loads again, secrets as
+/// `***` (which the settings refuse, so pasted output needs its secrets supplied again).
+fn config_check(settings: &Settings) -> anyhow::Result<()> {
+    let toml = toml::to_string(settings).context("Failed to print the settings as TOML")?;
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "# The configuration is valid. Effective settings, as TOML; each secret is shown as\n\
+         # \"***\" (database.url: its password only) and must be supplied again to load this."
+    )?;
+    writeln!(out, "{toml}")?;
+    Ok(())
 }
 
 async fn serve(settings: Settings) -> anyhow::Result<()> {
@@ -90,7 +98,9 @@ async fn demo(config: Option<&Path>, port: u16) -> anyhow::Result<()> {
             .port(),
         port => port,
     };
+    Settings::check_environment()?;
     let figment = Settings::figment(config)
+        .merge(Settings::environment())
         .merge(("server.bind", format!("127.0.0.1:{port}")))
         .merge(("server.public_url", format!("http://127.0.0.1:{port}")))
         .merge(("database.url", "sqlite://lifeline-data/demo.db"))

@@ -5,29 +5,21 @@ use std::path::Path;
 use figment::Figment;
 use figment::providers::{Env, Format, Toml};
 
-use super::{Mode, Settings};
+use super::error::ConfigError;
+use super::{Settings, environment, validate};
 
 /// The compiled-in defaults, also the reference for every key.
 pub const DEFAULTS_TOML: &str = include_str!("../../config/defaults.toml");
 
-/// Why the settings could not be loaded or were refused.
-#[derive(Debug, thiserror::Error)]
-pub enum ConfigError {
-    /// A file could not be read, a value had the wrong type, or a key was unknown.
-    #[error("invalid configuration: {0}")]
-    Invalid(#[from] Box<figment::Error>),
-    /// The values parsed but make no sense together.
-    #[error("configuration refused: {0}")]
-    Refused(String),
-}
-
 impl Settings {
-    /// Loads defaults, then `file` if given, then `LIFELINE_SECTION__KEY` variables.
+    /// Loads defaults, then `file` if given, then the `LIFELINE_` variables.
     ///
-    /// Only `LIFELINE_MODE` and variables with a double underscore are read, so
-    /// `LIFELINE_CONFIG` and the test variables are not mistaken for unknown keys.
+    /// A `LIFELINE_` variable that names no setting is refused (with the setting it probably
+    /// meant), except the few in [`NOT_SETTINGS`](super::NOT_SETTINGS), which are never
+    /// read as settings. The result is [`validated`](Self::validate).
     pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
-        Self::from_figment(Self::figment(file).merge(env_provider()))
+        Self::check_environment()?;
+        Self::from_figment(Self::figment(file).merge(environment::provider()))
     }
 
     /// Defaults, then `file`, without the environment (for tests and `config check`).
@@ -39,68 +31,37 @@ impl Settings {
         figment
     }
 
-    /// The `LIFELINE_SECTION__KEY` variables as a provider, for a host that merges
-    /// its own defaults (say, `server.base_path`) before the environment:
+    /// The `LIFELINE_` variables as a provider, for a host that merges its own defaults
+    /// (say, `server.base_path`) before the environment:
     /// `Settings::from_figment(Settings::figment(None).merge(…).merge(Settings::environment()))`.
+    /// Call [`Self::check_environment`] first for the clearest message about a misspelt one.
     pub fn environment() -> Env {
-        env_provider()
+        environment::provider()
     }
 
-    /// Extracts and checks the settings from a prepared figment.
+    /// Refuses every `LIFELINE_` variable in the process environment that names no setting
+    /// and is not one of [`NOT_SETTINGS`](super::NOT_SETTINGS), naming each with the
+    /// variable it probably meant (`LIFELINE_MDOE`: did you mean `LIFELINE_MODE`?).
+    pub fn check_environment() -> Result<(), ConfigError> {
+        let unknown = environment::unknown_variables(std::env::vars_os());
+        ConfigError::from_problems(unknown).map_or(Ok(()), Err)
+    }
+
+    /// Extracts and validates the settings from a prepared figment.
     pub fn from_figment(figment: Figment) -> Result<Self, ConfigError> {
-        let settings: Settings = figment.extract().map_err(Box::new)?;
-        settings.check()?;
+        let settings: Settings = figment.extract()?;
+        settings.validate()?;
         Ok(settings)
     }
 
-    /// Consistency rules; production refuses every development convenience.
-    fn check(&self) -> Result<(), ConfigError> {
-        let refuse = |why: &str| Err(ConfigError::Refused(why.to_owned()));
-        if !(self.server.public_url.starts_with("http://")
-            || self.server.public_url.starts_with("https://"))
-        {
-            return refuse("server.public_url must start with http:// or https://");
-        }
-        if !is_valid_base_path(&self.server.base_path) {
-            return refuse(
-                "server.base_path must be empty or a path like \"/auth\": a leading /, no trailing /, only letters, digits and - . _ ~ /",
-            );
-        }
-        if self.password.min_length < 8 || self.password.max_length < 64 {
-            return refuse("password.min_length must be ≥ 8 and password.max_length ≥ 64");
-        }
-        if self.password.min_length > self.password.max_length {
-            return refuse("password.min_length is larger than password.max_length");
-        }
-        if let Some(entry) = self
-            .server
-            .redirect_allow_list
-            .iter()
-            .find(|entry| !crate::http::redirect::is_local_path(entry))
-        {
-            return Err(ConfigError::Refused(format!(
-                "server.redirect_allow_list entry {entry:?} is not a plain local path like \"/account\""
-            )));
-        }
-        if self.mode == Mode::Production {
-            if self.mail.transport.is_development() {
-                return refuse("mode = production needs mail.transport.kind = \"smtp\"");
-            }
-            if self.keys.token.is_none() || self.keys.session.is_none() {
-                return refuse("mode = production needs keys.token and keys.session to be set");
-            }
-            if !self.server.public_url.starts_with("https://") {
-                return refuse("mode = production needs an https:// server.public_url");
-            }
-        }
-        Ok(())
+    /// Every rule the service checks at start-up before it uses a setting, each problem named
+    /// by its setting and environment variable: consistency, production's refusals of
+    /// development conveniences, the database URL's scheme, the keys, the sender, branding,
+    /// SMTP and worker settings, template overrides, the directory's names, the log filter.
+    /// `lifeline config check` and the service's start-up both run it.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        ConfigError::from_problems(validate::problems(self)).map_or(Ok(()), Err)
     }
-}
-
-fn env_provider() -> Env {
-    Env::prefixed("LIFELINE_")
-        .filter(|key| key.as_str().contains("__") || key.as_str().eq_ignore_ascii_case("mode"))
-        .split("__")
 }
 
 /// A base path is spliced unescaped into links, redirects and the cookie path,
@@ -157,10 +118,7 @@ mod tests {
             jail.set_env("LIFELINE_SERVER__PUBLIC_URL", "https://env.example");
             jail.set_env("LIFELINE_MODE", "production");
             jail.set_env("LIFELINE_MAIL__TRANSPORT__KIND", "log");
-            jail.set_env(
-                "LIFELINE_CONFIG",
-                "ignored-because-it-has-no-double-underscore",
-            );
+            jail.set_env("LIFELINE_CONFIG", "not-a-setting-and-never-read-as-one");
             let toml = "[server]\npublic_url = \"https://file.example\"\n";
             let error = with_file(jail, toml).unwrap_err();
             assert!(
