@@ -100,51 +100,62 @@ pub(crate) fn env_var(key: &str) -> String {
 
 /// One figment error as a problem of the setting it is about.
 fn figment_problem(error: figment::Error) -> Problem {
-    let mut key = error.path.join(".").to_ascii_lowercase();
-    let message = match &error.kind {
+    let path = error.path.join(".").to_ascii_lowercase();
+    let (key, message) = match &error.kind {
         Kind::UnknownField(field, _) => {
-            if !key.ends_with(field.as_str()) {
-                key = [key.as_str(), field.as_str()]
-                    .iter()
-                    .filter(|part| !part.is_empty())
-                    .copied()
-                    .collect::<Vec<_>>()
-                    .join(".");
-            }
-            match closest(&key, setting_keys().iter().map(String::as_str)) {
-                Some(known) => format!("no such setting; did you mean {known}?"),
-                None => "no such setting".to_owned(),
-            }
+            let key = if path.ends_with(field.as_str()) {
+                path
+            } else {
+                child(&path, field)
+            };
+            let message = unknown_key(&key);
+            (key, message)
         }
-        Kind::MissingField(field) => {
-            key = [key.as_str(), field.as_ref()]
-                .iter()
-                .filter(|part| !part.is_empty())
-                .copied()
-                .collect::<Vec<_>>()
-                .join(".");
-            "is required".to_owned()
-        }
+        Kind::MissingField(field) => (child(&path, field), "is required".to_owned()),
         Kind::InvalidType(actual, expected) | Kind::InvalidValue(actual, expected) => {
-            format!("expected {expected}, found {}", shown(&key, actual))
+            let message = format!("expected {expected}, found {}", shown(&path, actual));
+            (path, message)
         }
         Kind::UnknownVariant(variant, expected) => {
-            format!("{variant:?} is not one of: {}", expected.join(", "))
+            let message = format!("{variant:?} is not one of: {}", expected.join(", "));
+            (path, message)
         }
-        Kind::Message(message) => message.clone(),
-        other => other.to_string(),
+        Kind::Message(message) => (path, message.clone()),
+        other => (path, other.to_string()),
     };
     let message = match origin(error.metadata.as_ref()) {
         Some(file) => format!("{message} (in {file})"),
         None => message,
     };
-    if key.is_empty() {
-        return Problem {
-            subject: "configuration".into(),
-            message,
-        };
+    if setting_keys().contains(&key) && !matches!(error.kind, Kind::UnknownField(..)) {
+        return Problem::setting(&key, message);
     }
-    Problem::setting(&key, message)
+    let subject = if key.is_empty() {
+        "configuration".into()
+    } else {
+        key
+    };
+    Problem { subject, message }
+}
+
+fn child(path: &str, field: &str) -> String {
+    if path.is_empty() {
+        field.to_owned()
+    } else {
+        format!("{path}.{field}")
+    }
+}
+
+/// Why a key the settings refused is not a setting, with the one probably meant.
+fn unknown_key(key: &str) -> String {
+    if setting_keys().contains(key) {
+        let parent = key.rsplit_once('.').map_or("", |(parent, _)| parent);
+        return format!("does not apply to this {parent}: another kind takes it");
+    }
+    match closest(key, setting_keys().iter().map(String::as_str)) {
+        Some(known) => format!("no such setting; did you mean {known}?"),
+        None => "no such setting".to_owned(),
+    }
 }
 
 /// The value serde found, unless the setting is a secret.

@@ -95,6 +95,7 @@ mod tests {
     use figment::Jail;
 
     use super::*;
+    use crate::config::{Mode, SECRET_KEYS};
 
     fn with_file(jail: &mut Jail, toml: &str) -> Result<Settings, ConfigError> {
         jail.create_file("lifeline.toml", toml)
@@ -159,13 +160,33 @@ mod tests {
     }
 
     #[test]
-    fn secrets_are_redacted_when_the_settings_are_printed() {
+    fn secrets_are_redacted_when_the_settings_are_printed_or_serialised() {
         Jail::expect_with(|jail| {
-            jail.set_env("LIFELINE_DATABASE__URL", "mysql://user:hunter2@db/lifeline");
-            jail.set_env("LIFELINE_KEYS__SESSION", "c2Vzc2lvbi1zZWNyZXQ");
-            let printed = format!("{:?}", Settings::load(None).expect("loads"));
-            assert!(!printed.contains("hunter2"), "{printed}");
-            assert!(!printed.contains("c2Vzc2lvbi1zZWNyZXQ"), "{printed}");
+            let (token, session) = crate::keys::generate(7).expect("keys");
+            jail.set_env(
+                "LIFELINE_DATABASE__URL",
+                "mysql://user:hunter2@db:3306/lifeline",
+            );
+            jail.set_env("LIFELINE_KEYS__TOKEN", token.as_str());
+            jail.set_env("LIFELINE_KEYS__SESSION", session.as_str());
+            jail.set_env("LIFELINE_MAIL__TRANSPORT__KIND", "smtp");
+            jail.set_env("LIFELINE_MAIL__TRANSPORT__HOST", "relay.example");
+            jail.set_env("LIFELINE_MAIL__TRANSPORT__USERNAME", "mailer");
+            jail.set_env("LIFELINE_MAIL__TRANSPORT__PASSWORD", "smtp-secret");
+            let settings = Settings::load(None).expect("loads");
+            let debug = format!("{settings:?}");
+            let serialised = serde_json::to_string(&settings).expect("serialises");
+            for printed in [&debug, &serialised] {
+                for secret in ["hunter2", token.as_str(), session.as_str(), "smtp-secret"] {
+                    assert!(!printed.contains(secret), "{printed}");
+                }
+            }
+            assert!(
+                serialised.contains(r#""url":"mysql://user:***@db:3306/lifeline""#),
+                "{serialised}"
+            );
+            let redacted = serialised.matches(r#""***""#).count();
+            assert_eq!(redacted, SECRET_KEYS.len() - 1, "{serialised}");
             Ok(())
         });
     }
@@ -264,6 +285,74 @@ mod tests {
                 with_file(jail, "[server]\nmetrics_allow = [\"10.0.0.1/8\"]\n").unwrap_err();
             assert!(
                 error.to_string().contains("did you mean 10.0.0.0/8"),
+                "{error}"
+            );
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn a_misspelt_variable_without_a_double_underscore_stops_loading() {
+        Jail::expect_with(|jail| {
+            jail.set_env("LIFELINE_MDOE", "production");
+            let error = Settings::load(None).unwrap_err().to_string();
+            assert!(error.contains("LIFELINE_MDOE"), "{error}");
+            assert!(error.contains("did you mean LIFELINE_MODE?"), "{error}");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn a_start_up_rule_names_the_setting_and_its_variable() {
+        Jail::expect_with(|jail| {
+            jail.set_env("LIFELINE_BRANDING__ACCENT_COLOR", "blue");
+            let error = Settings::load(None).unwrap_err().to_string();
+            assert!(
+                error.contains(
+                    r#"branding.accent_color (LIFELINE_BRANDING__ACCENT_COLOR): "blue" is not a colour; use #rgb or #rrggbb"#
+                ),
+                "{error}"
+            );
+            assert!(!error.contains("brand_colour"), "{error}");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn the_redaction_placeholder_is_refused_as_a_secret() {
+        Jail::expect_with(|jail| {
+            jail.set_env("LIFELINE_DATABASE__URL", "mysql://app:***@db/lifeline");
+            jail.set_env("LIFELINE_KEYS__TOKEN", "***");
+            let error = Settings::load(None).unwrap_err();
+            let subjects: Vec<&str> = error.problems().iter().map(|p| p.subject()).collect();
+            assert_eq!(
+                subjects,
+                [
+                    "database.url (LIFELINE_DATABASE__URL)",
+                    "keys.token (LIFELINE_KEYS__TOKEN)"
+                ],
+                "{error}"
+            );
+            assert!(error.to_string().contains("placeholder"), "{error}");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn a_bad_key_a_bad_sender_and_a_bad_log_filter_are_found_before_start_up() {
+        Jail::expect_with(|jail| {
+            jail.set_env("LIFELINE_KEYS__SESSION", "dG9vLXNob3J0");
+            jail.set_env("LIFELINE_MAIL__FROM_ADDRESS", "not an address");
+            jail.set_env("LIFELINE_LOG__FILTER", "info,=[");
+            let error = Settings::load(None).unwrap_err();
+            let subjects: Vec<&str> = error.problems().iter().map(|p| p.subject()).collect();
+            assert_eq!(
+                subjects,
+                [
+                    "keys.session (LIFELINE_KEYS__SESSION)",
+                    "mail.from_address (LIFELINE_MAIL__FROM_ADDRESS)",
+                    "log.filter (LIFELINE_LOG__FILTER)",
+                ],
                 "{error}"
             );
             Ok(())

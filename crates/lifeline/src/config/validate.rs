@@ -91,7 +91,8 @@ fn keys(settings: &Settings, found: &mut Vec<Problem>) {
                 }
             }
             None if settings.mode == Mode::Production => {
-                let why = "mode = production needs keys.token and keys.session to be set";
+                let why = "mode = production needs keys.token and keys.session to be set \
+                           (`lifeline keys generate` prints both)";
                 found.push(Problem::setting(key, why));
             }
             None => {}
