@@ -148,6 +148,10 @@ mod tests {
     }
 
     #[test]
+    #[expect(
+        clippy::result_large_err,
+        reason = "figment::Jail's closures return figment::Error"
+    )]
     fn every_variable_that_is_not_a_setting_is_kept_out_of_the_settings() {
         figment::Jail::expect_with(|jail| {
             for (name, _) in NOT_SETTINGS {

@@ -177,10 +177,10 @@ fn mail(settings: &Settings, found: &mut Vec<Problem>) {
             error.reason,
         ));
     }
-    if let (Some(dir), Ok(branding)) = (&mail.templates_dir, checked_branding(settings)) {
-        if let Err(error) = mail::EmailTemplates::with_overrides(branding, Path::new(dir)) {
-            found.push(Problem::setting("mail.templates_dir", error.to_string()));
-        }
+    if let (Some(dir), Ok(branding)) = (&mail.templates_dir, checked_branding(settings))
+        && let Err(error) = mail::EmailTemplates::with_overrides(branding, Path::new(dir))
+    {
+        found.push(Problem::setting("mail.templates_dir", error.to_string()));
     }
 }
 
@@ -192,14 +192,13 @@ fn branding(settings: &Settings, found: &mut Vec<Problem>) {
         };
         found.push(Problem::setting(&format!("branding.{field}"), error.reason));
     }
-    if settings.branding.templates_dir.is_some() {
-        if let Err(error) = crate::pages::Pages::new(&settings.branding, &settings.server.base_path)
-        {
-            found.push(Problem::setting(
-                "branding.templates_dir",
-                error.to_string(),
-            ));
-        }
+    if settings.branding.templates_dir.is_some()
+        && let Err(error) = crate::pages::Pages::new(&settings.branding, &settings.server.base_path)
+    {
+        found.push(Problem::setting(
+            "branding.templates_dir",
+            error.to_string(),
+        ));
     }
 }
 
