@@ -16,8 +16,10 @@ pub const LIFELINE_PATH: &str = "/auth";
 
 /// Lifeline's settings for this host: the compiled-in defaults, Lifeline under
 /// [`LIFELINE_PATH`], then `file` if given, then `LIFELINE_SECTION__KEY`
-/// environment variables (so everything stays configurable as in standalone mode).
+/// environment variables (so everything stays configurable as in standalone mode; a
+/// misspelt `LIFELINE_` variable is refused, as there).
 pub fn settings(file: Option<&Path>) -> Result<Settings, ConfigError> {
+    Settings::check_environment()?;
     let mut figment = Settings::figment(None).merge(("server.base_path", LIFELINE_PATH));
     if let Some(file) = file {
         figment = figment.merge(Toml::file_exact(file));

@@ -115,7 +115,19 @@ fn variables_that_are_not_settings_do_not_stop_the_binary() {
 fn config_check_refuses_what_serve_refuses_naming_the_setting_and_its_variable_once() {
     // Arrange
     let dir = tempfile::tempdir().unwrap();
+    let overrides = dir.path().join("overrides");
+    std::fs::create_dir(&overrides).unwrap();
+    std::fs::write(overrides.join("replaces-nothing.html.tera"), "x").unwrap();
+    let overrides = overrides.to_str().unwrap();
     let refusals = [
+        (
+            ("LIFELINE_BRANDING__TEMPLATES_DIR", overrides),
+            "branding.templates_dir (LIFELINE_BRANDING__TEMPLATES_DIR): page template override",
+        ),
+        (
+            ("LIFELINE_MAIL__TEMPLATES_DIR", overrides),
+            "mail.templates_dir (LIFELINE_MAIL__TEMPLATES_DIR): template override",
+        ),
         (
             ("LIFELINE_BRANDING__ACCENT_COLOR", "blue"),
             r#"branding.accent_color (LIFELINE_BRANDING__ACCENT_COLOR): "blue" is not a colour; use #rgb or #rrggbb"#,
