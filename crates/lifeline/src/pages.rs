@@ -47,6 +47,8 @@ const BUILT_IN: &[(&str, &str)] = &[
     ),
 ];
 
+/// The template of every error page.
+const ERROR_PAGE: &str = "error.html.tera";
 /// The stylesheet's file name in an override directory (the one built-in that is no page).
 const STYLESHEET_FILE: &str = "lifeline.css";
 const DEFAULT_ACCENT: &str = "#2563eb";
@@ -166,6 +168,36 @@ impl Pages {
         }
     }
 
+    /// The error page for `status`: `error.html.tera` with `status` (the code),
+    /// `heading` (its reason phrase), `message`, and, when the client is asked
+    /// to wait, `retry_after_secs` and `wait` (the same in words, "2 minutes").
+    /// If the template fails to render, the [`fallback_error_page`] with the
+    /// same status.
+    pub fn error_page(
+        &self,
+        status: StatusCode,
+        message: &str,
+        retry_after_secs: Option<u64>,
+    ) -> HttpResponse {
+        let mut context = Context::new();
+        context.insert("status", &status.as_u16());
+        context.insert("heading", status.canonical_reason().unwrap_or("Error"));
+        context.insert("message", message);
+        context.insert("retry_after_secs", &retry_after_secs);
+        context.insert("wait", &retry_after_secs.map(crate::error::wait_in_words));
+        context.insert("brand", &self.brand);
+        context.insert("base", &self.base);
+        match self.tera.render(ERROR_PAGE, &context) {
+            Ok(body) => HttpResponse::build(status)
+                .insert_header((CONTENT_TYPE, HTML))
+                .body(body),
+            Err(error) => {
+                tracing::error!(template = ERROR_PAGE, error = ?error, "error page failed to render");
+                fallback_error_page(status, message, &self.base)
+            }
+        }
+    }
+
     /// The response for a page that never changes: the same status, headers
     /// and body as [`Pages::render`] gives it, rendered on first use only. A
     /// page that fails to render is not stored, so each request retries (and
@@ -188,6 +220,20 @@ impl Pages {
             .insert_header((CONTENT_TYPE, HTML))
             .body(body)
     }
+}
+
+/// The error page when no renderer can be reached or `error.html.tera` fails to
+/// render: no template engine is involved, so it cannot fail. It names no
+/// product, so it never shows wrong branding; `message` is static text and
+/// `base` the validated base path (empty when not known).
+pub fn fallback_error_page(status: StatusCode, message: &str, base: &str) -> HttpResponse {
+    let title = status.canonical_reason().unwrap_or("Error");
+    let body = format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{title}</title><link rel=\"stylesheet\" href=\"{base}/static/lifeline.css\"></head><body><main class=\"card\"><h1>{title}</h1><p>{message}</p><p><a href=\"{base}/password/forgot\">Start again</a></p></main></body></html>"
+    );
+    HttpResponse::build(status)
+        .content_type(ContentType::html())
+        .body(body)
 }
 
 fn render_failed(name: &str, error: &tera::Error) -> HttpResponse {

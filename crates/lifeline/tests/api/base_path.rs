@@ -84,6 +84,11 @@ async fn every_page_link_form_and_redirect_carries_the_base_path(backend: Backen
             "{path} answered outside the base path"
         );
     }
+    for root in ["/auth", "/auth/"] {
+        let answer = app.get(&browser, root).await;
+        assert_eq!(answer.status(), StatusCode::SEE_OTHER, "{root}");
+        assert_eq!(answer.headers()[LOCATION], "/auth/login", "{root}");
+    }
     let anonymous = app.get(&browser, "/auth/account").await;
     assert_eq!(anonymous.headers()[LOCATION], "/auth/login");
 

@@ -17,6 +17,7 @@ mod configuration_doc;
 mod csrf;
 mod db_rows;
 mod enumeration;
+mod error_pages;
 mod header_attacks;
 mod helpers;
 mod host_directory;
