@@ -135,3 +135,41 @@ impl ResponseError for AppError {
         error_pages::page(self.status_code(), &self.public_message(), retry_after_secs)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_wait_is_said_in_plain_words_rounded_up() {
+        let said = |secs| wait_in_words(secs);
+        assert_eq!(said(0), "1 second");
+        assert_eq!(said(1), "1 second");
+        assert_eq!(said(45), "45 seconds");
+        assert_eq!(said(60), "1 minute");
+        assert_eq!(said(61), "2 minutes");
+        assert_eq!(said(120), "2 minutes");
+        assert_eq!(said(3600), "1 hour");
+        assert_eq!(said(7201), "3 hours");
+    }
+
+    #[test]
+    fn waiting_errors_say_how_long_in_their_message() {
+        let limited = AppError::TooManyRequests {
+            retry_after_secs: 120,
+        };
+        let unavailable = AppError::Unavailable(anyhow::anyhow!("pool timed out"));
+
+        assert!(
+            limited
+                .public_message()
+                .ends_with("Try again in 2 minutes.")
+        );
+        assert!(
+            unavailable
+                .public_message()
+                .ends_with("Try again in 5 seconds.")
+        );
+        assert!(!unavailable.public_message().contains("pool"));
+    }
+}

@@ -335,6 +335,72 @@ mod tests {
         assert_eq!(&body[..], b"gone, ask at /auth/password/forgot");
     }
 
+    /// Pages whose `error.html.tera` is `template`, under the base path `/auth`.
+    fn pages_with_error_template(template: &str) -> (tempfile::TempDir, Pages) {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(ERROR_PAGE), template).unwrap();
+        let mut b = brand();
+        b.templates_dir = Some(dir.path().to_string_lossy().into_owned());
+        let pages = Pages::new(&b, "/auth").unwrap();
+        (dir, pages)
+    }
+
+    #[actix_web::test]
+    async fn an_internal_error_is_the_override_error_page_without_its_cause() {
+        let (_dir, pages) = pages_with_error_template(
+            "{{ brand.product_name }} {{ status }} {{ heading }}: {{ message }} \
+             [{{ brand.support_email }}] {{ base }} {{ wait | default(value='none') }}",
+        );
+        let error = crate::error::AppError::Internal(anyhow::anyhow!("disk full at /var/x"));
+        let status = actix_web::ResponseError::status_code(&error);
+
+        let (status, headers, body) =
+            parts(pages.error_page(status, &error.public_message(), None)).await;
+
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(headers.contains(&("content-type".into(), HTML.as_bytes().to_vec())));
+        assert_eq!(
+            String::from_utf8_lossy(&body),
+            "Acme &lt;Login&gt; 500 Internal Server Error: Something went wrong on our side. \
+             Please try again. [help@example.com] /auth none"
+        );
+    }
+
+    #[actix_web::test]
+    async fn the_built_in_error_page_is_branded_and_says_how_long_to_wait() {
+        let pages = Pages::new(&brand(), "/auth").unwrap();
+        let error = crate::error::AppError::TooManyRequests {
+            retry_after_secs: 90,
+        };
+
+        let (status, _, body) = parts(pages.error_page(
+            StatusCode::TOO_MANY_REQUESTS,
+            &error.public_message(),
+            Some(90),
+        ))
+        .await;
+
+        let html = String::from_utf8_lossy(&body);
+        assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+        assert!(html.contains("Try again in 2 minutes."), "{html}");
+        assert!(html.contains("Acme &lt;Login&gt;"), "{html}");
+        assert!(html.contains("mailto:help@example.com"), "{html}");
+        assert!(html.contains("href=\"/auth/login\""), "{html}");
+    }
+
+    #[actix_web::test]
+    async fn an_error_template_that_fails_to_render_gives_the_fallback_with_the_status() {
+        let (_dir, pages) = pages_with_error_template("{{ no_such_variable }}");
+
+        let (status, _, body) =
+            parts(pages.error_page(StatusCode::FORBIDDEN, "Refused.", None)).await;
+
+        let html = String::from_utf8_lossy(&body);
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        assert!(html.contains("<p>Refused.</p>"), "{html}");
+        assert!(html.contains("href=\"/auth/password/forgot\""), "{html}");
+    }
+
     #[test]
     fn links_and_forms_start_with_the_base_path() {
         let pages = Pages::new(&brand(), "/auth").unwrap();
