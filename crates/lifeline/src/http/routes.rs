@@ -10,7 +10,8 @@ use super::pages::{account, dev_mailbox, health, login, magic_link, metrics, pas
 use super::urls::Url;
 use crate::state::AppState;
 
-/// Registers every route. `dev_mailbox` adds `/dev/mailbox` (development only).
+/// Registers every route. `dev_mailbox` adds `/dev/mailbox` and its messages
+/// (development only).
 pub fn configure(cfg: &mut web::ServiceConfig, dev_mailbox: bool) {
     cfg.route(Url::Healthz.path(), web::get().to(health::healthz))
         .route(Url::Readyz.path(), web::get().to(health::readyz))
@@ -62,6 +63,10 @@ pub fn configure(cfg: &mut web::ServiceConfig, dev_mailbox: bool) {
             .route(
                 Url::DevMailboxMessage.path(),
                 web::get().to(dev_mailbox::show),
+            )
+            .route(
+                Url::DevMailboxMessageHtml.path(),
+                web::get().to(dev_mailbox::show_html),
             );
     }
 }

@@ -16,6 +16,7 @@ mod base_path;
 mod configuration_doc;
 mod csrf;
 mod db_rows;
+mod dev_mailbox;
 mod enumeration;
 mod error_pages;
 mod header_attacks;

@@ -506,7 +506,7 @@ async fn every_api_endpoint_refuses_every_malformed_body_and_changes_nothing(bac
 }
 
 /// The same test settings with the development mailbox instead of SMTP.
-fn with_dev_mailbox(figment: Figment) -> Figment {
+pub fn with_dev_mailbox(figment: Figment) -> Figment {
     let mut settings: Value = figment.extract().expect("settings");
     settings["mail"]["transport"] = json!({ "kind": "mailbox" });
     settings["mode"] = json!("development");
