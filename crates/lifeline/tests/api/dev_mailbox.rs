@@ -6,8 +6,7 @@ use reqwest::StatusCode;
 use reqwest::header::{CONTENT_TYPE, HeaderMap};
 use storage::Backend;
 
-use crate::helpers::spawn_app_with;
-use crate::malformed_bodies::with_dev_mailbox;
+use crate::helpers::{spawn_app_with, with_dev_mailbox};
 use crate::on_both_backends;
 
 on_both_backends!(a_message_page_frames_the_branded_html_part_in_a_sandbox);
