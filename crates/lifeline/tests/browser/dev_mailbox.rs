@@ -6,7 +6,7 @@ use fantoccini::Locator;
 
 use crate::chrome::Options;
 use crate::helpers::with_dev_mailbox;
-use crate::steps::browser_and_app;
+use crate::steps::{Screenshots, browser_and_app};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_mailbox_shows_a_mails_html_part_in_its_frame() {
@@ -34,6 +34,9 @@ async fn the_mailbox_shows_a_mails_html_part_in_its_frame() {
         .expect("a link");
     browser.open(&app.url(&message)).await;
     let links = browser.text_of("ul.links").await;
+    browser
+        .screenshot(Screenshots::new().dir(), "mailbox-message")
+        .await;
     browser.client.enter_frame(0).await.expect("a frame");
     let framed = browser.page_text().await;
     let framed_heading = browser.heading().await;
