@@ -18,8 +18,11 @@
 )]
 
 mod accessibility;
+mod axe;
 mod branding;
 mod chrome;
+mod contrast;
+mod every_page;
 #[path = "../api/helpers.rs"]
 #[allow(
     dead_code,
