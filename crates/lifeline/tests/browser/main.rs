@@ -33,5 +33,6 @@ mod every_page;
 mod helpers;
 mod launch;
 mod magic_link_flow;
+mod mail_accessibility;
 mod reset_flow;
 mod steps;
