@@ -137,21 +137,17 @@ impl Pages {
         tera.add_raw_templates(files)?;
         tera.autoescape_on(vec![".html.tera"]);
         tera.set_escape_fn(mail::escape_html);
-        let accent = if mail::is_hex_colour(&brand.accent_color) {
-            &brand.accent_color
-        } else {
-            DEFAULT_ACCENT
-        };
         Ok(Self {
             tera,
             brand: brand.clone(),
             base: base.to_owned(),
-            stylesheet: stylesheet.replacen(DEFAULT_ACCENT, accent, 1),
+            stylesheet: with_palette(stylesheet, &brand.accent_color),
             constant: Default::default(),
         })
     }
 
-    /// The stylesheet with the configured accent colour.
+    /// The stylesheet (built-in or the operator's), ended by the `:root` rule that sets the
+    /// accent and the readable shades derived from it (see [`with_palette`]).
     pub fn stylesheet(&self) -> &str {
         &self.stylesheet
     }
@@ -234,6 +230,22 @@ pub fn fallback_error_page(status: StatusCode, message: &str, base: &str) -> Htt
     HttpResponse::build(status)
         .content_type(ContentType::html())
         .body(body)
+}
+
+/// `stylesheet` followed by the configured accent's [`mail::Palette`] as custom properties
+/// (`--accent`, `--accent-text`, `--on-accent`, `--accent-hover`), which win over the
+/// stylesheet's own defaults. Links, the product name and focus rings use `--accent-text`, so
+/// they keep 4.5:1 on the page whatever accent is configured, and button text is `--on-accent`.
+/// The values are written from the parsed colour, never copied from the setting, so nothing
+/// but a colour reaches the CSS; a setting that is not a hex colour gets the default accent.
+fn with_palette(mut stylesheet: String, accent: &str) -> String {
+    let palette =
+        mail::Palette::for_accent(accent).or_else(|| mail::Palette::for_accent(DEFAULT_ACCENT));
+    if let Some(palette) = palette {
+        stylesheet.push('\n');
+        stylesheet.push_str(&palette.css_rule());
+    }
+    stylesheet
 }
 
 fn render_failed(name: &str, error: &tera::Error) -> HttpResponse {
@@ -421,22 +433,40 @@ mod tests {
         );
     }
 
+    /// The last line of the stylesheet: the palette rule.
+    fn palette_rule(pages: &Pages) -> String {
+        pages.stylesheet().lines().last().unwrap().to_owned()
+    }
+
     #[test]
     fn the_accent_colour_is_applied_only_when_it_is_a_colour() {
-        assert!(
-            Pages::new(&brand(), "")
-                .unwrap()
-                .stylesheet()
-                .contains("--accent: #ff0000")
+        assert_eq!(
+            palette_rule(&Pages::new(&brand(), "").unwrap()),
+            ":root { --accent: #ff0000; --accent-text: #d90000; --on-accent: #000000; \
+             --accent-hover: #ff1f1f; }"
         );
         let mut hostile = brand();
         hostile.accent_color = "red; } body { display:none".into();
-        assert!(
-            Pages::new(&hostile, "")
-                .unwrap()
-                .stylesheet()
-                .contains("--accent: #2563eb")
+        assert_eq!(
+            palette_rule(&Pages::new(&hostile, "").unwrap()),
+            ":root { --accent: #2563eb; --accent-text: #2563eb; --on-accent: #ffffff; \
+             --accent-hover: #2157cf; }"
         );
+    }
+
+    #[test]
+    fn a_light_accent_is_darkened_for_text_and_gets_black_button_text() {
+        let mut amber = brand();
+        amber.accent_color = "#fbbf24".into();
+
+        let rule = palette_rule(&Pages::new(&amber, "").unwrap());
+
+        assert!(
+            rule.starts_with(":root { --accent: #fbbf24; --accent-text: #"),
+            "{rule}"
+        );
+        assert!(!rule.contains("--accent-text: #fbbf24"), "{rule}");
+        assert!(rule.contains("--on-accent: #000000"), "{rule}");
     }
 
     #[test]
@@ -448,7 +478,13 @@ mod tests {
 
         let pages = Pages::new(&b, "").unwrap();
 
-        assert_eq!(pages.stylesheet(), "body { color: teal }");
+        assert!(
+            pages
+                .stylesheet()
+                .starts_with("body { color: teal }\n:root { --accent: #ff0000;"),
+            "{}",
+            pages.stylesheet()
+        );
     }
 
     #[test]
