@@ -4,6 +4,7 @@
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use chrono::{TimeDelta, Utc};
@@ -131,24 +132,35 @@ struct DemoRun {
     base: String,
     /// Everything printed on standard output up to "Press Ctrl-C to stop.".
     banner: String,
+    /// Every line printed on standard output so far.
+    output: Arc<Mutex<String>>,
 }
 
 impl DemoRun {
-    /// Starts the demo in `dir` and waits for its banner.
+    /// Starts the demo in `dir`, logging warnings, and waits for its banner.
     fn start(dir: &Path) -> Self {
+        Self::start_logging(dir, "warn")
+    }
+
+    /// Starts the demo in `dir` with the log filter `log_filter`, its standard output a pipe,
+    /// and waits for its banner.
+    fn start_logging(dir: &Path, log_filter: &str) -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_lifeline"))
             .args(["demo", "--port", "0"])
             .current_dir(dir)
             .env_clear()
-            .env("LIFELINE_LOG__FILTER", "warn")
+            .env("LIFELINE_LOG__FILTER", log_filter)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
         let stdout = BufReader::new(child.stdout.take().unwrap());
+        let output = Arc::new(Mutex::new(String::new()));
         let (tx, rx) = std::sync::mpsc::channel();
+        let collected = Arc::clone(&output);
         std::thread::spawn(move || {
             for line in stdout.lines().map_while(Result::ok) {
+                collected.lock().unwrap().push_str(&format!("{line}\n"));
                 let _ = tx.send(line);
             }
         });
@@ -169,6 +181,7 @@ impl DemoRun {
             child,
             base,
             banner,
+            output,
         }
     }
 
@@ -185,12 +198,19 @@ impl DemoRun {
         password.trim().to_owned()
     }
 
-    /// Stops the demo with SIGINT, as Ctrl-C does, and waits for it to exit.
-    fn stop(mut self) {
+    /// Stops the demo with SIGINT, as Ctrl-C does, waits for it to exit, and returns
+    /// whether it exited successfully and everything it printed.
+    fn stop(mut self) -> (bool, String) {
         let pid = self.child.id().to_string();
         let sent = Command::new("kill").args(["-INT", &pid]).status().unwrap();
         assert!(sent.success());
-        self.child.wait().unwrap();
+        let status = self.child.wait().unwrap();
+        // The reader thread sees the end of the pipe once the process is gone.
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Arc::strong_count(&self.output) > 1 && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        (status.success(), self.output.lock().unwrap().clone())
     }
 }
 
@@ -333,4 +353,20 @@ async fn a_this_was_not_me_pause_is_lifted_and_announced_at_the_next_demo_start(
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     demo.stop();
+}
+
+/// Logs written to a pipe (a file, a log collector) are plain text: no ANSI colour codes.
+#[test]
+fn log_lines_written_to_a_pipe_carry_no_colour_codes() {
+    // Arrange
+    let dir = tempfile::tempdir().unwrap();
+    let demo = DemoRun::start_logging(dir.path(), "info");
+
+    // Act
+    let (clean_exit, output) = demo.stop();
+
+    // Assert
+    assert!(clean_exit, "{output}");
+    assert!(output.contains("INFO"), "no log lines in:\n{output}");
+    assert!(!output.contains("\x1b["), "colour codes in:\n{output:?}");
 }
