@@ -1,6 +1,7 @@
 //! What each `lifeline` subcommand does.
 
 pub mod demo;
+pub mod import_progress;
 pub mod outbox;
 pub mod users_csv;
 pub mod users_import;
