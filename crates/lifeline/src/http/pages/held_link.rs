@@ -37,6 +37,35 @@ pub fn hold_and_redirect(
         .finish())
 }
 
+/// The link a confirmation form names: by the name its page showed
+/// ([`HeldLink::form_id`]), or by the token itself, as pages rendered before
+/// links were held in the session posted it (still accepted; never in a URL).
+pub enum NamedLink {
+    /// The `link` field.
+    Shown(String),
+    /// The `token` field (and a magic link's `browser`).
+    Token(HeldLink),
+}
+
+impl NamedLink {
+    /// The link a form's fields name; `None` when they name none, which the
+    /// form types refuse as unreadable.
+    pub fn from_fields(
+        link: Option<String>,
+        token: Option<String>,
+        browser_tag: Option<String>,
+    ) -> Option<Self> {
+        match (link, token) {
+            (_, Some(token)) => Some(Self::Token(HeldLink { token, browser_tag })),
+            (Some(link), None) => Some(Self::Shown(link)),
+            (None, None) => None,
+        }
+    }
+}
+
+/// The refusal of a confirmation form that names no link.
+pub const NAMES_NO_LINK: &str = "the form names no link";
+
 /// The link a confirmation form acts on.
 pub enum Posted {
     /// Use this link.
@@ -46,22 +75,18 @@ pub enum Posted {
 }
 
 /// The link a `POST` of `purpose` acts on: the one the session holds, if it is
-/// the one the page showed (`form_id`, the form's `link` field). `legacy` is a
-/// token posted in the form body, as pages rendered before links were held in
-/// the session did; it is still accepted, and it is never in a URL.
+/// the one the page showed. A form that names no link (the reset form as pages
+/// rendered before it named one post it) acts on the held link.
 pub fn posted(
     state: &AppState,
     session: &LifelineSession,
     purpose: Purpose,
-    form_id: Option<&str>,
-    legacy: Option<HeldLink>,
+    named: Option<NamedLink>,
 ) -> Posted {
-    if let Some(link) = legacy {
-        return Posted::Link(link);
-    }
     let held = session.held_link(purpose);
-    match form_id {
-        Some(id) if id != held.form_id(&state.keys) => Posted::Replaced,
-        _ => Posted::Link(held),
+    match named {
+        Some(NamedLink::Token(link)) => Posted::Link(link),
+        Some(NamedLink::Shown(id)) if id != held.form_id(&state.keys) => Posted::Replaced,
+        Some(NamedLink::Shown(_)) | None => Posted::Link(held),
     }
 }

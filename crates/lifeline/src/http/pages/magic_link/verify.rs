@@ -11,7 +11,7 @@ use crate::error::AppError;
 use crate::flows::magic_link::{self, LinkError, Presented};
 use crate::http::client::ClientInfo;
 use crate::http::csrf::{CsrfForm, csrf_field};
-use crate::http::pages::held_link::{self, ANOTHER_LINK_OPENED, Posted};
+use crate::http::pages::held_link::{self, ANOTHER_LINK_OPENED, NAMES_NO_LINK, NamedLink, Posted};
 use crate::http::redirect::after_sign_in;
 use crate::http::session::{HeldLink, LifelineSession};
 use crate::http::urls::Url;
@@ -26,12 +26,20 @@ pub struct VerifyQuery {
     browser: Option<String>,
 }
 
+/// The confirmation form: its CSRF token and the link it names.
+#[derive(Deserialize)]
+#[serde(try_from = "VerifyFields")]
+pub struct VerifyForm {
+    csrf_token: String,
+    link: NamedLink,
+}
+
 /// The confirmation form's fields: `link` names the link the page showed.
 /// `token` and `browser` are what pages rendered before links were held in the
-/// session posted; they are still accepted.
+/// session posted; they are still accepted. A form naming neither is refused.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct VerifyForm {
+struct VerifyFields {
     csrf_token: String,
     #[serde(default)]
     link: Option<String>,
@@ -39,6 +47,21 @@ pub struct VerifyForm {
     token: Option<String>,
     #[serde(default)]
     browser: Option<String>,
+}
+
+impl TryFrom<VerifyFields> for VerifyForm {
+    type Error = &'static str;
+
+    fn try_from(fields: VerifyFields) -> Result<Self, Self::Error> {
+        let VerifyFields {
+            csrf_token,
+            link,
+            token,
+            browser,
+        } = fields;
+        let link = NamedLink::from_fields(link, token, browser).ok_or(NAMES_NO_LINK)?;
+        Ok(Self { csrf_token, link })
+    }
 }
 
 csrf_field!(VerifyForm);
@@ -107,23 +130,8 @@ pub async fn post(
     client: ClientInfo,
     form: CsrfForm<VerifyForm>,
 ) -> Result<HttpResponse, AppError> {
-    let VerifyForm {
-        link,
-        token,
-        browser,
-        ..
-    } = form.into_inner();
-    let legacy = token.map(|token| HeldLink {
-        token,
-        browser_tag: browser,
-    });
-    let link = match held_link::posted(
-        &state,
-        &session,
-        Purpose::MagicLink,
-        link.as_deref(),
-        legacy,
-    ) {
+    let named = form.into_inner().link;
+    let link = match held_link::posted(&state, &session, Purpose::MagicLink, Some(named)) {
         Posted::Link(link) => link,
         Posted::Replaced => {
             return show(

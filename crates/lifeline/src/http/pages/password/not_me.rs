@@ -11,7 +11,7 @@ use crate::error::AppError;
 use crate::flows::not_me;
 use crate::http::client::ClientInfo;
 use crate::http::csrf::{CsrfForm, csrf_field};
-use crate::http::pages::held_link::{self, ANOTHER_LINK_OPENED, Posted};
+use crate::http::pages::held_link::{self, ANOTHER_LINK_OPENED, NAMES_NO_LINK, NamedLink, Posted};
 use crate::http::pages::password::reset_link::link_invalid;
 use crate::http::session::{HeldLink, LifelineSession};
 use crate::http::urls::Url;
@@ -24,17 +24,39 @@ pub struct NotMeQuery {
     token: Option<String>,
 }
 
+/// The confirmation form: its CSRF token and the link it names.
+#[derive(Deserialize)]
+#[serde(try_from = "NotMeFields")]
+pub struct NotMeForm {
+    csrf_token: String,
+    link: NamedLink,
+}
+
 /// The confirmation form's fields: `link` names the link the page showed.
 /// `token` is what pages rendered before links were held in the session
-/// posted; it is still accepted.
+/// posted; it is still accepted. A form naming neither is refused.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct NotMeForm {
+struct NotMeFields {
     csrf_token: String,
     #[serde(default)]
     link: Option<String>,
     #[serde(default)]
     token: Option<String>,
+}
+
+impl TryFrom<NotMeFields> for NotMeForm {
+    type Error = &'static str;
+
+    fn try_from(fields: NotMeFields) -> Result<Self, Self::Error> {
+        let NotMeFields {
+            csrf_token,
+            link,
+            token,
+        } = fields;
+        let link = NamedLink::from_fields(link, token, None).ok_or(NAMES_NO_LINK)?;
+        Ok(Self { csrf_token, link })
+    }
 }
 
 csrf_field!(NotMeForm);
@@ -93,12 +115,8 @@ pub async fn post(
     client: ClientInfo,
     form: CsrfForm<NotMeForm>,
 ) -> Result<HttpResponse, AppError> {
-    let NotMeForm { link, token, .. } = form.into_inner();
-    let legacy = token.map(|token| HeldLink {
-        token,
-        browser_tag: None,
-    });
-    let link = match held_link::posted(&state, &session, Purpose::NotMe, link.as_deref(), legacy) {
+    let named = form.into_inner().link;
+    let link = match held_link::posted(&state, &session, Purpose::NotMe, Some(named)) {
         Posted::Link(link) => link,
         Posted::Replaced => {
             return show(

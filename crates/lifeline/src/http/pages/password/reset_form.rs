@@ -12,7 +12,7 @@ use crate::error::AppError;
 use crate::flows::password_reset::{self, ResetError};
 use crate::http::client::ClientInfo;
 use crate::http::csrf::{CsrfForm, csrf_field};
-use crate::http::pages::held_link::{self, ANOTHER_LINK_OPENED, Posted};
+use crate::http::pages::held_link::{self, ANOTHER_LINK_OPENED, NamedLink, Posted};
 use crate::http::session::LifelineSession;
 use crate::http::urls::Url;
 use crate::security::password_hash::Password;
@@ -70,13 +70,8 @@ pub async fn post(
         link,
         ..
     } = form.into_inner();
-    let link = match held_link::posted(
-        &state,
-        &session,
-        Purpose::PasswordReset,
-        link.as_deref(),
-        None,
-    ) {
+    let named = link.map(NamedLink::Shown);
+    let link = match held_link::posted(&state, &session, Purpose::PasswordReset, named) {
         Posted::Link(link) => link,
         Posted::Replaced => {
             let status = StatusCode::CONFLICT;
