@@ -504,11 +504,11 @@ async fn with_same_browser_links_only_the_asking_browser_can_sign_in(backend: Ba
     // Act: another browser tries the page, the button and the API.
     let other = app.browser();
     app.request_magic_link(&other, "someone@example.com").await;
-    let other_page = other.get(&link).send().await.unwrap();
+    let other_page = app.open_link(&other, &link).await;
     let other_status = other_page.status();
     let other_html = other_page.text().await.unwrap();
-    // A link without its tag is refused (and voids what the session held).
-    let untagged_in_asking = asking.get(&untagged).send().await.unwrap();
+    // A link without its tag is refused.
+    let untagged_in_asking = app.open_link(&asking, &untagged).await;
     let asking_page = app.open_link(&asking, &link).await.text().await.unwrap();
     let tag = tag_of(&link);
     let other_clean = app.get(&other, "/magic-link/verify").await;

@@ -66,12 +66,14 @@ impl TryFrom<VerifyFields> for VerifyForm {
 
 csrf_field!(VerifyForm);
 
-/// `GET|HEAD`. With a token (the link from the mail): check it, binding
-/// included, keep it in the session and redirect to the clean URL. Without
-/// one: the confirmation page with a "Sign in" button for the link the session
-/// holds. Neither changes the link: mail scanners (Outlook Safe Links and the
-/// like) fetch every link in a message, and must not use up — or worse,
-/// complete — the sign-in.
+/// `GET|HEAD`. With a token (the link from the mail): check it, keep it in the
+/// session and redirect to the clean URL. A link that is live but was opened in
+/// another browser than the one that asked for it takes the same hop, so it
+/// does not stay in that browser's address bar either; the clean page then
+/// says where to open it. Without a token: the confirmation page with a "Sign
+/// in" button for the link the session holds. Neither changes the link: mail
+/// scanners (Outlook Safe Links and the like) fetch every link in a message,
+/// and must not use up — or worse, complete — the sign-in.
 pub async fn get(
     state: web::Data<AppState>,
     session: LifelineSession,
@@ -85,10 +87,13 @@ pub async fn get(
         token,
         browser_tag: browser,
     };
-    if let Err(error) = magic_link::check(&state, presented(&link, &session)).await {
-        // A bad link voids any link the session held.
-        session.forget_link(Purpose::MagicLink);
-        return refused(&state, error);
+    match magic_link::check(&state, presented(&link, &session)).await {
+        Ok(_) | Err(LinkError::OtherBrowser) => {}
+        Err(error) => {
+            // A bad link voids any link the session held.
+            session.forget_link(Purpose::MagicLink);
+            return refused(&state, error);
+        }
     }
     held_link::hold_and_redirect(
         &state,
