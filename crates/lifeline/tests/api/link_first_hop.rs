@@ -25,6 +25,7 @@ on_both_backends!(
     links_of_each_purpose_are_held_side_by_side,
     a_page_left_open_does_not_act_on_a_link_another_tab_opened_since,
     with_same_browser_links_the_first_hop_holds_the_tag_and_the_binding_holds,
+    page_overrides_that_still_post_the_token_keep_working,
 );
 
 /// A browser as a person has one: keeps cookies and follows redirects, so its
@@ -375,4 +376,75 @@ async fn with_same_browser_links_the_first_hop_holds_the_tag_and_the_binding_hol
     assert_eq!(signed_in.status(), StatusCode::SEE_OTHER);
     assert!(app.account_page(&other).await.is_none());
     assert!(app.account_page(&asking).await.is_some());
+}
+
+/// The confirmation forms as pages rendered them before the forms named their
+/// link: they posted the token (and a magic link's tag) themselves.
+const OLD_MAGIC_PAGE: &str = r#"<form method="post" action="{{ base }}/magic-link/verify">
+<input type="hidden" name="csrf_token" value="{{ csrf_token }}">
+<input type="hidden" name="token" value="{{ token }}">
+{% if browser %}<input type="hidden" name="browser" value="{{ browser }}">{% endif %}
+</form>"#;
+const OLD_NOT_ME_PAGE: &str = r#"<form method="post" action="{{ base }}/password/not-me">
+<input type="hidden" name="csrf_token" value="{{ csrf_token }}">
+<input type="hidden" name="token" value="{{ token }}">
+</form>"#;
+
+async fn page_overrides_that_still_post_the_token_keep_working(backend: Backend) {
+    // Arrange: an operator's overrides copied from the older pages.
+    let pages = tempfile::tempdir().unwrap();
+    std::fs::write(
+        pages.path().join("magic_link_verify.html.tera"),
+        OLD_MAGIC_PAGE,
+    )
+    .unwrap();
+    std::fs::write(pages.path().join("not_me.html.tera"), OLD_NOT_ME_PAGE).unwrap();
+    let dir = pages.path().to_str().unwrap().to_owned();
+    let Some(app) = spawn_app_with(backend, |f| {
+        f.merge(("branding.templates_dir", dir))
+            .merge(("tokens.magic_link_same_browser", true))
+    })
+    .await
+    else {
+        return;
+    };
+    app.create_user(ADA, PASSWORD);
+    let browser = app.browser();
+    let (magic, not_me) = mailed_links(&app, &browser, ADA, 1).await;
+
+    // Act: the old forms, as the browser would submit them.
+    let submit = |path: &'static str, html: String| {
+        let fields: Vec<(String, String)> = ["csrf_token", "token", "browser"]
+            .into_iter()
+            .filter_map(|name| Some((name.to_owned(), hidden_field(&html, name)?)))
+            .collect();
+        app.browser_post(&browser, path, fields)
+    };
+    let page = app.open_link(&browser, &magic).await.text().await.unwrap();
+    let signed_in = submit(MAGIC, page).await;
+    let page = app.open_link(&browser, &not_me).await.text().await.unwrap();
+    let locked = submit(NOT_ME, page).await;
+
+    // Assert
+    assert_eq!(signed_in.status(), StatusCode::SEE_OTHER);
+    assert_eq!(signed_in.headers()["location"], "/account");
+    assert_eq!(locked.status(), StatusCode::OK);
+    assert!(app.account_page(&browser).await.is_none(), "locked down");
+}
+
+impl TestApp {
+    /// POSTs `fields` as a form from `client`.
+    async fn browser_post(
+        &self,
+        client: &Client,
+        path: &str,
+        fields: Vec<(String, String)>,
+    ) -> reqwest::Response {
+        client
+            .post(self.url(path))
+            .form(&fields)
+            .send()
+            .await
+            .unwrap()
+    }
 }

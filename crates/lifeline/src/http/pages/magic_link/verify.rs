@@ -119,6 +119,10 @@ async fn show(
     };
     let mut context = Context::new();
     context.insert("link", &link.form_id(&state.keys));
+    // For page overrides copied before the form named its link (they post the
+    // token, which is still accepted); the built-in page shows neither.
+    context.insert("token", &link.token);
+    context.insert("browser", &link.browser_tag);
     context.insert("email", &user.display_email);
     context.insert("error", &error);
     context.insert("csrf_token", &session.csrf_token());

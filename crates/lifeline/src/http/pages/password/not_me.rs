@@ -98,6 +98,9 @@ async fn show(
     };
     let mut context = Context::new();
     context.insert("link", &link.form_id(&state.keys));
+    // For page overrides copied before the form named its link (they post the
+    // token, which is still accepted); the built-in page does not show it.
+    context.insert("token", &link.token);
     context.insert("email", &live.user().display_email);
     context.insert("error", &error);
     context.insert("csrf_token", &session.csrf_token());
