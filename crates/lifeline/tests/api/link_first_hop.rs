@@ -26,6 +26,7 @@ on_both_backends!(
     a_page_left_open_does_not_act_on_a_link_another_tab_opened_since,
     with_same_browser_links_the_first_hop_holds_the_tag_and_the_binding_holds,
     page_overrides_that_still_post_the_token_keep_working,
+    a_reset_form_left_open_does_not_set_the_password_of_a_newer_link,
 );
 
 /// A browser as a person has one: keeps cookies and follows redirects, so its
@@ -447,4 +448,51 @@ impl TestApp {
             .await
             .unwrap()
     }
+}
+
+async fn a_reset_form_left_open_does_not_set_the_password_of_a_newer_link(backend: Backend) {
+    // Arrange: one browser opens reset links for two accounts, one per tab.
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let bob = "bob@example.com";
+    app.create_user(ADA, PASSWORD);
+    app.create_user(bob, "bob's long password");
+    let for_ada = app.mailed_reset_link(ADA, 1).await;
+    let for_bob = app.mailed_reset_link(bob, 2).await;
+    let browser = app.browser();
+    app.open_reset_link(&browser, &for_ada).await;
+    let ada_tab = app.get(&browser, RESET).await.text().await.unwrap();
+    app.open_reset_link(&browser, &for_bob).await;
+    assert!(ada_tab.contains(ADA), "{ada_tab}");
+    let new_password = "a brand new passphrase";
+    let submit = |html: String| {
+        let fields = [
+            ("password", new_password.to_owned()),
+            ("password_confirm", new_password.to_owned()),
+            ("csrf_token", csrf_in(&html).unwrap()),
+            ("link", hidden_field(&html, "link").unwrap()),
+        ];
+        let request = browser.post(app.url(RESET)).form(&fields);
+        async move { request.send().await.unwrap() }
+    };
+
+    // Act: the person submits the older tab's form.
+    let stale = submit(ada_tab).await;
+
+    // Assert: no password changed; the answer is the form for bob's link.
+    assert_eq!(stale.status(), StatusCode::CONFLICT);
+    let html = stale.text().await.unwrap();
+    assert!(
+        html.contains("Another link was opened in this browser"),
+        "{html}"
+    );
+    assert!(html.contains(bob) && !html.contains(ADA), "{html}");
+    assert!(!app.password_works(ADA, new_password).await);
+    assert!(!app.password_works(bob, new_password).await);
+
+    // Act + Assert: the form as answered sets bob's password.
+    let changed = submit(html).await;
+    assert_eq!(changed.status(), StatusCode::SEE_OTHER);
+    assert!(app.password_works(bob, new_password).await);
 }
