@@ -18,12 +18,13 @@ use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, web};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use token_core::{KeyRing, Purpose};
+use token_core::Purpose;
 
 use crate::directory::DirectoryConnection;
 use crate::directory::DirectoryUser as User;
 use crate::error::AppError;
 use crate::http::blocking;
+use crate::http::pages::held_link::HeldLink;
 use crate::state::AppState;
 
 /// The cookie's name.
@@ -269,29 +270,6 @@ impl LifelineSession {
     }
 }
 
-/// A link held in the session between the emailed URL and its form: the token
-/// and, for a same-browser magic link, the link's binding tag.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct HeldLink {
-    /// The token text from the link (empty when none is held).
-    pub token: String,
-    /// The link's `browser` tag, if any.
-    pub browser_tag: Option<String>,
-}
-
-impl HeldLink {
-    /// A non-secret name of this link for the form that uses it: the form posts
-    /// it back, so a page left open in one tab cannot act on a link another tab
-    /// opened since. A keyed hash, so it reveals nothing of the token.
-    pub fn form_id(&self, keys: &KeyRing) -> String {
-        let hash = token_core::fingerprint(keys, FORM_ID_DOMAIN, self.token.as_bytes());
-        URL_SAFE_NO_PAD.encode(&hash[..16])
-    }
-}
-
-/// Fingerprint domain of [`HeldLink::form_id`].
-const FORM_ID_DOMAIN: &str = "held link form id";
-
 /// The session key of the token held for `purpose`.
 fn token_key(purpose: Purpose) -> &'static str {
     match purpose {
@@ -397,18 +375,6 @@ mod tests {
             .hold_link(Purpose::MagicLink, &link("new", None))
             .unwrap();
         assert_eq!(session.held_link(Purpose::MagicLink), link("new", None));
-    }
-
-    #[test]
-    fn the_form_id_names_one_token_and_does_not_show_it() {
-        let keys = token_core::KeyRing::new(
-            1,
-            token_core::SigningKey::generate(&mut token_core::OsRandom).unwrap(),
-        );
-        let (a, b) = (link("lm1_a", None), link("lm1_b", None));
-        assert_eq!(a.form_id(&keys), a.form_id(&keys));
-        assert_ne!(a.form_id(&keys), b.form_id(&keys));
-        assert!(!a.form_id(&keys).contains("lm1_a"));
     }
 
     #[test]

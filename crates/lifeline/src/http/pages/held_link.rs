@@ -10,12 +10,47 @@
 
 use actix_web::HttpResponse;
 use actix_web::http::header::LOCATION;
-use token_core::Purpose;
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use token_core::{KeyRing, Purpose};
 
 use crate::error::AppError;
-use crate::http::session::{HeldLink, LifelineSession};
+use crate::http::session::LifelineSession;
 use crate::http::urls::Url;
 use crate::state::AppState;
+
+/// A link held in the session between the emailed URL and its form: the token
+/// and, for a same-browser magic link, the link's binding tag.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct HeldLink {
+    /// The token text from the link (empty when none is held).
+    pub token: String,
+    /// The link's `browser` tag, if any.
+    pub browser_tag: Option<String>,
+}
+
+impl HeldLink {
+    /// A non-secret name of this link for the form that uses it: the form posts
+    /// it back, so a page left open in one tab cannot act on a link another tab
+    /// opened since. A keyed hash, so it reveals nothing of the token.
+    pub fn form_id(&self, keys: &KeyRing) -> String {
+        let hash = token_core::fingerprint(keys, FORM_ID_DOMAIN, self.token.as_bytes());
+        URL_SAFE_NO_PAD.encode(&hash[..16])
+    }
+}
+
+/// Never shows the token, so a link cannot reach a log by being debug-printed.
+impl std::fmt::Debug for HeldLink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HeldLink")
+            .field("token", &"***")
+            .field("browser_tag", &self.browser_tag.as_ref().map(|_| "***"))
+            .finish()
+    }
+}
+
+/// Fingerprint domain of [`HeldLink::form_id`].
+const FORM_ID_DOMAIN: &str = "held link form id";
 
 /// The message on a form posted from a page that showed another link than the
 /// one the session now holds (another tab opened a newer link).
@@ -88,5 +123,37 @@ pub fn posted(
         Some(NamedLink::Token(link)) => Posted::Link(link),
         Some(NamedLink::Shown(id)) if id != held.form_id(&state.keys) => Posted::Replaced,
         Some(NamedLink::Shown(_)) | None => Posted::Link(held),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use token_core::{OsRandom, SigningKey};
+
+    use super::*;
+
+    fn link(token: &str, browser_tag: Option<&str>) -> HeldLink {
+        HeldLink {
+            token: token.into(),
+            browser_tag: browser_tag.map(Into::into),
+        }
+    }
+
+    #[test]
+    fn the_form_id_names_one_token_and_does_not_show_it() {
+        let keys = KeyRing::new(1, SigningKey::generate(&mut OsRandom).unwrap());
+        let (a, b) = (link("lm1_a", None), link("lm1_b", None));
+        assert_eq!(a.form_id(&keys), a.form_id(&keys));
+        assert_ne!(a.form_id(&keys), b.form_id(&keys));
+        assert!(!a.form_id(&keys).contains("lm1_a"));
+    }
+
+    #[test]
+    fn a_held_link_never_shows_its_token_when_debug_printed() {
+        let shown = format!("{:?}", link("lm1_secret", Some("tag")));
+        assert!(
+            !shown.contains("lm1_secret") && !shown.contains("tag\""),
+            "{shown}"
+        );
     }
 }

@@ -11,9 +11,11 @@ use crate::error::AppError;
 use crate::flows::not_me;
 use crate::http::client::ClientInfo;
 use crate::http::csrf::{CsrfForm, csrf_field};
-use crate::http::pages::held_link::{self, ANOTHER_LINK_OPENED, NAMES_NO_LINK, NamedLink, Posted};
+use crate::http::pages::held_link::{
+    self, ANOTHER_LINK_OPENED, HeldLink, NAMES_NO_LINK, NamedLink, Posted,
+};
 use crate::http::pages::password::reset_link::link_invalid;
-use crate::http::session::{HeldLink, LifelineSession};
+use crate::http::session::LifelineSession;
 use crate::http::urls::Url;
 use crate::state::AppState;
 

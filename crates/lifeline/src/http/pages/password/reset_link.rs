@@ -7,8 +7,8 @@ use token_core::Purpose;
 
 use crate::error::AppError;
 use crate::flows::password_reset;
-use crate::http::pages::held_link;
-use crate::http::session::{HeldLink, LifelineSession};
+use crate::http::pages::held_link::{self, HeldLink};
+use crate::http::session::LifelineSession;
 use crate::http::urls::Url;
 use crate::pages::ConstantPage;
 use crate::state::AppState;
