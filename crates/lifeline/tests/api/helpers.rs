@@ -236,6 +236,30 @@ impl TestApp {
             .expect("request sent")
     }
 
+    /// Opens a mailed `link` in `client` as a browser does, and returns the page
+    /// it ends on. The first hop of a usable link must redirect (303) to the
+    /// link's clean URL, with the token neither in `Location` nor in a cookie in
+    /// clear; a refused link's answer is returned as it is.
+    pub async fn open_link(&self, client: &Client, link: &str) -> Response {
+        let first = client.get(link).send().await.expect("request sent");
+        if first.status() != reqwest::StatusCode::SEE_OTHER {
+            return first;
+        }
+        let token = token_of(link);
+        let location = first.headers()["location"].to_str().expect("ASCII");
+        let clean = reqwest::Url::parse(link).expect("URL");
+        assert_eq!(
+            location,
+            clean.path(),
+            "the first hop leads to the clean URL"
+        );
+        for cookie in first.headers().get_all("set-cookie") {
+            let cookie = cookie.to_str().expect("ASCII");
+            assert!(!cookie.contains(&token), "token in a cookie in clear");
+        }
+        self.get(client, location).await
+    }
+
     /// The CSRF token of the form at `path`, fetched with `client` (which also
     /// gets its session cookie this way).
     pub async fn csrf(&self, client: &Client, path: &str) -> String {

@@ -22,6 +22,7 @@ mod error_pages;
 mod header_attacks;
 mod helpers;
 mod host_directory;
+mod link_first_hop;
 mod live_links;
 mod magic_link;
 mod mail_outage;

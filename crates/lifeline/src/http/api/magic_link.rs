@@ -1,6 +1,5 @@
 //! `POST /api/v1/magic-link` and `POST /api/v1/magic-link/verify`.
 
-use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
@@ -68,7 +67,7 @@ pub struct UserView {
 )]
 pub async fn request(
     state: web::Data<AppState>,
-    session: Session,
+    session: LifelineSession,
     client: ClientInfo,
     body: web::Json<MagicLinkRequest>,
 ) -> Result<HttpResponse, ApiError> {
@@ -103,7 +102,7 @@ pub async fn request(
 )]
 pub async fn verify(
     state: web::Data<AppState>,
-    session: Session,
+    session: LifelineSession,
     client: ClientInfo,
     body: web::Json<VerifyRequest>,
 ) -> Result<HttpResponse, ApiError> {
@@ -131,7 +130,7 @@ pub async fn verify(
         }
         Err(LinkError::App(error)) => return Err(error.into()),
     };
-    LifelineSession::from(session).sign_in(&user)?;
+    session.sign_in(&user)?;
     Ok(HttpResponse::Ok().json(SignedIn {
         user: UserView {
             email: user.display_email,
