@@ -6,7 +6,8 @@ use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::error::{ApiError, ErrorBody};
+use super::error::{ApiError, ErrorBody, ErrorCode};
+use super::field_schemas;
 use super::password::Accepted;
 use crate::flows::magic_link::{self, LinkError, Presented};
 use crate::http::client::ClientInfo;
@@ -19,7 +20,8 @@ use crate::state::AppState;
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"email": "ada@example.com"}))]
 pub struct MagicLinkRequest {
-    /// The account's address (at most 254 characters).
+    /// The account's address.
+    #[schema(schema_with = field_schemas::email)]
     email: String,
 }
 
@@ -29,6 +31,7 @@ pub struct MagicLinkRequest {
 #[schema(example = json!({"token": "lm1_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}))]
 pub struct VerifyRequest {
     /// The `token` query parameter of the mailed link.
+    #[schema(schema_with = field_schemas::magic_link_token)]
     token: String,
     /// The link's `browser` query parameter, present when `tokens.magic_link_same_browser`
     /// is on.
@@ -118,14 +121,14 @@ pub async fn verify(
         Err(LinkError::InvalidLink) => {
             return Err(ApiError::new(
                 StatusCode::BAD_REQUEST,
-                "invalid_or_expired_link",
+                ErrorCode::InvalidOrExpiredLink,
                 "This link is invalid, expired or already used. Ask for a new one.",
             ));
         }
         Err(LinkError::OtherBrowser) => {
             return Err(ApiError::new(
                 StatusCode::BAD_REQUEST,
-                "other_browser",
+                ErrorCode::OtherBrowser,
                 "Open this link in the browser where you asked for it.",
             ));
         }

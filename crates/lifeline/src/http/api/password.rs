@@ -5,7 +5,8 @@ use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::error::{ApiError, ErrorBody};
+use super::error::{ApiError, ErrorBody, ErrorCode};
+use super::field_schemas;
 use crate::flows::password_reset::{self, ResetError};
 use crate::http::client::ClientInfo;
 use crate::http::urls::{API_PREFIX, Url};
@@ -17,7 +18,8 @@ use crate::state::AppState;
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"email": "ada@example.com"}))]
 pub struct ForgotRequest {
-    /// The account's address (at most 254 characters).
+    /// The account's address.
+    #[schema(schema_with = field_schemas::email)]
     email: String,
 }
 
@@ -27,6 +29,7 @@ pub struct ForgotRequest {
 #[schema(example = json!({"token": "lr1_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "password": "correct horse battery staple"}))]
 pub struct ResetRequest {
     /// The `token` query parameter of the mailed link.
+    #[schema(schema_with = field_schemas::reset_token)]
     token: String,
     /// The new password: 8 to 128 characters (configurable), not a common password, not the
     /// address.
@@ -102,12 +105,12 @@ pub async fn reset(
         Ok(_) => Ok(HttpResponse::NoContent().finish()),
         Err(ResetError::InvalidLink) => Err(ApiError::new(
             StatusCode::BAD_REQUEST,
-            "invalid_or_expired_link",
+            ErrorCode::InvalidOrExpiredLink,
             "This link is invalid, expired or already used. Ask for a new one.",
         )),
         Err(ResetError::WeakPassword(reason)) => Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "weak_password",
+            ErrorCode::WeakPassword,
             reason.to_string(),
         )),
         Err(ResetError::App(error)) => Err(error.into()),
