@@ -275,6 +275,67 @@ mod tests {
     }
 
     #[test]
+    fn every_error_answer_lists_its_codes_and_each_is_an_error_code() {
+        // Arrange
+        let doc: serde_json::Value = serde_json::from_str(document_json()).unwrap();
+        let all_codes = doc["components"]["schemas"]["ErrorCode"]["enum"]
+            .as_array()
+            .unwrap();
+
+        // Act / Assert
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            for (method, operation) in item.as_object().unwrap() {
+                for (status, response) in operation["responses"].as_object().unwrap() {
+                    if !(status.starts_with('4') || status.starts_with('5')) {
+                        continue;
+                    }
+                    let schema = &response["content"]["application/json"]["schema"];
+                    assert_eq!(schema["allOf"][0]["$ref"], "#/components/schemas/ErrorBody");
+                    let codes = schema["allOf"][1]["properties"]["error"]["enum"]
+                        .as_array()
+                        .unwrap_or_else(|| panic!("{method} {path} {status}: no codes"));
+                    assert!(!codes.is_empty(), "{method} {path} {status}");
+                    for code in codes {
+                        assert!(all_codes.contains(code), "{method} {path} {status} {code}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_documented_code_is_sent_as_documented() {
+        // Arrange
+        let doc: serde_json::Value = serde_json::from_str(document_json()).unwrap();
+        let codes = doc["components"]["schemas"]["ErrorCode"]["enum"]
+            .as_array()
+            .unwrap();
+
+        // Act / Assert: the schema's names, serde's and `as_str` agree.
+        for code in codes {
+            let parsed: ErrorCode = serde_json::from_value(code.clone()).unwrap();
+            assert_eq!(parsed.as_str(), code.as_str().unwrap());
+            assert_eq!(serde_json::to_value(parsed).unwrap(), *code);
+        }
+    }
+
+    #[test]
+    fn answers_that_ask_to_wait_require_retry_after() {
+        // Arrange / Act
+        let doc: serde_json::Value = serde_json::from_str(document_json()).unwrap();
+
+        // Assert
+        for path in ["/api/v1/password/forgot", "/api/v1/magic-link/verify"] {
+            for status in ["429", "503"] {
+                let header =
+                    &doc["paths"][path]["post"]["responses"][status]["headers"]["Retry-After"];
+                assert_eq!(header["required"], true, "{path} {status}");
+                assert_eq!(header["schema"]["type"], "integer", "{path} {status}");
+            }
+        }
+    }
+
+    #[test]
     fn every_registered_api_route_is_documented_and_every_documented_route_registered() {
         // Arrange
         let doc: serde_json::Value = serde_json::from_str(document_json()).unwrap();
