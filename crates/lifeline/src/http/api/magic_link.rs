@@ -66,7 +66,7 @@ pub struct UserView {
     request_body(content = MagicLinkRequest, content_type = "application/json"),
     responses(
         (status = 202, description = "Accepted. The same answer whether or not the account exists; a sign-in link is mailed if it does.", body = Accepted),
-        (status = 400, description = "`invalid_email` or `invalid_body`.", body = ErrorBody),
+        (status = 400, description = "`invalid_email` (not an address Lifeline accepts) or `invalid_body` (not a JSON object of the documented shape).", body = ErrorBody),
     )
 )]
 pub async fn request(
@@ -101,7 +101,7 @@ pub async fn request(
     responses(
         (status = 200, description = "Signed in. The link is used up.", body = SignedIn,
             headers(("Set-Cookie" = String, description = "The new session: `lifeline_session`, HttpOnly, SameSite=Lax, Secure behind HTTPS."))),
-        (status = 400, description = "`invalid_or_expired_link` (forged, expired, used or superseded: all alike), `other_browser` (same-browser links are on and this client did not ask for the link) or `invalid_body`.", body = ErrorBody),
+        (status = 400, description = "`invalid_or_expired_link` (malformed, forged, expired, used or superseded: all alike), `other_browser` (same-browser links are on and this client did not ask for the link) or `invalid_body` (not a JSON object of the documented shape).", body = ErrorBody),
     )
 )]
 pub async fn verify(

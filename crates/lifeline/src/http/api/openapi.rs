@@ -22,8 +22,9 @@ use crate::http::urls::{API_PREFIX, Url};
     info(
         title = "Lifeline API",
         description = "Password reset and magic-link sign-in for single-page apps and services. \
-            Every request body is JSON (`Content-Type: application/json`); unknown fields are \
-            refused. Errors are `{\"error\": \"<stable_code>\", \"message\": \"…\"}`, also for a \
+            Every request body is a JSON object (`Content-Type: application/json`) of the \
+            documented shape: an array or any other value in its place, an unknown field, a \
+            missing or mistyped one is a 400 `invalid_body`. Errors are `{\"error\": \"<stable_code>\", \"message\": \"…\"}`, also for a \
             path no endpoint serves (404 `not_found`) and a method an endpoint does not answer \
             (405 `method_not_allowed`, with `Allow`). Answers never reveal whether an account \
             exists.",
@@ -63,7 +64,7 @@ pub fn document_json() -> &'static str {
     path = Url::OpenApi.path(),
     operation_id = "getOpenApi",
     tag = "meta",
-    responses((status = 200, description = "The OpenAPI 3.1 description of `/api/v1`.", content_type = "application/json"))
+    responses((status = 200, description = "The OpenAPI 3.1 description of `/api/v1`.", body = Object, content_type = "application/json"))
 )]
 pub async fn get() -> HttpResponse {
     HttpResponse::Ok()

@@ -55,7 +55,7 @@ pub struct Accepted {
     request_body(content = ForgotRequest, content_type = "application/json"),
     responses(
         (status = 202, description = "Accepted. The same answer whether or not the account exists; a reset link is mailed if it does.", body = Accepted),
-        (status = 400, description = "`invalid_email` or `invalid_body`.", body = ErrorBody),
+        (status = 400, description = "`invalid_email` (not an address Lifeline accepts) or `invalid_body` (not a JSON object of the documented shape).", body = ErrorBody),
     )
 )]
 pub async fn forgot(
@@ -82,7 +82,7 @@ pub async fn forgot(
     request_body(content = ResetRequest, content_type = "application/json"),
     responses(
         (status = 204, description = "The password is changed; every other link and session of the account is void, and a \"password changed\" email is queued."),
-        (status = 400, description = "`invalid_or_expired_link` (forged, expired, used or superseded: all alike) or `invalid_body`.", body = ErrorBody),
+        (status = 400, description = "`invalid_or_expired_link` (malformed, forged, expired, used or superseded: all alike) or `invalid_body` (not a JSON object of the documented shape).", body = ErrorBody),
         (status = 422, description = "`weak_password`: the message says why. The link stays usable.", body = ErrorBody),
     )
 )]
