@@ -20,7 +20,7 @@ pub struct ApiError {
 
 /// The stable code of an API error, for clients to branch on. Every code an error can
 /// carry is a variant here, so the OpenAPI document lists exactly these; which codes each
-/// answer of each endpoint carries is listed there too (`openapi::ERRORS`).
+/// answer of each endpoint carries is listed there too (`openapi::OPERATION_ERRORS`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
