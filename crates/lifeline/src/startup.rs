@@ -16,6 +16,7 @@ use crate::config::{LogSettings, Mode, Settings};
 use crate::directory::UserDirectory;
 use crate::embed::{Lifeline, Workers};
 use crate::http::limits::rate_limit::RateLimits;
+use crate::http::middleware::headers::security_headers;
 use crate::http::routes;
 use crate::metrics::Metrics;
 use crate::outbox::{LifelineComposer, Outbox};
@@ -251,9 +252,18 @@ fn outbox_worker(
 
 fn http_server(listener: TcpListener, lifeline: Lifeline) -> anyhow::Result<Server> {
     let server_settings = lifeline.state().settings.server.clone();
-    // Outside a non-empty base path nothing is Lifeline's: a plain 404 page.
+    let https = lifeline
+        .state()
+        .settings
+        .server
+        .public_url
+        .starts_with("https://");
+    // Outside a non-empty base path nothing is Lifeline's: the branded 404 page,
+    // with the security headers every Lifeline page has.
     let mut server = HttpServer::new(move || {
         App::new()
+            .app_data(lifeline.state())
+            .wrap(security_headers(https))
             .service(lifeline.scope())
             .default_service(web::to(routes::not_found))
     })

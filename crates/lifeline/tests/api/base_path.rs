@@ -78,11 +78,24 @@ async fn every_page_link_form_and_redirect_carries_the_base_path(backend: Backen
         StatusCode::OK
     );
     for path in ["/login", "/password/forgot", "/static/lifeline.css", "/"] {
+        let outside = app.get(&browser, path).await;
         assert_eq!(
-            app.get(&browser, path).await.status(),
+            outside.status(),
             StatusCode::NOT_FOUND,
             "{path} answered outside the base path"
         );
+        assert_eq!(outside.headers()["cache-control"], "no-store", "{path}");
+        let html = outside.text().await.unwrap();
+        assert!(
+            html.contains("<span class=\"product\">Lifeline</span>"),
+            "{path}: {html}"
+        );
+        assert_prefixed(path, &html);
+    }
+    for root in ["/auth", "/auth/"] {
+        let answer = app.get(&browser, root).await;
+        assert_eq!(answer.status(), StatusCode::SEE_OTHER, "{root}");
+        assert_eq!(answer.headers()[LOCATION], "/auth/login", "{root}");
     }
     let anonymous = app.get(&browser, "/auth/account").await;
     assert_eq!(anonymous.headers()[LOCATION], "/auth/login");

@@ -130,6 +130,14 @@ pub fn test_settings(
     Settings::from_figment(tweak(figment)).expect("test settings are valid")
 }
 
+/// The same test settings with the development mailbox instead of SMTP.
+pub fn with_dev_mailbox(figment: figment::Figment) -> figment::Figment {
+    let mut settings: serde_json::Value = figment.extract().expect("settings");
+    settings["mail"]["transport"] = serde_json::json!({ "kind": "mailbox" });
+    settings["mode"] = serde_json::json!("development");
+    figment::Figment::from(figment::providers::Serialized::defaults(settings))
+}
+
 /// A fresh app on `backend` with the default test settings; `None` when MySQL
 /// is not configured and not required (the storage test helpers decide).
 pub async fn spawn_app(backend: Backend) -> Option<TestApp> {

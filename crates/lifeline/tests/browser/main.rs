@@ -20,6 +20,7 @@
 mod accessibility;
 mod branding;
 mod chrome;
+mod dev_mailbox;
 #[path = "../api/helpers.rs"]
 #[allow(
     dead_code,

@@ -151,7 +151,7 @@ impl From<AppError> for ApiError {
         }
         let retry_after_secs = match &error {
             AppError::TooManyRequests { retry_after_secs } => Some(*retry_after_secs),
-            AppError::Unavailable(_) => Some(5),
+            AppError::Unavailable(_) => Some(crate::error::UNAVAILABLE_RETRY_AFTER_SECS),
             _ => None,
         };
         Self {
