@@ -8,7 +8,7 @@ use actix_web::http::StatusCode;
 use actix_web::middleware::Next;
 use actix_web::{Error, HttpMessage, HttpRequest, HttpResponse, web};
 
-use crate::http::api::error::ApiError;
+use crate::http::api::error::{ApiError, ErrorCode};
 use crate::http::middleware::error_pages;
 
 const FORM_TOO_LARGE: &str = "The form is too large.";
@@ -101,17 +101,17 @@ pub fn json_config(limit: usize) -> web::JsonConfig {
                 JsonPayloadError::Overflow { .. }
                 | JsonPayloadError::OverflowKnownLength { .. } => ApiError::new(
                     StatusCode::PAYLOAD_TOO_LARGE,
-                    "body_too_large",
+                    ErrorCode::BodyTooLarge,
                     "The request body is too large.",
                 ),
                 JsonPayloadError::ContentType => ApiError::new(
                     StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                    "unsupported_media_type",
+                    ErrorCode::UnsupportedMediaType,
                     "Send the body as application/json.",
                 ),
                 _ => ApiError::new(
                     StatusCode::BAD_REQUEST,
-                    "invalid_body",
+                    ErrorCode::InvalidBody,
                     "The request body is not valid for this endpoint.",
                 ),
             };
