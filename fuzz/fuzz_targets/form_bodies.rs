@@ -30,13 +30,13 @@ fuzz_target!(|data: &[u8]| {
     form::<ForgotForm>(data, &["email", "csrf_token"]);
     form::<ResetForm>(
         data,
-        &["password", "password_confirm", "csrf_token", "username"],
+        &["password", "password_confirm", "csrf_token", "username", "link"],
     );
     form::<LoginForm>(data, &["email", "password", "csrf_token"]);
     form::<LogoutForm>(data, &["csrf_token"]);
-    form::<NotMeForm>(data, &["token", "csrf_token"]);
+    form::<NotMeForm>(data, &["link", "token", "csrf_token"]);
     form::<RequestForm>(data, &["email", "csrf_token", "next"]);
-    form::<VerifyForm>(data, &["token", "csrf_token", "browser"]);
+    form::<VerifyForm>(data, &["link", "token", "csrf_token", "browser"]);
     query::<LinkQuery>(data, &["token"]);
     query::<NotMeQuery>(data, &["token"]);
     query::<RequestQuery>(data, &["next"]);

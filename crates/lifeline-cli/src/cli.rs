@@ -24,7 +24,8 @@ pub enum Command {
     Serve,
     /// Apply pending database migrations and exit.
     Migrate,
-    /// Run everything locally with zero setup: SQLite, the development mailbox and a demo user.
+    /// Run everything locally with zero setup: SQLite, the development mailbox and a demo user
+    /// (reset at every start: its printed password works and no "this wasn't me" pause holds).
     Demo {
         /// Port to listen on.
         #[arg(long, default_value_t = 8080)]

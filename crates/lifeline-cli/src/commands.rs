@@ -1,11 +1,12 @@
 //! What each `lifeline` subcommand does.
 
+pub mod demo;
+pub mod import_progress;
 pub mod outbox;
 pub mod users_csv;
 pub mod users_import;
 
 use std::io::{BufRead, Write};
-use std::path::Path;
 
 use anyhow::{Context, bail};
 use chrono::Utc;
@@ -16,9 +17,7 @@ use lifeline::{Application, Password, Settings};
 
 use crate::cli::{Cli, Command, ConfigCommand, KeysCommand, UsersCommand};
 
-/// The demo account's address and password, printed by `lifeline demo`.
-pub const DEMO_EMAIL: &str = "demo@example.com";
-const DEMO_PASSWORD: &str = "lifeline demo password";
+pub use demo::DEMO_EMAIL;
 
 /// Runs the parsed command line.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -26,7 +25,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve => serve(Settings::load(config)?).await,
         Command::Migrate => migrate(&Settings::load(config)?).await,
-        Command::Demo { port } => demo(config, port).await,
+        Command::Demo { port } => demo::run(config, port).await,
         Command::Users { command } => {
             let settings = Settings::load(config)?;
             own_users_table(&settings)?;
@@ -85,56 +84,6 @@ async fn migrate(settings: &Settings) -> anyhow::Result<()> {
     let applied = tokio::task::spawn_blocking(move || db.migrate()).await??;
     println!("{} migration(s) applied", applied.len());
     Ok(())
-}
-
-/// `lifeline demo`: development settings on a local SQLite file, the mailbox
-/// transport and one demo account, then serve.
-async fn demo(config: Option<&Path>, port: u16) -> anyhow::Result<()> {
-    // Links in mail are built from the public URL, so it needs the real port:
-    // for `--port 0`, pick a free one first.
-    let port = match port {
-        0 => std::net::TcpListener::bind("127.0.0.1:0")?
-            .local_addr()?
-            .port(),
-        port => port,
-    };
-    Settings::check_environment()?;
-    let figment = Settings::figment(config)
-        .merge(Settings::environment())
-        .merge(("server.bind", format!("127.0.0.1:{port}")))
-        .merge(("server.public_url", format!("http://127.0.0.1:{port}")))
-        .merge(("database.url", "sqlite://lifeline-data/demo.db"))
-        .merge(("mode", "development"))
-        .merge(("mail.transport", serde_json::json!({"kind": "mailbox"})));
-    let settings = Settings::from_figment(figment)?;
-    let app = Application::build(settings.clone()).await?;
-    let db = connect_database(&settings).await?;
-    let hasher = ops::password_hasher(&settings)?;
-    tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
-        let email = EmailAddress::parse(DEMO_EMAIL)?;
-        let mut conn = db.conn()?;
-        if users::find_by_email(&mut conn, &email)?.is_none() {
-            let hash = hasher.hash(&Password::new(DEMO_PASSWORD.into()))?;
-            users::create(
-                &mut conn,
-                &users::NewUser {
-                    email: &email,
-                    password_hash: Some(&hash),
-                    now: Utc::now().naive_utc(),
-                },
-            )?;
-        }
-        Ok(())
-    })
-    .await??;
-    let url = format!("http://127.0.0.1:{}", app.port());
-    println!("\nLifeline demo is running.\n");
-    println!("  Forgot-password page:  {url}/password/forgot");
-    println!("  Development mailbox:   {url}/dev/mailbox");
-    println!("  Sign in:               {url}/login");
-    println!("  Demo account:          {DEMO_EMAIL} / {DEMO_PASSWORD}\n");
-    println!("Press Ctrl-C to stop.");
-    app.run_until_stopped().await
 }
 
 /// `lifeline users …` manages Lifeline's own `users` table. With a SQL-mapped directory the

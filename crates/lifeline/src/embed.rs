@@ -36,9 +36,9 @@ use token_core::{Clock, SystemClock};
 
 use crate::config::{Mode, Settings};
 use crate::directory::UserDirectory;
+use crate::http::middleware::error_pages::render_error_pages;
 use crate::http::middleware::headers::security_headers;
 use crate::http::middleware::post_limit::limit_posts;
-use crate::http::middleware::request_base::remember_base_path;
 use crate::http::middleware::request_log;
 use crate::http::{extractors, routes, session};
 use crate::metrics::record_requests;
@@ -155,7 +155,7 @@ impl Lifeline {
             .wrap(security_headers(https))
             .wrap(from_fn(request_log::log_requests))
             .wrap(from_fn(record_requests))
-            .wrap(from_fn(remember_base_path))
+            .wrap(from_fn(render_error_pages))
             .configure(|cfg| routes::configure(cfg, dev_mailbox))
             .default_service(web::to(routes::not_found))
     }

@@ -1,10 +1,14 @@
-//! `AppError`: every failure a handler can return, mapped to a status code and a
-//! short page. Token failures all look alike from outside; the real reason is
+//! `AppError`: every failure a handler can return, mapped to a status code and
+//! the error page (rendered by [`error_pages::page`]). Token failures all look alike from outside; the real reason is
 //! logged, never shown.
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::{ContentType, RETRY_AFTER};
 use actix_web::{HttpResponse, ResponseError};
+
+use crate::http::middleware::error_pages;
+
+/// How long (in seconds, `Retry-After`) a client is asked to wait when the database is unavailable.
+pub const UNAVAILABLE_RETRY_AFTER_SECS: u64 = 5;
 
 /// What went wrong while handling a request.
 #[derive(thiserror::Error)]
@@ -79,11 +83,30 @@ impl AppError {
             AppError::Csrf => {
                 "This form has expired or was not sent from this site. Go back, reload the page and try again.".into()
             }
-            AppError::TooManyRequests { .. } => "Too many requests. Please wait a little and try again.".into(),
-            AppError::Unavailable(_) => "The service is busy or briefly unavailable. Please try again in a moment.".into(),
+            AppError::TooManyRequests { retry_after_secs } => format!(
+                "Too many requests came from your network. Try again in {}.",
+                wait_in_words(*retry_after_secs)
+            ),
+            AppError::Unavailable(_) => format!(
+                "The service is busy or briefly unavailable. Try again in {}.",
+                wait_in_words(UNAVAILABLE_RETRY_AFTER_SECS)
+            ),
             AppError::Internal(_) => "Something went wrong on our side. Please try again.".into(),
         }
     }
+}
+
+/// A wait of `secs` seconds (a `Retry-After` value) in plain words, rounded up
+/// to whole minutes from one minute on and to whole hours from one hour on:
+/// "1 second", "45 seconds", "2 minutes", "3 hours".
+pub fn wait_in_words(secs: u64) -> String {
+    let (count, unit) = match secs {
+        0..60 => (secs.max(1), "second"),
+        60..3600 => (secs.div_ceil(60), "minute"),
+        _ => (secs.div_ceil(3600), "hour"),
+    };
+    let plural = if count == 1 { "" } else { "s" };
+    format!("{count} {unit}{plural}")
 }
 
 impl ResponseError for AppError {
@@ -104,28 +127,49 @@ impl ResponseError for AppError {
             }
             _ => tracing::info!(error = %self, "request refused"),
         }
-        let mut response = HttpResponse::build(self.status_code());
-        if let AppError::TooManyRequests { retry_after_secs } = self {
-            response.insert_header((RETRY_AFTER, retry_after_secs.to_string()));
-        }
-        if let AppError::Unavailable(_) = self {
-            response.insert_header((RETRY_AFTER, "5"));
-        }
-        response
-            .content_type(ContentType::html())
-            .body(simple_page(self.status_code(), &self.public_message()))
+        let retry_after_secs = match self {
+            AppError::TooManyRequests { retry_after_secs } => Some(*retry_after_secs),
+            AppError::Unavailable(_) => Some(UNAVAILABLE_RETRY_AFTER_SECS),
+            _ => None,
+        };
+        error_pages::page(self.status_code(), &self.public_message(), retry_after_secs)
     }
 }
 
-/// A minimal page for errors raised outside a handler's own rendering (no
-/// template engine involved, so it cannot fail). The message is static text.
-///
-/// Its links carry the base path of the request being served
-/// ([`crate::http::middleware::request_base::current`]).
-pub fn simple_page(status: StatusCode, message: &str) -> String {
-    let title = status.canonical_reason().unwrap_or("Error");
-    let base = crate::http::middleware::request_base::current();
-    format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{title}</title><link rel=\"stylesheet\" href=\"{base}/static/lifeline.css\"></head><body><main class=\"card\"><h1>{title}</h1><p>{message}</p><p><a href=\"{base}/password/forgot\">Start again</a></p></main></body></html>"
-    )
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_wait_is_said_in_plain_words_rounded_up() {
+        let said = |secs| wait_in_words(secs);
+        assert_eq!(said(0), "1 second");
+        assert_eq!(said(1), "1 second");
+        assert_eq!(said(45), "45 seconds");
+        assert_eq!(said(60), "1 minute");
+        assert_eq!(said(61), "2 minutes");
+        assert_eq!(said(120), "2 minutes");
+        assert_eq!(said(3600), "1 hour");
+        assert_eq!(said(7201), "3 hours");
+    }
+
+    #[test]
+    fn waiting_errors_say_how_long_in_their_message() {
+        let limited = AppError::TooManyRequests {
+            retry_after_secs: 120,
+        };
+        let unavailable = AppError::Unavailable(anyhow::anyhow!("pool timed out"));
+
+        assert!(
+            limited
+                .public_message()
+                .ends_with("Try again in 2 minutes.")
+        );
+        assert!(
+            unavailable
+                .public_message()
+                .ends_with("Try again in 5 seconds.")
+        );
+        assert!(!unavailable.public_message().contains("pool"));
+    }
 }

@@ -47,6 +47,7 @@ pub mod ops;
 mod outbox;
 mod pages;
 mod security;
+mod shutdown;
 mod startup;
 mod state;
 

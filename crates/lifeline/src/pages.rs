@@ -47,6 +47,8 @@ const BUILT_IN: &[(&str, &str)] = &[
     ),
 ];
 
+/// The template of every error page.
+const ERROR_PAGE: &str = "error.html.tera";
 /// The stylesheet's file name in an override directory (the one built-in that is no page).
 const STYLESHEET_FILE: &str = "lifeline.css";
 const DEFAULT_ACCENT: &str = "#2563eb";
@@ -135,21 +137,17 @@ impl Pages {
         tera.add_raw_templates(files)?;
         tera.autoescape_on(vec![".html.tera"]);
         tera.set_escape_fn(mail::escape_html);
-        let accent = if mail::is_hex_colour(&brand.accent_color) {
-            &brand.accent_color
-        } else {
-            DEFAULT_ACCENT
-        };
         Ok(Self {
             tera,
             brand: brand.clone(),
             base: base.to_owned(),
-            stylesheet: stylesheet.replacen(DEFAULT_ACCENT, accent, 1),
+            stylesheet: with_palette(stylesheet, &brand.accent_color),
             constant: Default::default(),
         })
     }
 
-    /// The stylesheet with the configured accent colour.
+    /// The stylesheet (built-in or the operator's), ended by the `:root` rule that sets the
+    /// accent and the readable shades derived from it (see [`with_palette`]).
     pub fn stylesheet(&self) -> &str {
         &self.stylesheet
     }
@@ -163,6 +161,36 @@ impl Pages {
                 .content_type(ContentType::html())
                 .body(body),
             Err(error) => render_failed(name, &error),
+        }
+    }
+
+    /// The error page for `status`: `error.html.tera` with `status` (the code),
+    /// `heading` (its reason phrase), `message`, and, when the client is asked
+    /// to wait, `retry_after_secs` and `wait` (the same in words, "2 minutes").
+    /// If the template fails to render, the [`fallback_error_page`] with the
+    /// same status.
+    pub fn error_page(
+        &self,
+        status: StatusCode,
+        message: &str,
+        retry_after_secs: Option<u64>,
+    ) -> HttpResponse {
+        let mut context = Context::new();
+        context.insert("status", &status.as_u16());
+        context.insert("heading", status.canonical_reason().unwrap_or("Error"));
+        context.insert("message", message);
+        context.insert("retry_after_secs", &retry_after_secs);
+        context.insert("wait", &retry_after_secs.map(crate::error::wait_in_words));
+        context.insert("brand", &self.brand);
+        context.insert("base", &self.base);
+        match self.tera.render(ERROR_PAGE, &context) {
+            Ok(body) => HttpResponse::build(status)
+                .insert_header((CONTENT_TYPE, HTML))
+                .body(body),
+            Err(error) => {
+                tracing::error!(template = ERROR_PAGE, error = ?error, "error page failed to render");
+                fallback_error_page(status, message, &self.base)
+            }
         }
     }
 
@@ -188,6 +216,36 @@ impl Pages {
             .insert_header((CONTENT_TYPE, HTML))
             .body(body)
     }
+}
+
+/// The error page when no renderer can be reached or `error.html.tera` fails to
+/// render: no template engine is involved, so it cannot fail. It names no
+/// product, so it never shows wrong branding; `message` is static text and
+/// `base` the validated base path (empty when not known).
+pub fn fallback_error_page(status: StatusCode, message: &str, base: &str) -> HttpResponse {
+    let title = status.canonical_reason().unwrap_or("Error");
+    let body = format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{title}</title><link rel=\"stylesheet\" href=\"{base}/static/lifeline.css\"></head><body><main class=\"card\"><h1>{title}</h1><p>{message}</p><p><a href=\"{base}/password/forgot\">Start again</a></p></main></body></html>"
+    );
+    HttpResponse::build(status)
+        .content_type(ContentType::html())
+        .body(body)
+}
+
+/// `stylesheet` followed by the configured accent's [`mail::Palette`] as custom properties
+/// (`--accent`, `--accent-text`, `--on-accent`, `--accent-hover`), which win over the
+/// stylesheet's own defaults. Links, the product name and focus rings use `--accent-text`, so
+/// they keep 4.5:1 on the page whatever accent is configured, and button text is `--on-accent`.
+/// The values are written from the parsed colour, never copied from the setting, so nothing
+/// but a colour reaches the CSS; a setting that is not a hex colour gets the default accent.
+fn with_palette(mut stylesheet: String, accent: &str) -> String {
+    let palette =
+        mail::Palette::for_accent(accent).or_else(|| mail::Palette::for_accent(DEFAULT_ACCENT));
+    if let Some(palette) = palette {
+        stylesheet.push('\n');
+        stylesheet.push_str(&palette.css_rule());
+    }
+    stylesheet
 }
 
 fn render_failed(name: &str, error: &tera::Error) -> HttpResponse {
@@ -289,6 +347,72 @@ mod tests {
         assert_eq!(&body[..], b"gone, ask at /auth/password/forgot");
     }
 
+    /// Pages whose `error.html.tera` is `template`, under the base path `/auth`.
+    fn pages_with_error_template(template: &str) -> (tempfile::TempDir, Pages) {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(ERROR_PAGE), template).unwrap();
+        let mut b = brand();
+        b.templates_dir = Some(dir.path().to_string_lossy().into_owned());
+        let pages = Pages::new(&b, "/auth").unwrap();
+        (dir, pages)
+    }
+
+    #[actix_web::test]
+    async fn an_internal_error_is_the_override_error_page_without_its_cause() {
+        let (_dir, pages) = pages_with_error_template(
+            "{{ brand.product_name }} {{ status }} {{ heading }}: {{ message }} \
+             [{{ brand.support_email }}] {{ base }} {{ wait | default(value='none') }}",
+        );
+        let error = crate::error::AppError::Internal(anyhow::anyhow!("disk full at /var/x"));
+        let status = actix_web::ResponseError::status_code(&error);
+
+        let (status, headers, body) =
+            parts(pages.error_page(status, &error.public_message(), None)).await;
+
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(headers.contains(&("content-type".into(), HTML.as_bytes().to_vec())));
+        assert_eq!(
+            String::from_utf8_lossy(&body),
+            "Acme &lt;Login&gt; 500 Internal Server Error: Something went wrong on our side. \
+             Please try again. [help@example.com] /auth none"
+        );
+    }
+
+    #[actix_web::test]
+    async fn the_built_in_error_page_is_branded_and_says_how_long_to_wait() {
+        let pages = Pages::new(&brand(), "/auth").unwrap();
+        let error = crate::error::AppError::TooManyRequests {
+            retry_after_secs: 90,
+        };
+
+        let (status, _, body) = parts(pages.error_page(
+            StatusCode::TOO_MANY_REQUESTS,
+            &error.public_message(),
+            Some(90),
+        ))
+        .await;
+
+        let html = String::from_utf8_lossy(&body);
+        assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+        assert!(html.contains("Try again in 2 minutes."), "{html}");
+        assert!(html.contains("Acme &lt;Login&gt;"), "{html}");
+        assert!(html.contains("mailto:help@example.com"), "{html}");
+        assert!(html.contains("href=\"/auth/login\""), "{html}");
+    }
+
+    #[actix_web::test]
+    async fn an_error_template_that_fails_to_render_gives_the_fallback_with_the_status() {
+        let (_dir, pages) = pages_with_error_template("{{ no_such_variable }}");
+
+        let (status, _, body) =
+            parts(pages.error_page(StatusCode::FORBIDDEN, "Refused.", None)).await;
+
+        let html = String::from_utf8_lossy(&body);
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        assert!(html.contains("<p>Refused.</p>"), "{html}");
+        assert!(html.contains("href=\"/auth/password/forgot\""), "{html}");
+    }
+
     #[test]
     fn links_and_forms_start_with_the_base_path() {
         let pages = Pages::new(&brand(), "/auth").unwrap();
@@ -309,22 +433,40 @@ mod tests {
         );
     }
 
+    /// The last line of the stylesheet: the palette rule.
+    fn palette_rule(pages: &Pages) -> String {
+        pages.stylesheet().lines().last().unwrap().to_owned()
+    }
+
     #[test]
     fn the_accent_colour_is_applied_only_when_it_is_a_colour() {
-        assert!(
-            Pages::new(&brand(), "")
-                .unwrap()
-                .stylesheet()
-                .contains("--accent: #ff0000")
+        assert_eq!(
+            palette_rule(&Pages::new(&brand(), "").unwrap()),
+            ":root { --accent: #ff0000; --accent-text: #d90000; --on-accent: #000000; \
+             --accent-hover: #ff1f1f; }"
         );
         let mut hostile = brand();
         hostile.accent_color = "red; } body { display:none".into();
-        assert!(
-            Pages::new(&hostile, "")
-                .unwrap()
-                .stylesheet()
-                .contains("--accent: #2563eb")
+        assert_eq!(
+            palette_rule(&Pages::new(&hostile, "").unwrap()),
+            ":root { --accent: #2563eb; --accent-text: #2563eb; --on-accent: #ffffff; \
+             --accent-hover: #2157cf; }"
         );
+    }
+
+    #[test]
+    fn a_light_accent_is_darkened_for_text_and_gets_black_button_text() {
+        let mut amber = brand();
+        amber.accent_color = "#fbbf24".into();
+
+        let rule = palette_rule(&Pages::new(&amber, "").unwrap());
+
+        assert!(
+            rule.starts_with(":root { --accent: #fbbf24; --accent-text: #"),
+            "{rule}"
+        );
+        assert!(!rule.contains("--accent-text: #fbbf24"), "{rule}");
+        assert!(rule.contains("--on-accent: #000000"), "{rule}");
     }
 
     #[test]
@@ -336,7 +478,13 @@ mod tests {
 
         let pages = Pages::new(&b, "").unwrap();
 
-        assert_eq!(pages.stylesheet(), "body { color: teal }");
+        assert!(
+            pages
+                .stylesheet()
+                .starts_with("body { color: teal }\n:root { --accent: #ff0000;"),
+            "{}",
+            pages.stylesheet()
+        );
     }
 
     #[test]

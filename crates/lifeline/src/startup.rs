@@ -1,5 +1,7 @@
 //! Building and running the service from a [`Settings`] value.
 
+use std::ffi::OsString;
+use std::io::IsTerminal;
 use std::net::TcpListener;
 use std::path::Path;
 use std::sync::Arc;
@@ -16,12 +18,14 @@ use crate::config::{LogSettings, Mode, Settings};
 use crate::directory::UserDirectory;
 use crate::embed::{Lifeline, Workers};
 use crate::http::limits::rate_limit::RateLimits;
+use crate::http::middleware::headers::security_headers;
 use crate::http::routes;
 use crate::metrics::Metrics;
 use crate::outbox::{LifelineComposer, Outbox};
 use crate::pages::Pages;
 use crate::security::password_hash::PasswordHasherService;
 use crate::security::password_policy::PasswordPolicy;
+use crate::shutdown::StopSignals;
 use crate::state::AppState;
 use crate::{directory, keys};
 
@@ -30,20 +34,33 @@ pub struct Application {
     port: u16,
     server: Server,
     workers: Workers,
+    signals: StopSignals,
 }
 
-/// Installs the global tracing subscriber (once; later calls are ignored).
+/// Installs the global tracing subscriber (once; later calls are ignored): logs to standard
+/// output, coloured only when it is a terminal and `NO_COLOR` is not set.
 pub fn init_tracing(log: &LogSettings) {
     let filter = tracing_subscriber::EnvFilter::try_new(&log.filter)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let colour = colour_logs(
+        std::io::stdout().is_terminal(),
+        std::env::var_os("NO_COLOR"),
+    );
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_target(false);
+        .with_target(false)
+        .with_ansi(colour);
     let _ = if log.json {
         builder.json().try_init()
     } else {
         builder.try_init()
     };
+}
+
+/// Whether log lines get ANSI colours: only on a terminal, and never when `NO_COLOR` is set
+/// to a non-empty value (<https://no-color.org>). A file or a log collector gets plain text.
+fn colour_logs(stdout_is_terminal: bool, no_color: Option<OsString>) -> bool {
+    stdout_is_terminal && no_color.is_none_or(|value| value.is_empty())
 }
 
 /// Opens the database pool from the settings (on the blocking pool: connecting is I/O).
@@ -102,11 +119,13 @@ impl Application {
         let listener = TcpListener::bind(bind).with_context(|| format!("Failed to bind {bind}"))?;
         let port = listener.local_addr()?.port();
         let server = http_server(listener, lifeline.clone())?;
+        let signals = StopSignals::install().context("Failed to listen for SIGINT and SIGTERM")?;
         let workers = lifeline.start()?;
         Ok(Self {
             port,
             server,
             workers,
+            signals,
         })
     }
 
@@ -115,10 +134,12 @@ impl Application {
         self.port
     }
 
-    /// Serves until SIGTERM/SIGINT (or the server is stopped): in-flight requests
+    /// Serves until SIGTERM or SIGINT (Ctrl-C), both graceful: in-flight requests
     /// finish, then the outbox worker completes its sends and releases its leases.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        let on_signal = tokio::spawn(self.signals.stop_gracefully_on_signal(self.server.handle()));
         let served = self.server.await;
+        on_signal.abort();
         let released = self.workers.stop().await?;
         tracing::info!(released, "stopped");
         Ok(served?)
@@ -253,17 +274,42 @@ fn outbox_worker(
 
 fn http_server(listener: TcpListener, lifeline: Lifeline) -> anyhow::Result<Server> {
     let server_settings = lifeline.state().settings.server.clone();
-    // Outside a non-empty base path nothing is Lifeline's: a plain 404 page.
+    let https = lifeline
+        .state()
+        .settings
+        .server
+        .public_url
+        .starts_with("https://");
+    // Outside a non-empty base path nothing is Lifeline's: the branded 404 page,
+    // with the security headers every Lifeline page has.
     let mut server = HttpServer::new(move || {
         App::new()
+            .app_data(lifeline.state())
+            .wrap(security_headers(https))
             .service(lifeline.scope())
             .default_service(web::to(routes::not_found))
     })
     .listen(listener)?
+    // SIGINT and SIGTERM are handled by `shutdown::StopSignals`: both graceful.
+    .disable_signals()
     .shutdown_timeout(server_settings.shutdown_timeout_secs)
     .worker_max_blocking_threads(server_settings.blocking_threads_per_worker.max(1));
     if server_settings.workers > 0 {
         server = server.workers(server_settings.workers);
     }
     Ok(server.run())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn logs_are_coloured_only_on_a_terminal_without_no_color() {
+        assert!(colour_logs(true, None));
+        assert!(colour_logs(true, Some(OsString::new())));
+        assert!(!colour_logs(false, None));
+        assert!(!colour_logs(true, Some("1".into())));
+        assert!(!colour_logs(false, Some("1".into())));
+    }
 }

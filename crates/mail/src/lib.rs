@@ -20,6 +20,7 @@ mod emails;
 mod error;
 mod message;
 mod overrides;
+mod palette;
 mod settings;
 #[cfg(feature = "sink")]
 pub mod sink;
@@ -36,6 +37,7 @@ pub use emails::{
 pub use error::{MailError, SettingError};
 pub use message::{OutboundMessage, OutgoingEmail, Sender, parse_address};
 pub use overrides::{OverrideError, load_with_overrides};
+pub use palette::{Palette, Rgb};
 pub use settings::{SenderSettings, SmtpSettings, TlsMode, TransportSettings, WorkerSettings};
 pub use smtp::SmtpTransport;
 pub use templates::{EmailTemplates, RenderedEmail, TEMPLATE_NAMES, escape_html, single_line};

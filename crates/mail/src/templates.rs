@@ -6,7 +6,7 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::overrides::load_with_overrides;
-use crate::{Branding, Email, MailError};
+use crate::{Branding, Email, MailError, Palette};
 
 /// The template folders, one per email.
 pub const TEMPLATE_NAMES: [&str; 6] = [
@@ -119,7 +119,9 @@ impl EmailTemplates {
     /// Renders the subject, text and HTML of the email `name` (one of [`TEMPLATE_NAMES`]).
     ///
     /// `context` must serialise to a map; the branding values (`product_name`, `support_email`,
-    /// `logo_url`, `brand_colour`) are added to it and win over keys of the same name.
+    /// `logo_url`, `brand_colour`, and the readable shades derived from the colour,
+    /// `brand_text_colour` and `brand_button_text_colour`, see [`Palette`]) are added to it and
+    /// win over keys of the same name.
     pub fn render(&self, name: &str, context: &impl Serialize) -> Result<RenderedEmail, MailError> {
         if !TEMPLATE_NAMES.contains(&name) {
             return Err(MailError::UnknownTemplate(name.to_owned()));
@@ -130,6 +132,13 @@ impl EmailTemplates {
         ctx.insert("support_email", &self.branding.support_email);
         ctx.insert("logo_url", &self.branding.logo_url);
         ctx.insert("brand_colour", &self.branding.brand_colour);
+        // Validated at construction, so the palette exists; the fallback keeps mail flowing.
+        let palette = Palette::for_accent(&self.branding.brand_colour)
+            .or_else(|| Palette::for_accent(crate::DEFAULT_BRAND_COLOUR));
+        if let Some(palette) = palette {
+            ctx.insert("brand_text_colour", &palette.accent_text.to_string());
+            ctx.insert("brand_button_text_colour", &palette.on_accent.to_string());
+        }
         let part = |file: &str| {
             let path = format!("{name}/{file}");
             self.tera
@@ -362,6 +371,38 @@ mod tests {
     }
 
     const DEFAULT_BRAND_COLOUR_TEXT: &str = crate::branding::DEFAULT_BRAND_COLOUR;
+
+    #[test]
+    fn a_light_brand_colour_gets_black_button_text_and_a_darker_heading() {
+        // Arrange: amber, on which white text reads at 1.7:1.
+        let branding = Branding {
+            brand_colour: "#fbbf24".into(),
+            ..Branding::new("Acme", "help@acme.test")
+        };
+        let templates = EmailTemplates::new(branding).expect("compiles");
+        let palette = Palette::for_accent("#fbbf24").expect("a colour");
+        let reset = PasswordReset {
+            link: "https://id.acme.test/password/reset?token=x".into(),
+            not_me_link: "https://id.acme.test/password/not-me?token=y".into(),
+            lifetime_minutes: 30,
+            time: "now".into(),
+            ip: "::1".into(),
+        };
+
+        // Act
+        let html = templates.render_email(&reset).expect("renders").html;
+
+        // Assert
+        assert!(
+            html.contains("background-color:#fbbf24;color:#000000;"),
+            "{html}"
+        );
+        assert!(
+            html.contains(&format!("font-weight:700;color:{};", palette.accent_text)),
+            "{html}"
+        );
+        assert!(!html.contains("color:#ffffff;font-weight:600"), "{html}");
+    }
 
     #[test]
     fn unknown_template_is_an_error() {

@@ -170,6 +170,26 @@ pub fn pause_resets(
     })
 }
 
+/// Ends a "this wasn't me" pause at once: resets and sign-in links are mailed again.
+pub fn lift_reset_pause(
+    conn: &mut DbConnection,
+    id: i64,
+    now: NaiveDateTime,
+) -> Result<(), StorageError> {
+    write_transaction(conn, |conn| {
+        let changed = diesel::update(users::table.find(id))
+            .set((
+                users::resets_paused_until.eq(None::<NaiveDateTime>),
+                users::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+        if changed == 0 {
+            return Err(StorageError::NotFound("user"));
+        }
+        Ok(())
+    })
+}
+
 /// Accounts ordered by id, `limit` at a time, starting after `after_id` (keyset paging: pass
 /// the last id of one page to get the next).
 pub fn list(
@@ -338,6 +358,27 @@ mod tests {
             // Assert
             let stored = find_by_id(conn, user.id).unwrap().unwrap();
             assert_eq!(stored.resets_paused_until, Some(until));
+        });
+    }
+
+    #[test]
+    fn lifting_a_pause_clears_it() {
+        for_each_backend(|db| {
+            // Arrange
+            let conn = &mut db.conn().unwrap();
+            let user = create_user(conn, "fay@example.com");
+            pause_resets(conn, user.id, fixed_now() + TimeDelta::days(1), fixed_now()).unwrap();
+
+            // Act
+            lift_reset_pause(conn, user.id, fixed_now()).unwrap();
+
+            // Assert
+            let stored = find_by_id(conn, user.id).unwrap().unwrap();
+            assert_eq!(stored.resets_paused_until, None);
+            assert!(matches!(
+                lift_reset_pause(conn, 99, fixed_now()),
+                Err(StorageError::NotFound("user"))
+            ));
         });
     }
 

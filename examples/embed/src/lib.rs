@@ -14,13 +14,23 @@ use lifeline::{ConfigError, Lifeline, Settings, Workers};
 /// Where this host mounts Lifeline (its `server.base_path`).
 pub const LIFELINE_PATH: &str = "/auth";
 
+/// The port this host listens on by default: not `lifeline demo`'s and `lifeline serve`'s
+/// 8080, so the example and the demo run side by side.
+pub const DEFAULT_PORT: u16 = 8081;
+
 /// Lifeline's settings for this host: the compiled-in defaults, Lifeline under
-/// [`LIFELINE_PATH`], then `file` if given, then `LIFELINE_SECTION__KEY`
-/// environment variables (so everything stays configurable as in standalone mode; a
-/// misspelt `LIFELINE_` variable is refused, as there).
+/// [`LIFELINE_PATH`] on [`DEFAULT_PORT`], then `file` if given, then
+/// `LIFELINE_SECTION__KEY` environment variables (so everything stays configurable as in
+/// standalone mode; a misspelt `LIFELINE_` variable is refused, as there).
 pub fn settings(file: Option<&Path>) -> Result<Settings, ConfigError> {
     Settings::check_environment()?;
-    let mut figment = Settings::figment(None).merge(("server.base_path", LIFELINE_PATH));
+    let mut figment = Settings::figment(None)
+        .merge(("server.base_path", LIFELINE_PATH))
+        .merge(("server.bind", format!("127.0.0.1:{DEFAULT_PORT}")))
+        .merge((
+            "server.public_url",
+            format!("http://127.0.0.1:{DEFAULT_PORT}"),
+        ));
     if let Some(file) = file {
         figment = figment.merge(Toml::file_exact(file));
     }

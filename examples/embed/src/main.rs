@@ -1,5 +1,5 @@
 //! `cargo run -p lifeline-embed-example`: the example host on
-//! `http://127.0.0.1:8080`, Lifeline under `/auth` (development defaults:
+//! `http://127.0.0.1:8081`, Lifeline under `/auth` (development defaults:
 //! SQLite in `lifeline-data/`, mail in the mailbox at `/auth/dev/mailbox`).
 
 use lifeline_embed_example::{Host, LIFELINE_PATH, settings};

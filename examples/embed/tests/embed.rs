@@ -12,7 +12,7 @@
 use std::time::Duration;
 
 use lifeline::{Password, PasswordHasherService, Settings};
-use lifeline_embed_example::{Host, LIFELINE_PATH};
+use lifeline_embed_example::{DEFAULT_PORT, Host, LIFELINE_PATH};
 use mail::sink::{ReceivedMessage, SmtpSink};
 use reqwest::header::{CONTENT_SECURITY_POLICY, LOCATION, REFERRER_POLICY, SET_COOKIE};
 use reqwest::redirect::Policy;
@@ -325,6 +325,25 @@ async fn stopping_the_workers_releases_their_leases_and_sends_no_more_mail(backe
 fn the_host_mounts_lifeline_under_auth_unless_configured_otherwise() {
     let settings = lifeline_embed_example::settings(None).unwrap();
     assert_eq!(settings.server.base_path, LIFELINE_PATH);
+}
+
+/// The example listens where the guide says, and not on the port `lifeline serve` (and
+/// `lifeline demo`) take by default, so both run side by side.
+#[test]
+fn the_example_listens_on_its_own_port_as_the_guide_says() {
+    let guide = include_str!("../../../docs/embedding.md");
+    let settings = lifeline_embed_example::settings(None).unwrap();
+    let standalone = Settings::from_figment(Settings::figment(None)).unwrap();
+
+    assert_eq!(settings.server.bind.port(), DEFAULT_PORT);
+    assert_eq!(
+        settings.server.public_url,
+        format!("http://127.0.0.1:{DEFAULT_PORT}")
+    );
+    assert!(guide.contains(&format!(
+        "It serves the host's own pages at `http://127.0.0.1:{DEFAULT_PORT}/`"
+    )));
+    assert_ne!(DEFAULT_PORT, standalone.server.bind.port());
 }
 
 /// docs/embedding.md shows the host's code: each of its Rust blocks must be a

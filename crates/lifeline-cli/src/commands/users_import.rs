@@ -3,17 +3,18 @@
 
 use std::collections::HashMap;
 use std::fs::File;
-use std::io::{BufRead, BufReader, IsTerminal};
+use std::io::{BufRead, BufReader};
 use std::path::Path;
 
 use anyhow::Context;
 use chrono::NaiveDateTime;
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::ProgressBar;
 use storage::{Database, DbConnection, PooledDb, StorageError, mask, users, write_transaction};
 
 use lifeline::Settings;
 use lifeline::ops::connect_database;
 
+use super::import_progress::rows_bar;
 use super::users_csv::{Columns, HeaderError, Row, parse_header, parse_row};
 
 /// Accounts created per transaction: large enough to be fast, small enough that a failure
@@ -71,19 +72,29 @@ pub async fn run(settings: &Settings, path: &Path) -> anyhow::Result<()> {
 
 /// Imports the accounts in `path`. Every skipped line is passed to `skipped` with its line
 /// number and the reason; addresses in those messages are masked, and no message repeats a
-/// password hash. A progress bar runs on standard error while it is a terminal.
+/// password hash. A progress bar counting rows runs on standard error while it is a terminal.
 pub fn import(
     db: &Database,
     path: &Path,
     now: NaiveDateTime,
     skipped: impl FnMut(u64, &str),
 ) -> anyhow::Result<ImportReport> {
+    import_with_progress(db, path, now, rows_bar(path)?, skipped)
+}
+
+/// [`import`], advancing `progress` by one for each row (line after the header) read.
+pub fn import_with_progress(
+    db: &Database,
+    path: &Path,
+    now: NaiveDateTime,
+    progress: ProgressBar,
+    skipped: impl FnMut(u64, &str),
+) -> anyhow::Result<ImportReport> {
     let file = File::open(path).with_context(|| format!("Failed to open {}", path.display()))?;
-    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     let mut importer = Importer {
         conn: db.conn()?,
         now,
-        progress: progress_bar(size),
+        progress,
         skipped,
         report: ImportReport::default(),
         columns: None,
@@ -102,8 +113,10 @@ pub fn import(
             break;
         }
         number += 1;
-        importer.progress.inc(read as u64);
         importer.line(number, &buffer)?;
+        if number > 1 {
+            importer.progress.inc(1);
+        }
     }
     if importer.columns.is_none() {
         anyhow::bail!(
@@ -220,21 +233,6 @@ fn create_all(
     Ok(present)
 }
 
-/// A byte-counting bar on standard error; hidden when standard error is not a terminal, so
-/// logs and pipes get only the messages and the summary.
-fn progress_bar(size: u64) -> ProgressBar {
-    if !std::io::stderr().is_terminal() {
-        return ProgressBar::hidden();
-    }
-    let bar = ProgressBar::new(size);
-    if let Ok(style) =
-        ProgressStyle::with_template("importing [{bar:40}] {bytes}/{total_bytes} ({eta} left)")
-    {
-        bar.set_style(style.progress_chars("=> "));
-    }
-    bar
-}
-
 #[cfg(test)]
 mod tests {
     use storage::testing::{create_user, fixed_now, for_each_backend};
@@ -279,6 +277,24 @@ mod tests {
                 ]
             );
             assert_eq!(users::count(&mut db.conn().unwrap()).unwrap(), 3);
+        });
+    }
+
+    #[test]
+    fn the_progress_advances_by_one_per_row() {
+        for_each_backend(|db| {
+            // Arrange: four rows after the header, one of them blank and one invalid.
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("users.csv");
+            let csv = "email\nada@example.com\n\nbad\nbo@example.com";
+            std::fs::write(&path, csv).unwrap();
+            let progress = ProgressBar::hidden();
+
+            // Act
+            import_with_progress(db, &path, fixed_now(), progress.clone(), |_, _| {}).unwrap();
+
+            // Assert
+            assert_eq!(progress.position(), 4);
         });
     }
 }

@@ -1,7 +1,8 @@
 //! An unreachable database makes the service answer 503 within the
 //! configured `database.connect_timeout_ms` — readiness and requests alike,
 //! never a hang — and the service recovers by itself when the database is
-//! back. MySQL only: an SQLite file cannot become unreachable over a network.
+//! back. Pages answer with the branded error page, which says how long to
+//! wait. MySQL only: an SQLite file cannot become unreachable over a network.
 
 use std::net::ToSocketAddrs;
 use std::time::{Duration, Instant};
@@ -15,6 +16,8 @@ use crate::helpers::{TestApp, spawn_app_with};
 use crate::tcp_proxy::{Link, TcpProxy};
 
 const EMAIL: &str = "ada@example.com";
+const PRODUCT: &str = "Acme Accounts";
+const SUPPORT: &str = "help@acme.example";
 const TIMEOUT_MS: u64 = 1000;
 /// Time allowed on top of the configured timeout for everything else a
 /// request does (the answer is well within it on any machine).
@@ -66,12 +69,27 @@ async fn assert_fast_503s(app: &TestApp, outage: Link) {
             assert!(retry_after.is_some(), "{outage:?} {path}: no Retry-After");
         }
     }
-    let page = app.get(&app.new_client(), "/password/forgot").await;
+    let browser = app.new_client();
+    let page = app.get(&browser, "/password/forgot").await;
     assert_eq!(
         page.status(),
         StatusCode::OK,
         "pages without data still work"
     );
+    let csrf = crate::helpers::csrf_in(&page.text().await.unwrap()).expect("a form");
+    let form = app
+        .post_form(
+            &browser,
+            "/password/forgot",
+            &[("email", EMAIL), ("csrf_token", &csrf)],
+        )
+        .await;
+    assert_eq!(form.status(), StatusCode::SERVICE_UNAVAILABLE, "{outage:?}");
+    assert_eq!(form.headers()["retry-after"], "5", "{outage:?}");
+    let html = form.text().await.unwrap();
+    for text in [PRODUCT, SUPPORT, "Try again in 5 seconds."] {
+        assert!(html.contains(text), "{outage:?}: no {text:?} in\n{html}");
+    }
 }
 
 /// Waits until `/readyz` answers 200 again, or panics after 15 s.
@@ -98,6 +116,8 @@ async fn app_behind_a_proxy() -> Option<(TcpProxy, TestApp)> {
         url.set_host(Some("127.0.0.1")).expect("host");
         f.merge(("database.url", url.to_string()))
             .merge(("database.connect_timeout_ms", TIMEOUT_MS))
+            .merge(("branding.product_name", PRODUCT))
+            .merge(("branding.support_email", SUPPORT))
     })
     .await
     .expect("MySQL is available");

@@ -26,6 +26,7 @@ mod docs_commands;
 mod key_rotation;
 mod logs;
 mod outbox_cli;
+mod readme_facts;
 mod served_binary;
 mod shutdown;
 mod token_leaks;

@@ -162,12 +162,22 @@ argon2_iterations = 1
     /// Sends SIGTERM (as a service manager does) and waits up to 15 s for the
     /// process to exit; returns whether it exited successfully.
     pub async fn terminate(&mut self) -> bool {
+        self.stop_with("TERM").await
+    }
+
+    /// Sends SIGINT (as Ctrl-C does) and waits up to 15 s for the process to exit;
+    /// returns whether it exited successfully.
+    pub async fn interrupt(&mut self) -> bool {
+        self.stop_with("INT").await
+    }
+
+    async fn stop_with(&mut self, signal: &str) -> bool {
         let pid = self.child.id().to_string();
         let sent = Command::new("kill")
-            .args(["-TERM", &pid])
+            .args([&format!("-{signal}"), &pid])
             .status()
             .expect("kill runs");
-        assert!(sent.success(), "kill -TERM {pid} failed");
+        assert!(sent.success(), "kill -{signal} {pid} failed");
         let deadline = Instant::now() + Duration::from_secs(15);
         loop {
             if let Some(status) = self.child.try_wait().expect("wait") {
@@ -175,7 +185,7 @@ argon2_iterations = 1
             }
             assert!(
                 Instant::now() < deadline,
-                "no exit after SIGTERM:\n{}",
+                "no exit after SIG{signal}:\n{}",
                 self.output()
             );
             tokio::time::sleep(Duration::from_millis(20)).await;

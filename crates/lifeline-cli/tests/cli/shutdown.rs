@@ -1,5 +1,5 @@
-//! A graceful stop: on SIGTERM the `lifeline` process lets in-flight work finish and releases
-//! its outbox leases.
+//! A graceful stop: on SIGTERM, and on SIGINT (Ctrl-C) alike, the `lifeline` process lets
+//! in-flight work finish, releases its outbox leases, and says so in its log.
 
 use std::time::Duration;
 
@@ -129,4 +129,83 @@ async fn sigterm_lets_in_flight_work_finish_and_releases_outbox_leases(backend: 
         3,
         "every job is either delivered or still queued for the next instance"
     );
+}
+
+/// Ctrl-C (SIGINT) stops as gracefully as SIGTERM, and the log says so: the sign-in in
+/// flight is answered, the process exits 0, and nothing speaks of a forced shutdown.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_c_shuts_down_gracefully_and_the_log_says_so() {
+    // Arrange: a slow sign-in in flight (its password verification has begun).
+    let db = TestDb::new(Backend::Sqlite).unwrap();
+    let sink = mail::sink::SmtpSink::start().await.unwrap();
+    let mut served = ServedBinary::start_with_env(
+        &db,
+        &sink,
+        "info",
+        &[
+            ("LIFELINE_SERVER__SHUTDOWN_TIMEOUT_SECS", "10"),
+            ("LIFELINE_PASSWORD__ARGON2_MEMORY_KIB", "65536"),
+            ("LIFELINE_PASSWORD__ARGON2_ITERATIONS", "6"),
+        ],
+    )
+    .await;
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(Policy::none())
+        .build()
+        .unwrap();
+    let html = client
+        .get(served.url("/login"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = csrf_in(&html).unwrap();
+    let (login_url, signing_in) = (served.url("/login"), client.clone());
+    let in_flight = tokio::spawn(async move {
+        signing_in
+            .post(login_url)
+            .form(&[
+                ("email", "nobody@example.com"),
+                ("password", "some guess"),
+                ("csrf_token", &csrf),
+            ])
+            .send()
+            .await
+            .map(|r| r.status())
+    });
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let metrics = client
+            .get(served.url("/metrics"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        if metrics.contains("lifeline_password_verifications_total 1") {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the sign-in never started"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+
+    // Act
+    let clean_exit = served.interrupt().await;
+
+    // Assert
+    let output = served.output();
+    assert_eq!(in_flight.await.unwrap().unwrap(), StatusCode::UNAUTHORIZED);
+    assert!(clean_exit, "lifeline did not exit cleanly:\n{output}");
+    assert!(
+        output.contains("SIGINT received; shutting down gracefully"),
+        "{output}"
+    );
+    assert!(!output.to_lowercase().contains("forced"), "{output}");
 }

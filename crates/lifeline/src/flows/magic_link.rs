@@ -5,7 +5,6 @@
 //! only checks it; mail scanners such as Outlook Safe Links fetch every link, so
 //! a `GET` must never use it. The sign-in happens on an explicit `POST`.
 
-use actix_session::Session;
 use actix_web::web;
 use storage::{EmailAddress, audit};
 use token_core::Purpose;
@@ -15,6 +14,7 @@ use crate::error::AppError;
 use crate::http::blocking::run;
 use crate::http::browser_binding;
 use crate::http::client::ClientInfo;
+use crate::http::session::LifelineSession;
 use crate::links::LiveLink;
 use crate::metrics::reasons;
 use crate::outbox::{MagicLinkRequested, MagicLinkSignedIn, MailJob};
@@ -46,7 +46,7 @@ pub struct Presented<'a> {
     /// The `browser` tag from the link, if any.
     pub browser_tag: Option<&'a str>,
     /// The presenting browser's session.
-    pub session: &'a Session,
+    pub session: &'a LifelineSession,
 }
 
 /// Accepts a magic-link request for `email`.
@@ -59,7 +59,7 @@ pub async fn request(
     state: &web::Data<AppState>,
     email: EmailAddress,
     client: &ClientInfo,
-    session: &Session,
+    session: &LifelineSession,
 ) -> Result<(), AppError> {
     let browser = if state.settings.tokens.magic_link_same_browser {
         Some(browser_binding::browser_fingerprint(session, &state.keys)?)

@@ -15,7 +15,6 @@
 //! the tag fails. The tag is tied to one token's lookup hash, so it cannot be
 //! moved to another link.
 
-use actix_session::Session;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use token_core::KeyRing;
@@ -30,8 +29,8 @@ const TAG_DOMAIN: &str = "magic link browser tag";
 
 /// The fingerprint (base64url) of this browser's value, creating the value on
 /// first use. Only the fingerprint leaves the session.
-pub fn browser_fingerprint(session: &Session, keys: &KeyRing) -> Result<String, AppError> {
-    let value = LifelineSession::from(session.clone()).browser_value()?;
+pub fn browser_fingerprint(session: &LifelineSession, keys: &KeyRing) -> Result<String, AppError> {
+    let value = session.browser_value()?;
     Ok(fingerprint_of(keys, &value))
 }
 
@@ -56,11 +55,10 @@ pub fn link_tag(keys: &KeyRing, lookup: &[u8; 32], browser: &str) -> String {
 /// A session without a value, or a missing tag, never matches.
 pub fn tag_matches(
     keys: &KeyRing,
-    session: &Session,
+    session: &LifelineSession,
     lookup: &[u8; 32],
     tag: Option<&str>,
 ) -> bool {
-    let session = LifelineSession::from(session.clone());
     let (Some(tag), Some(value)) = (tag, session.existing_browser_value()) else {
         return false;
     };
@@ -80,8 +78,11 @@ mod tests {
         KeyRing::new(1, SigningKey::generate(&mut OsRandom).unwrap())
     }
 
-    fn session() -> Session {
-        TestRequest::default().to_http_request().get_session()
+    fn session() -> LifelineSession {
+        TestRequest::default()
+            .to_http_request()
+            .get_session()
+            .into()
     }
 
     #[test]

@@ -5,20 +5,17 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::error::{InternalError, JsonPayloadError, QueryPayloadError, UrlencodedError};
 use actix_web::http::StatusCode;
-use actix_web::http::header::ContentType;
 use actix_web::middleware::Next;
 use actix_web::{Error, HttpMessage, HttpRequest, HttpResponse, web};
 
-use crate::error::simple_page;
-use crate::http::api::error::ApiError;
+use crate::http::api::error::{ApiError, ErrorCode};
+use crate::http::middleware::error_pages;
 
 const FORM_TOO_LARGE: &str = "The form is too large.";
 const FORM_UNREADABLE: &str = "The form could not be read. Reload the page and try again.";
 
 fn html_refusal(status: StatusCode, message: &str) -> HttpResponse {
-    HttpResponse::build(status)
-        .content_type(ContentType::html())
-        .body(simple_page(status, message))
+    error_pages::page(status, message, None)
 }
 
 /// HTML forms: bounded size, `application/x-www-form-urlencoded` only.
@@ -104,17 +101,17 @@ pub fn json_config(limit: usize) -> web::JsonConfig {
                 JsonPayloadError::Overflow { .. }
                 | JsonPayloadError::OverflowKnownLength { .. } => ApiError::new(
                     StatusCode::PAYLOAD_TOO_LARGE,
-                    "body_too_large",
+                    ErrorCode::BodyTooLarge,
                     "The request body is too large.",
                 ),
                 JsonPayloadError::ContentType => ApiError::new(
                     StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                    "unsupported_media_type",
+                    ErrorCode::UnsupportedMediaType,
                     "Send the body as application/json.",
                 ),
                 _ => ApiError::new(
                     StatusCode::BAD_REQUEST,
-                    "invalid_body",
+                    ErrorCode::InvalidBody,
                     "The request body is not valid for this endpoint.",
                 ),
             };
@@ -126,10 +123,7 @@ pub fn json_config(limit: usize) -> web::JsonConfig {
 /// Query strings: unknown or malformed parameters get a 400 page.
 pub fn query_config() -> web::QueryConfig {
     web::QueryConfig::default().error_handler(|error: QueryPayloadError, _req: &HttpRequest| {
-        let status = StatusCode::BAD_REQUEST;
-        let response = HttpResponse::build(status)
-            .content_type(ContentType::html())
-            .body(simple_page(status, "This address is not valid."));
+        let response = html_refusal(StatusCode::BAD_REQUEST, "This address is not valid.");
         InternalError::from_response(error, response).into()
     })
 }
@@ -138,9 +132,7 @@ pub fn query_config() -> web::QueryConfig {
 pub fn path_config() -> web::PathConfig {
     web::PathConfig::default().error_handler(|error, _req: &HttpRequest| {
         let status = StatusCode::NOT_FOUND;
-        let response = HttpResponse::build(status)
-            .content_type(ContentType::html())
-            .body(simple_page(status, "There is nothing here."));
+        let response = html_refusal(status, error_pages::default_message(status));
         InternalError::from_response(error, response).into()
     })
 }

@@ -1,12 +1,17 @@
 //! Route registration: every page and the API, each at its [`Url`].
 
-use actix_web::web;
+use actix_web::http::StatusCode;
+use actix_web::http::header::LOCATION;
+use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::api;
+use super::middleware::error_pages;
 use super::pages::{account, dev_mailbox, health, login, magic_link, metrics, password};
 use super::urls::Url;
+use crate::state::AppState;
 
-/// Registers every route. `dev_mailbox` adds `/dev/mailbox` (development only).
+/// Registers every route. `dev_mailbox` adds `/dev/mailbox` and its messages
+/// (development only).
 pub fn configure(cfg: &mut web::ServiceConfig, dev_mailbox: bool) {
     cfg.route(Url::Healthz.path(), web::get().to(health::healthz))
         .route(Url::Readyz.path(), web::get().to(health::readyz))
@@ -47,20 +52,44 @@ pub fn configure(cfg: &mut web::ServiceConfig, dev_mailbox: bool) {
         )
         .route(Url::Logout.path(), web::post().to(login::logout))
         .route(Url::Account.path(), web::get().to(account::get))
+        .service(
+            web::resource(ROOT)
+                .route(web::get().to(root))
+                .route(web::head().to(root)),
+        )
         .configure(api::configure);
     if dev_mailbox {
         cfg.route(Url::DevMailbox.path(), web::get().to(dev_mailbox::list))
             .route(
                 Url::DevMailboxMessage.path(),
                 web::get().to(dev_mailbox::show),
+            )
+            .route(
+                Url::DevMailboxMessageHtml.path(),
+                web::get().to(dev_mailbox::show_html),
             );
     }
 }
 
-/// Anything not routed: a plain 404 page.
-pub async fn not_found() -> actix_web::HttpResponse {
-    let status = actix_web::http::StatusCode::NOT_FOUND;
-    actix_web::HttpResponse::build(status)
-        .content_type(actix_web::http::header::ContentType::html())
-        .body(crate::error::simple_page(status, "There is nothing here."))
+/// The paths of Lifeline's root below the base path: `/` (and, under a
+/// non-empty base path like `/auth`, the bare `/auth` too).
+const ROOT: [&str; 2] = ["", "/"];
+
+/// `GET /` (`GET {base}/`): a 303 to the sign-in page, the one page that leads
+/// everywhere else (a forgotten password, a sign-in link).
+pub async fn root(state: web::Data<AppState>) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((LOCATION, state.path(Url::Login.path())))
+        .finish()
+}
+
+/// Anything not routed: the 404 error page. The state comes from the request's
+/// app data, so it is branded at the application level too (outside a
+/// non-empty base path, where Lifeline's scope does not answer).
+pub async fn not_found(req: HttpRequest) -> HttpResponse {
+    let status = StatusCode::NOT_FOUND;
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .map(web::Data::get_ref);
+    error_pages::page_with(state, status, error_pages::default_message(status), None)
 }

@@ -18,11 +18,13 @@ use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, web};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use token_core::Purpose;
 
 use crate::directory::DirectoryConnection;
 use crate::directory::DirectoryUser as User;
 use crate::error::AppError;
 use crate::http::blocking;
+use crate::http::pages::held_link::HeldLink;
 use crate::state::AppState;
 
 /// The cookie's name.
@@ -34,6 +36,12 @@ const TTL_HOURS: i64 = 12;
 const CSRF: &str = "csrf";
 /// The reset token, between the emailed link and the new-password form.
 const RESET_TOKEN: &str = "reset_token";
+/// The magic-link token, between the emailed link and the "Sign in" button.
+const MAGIC_LINK_TOKEN: &str = "magic_link_token";
+/// The same-browser tag of the held magic link (see `browser_binding`).
+const MAGIC_LINK_TAG: &str = "magic_link_tag";
+/// The "this wasn't me" token, between the emailed link and the lock-down button.
+const NOT_ME_TOKEN: &str = "not_me_token";
 /// A one-time message for the sign-in page.
 const NOTICE: &str = "notice";
 /// The allow-listed page to open after a magic-link sign-in.
@@ -89,11 +97,6 @@ impl From<Session> for LifelineSession {
 }
 
 impl LifelineSession {
-    /// The underlying session, for the flows that take one.
-    pub fn raw(&self) -> &Session {
-        &self.0
-    }
-
     /// The session's CSRF token, created on first use.
     pub fn csrf_token(&self) -> String {
         if let Ok(Some(token)) = self.0.get::<String>(CSRF) {
@@ -120,25 +123,36 @@ impl LifelineSession {
         }
     }
 
-    /// The reset token the session holds (empty without one).
-    pub fn reset_token(&self) -> String {
-        self.0
-            .get::<String>(RESET_TOKEN)
-            .ok()
-            .flatten()
-            .unwrap_or_default()
+    /// The link of `purpose` this browser opened and has not used yet (an empty
+    /// token without one, which no check accepts).
+    pub fn held_link(&self, purpose: Purpose) -> HeldLink {
+        let token = self.get_string(token_key(purpose)).unwrap_or_default();
+        let browser_tag = match purpose {
+            Purpose::MagicLink => self.get_string(MAGIC_LINK_TAG),
+            Purpose::PasswordReset | Purpose::NotMe => None,
+        };
+        HeldLink { token, browser_tag }
     }
 
-    /// Keeps a checked reset token until the form is posted.
-    pub fn set_reset_token(&self, token: &str) -> Result<(), AppError> {
-        self.insert(RESET_TOKEN, token)
+    /// Keeps a checked link until its form is posted. Each purpose has its own
+    /// keys, so holding one link never replaces a link of another purpose.
+    pub fn hold_link(&self, purpose: Purpose, link: &HeldLink) -> Result<(), AppError> {
+        self.insert(token_key(purpose), &link.token)?;
+        if purpose == Purpose::MagicLink {
+            match &link.browser_tag {
+                Some(tag) => self.insert(MAGIC_LINK_TAG, tag)?,
+                None => self.remove_if_present(MAGIC_LINK_TAG),
+            }
+        }
+        Ok(())
     }
 
-    /// Forgets the reset token. The session is changed only if it held one:
-    /// removing an absent key would re-encrypt and re-send the cookie for nothing.
-    pub fn forget_reset_token(&self) {
-        if self.0.contains_key(RESET_TOKEN) {
-            self.0.remove(RESET_TOKEN);
+    /// Forgets the link of `purpose`. The session is changed only if it held
+    /// one: removing an absent key would re-encrypt and re-send the cookie for nothing.
+    pub fn forget_link(&self, purpose: Purpose) {
+        self.remove_if_present(token_key(purpose));
+        if purpose == Purpose::MagicLink {
+            self.remove_if_present(MAGIC_LINK_TAG);
         }
     }
 
@@ -239,10 +253,29 @@ impl LifelineSession {
         }
     }
 
+    fn get_string(&self, key: &str) -> Option<String> {
+        self.0.get::<String>(key).ok().flatten()
+    }
+
+    fn remove_if_present(&self, key: &str) {
+        if self.0.contains_key(key) {
+            self.0.remove(key);
+        }
+    }
+
     fn insert(&self, key: &str, value: impl serde::Serialize) -> Result<(), AppError> {
         self.0
             .insert(key, value)
             .map_err(|e| AppError::Internal(anyhow::anyhow!("session insert failed: {e}")))
+    }
+}
+
+/// The session key of the token held for `purpose`.
+fn token_key(purpose: Purpose) -> &'static str {
+    match purpose {
+        Purpose::PasswordReset => RESET_TOKEN,
+        Purpose::MagicLink => MAGIC_LINK_TOKEN,
+        Purpose::NotMe => NOT_ME_TOKEN,
     }
 }
 
@@ -288,7 +321,9 @@ mod tests {
     fn signing_in_drops_the_old_state_and_issues_a_new_csrf_token() {
         let session = session();
         let old = session.csrf_token();
-        session.set_reset_token("t").unwrap();
+        session
+            .hold_link(Purpose::PasswordReset, &link("t", None))
+            .unwrap();
         let user = User {
             id: 7,
             display_email: "a@example.com".into(),
@@ -297,9 +332,49 @@ mod tests {
             password_hash: None,
         };
         session.sign_in(&user).unwrap();
-        assert_eq!(session.reset_token(), "");
+        assert_eq!(
+            session.held_link(Purpose::PasswordReset),
+            HeldLink::default()
+        );
         assert!(!session.csrf_matches(&old));
         assert!(session.csrf_matches(&session.csrf_token()));
+    }
+
+    fn link(token: &str, browser_tag: Option<&str>) -> HeldLink {
+        HeldLink {
+            token: token.into(),
+            browser_tag: browser_tag.map(Into::into),
+        }
+    }
+
+    #[test]
+    fn each_purpose_holds_its_own_link() {
+        // Arrange
+        let session = session();
+        let (reset, magic, not_me) = (link("r", None), link("m", Some("tag")), link("n", None));
+
+        // Act
+        session.hold_link(Purpose::PasswordReset, &reset).unwrap();
+        session.hold_link(Purpose::MagicLink, &magic).unwrap();
+        session.hold_link(Purpose::NotMe, &not_me).unwrap();
+        session.forget_link(Purpose::NotMe);
+
+        // Assert: holding or forgetting one link leaves the others alone.
+        assert_eq!(session.held_link(Purpose::PasswordReset), reset);
+        assert_eq!(session.held_link(Purpose::MagicLink), magic);
+        assert_eq!(session.held_link(Purpose::NotMe), HeldLink::default());
+    }
+
+    #[test]
+    fn a_newer_magic_link_without_a_tag_drops_the_older_tag() {
+        let session = session();
+        session
+            .hold_link(Purpose::MagicLink, &link("old", Some("tag")))
+            .unwrap();
+        session
+            .hold_link(Purpose::MagicLink, &link("new", None))
+            .unwrap();
+        assert_eq!(session.held_link(Purpose::MagicLink), link("new", None));
     }
 
     #[test]

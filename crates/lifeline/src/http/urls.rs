@@ -41,6 +41,8 @@ pub enum Url {
     DevMailbox,
     /// One message of the development mailbox (a route pattern with `{id}`).
     DevMailboxMessage,
+    /// The HTML part of one message of the development mailbox, framed by its page.
+    DevMailboxMessageHtml,
     /// The API's OpenAPI document (below [`API_PREFIX`] only).
     OpenApi,
 }
@@ -63,6 +65,7 @@ impl Url {
             Self::MagicLinkVerify => "/magic-link/verify",
             Self::DevMailbox => "/dev/mailbox",
             Self::DevMailboxMessage => "/dev/mailbox/{id}",
+            Self::DevMailboxMessageHtml => "/dev/mailbox/{id}/html",
             Self::OpenApi => "/openapi.json",
         }
     }
@@ -78,7 +81,7 @@ impl Url {
 mod tests {
     use super::*;
 
-    const ALL: [Url; 15] = [
+    const ALL: [Url; 16] = [
         Url::Healthz,
         Url::Readyz,
         Url::Metrics,
@@ -93,6 +96,7 @@ mod tests {
         Url::MagicLinkVerify,
         Url::DevMailbox,
         Url::DevMailboxMessage,
+        Url::DevMailboxMessageHtml,
         Url::OpenApi,
     ];
 

@@ -4,6 +4,8 @@
 //! [`Metrics`] value in the application state; counters kept elsewhere (the outbox worker's,
 //! the rate limiters') and the outbox depth are read when the scrape is taken.
 
+#[cfg(test)]
+mod documented;
 mod family;
 mod middleware;
 pub mod reasons;

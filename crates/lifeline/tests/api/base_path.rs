@@ -78,11 +78,24 @@ async fn every_page_link_form_and_redirect_carries_the_base_path(backend: Backen
         StatusCode::OK
     );
     for path in ["/login", "/password/forgot", "/static/lifeline.css", "/"] {
+        let outside = app.get(&browser, path).await;
         assert_eq!(
-            app.get(&browser, path).await.status(),
+            outside.status(),
             StatusCode::NOT_FOUND,
             "{path} answered outside the base path"
         );
+        assert_eq!(outside.headers()["cache-control"], "no-store", "{path}");
+        let html = outside.text().await.unwrap();
+        assert!(
+            html.contains("<span class=\"product\">Lifeline</span>"),
+            "{path}: {html}"
+        );
+        assert_prefixed(path, &html);
+    }
+    for root in ["/auth", "/auth/"] {
+        let answer = app.get(&browser, root).await;
+        assert_eq!(answer.status(), StatusCode::SEE_OTHER, "{root}");
+        assert_eq!(answer.headers()[LOCATION], "/auth/login", "{root}");
     }
     let anonymous = app.get(&browser, "/auth/account").await;
     assert_eq!(anonymous.headers()[LOCATION], "/auth/login");
@@ -151,24 +164,14 @@ async fn every_page_link_form_and_redirect_carries_the_base_path(backend: Backen
         .find(|m| mail_parts(m).0.contains("/magic-link/verify?token="))
         .expect("a magic-link mail");
     let link = link_in(&app, magic, "/auth/magic-link/verify?token=");
-    let confirm = browser
-        .get(&link)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let confirm = app.open_link(&browser, &link).await.text().await.unwrap();
     assert_prefixed("magic-link confirmation", &confirm);
-    let token = crate::helpers::token_of(&link);
+    let held = crate::sign_in_steps::hidden_field(&confirm, "link").expect("link field");
     let pressed = app
         .post_form(
             &browser,
             "/auth/magic-link/verify",
-            &[
-                ("token", &token),
-                ("csrf_token", &csrf_in(&confirm).unwrap()),
-            ],
+            &[("link", &held), ("csrf_token", &csrf_in(&confirm).unwrap())],
         )
         .await;
     assert_eq!(pressed.status(), StatusCode::SEE_OTHER);

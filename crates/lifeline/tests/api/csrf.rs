@@ -6,6 +6,7 @@ use storage::Backend;
 
 use crate::helpers::{TestApp, link_in, spawn_app};
 use crate::on_both_backends;
+use crate::sign_in_steps::hidden_field;
 
 const EMAIL: &str = "ada@example.com";
 const PASSWORD: &str = "old password for ada";
@@ -169,15 +170,16 @@ async fn the_not_me_form_refuses_a_bad_csrf_token(backend: Backend) {
     let mail = app.wait_for_mail(1).await.remove(0);
     let not_me = link_in(&app, &mail, "/password/not-me?token=");
     let reset = link_in(&app, &mail, "/password/reset?token=");
-    let token = crate::helpers::token_of(&not_me);
-    let form_page = not_me.trim_start_matches(&app.address).to_owned();
     app.drain_outbox().await;
     let (rows, credentials) = (app.row_counts(), app.credentials_of(EMAIL));
 
-    // Act
+    // Act: the owner's browser holds the link; forged presses of its button.
     let victim = app.new_client();
-    let fields = [("token", token.as_str())];
-    assert_forgeries_refused(&app, &victim, &form_page, "/password/not-me", &fields).await;
+    let page = app.open_link(&victim, &not_me).await.text().await.unwrap();
+    let link = hidden_field(&page, "link").expect("link field");
+    let fields = [("link", link.as_str())];
+    let form_page = "/password/not-me";
+    assert_forgeries_refused(&app, &victim, form_page, form_page, &fields).await;
 
     // Assert: the account was not locked down; its reset link still works.
     app.drain_outbox().await;
@@ -212,15 +214,16 @@ async fn the_magic_link_sign_in_button_refuses_a_bad_csrf_token(backend: Backend
     };
     app.create_user(EMAIL, PASSWORD);
     let link = app.mailed_magic_link(&app.browser(), EMAIL, 1).await;
-    let token = crate::helpers::token_of(&link);
-    let form_page = link.trim_start_matches(&app.address).to_owned();
     app.drain_outbox().await;
     let rows = app.row_counts();
 
-    // Act
+    // Act: the person's browser holds the link; forged presses of its button.
     let victim = app.browser();
-    let fields = [("token", token.as_str())];
-    assert_forgeries_refused(&app, &victim, &form_page, "/magic-link/verify", &fields).await;
+    let page = app.open_link(&victim, &link).await.text().await.unwrap();
+    let held = hidden_field(&page, "link").expect("link field");
+    let fields = [("link", held.as_str())];
+    let form_page = "/magic-link/verify";
+    assert_forgeries_refused(&app, &victim, form_page, form_page, &fields).await;
 
     // Assert: nobody signed in, nothing written, and the link still works.
     app.drain_outbox().await;

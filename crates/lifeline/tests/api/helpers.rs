@@ -130,6 +130,14 @@ pub fn test_settings(
     Settings::from_figment(tweak(figment)).expect("test settings are valid")
 }
 
+/// The same test settings with the development mailbox instead of SMTP.
+pub fn with_dev_mailbox(figment: figment::Figment) -> figment::Figment {
+    let mut settings: serde_json::Value = figment.extract().expect("settings");
+    settings["mail"]["transport"] = serde_json::json!({ "kind": "mailbox" });
+    settings["mode"] = serde_json::json!("development");
+    figment::Figment::from(figment::providers::Serialized::defaults(settings))
+}
+
 /// A fresh app on `backend` with the default test settings; `None` when MySQL
 /// is not configured and not required (the storage test helpers decide).
 pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
@@ -226,6 +234,30 @@ impl TestApp {
             .send()
             .await
             .expect("request sent")
+    }
+
+    /// Opens a mailed `link` in `client` as a browser does, and returns the page
+    /// it ends on. The first hop of a usable link must redirect (303) to the
+    /// link's clean URL, with the token neither in `Location` nor in a cookie in
+    /// clear; a refused link's answer is returned as it is.
+    pub async fn open_link(&self, client: &Client, link: &str) -> Response {
+        let first = client.get(link).send().await.expect("request sent");
+        if first.status() != reqwest::StatusCode::SEE_OTHER {
+            return first;
+        }
+        let token = token_of(link);
+        let location = first.headers()["location"].to_str().expect("ASCII");
+        let clean = reqwest::Url::parse(link).expect("URL");
+        assert_eq!(
+            location,
+            clean.path(),
+            "the first hop leads to the clean URL"
+        );
+        for cookie in first.headers().get_all("set-cookie") {
+            let cookie = cookie.to_str().expect("ASCII");
+            assert!(!cookie.contains(&token), "token in a cookie in clear");
+        }
+        self.get(client, location).await
     }
 
     /// The CSRF token of the form at `path`, fetched with `client` (which also

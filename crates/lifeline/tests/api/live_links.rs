@@ -45,7 +45,7 @@ impl TestApp {
         let magic = opened(format!("/magic-link/verify?token={}", links.magic)).await;
         let not_me = opened(format!("/password/not-me?token={}", links.not_me)).await;
         assert_eq!(reset, StatusCode::SEE_OTHER, "the reset link was used up");
-        assert_eq!(magic, StatusCode::OK, "the sign-in link was used up");
-        assert_eq!(not_me, StatusCode::OK, "the not-me link was used up");
+        assert_eq!(magic, StatusCode::SEE_OTHER, "the sign-in link was used up");
+        assert_eq!(not_me, StatusCode::SEE_OTHER, "the not-me link was used up");
     }
 }

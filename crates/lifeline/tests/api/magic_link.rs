@@ -44,7 +44,7 @@ async fn a_magic_link_signs_the_person_in_and_the_owner_is_told(backend: Backend
     assert!(mail.header("subject").unwrap().contains("sign-in link"));
     link_in(&app, &mail, "/password/not-me?token=");
     let link = link_in(&app, &mail, "/magic-link/verify?token=");
-    let page = browser.get(&link).send().await.unwrap();
+    let page = app.open_link(&browser, &link).await;
     assert_eq!(page.status(), StatusCode::OK);
     let html = page.text().await.unwrap();
     assert!(html.contains("ada@example.com"), "{html}");
@@ -67,7 +67,7 @@ async fn a_magic_link_signs_the_person_in_and_the_owner_is_told(backend: Backend
     assert!(text.contains(BROWSER_AGENT), "{text}");
     assert!(html.contains(&format!("{PUBLIC_URL}/password/not-me?token=")));
     let not_me = link_in(&app, &notice, "/password/not-me?token=");
-    let response = app.new_client().get(&not_me).send().await.unwrap();
+    let response = app.open_link(&app.new_client(), &not_me).await;
     assert_eq!(response.status(), StatusCode::OK, "the not-me link works");
 }
 
@@ -80,22 +80,20 @@ async fn fetching_a_link_any_number_of_times_does_not_use_it(backend: Backend) {
     let browser = app.browser();
     let link = app.mailed_magic_link(&browser, "ada@example.com", 1).await;
 
-    // Act: a mail scanner fetches the link again and again, with GET and HEAD.
+    // Act: a mail scanner fetches the link and its clean page again and again,
+    // with GET and HEAD.
     let scanner = app.new_client();
     for _ in 0..10 {
         let get = scanner.get(&link).send().await.unwrap();
-        assert_eq!(get.status(), StatusCode::OK);
+        assert_eq!(get.status(), StatusCode::SEE_OTHER);
         let head = scanner.head(&link).send().await.unwrap();
-        assert_eq!(head.status(), StatusCode::OK);
+        assert_eq!(head.status(), StatusCode::SEE_OTHER);
+        let clean = app.get(&scanner, "/magic-link/verify").await;
+        assert_eq!(clean.status(), StatusCode::OK);
+        let clean_head = scanner.head(app.url("/magic-link/verify")).send().await;
+        assert_eq!(clean_head.unwrap().status(), StatusCode::OK);
     }
-    let page = browser
-        .get(&link)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.open_link(&browser, &link).await.text().await.unwrap();
     let first = app.press_sign_in(&browser, &page).await;
     let csrf = app.csrf(&scanner, "/magic-link").await;
     let second = app
@@ -122,14 +120,7 @@ async fn an_expired_magic_link_is_refused(backend: Backend) {
     app.create_user("ada@example.com", "ada's long password");
     let browser = app.browser();
     let link = app.mailed_magic_link(&browser, "ada@example.com", 1).await;
-    let page = browser
-        .get(&link)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.open_link(&browser, &link).await.text().await.unwrap();
 
     // Act: 15 minutes is the default lifetime.
     app.clock.advance(Duration::from_secs(15 * 60 + 1));
@@ -260,23 +251,9 @@ async fn this_wasnt_me_voids_links_and_sessions_and_pauses_new_links(backend: Ba
 
     // Act: the owner says "this wasn't me".
     let owner = app.new_client();
-    let page = owner
-        .get(&not_me)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let csrf = crate::helpers::csrf_in(&page).unwrap();
-    let token = hidden_field(&page, "token").unwrap();
-    let done = app
-        .post_form(
-            &owner,
-            "/password/not-me",
-            &[("token", &token), ("csrf_token", &csrf)],
-        )
-        .await;
+    let page = app.open_link(&owner, &not_me).await.text().await.unwrap();
+    assert!(page.contains("ada@example.com"), "{page}");
+    let done = app.press_confirm(&owner, "/password/not-me", &page).await;
     assert_eq!(done.status(), StatusCode::OK);
     assert!(
         done.text()
@@ -527,17 +504,14 @@ async fn with_same_browser_links_only_the_asking_browser_can_sign_in(backend: Ba
     // Act: another browser tries the page, the button and the API.
     let other = app.browser();
     app.request_magic_link(&other, "someone@example.com").await;
-    let other_page = other.get(&link).send().await.unwrap();
+    let other_page = app.open_link(&other, &link).await;
     let other_status = other_page.status();
     let other_html = other_page.text().await.unwrap();
-    let asking_page = asking
-        .get(&link)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    // A link without its tag is refused.
+    let untagged_in_asking = app.open_link(&asking, &untagged).await;
+    let asking_page = app.open_link(&asking, &link).await.text().await.unwrap();
+    let tag = tag_of(&link);
+    let other_clean = app.get(&other, "/magic-link/verify").await;
     let other_csrf = app.csrf(&other, "/magic-link").await;
     let other_post = app
         .post_form(
@@ -545,7 +519,7 @@ async fn with_same_browser_links_only_the_asking_browser_can_sign_in(backend: Ba
             "/magic-link/verify",
             &[
                 ("token", &token_of(&link)),
-                ("browser", &hidden_field(&asking_page, "browser").unwrap()),
+                ("browser", &tag),
                 ("csrf_token", &other_csrf),
             ],
         )
@@ -554,14 +528,18 @@ async fn with_same_browser_links_only_the_asking_browser_can_sign_in(backend: Ba
         .post_json(
             &other,
             "/api/v1/magic-link/verify",
-            &json!({ "token": token_of(&link), "browser": hidden_field(&asking_page, "browser") }),
+            &json!({ "token": token_of(&link), "browser": tag }),
         )
         .await;
-    let untagged_in_asking = asking.get(&untagged).send().await.unwrap();
 
     // Assert: refused elsewhere with a plain explanation; works where asked.
     assert_eq!(other_status, StatusCode::BAD_REQUEST);
     assert!(other_html.contains("Open this link in the browser where you asked for it"));
+    assert_eq!(
+        other_clean.status(),
+        StatusCode::BAD_REQUEST,
+        "nothing held"
+    );
     assert_eq!(other_post.status(), StatusCode::BAD_REQUEST);
     assert_eq!(other_api.status(), StatusCode::BAD_REQUEST);
     let body: serde_json::Value = other_api.json().await.unwrap();
@@ -571,4 +549,13 @@ async fn with_same_browser_links_only_the_asking_browser_can_sign_in(backend: Ba
     let signed_in = app.press_sign_in(&asking, &asking_page).await;
     assert_eq!(signed_in.status(), StatusCode::SEE_OTHER);
     assert!(app.account_page(&asking).await.is_some());
+}
+
+/// The `browser` tag of a same-browser link.
+fn tag_of(link: &str) -> String {
+    let url = reqwest::Url::parse(link).unwrap();
+    url.query_pairs()
+        .find(|(key, _)| key == "browser")
+        .map(|(_, value)| value.into_owned())
+        .expect("browser tag in link")
 }

@@ -8,14 +8,12 @@
 //! password, so a case refused for the wrong reason would show up as a used
 //! link, a sign-in, a mail or a new row.
 
-use figment::Figment;
-use figment::providers::Serialized;
 use reqwest::header::CONTENT_TYPE;
 use reqwest::{Client, RequestBuilder, StatusCode};
 use serde_json::{Value, json};
 use storage::Backend;
 
-use crate::helpers::{TestApp, spawn_app, spawn_app_with};
+use crate::helpers::{TestApp, spawn_app, spawn_app_with, with_dev_mailbox};
 use crate::malformed_input::address_of_255_octets;
 use crate::on_both_backends;
 
@@ -503,14 +501,6 @@ async fn every_api_endpoint_refuses_every_malformed_body_and_changes_nothing(bac
     assert_all_refused(&app, cases).await;
     assert!(app.account_page(&client).await.is_none(), "not signed in");
     app.assert_links_still_live(&live).await;
-}
-
-/// The same test settings with the development mailbox instead of SMTP.
-fn with_dev_mailbox(figment: Figment) -> Figment {
-    let mut settings: Value = figment.extract().expect("settings");
-    settings["mail"]["transport"] = json!({ "kind": "mailbox" });
-    settings["mode"] = json!("development");
-    Figment::from(Serialized::defaults(settings))
 }
 
 async fn message_ids_of_any_size_or_sign_get_a_clear_4xx(backend: Backend) {

@@ -9,10 +9,13 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use storage::Backend;
 
-use crate::helpers::{TestApp, spawn_app};
+use crate::helpers::{TestApp, spawn_app, spawn_app_with};
 use crate::on_both_backends;
 
-on_both_backends!(every_documented_operation_answers_valid_and_invalid_requests_as_documented,);
+on_both_backends!(
+    every_documented_operation_answers_valid_and_invalid_requests_as_documented,
+    an_api_post_over_its_rate_answers_the_documented_429,
+);
 
 /// Every (method, path) of the document, method in upper case.
 fn documented(doc: &Value) -> BTreeSet<(String, String)> {
@@ -34,7 +37,7 @@ fn example_body(doc: &Value, operation: &Value) -> Option<Value> {
     Some(example)
 }
 
-async fn call(app: &TestApp, method: &str, path: &str, body: Option<&Value>) -> StatusCode {
+async fn call(app: &TestApp, method: &str, path: &str, body: Option<&Value>) -> reqwest::Response {
     let client = app.new_client();
     let request = match method {
         "GET" => client.get(app.url(path)),
@@ -45,16 +48,59 @@ async fn call(app: &TestApp, method: &str, path: &str, body: Option<&Value>) -> 
         Some(body) => request.json(body),
         None => request,
     };
-    request.send().await.unwrap().status()
+    request.send().await.unwrap()
 }
 
-fn assert_documented(operation: &Value, status: StatusCode, what: &str) {
+/// Checks that `response` is one the operation documents: its status, and for an error its
+/// JSON body with one of the codes the document lists for that status and every header the
+/// document marks as required. Returns the status.
+async fn assert_documented(
+    operation: &Value,
+    response: reqwest::Response,
+    what: &str,
+) -> StatusCode {
+    let status = response.status();
     let documented = &operation["responses"][status.as_str()];
     assert!(
         documented.is_object(),
         "{what} answered {status}, which the document does not list: {}",
         operation["responses"]
     );
+    for (name, header) in documented["headers"].as_object().into_iter().flatten() {
+        if header["required"] == true {
+            let value = response.headers().get(name.as_str());
+            let value = value.unwrap_or_else(|| panic!("{what}: {status} without {name}"));
+            assert!(
+                value.to_str().unwrap().parse::<u64>().is_ok(),
+                "{what}: {name} {value:?}"
+            );
+        }
+    }
+    if status.is_client_error() || status.is_server_error() {
+        assert_eq!(
+            response.headers()["content-type"],
+            "application/json",
+            "{what}"
+        );
+        let body: Value = response.json().await.unwrap();
+        let codes = documented_codes(documented);
+        let code = body["error"].as_str().unwrap_or_default();
+        assert!(
+            codes.contains(&code),
+            "{what}: {status} `{code}`, documented {codes:?}"
+        );
+        assert!(body["message"].is_string(), "{what}: {body}");
+    }
+    status
+}
+
+/// The error codes a documented error answer may carry: `ErrorBody` narrowed by an `allOf`.
+fn documented_codes(response: &Value) -> Vec<&str> {
+    let schema = &response["content"]["application/json"]["schema"];
+    let narrowed = &schema["allOf"][1]["properties"]["error"]["enum"];
+    let codes = narrowed.as_array();
+    let codes = codes.unwrap_or_else(|| panic!("no error codes documented in {response}"));
+    codes.iter().map(|code| code.as_str().unwrap()).collect()
 }
 
 async fn every_documented_operation_answers_valid_and_invalid_requests_as_documented(
@@ -81,11 +127,11 @@ async fn every_documented_operation_answers_valid_and_invalid_requests_as_docume
         match example_body(&doc, operation) {
             Some(example) => {
                 let valid = call(&app, method, path, Some(&example)).await;
+                let valid = assert_documented(operation, valid, &format!("{what} example")).await;
                 assert_ne!(valid, StatusCode::NOT_FOUND, "{what} does not exist");
-                assert_documented(operation, valid, &format!("{what} with its example"));
                 let invalid = call(&app, method, path, Some(&json!({"unexpected": 1}))).await;
+                let invalid = assert_documented(operation, invalid, &format!("{what} bad")).await;
                 assert_eq!(invalid, StatusCode::BAD_REQUEST, "{what}");
-                assert_documented(operation, invalid, &format!("{what} with a bad body"));
                 let not_json = app
                     .new_client()
                     .post(app.url(path))
@@ -93,18 +139,53 @@ async fn every_documented_operation_answers_valid_and_invalid_requests_as_docume
                     .body("hello")
                     .send()
                     .await
-                    .unwrap()
-                    .status();
-                assert_documented(operation, not_json, &format!("{what} with text/plain"));
+                    .unwrap();
+                let not_json =
+                    assert_documented(operation, not_json, &format!("{what} text")).await;
+                assert_eq!(not_json, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{what}");
             }
             // No body and no parameters: nothing a client can get wrong but the method.
             None => {
                 assert!(operation["parameters"].is_null(), "{what} has parameters");
                 let valid = call(&app, method, path, None).await;
-                assert_documented(operation, valid, &what);
+                assert_documented(operation, valid, &what).await;
             }
         }
     }
+}
+
+async fn an_api_post_over_its_rate_answers_the_documented_429(backend: Backend) {
+    // Arrange: one POST, then the per-IP limit.
+    let Some(app) = spawn_app_with(backend, |f| {
+        f.merge(("limits.per_ip_burst", 1))
+            .merge(("limits.per_ip_per_minute", 1))
+    })
+    .await
+    else {
+        return;
+    };
+    let doc: Value = app
+        .get(&app.new_client(), "/api/v1/openapi.json")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let path = "/api/v1/password/forgot";
+    let operation = &doc["paths"][path]["post"];
+    let body = json!({"email": "someone@example.com"});
+    let first = call(&app, "POST", path, Some(&body)).await;
+    assert_eq!(first.status(), StatusCode::ACCEPTED);
+
+    // Act
+    let limited = call(&app, "POST", path, Some(&body)).await;
+
+    // Assert: the status, the required Retry-After and the code are the documented ones.
+    let status = assert_documented(operation, limited, "POST over the limit").await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(
+        operation["responses"]["429"]["headers"]["Retry-After"]["required"],
+        true
+    );
 }
 
 /// The endpoint list (`routes::api::ENDPOINTS`) is the only way routes get under `/api/v1`: nothing in the route table or

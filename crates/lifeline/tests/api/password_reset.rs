@@ -225,7 +225,7 @@ async fn the_password_changed_mail_says_when_where_and_how_and_carries_a_working
         "{html}"
     );
     let not_me = link_in(&app, &changed, "/password/not-me?token=");
-    let page = app.new_client().get(&not_me).send().await.unwrap();
+    let page = app.open_link(&app.new_client(), &not_me).await;
     assert_eq!(page.status(), StatusCode::OK, "the not-me link works");
     assert!(page.text().await.unwrap().contains("csrf_token"));
 }

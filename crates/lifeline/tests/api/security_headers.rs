@@ -1,5 +1,5 @@
-//! Every response carries the security headers; pages with forms or tokens
-//! are never cached.
+//! Every response carries the security headers; every response but the stylesheet is
+//! `no-store`, and the stylesheet is cached exactly as the README says.
 
 use reqwest::StatusCode;
 use serde_json::json;
@@ -10,6 +10,20 @@ use crate::on_both_backends;
 use crate::reset_steps::Observed;
 
 on_both_backends!(every_response_carries_the_security_headers);
+
+const README: &str = include_str!("../../../../README.md");
+
+/// The `Cache-Control` the README gives for the stylesheet: the first
+/// `` `Cache-Control: …` `` after its path.
+fn stylesheet_caching_in_readme() -> String {
+    let (_, after) = README
+        .split_once("`/static/lifeline.css`")
+        .expect("the README names the stylesheet");
+    let (_, value) = after
+        .split_once("`Cache-Control: ")
+        .expect("the README gives the stylesheet's Cache-Control");
+    value.split('`').next().unwrap().to_owned()
+}
 
 fn assert_security_headers(what: &str, observed: &Observed) {
     let header = |name: &str| {
@@ -62,11 +76,17 @@ async fn every_response_carries_the_security_headers(backend: Backend) {
         ("not found", app.get(&anonymous, "/no/such/page").await),
         ("health", app.get(&anonymous, "/healthz").await),
         (
+            "api document",
+            app.get(&anonymous, "/api/v1/openapi.json").await,
+        ),
+        (
             "api error",
             app.post_json(&anonymous, "/api/v1/password/forgot", &json!({}))
                 .await,
         ),
     ];
+
+    let stylesheet = app.get(&anonymous, "/static/lifeline.css").await;
 
     // Assert
     assert_security_headers("link", &link_hop);
@@ -82,5 +102,14 @@ async fn every_response_carries_the_security_headers(backend: Backend) {
         let observed = Observed::of(response).await;
         assert!(observed.status.as_u16() < 500, "{what}");
         assert_security_headers(what, &observed);
+        assert_eq!(observed.headers["cache-control"], "no-store", "{what}");
     }
+    let stylesheet = Observed::of(stylesheet).await;
+    assert_eq!(stylesheet.status, StatusCode::OK);
+    assert_security_headers("stylesheet", &stylesheet);
+    assert_eq!(
+        stylesheet.headers["cache-control"],
+        stylesheet_caching_in_readme().as_str(),
+        "the stylesheet's caching is the README's"
+    );
 }

@@ -78,7 +78,7 @@ impl TestApp {
 
     /// Opens `link` in `client` and presses the page's "Sign in" button.
     pub async fn confirm_magic_link(&self, client: &Client, link: &str) -> Response {
-        let page = client.get(link).send().await.expect("request sent");
+        let page = self.open_link(client, link).await;
         assert_eq!(page.status(), StatusCode::OK, "confirmation page refused");
         let html = page.text().await.expect("body");
         self.press_sign_in(client, &html).await
@@ -86,14 +86,21 @@ impl TestApp {
 
     /// Submits the confirmation form of a magic-link page (`html`) from `client`.
     pub async fn press_sign_in(&self, client: &Client, html: &str) -> Response {
+        self.press_confirm(client, "/magic-link/verify", html).await
+    }
+
+    /// Submits the confirmation form of a link's page (`html`) to `path` from
+    /// `client`, as the page does: its CSRF token and the name of its link, never
+    /// the token itself.
+    pub async fn press_confirm(&self, client: &Client, path: &str, html: &str) -> Response {
         let csrf = csrf_in(html).expect("csrf field");
-        let token = hidden_field(html, "token").expect("token field");
-        let mut fields = vec![("token", token.as_str()), ("csrf_token", csrf.as_str())];
-        let browser = hidden_field(html, "browser");
-        if let Some(browser) = &browser {
-            fields.push(("browser", browser));
-        }
-        self.post_form(client, "/magic-link/verify", &fields).await
+        let link = hidden_field(html, "link").expect("link field");
+        assert!(
+            hidden_field(html, "token").is_none(),
+            "no token in the form"
+        );
+        self.post_form(client, path, &[("link", &link), ("csrf_token", &csrf)])
+            .await
     }
 
     /// Signs in with a password in `client`.

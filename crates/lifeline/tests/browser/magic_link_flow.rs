@@ -2,8 +2,16 @@
 
 use std::time::Duration;
 
-use crate::chrome::Options;
+use crate::chrome::{Browser, Options};
+use crate::helpers::link_in;
 use crate::steps::{ask_for_sign_in_link, browser_and_app};
+
+/// Asserts the address bar shows the clean `path`, with no token in it.
+async fn assert_clean_address_bar(browser: &Browser, path: &str) {
+    let url = browser.client.current_url().await.unwrap();
+    assert_eq!(url.path(), path);
+    assert_eq!(url.query(), None, "the token must leave the address bar");
+}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_person_signs_in_with_a_mailed_link_that_then_stops_working() {
@@ -19,8 +27,10 @@ async fn a_person_signs_in_with_a_mailed_link_that_then_stops_working() {
     let link = ask_for_sign_in_link(&browser, &app, 1).await;
     browser.open(&link).await;
 
-    // Assert: opening the link alone signs nobody in; it asks first.
+    // Assert: opening the link alone signs nobody in; it asks first, at the
+    // clean URL.
     assert_eq!(browser.heading().await, "Sign in");
+    assert_clean_address_bar(&browser, "/magic-link/verify").await;
     assert!(
         browser
             .page_text()
@@ -32,7 +42,7 @@ async fn a_person_signs_in_with_a_mailed_link_that_then_stops_working() {
     browser.press("Sign in").await;
 
     // Assert: signed in, and the sign-in is listed.
-    assert_eq!(browser.path().await, "/account");
+    assert_clean_address_bar(&browser, "/account").await;
     assert_eq!(browser.heading().await, "Your account");
     let account = browser.page_text().await;
     assert!(
@@ -70,5 +80,43 @@ async fn an_expired_sign_in_link_shows_the_link_does_not_work_page() {
     assert!(browser.page_text().await.contains("It may have expired"));
     browser.open(&app.url("/account")).await;
     assert_ne!(browser.path().await, "/account", "nobody is signed in");
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn this_wasnt_me_from_a_sign_in_mail_locks_the_account_down_without_the_token_in_the_history()
+{
+    // Arrange: a sign-in link the owner did not ask for, and its "this wasn't me" link.
+    let Some((browser, app)) = browser_and_app(Options::default(), |f| f).await else {
+        return;
+    };
+    let magic = ask_for_sign_in_link(&browser, &app, 1).await;
+    let not_me = link_in(
+        &app,
+        &app.wait_for_mail(1).await[0],
+        "/password/not-me?token=",
+    );
+    browser.open(&app.url("/login")).await;
+
+    // Act
+    browser.open(&not_me).await;
+
+    // Assert: the page, at the clean URL; going back and forth never shows the token.
+    assert_eq!(browser.heading().await, "Didn't ask for this?");
+    assert!(browser.page_text().await.contains("ada@example.com"));
+    assert_clean_address_bar(&browser, "/password/not-me").await;
+    browser.client.back().await.unwrap();
+    assert_clean_address_bar(&browser, "/login").await;
+    browser.client.forward().await.unwrap();
+    assert_clean_address_bar(&browser, "/password/not-me").await;
+
+    // Act
+    browser.press("Lock my account down").await;
+
+    // Assert: locked down, and the sign-in link no longer works.
+    assert_clean_address_bar(&browser, "/password/not-me").await;
+    assert_eq!(browser.heading().await, "Your account is locked down");
+    browser.open(&magic).await;
+    assert_eq!(browser.heading().await, "This link doesn't work");
     browser.close().await;
 }

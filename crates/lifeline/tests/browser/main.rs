@@ -7,7 +7,9 @@
 //! MySQL over HTTP in `tests/api`; what is tested here is the pages.
 //!
 //! Without `chromium` and `chromedriver` on `PATH` every test is skipped with a
-//! note, unless `LIFELINE_REQUIRE_BROWSER=1` (as in CI), which makes it fail.
+//! note, unless `LIFELINE_REQUIRE_BROWSER=1` (as in CI), which makes it fail;
+//! so are the accessibility checks without axe-core
+//! (`npm ci --prefix crates/lifeline/tests/browser`, see `axe.rs`).
 //! `LIFELINE_SCREENSHOT_DIR=dir` keeps the screenshots the tests take.
 // Tests fail by panicking. Clippy's `allow-unwrap-in-tests` covers only
 // `#[test]` functions, not the helpers and async test bodies they call.
@@ -18,8 +20,12 @@
 )]
 
 mod accessibility;
+mod axe;
 mod branding;
 mod chrome;
+mod contrast;
+mod dev_mailbox;
+mod every_page;
 #[path = "../api/helpers.rs"]
 #[allow(
     dead_code,
@@ -28,5 +34,6 @@ mod chrome;
 mod helpers;
 mod launch;
 mod magic_link_flow;
+mod mail_accessibility;
 mod reset_flow;
 mod steps;

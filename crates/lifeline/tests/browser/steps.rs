@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use storage::Backend;
 
+use crate::axe;
 use crate::chrome::{Browser, Options};
 use crate::helpers::{TestApp, link_in, spawn_app_with};
 
@@ -60,6 +61,19 @@ pub async fn sign_in(browser: &Browser, app: &TestApp, password: &str) {
     browser.type_into("Email address", "ada@example.com").await;
     browser.type_into("Password", password).await;
     browser.press("Sign in").await;
+}
+
+/// Runs axe-core in the page `browser` shows and fails, listing every
+/// violation with the elements that cause it, unless the page meets WCAG 2.1
+/// A and AA. Call [`axe::installed`] first: without the checker this panics.
+pub async fn assert_accessible(browser: &Browser, page: &str) {
+    let violations = axe::violations(browser).await;
+    assert!(
+        violations.is_empty(),
+        "{page} ({}) breaks WCAG 2.1 AA:{}",
+        browser.path().await,
+        axe::describe(&violations)
+    );
 }
 
 /// Where screenshots go: a temporary directory, or `LIFELINE_SCREENSHOT_DIR`

@@ -10,30 +10,86 @@ use crate::error::AppError;
 
 /// An API failure with a stable machine-readable code.
 #[derive(Debug, thiserror::Error)]
-#[error("{code}: {message}")]
+#[error("{}: {message}", code.as_str())]
 pub struct ApiError {
     status: StatusCode,
-    code: &'static str,
+    code: ErrorCode,
     message: String,
     retry_after_secs: Option<u64>,
 }
 
+/// The stable code of an API error, for clients to branch on. Every code an error can
+/// carry is a variant here, so the OpenAPI document lists exactly these; which codes each
+/// answer of each endpoint carries is listed there too (`openapi::OPERATION_ERRORS`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// The body is not a JSON object of the documented shape.
+    InvalidBody,
+    /// The address is not one Lifeline accepts.
+    InvalidEmail,
+    /// A request the service cannot act on (not answered by the current endpoints).
+    InvalidRequest,
+    /// The link is forged, expired, used or superseded: all alike.
+    InvalidOrExpiredLink,
+    /// Same-browser links are on and this client did not ask for the link.
+    OtherBrowser,
+    /// The new password breaks the policy; the message says why.
+    WeakPassword,
+    /// A refused cross-site form (not answered by the current endpoints).
+    Forbidden,
+    /// The body is over `server.max_body_bytes`.
+    BodyTooLarge,
+    /// The body is not `application/json`.
+    UnsupportedMediaType,
+    /// Over a rate limit; `Retry-After` says how long to wait.
+    TooManyRequests,
+    /// No endpoint has this path.
+    NotFound,
+    /// The endpoint does not answer this method; `Allow` lists those it does.
+    MethodNotAllowed,
+    /// The database is briefly unreachable; `Retry-After` says when to try again.
+    Unavailable,
+    /// A fault on the server; nothing was changed.
+    InternalError,
+}
+
+impl ErrorCode {
+    /// The code as sent, e.g. `invalid_body`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::InvalidBody => "invalid_body",
+            Self::InvalidEmail => "invalid_email",
+            Self::InvalidRequest => "invalid_request",
+            Self::InvalidOrExpiredLink => "invalid_or_expired_link",
+            Self::OtherBrowser => "other_browser",
+            Self::WeakPassword => "weak_password",
+            Self::Forbidden => "forbidden",
+            Self::BodyTooLarge => "body_too_large",
+            Self::UnsupportedMediaType => "unsupported_media_type",
+            Self::TooManyRequests => "too_many_requests",
+            Self::NotFound => "not_found",
+            Self::MethodNotAllowed => "method_not_allowed",
+            Self::Unavailable => "unavailable",
+            Self::InternalError => "internal_error",
+        }
+    }
+}
+
 /// The body of every `/api/v1` error.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[schema(example = json!({"error": "invalid_or_expired_link", "message": "This link is invalid, expired or already used. Ask for a new one."}))]
 pub struct ErrorBody {
-    /// A stable code to branch on: `invalid_body`, `invalid_email`, `invalid_request`,
-    /// `invalid_or_expired_link`, `other_browser`, `weak_password`, `body_too_large`,
-    /// `unsupported_media_type`, `too_many_requests`, `not_found`,
-    /// `method_not_allowed`, `unavailable` or `internal_error`.
-    pub error: String,
+    /// A stable code to branch on.
+    pub error: ErrorCode,
     /// A sentence fit to show to the person using the client.
     pub message: String,
 }
 
 impl ApiError {
     /// A new error.
-    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+    pub fn new(status: StatusCode, code: ErrorCode, message: impl Into<String>) -> Self {
         Self {
             status,
             code,
@@ -48,7 +104,7 @@ impl ApiError {
         storage::EmailAddress::parse(text).map_err(|_| {
             Self::new(
                 StatusCode::BAD_REQUEST,
-                "invalid_email",
+                ErrorCode::InvalidEmail,
                 "The email address is not valid.",
             )
         })
@@ -60,7 +116,7 @@ impl ApiError {
 pub async fn not_found() -> HttpResponse {
     ApiError::new(
         StatusCode::NOT_FOUND,
-        "not_found",
+        ErrorCode::NotFound,
         "There is no such endpoint.",
     )
     .error_response()
@@ -70,7 +126,7 @@ pub async fn not_found() -> HttpResponse {
 pub fn method_not_allowed(allow: &str) -> HttpResponse {
     let mut response = ApiError::new(
         StatusCode::METHOD_NOT_ALLOWED,
-        "method_not_allowed",
+        ErrorCode::MethodNotAllowed,
         "This endpoint does not answer this method.",
     )
     .error_response();
@@ -84,18 +140,18 @@ pub fn method_not_allowed(allow: &str) -> HttpResponse {
 impl From<AppError> for ApiError {
     fn from(error: AppError) -> Self {
         let code = match &error {
-            AppError::BadRequest(_) => "invalid_request",
-            AppError::Csrf => "forbidden",
-            AppError::TooManyRequests { .. } => "too_many_requests",
-            AppError::Unavailable(_) => "unavailable",
-            AppError::Internal(_) => "internal_error",
+            AppError::BadRequest(_) => ErrorCode::InvalidRequest,
+            AppError::Csrf => ErrorCode::Forbidden,
+            AppError::TooManyRequests { .. } => ErrorCode::TooManyRequests,
+            AppError::Unavailable(_) => ErrorCode::Unavailable,
+            AppError::Internal(_) => ErrorCode::InternalError,
         };
         if matches!(error, AppError::Internal(_) | AppError::Unavailable(_)) {
             tracing::error!(error = ?error, "api request failed");
         }
         let retry_after_secs = match &error {
             AppError::TooManyRequests { retry_after_secs } => Some(*retry_after_secs),
-            AppError::Unavailable(_) => Some(5),
+            AppError::Unavailable(_) => Some(crate::error::UNAVAILABLE_RETRY_AFTER_SECS),
             _ => None,
         };
         Self {
@@ -118,7 +174,7 @@ impl ResponseError for ApiError {
             response.insert_header((RETRY_AFTER, secs.to_string()));
         }
         response.json(ErrorBody {
-            error: self.code.to_owned(),
+            error: self.code,
             message: self.message.clone(),
         })
     }

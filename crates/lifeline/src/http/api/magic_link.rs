@@ -1,12 +1,12 @@
 //! `POST /api/v1/magic-link` and `POST /api/v1/magic-link/verify`.
 
-use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::error::{ApiError, ErrorBody};
+use super::error::{ApiError, ErrorBody, ErrorCode};
+use super::field_schemas;
 use super::password::Accepted;
 use crate::flows::magic_link::{self, LinkError, Presented};
 use crate::http::client::ClientInfo;
@@ -19,7 +19,8 @@ use crate::state::AppState;
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"email": "ada@example.com"}))]
 pub struct MagicLinkRequest {
-    /// The account's address (at most 254 characters).
+    /// The account's address.
+    #[schema(schema_with = field_schemas::email)]
     email: String,
 }
 
@@ -29,6 +30,7 @@ pub struct MagicLinkRequest {
 #[schema(example = json!({"token": "lm1_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}))]
 pub struct VerifyRequest {
     /// The `token` query parameter of the mailed link.
+    #[schema(schema_with = field_schemas::magic_link_token)]
     token: String,
     /// The link's `browser` query parameter, present when `tokens.magic_link_same_browser`
     /// is on.
@@ -63,12 +65,12 @@ pub struct UserView {
     request_body(content = MagicLinkRequest, content_type = "application/json"),
     responses(
         (status = 202, description = "Accepted. The same answer whether or not the account exists; a sign-in link is mailed if it does.", body = Accepted),
-        (status = 400, description = "`invalid_email` or `invalid_body`.", body = ErrorBody),
+        (status = 400, description = "`invalid_email` (not an address Lifeline accepts) or `invalid_body` (not a JSON object of the documented shape).", body = ErrorBody),
     )
 )]
 pub async fn request(
     state: web::Data<AppState>,
-    session: Session,
+    session: LifelineSession,
     client: ClientInfo,
     body: web::Json<MagicLinkRequest>,
 ) -> Result<HttpResponse, ApiError> {
@@ -98,12 +100,12 @@ pub async fn request(
     responses(
         (status = 200, description = "Signed in. The link is used up.", body = SignedIn,
             headers(("Set-Cookie" = String, description = "The new session: `lifeline_session`, HttpOnly, SameSite=Lax, Secure behind HTTPS."))),
-        (status = 400, description = "`invalid_or_expired_link` (forged, expired, used or superseded: all alike), `other_browser` (same-browser links are on and this client did not ask for the link) or `invalid_body`.", body = ErrorBody),
+        (status = 400, description = "`invalid_or_expired_link` (malformed, forged, expired, used or superseded: all alike), `other_browser` (same-browser links are on and this client did not ask for the link) or `invalid_body` (not a JSON object of the documented shape).", body = ErrorBody),
     )
 )]
 pub async fn verify(
     state: web::Data<AppState>,
-    session: Session,
+    session: LifelineSession,
     client: ClientInfo,
     body: web::Json<VerifyRequest>,
 ) -> Result<HttpResponse, ApiError> {
@@ -118,20 +120,20 @@ pub async fn verify(
         Err(LinkError::InvalidLink) => {
             return Err(ApiError::new(
                 StatusCode::BAD_REQUEST,
-                "invalid_or_expired_link",
+                ErrorCode::InvalidOrExpiredLink,
                 "This link is invalid, expired or already used. Ask for a new one.",
             ));
         }
         Err(LinkError::OtherBrowser) => {
             return Err(ApiError::new(
                 StatusCode::BAD_REQUEST,
-                "other_browser",
+                ErrorCode::OtherBrowser,
                 "Open this link in the browser where you asked for it.",
             ));
         }
         Err(LinkError::App(error)) => return Err(error.into()),
     };
-    LifelineSession::from(session).sign_in(&user)?;
+    session.sign_in(&user)?;
     Ok(HttpResponse::Ok().json(SignedIn {
         user: UserView {
             email: user.display_email,

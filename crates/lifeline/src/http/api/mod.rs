@@ -7,6 +7,7 @@
 //! 405 `method_not_allowed` with an `Allow` header, never the HTML 404 page.
 
 pub mod error;
+pub mod field_schemas;
 pub mod magic_link;
 pub mod openapi;
 pub mod password;

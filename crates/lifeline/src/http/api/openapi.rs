@@ -5,13 +5,14 @@
 use std::sync::OnceLock;
 
 use actix_web::HttpResponse;
-use utoipa::openapi::header::HeaderBuilder;
+use utoipa::openapi::extensions::Extensions;
+use utoipa::openapi::header::{Header, HeaderBuilder};
 use utoipa::openapi::path::Operation;
-use utoipa::openapi::schema::{Object, Type};
-use utoipa::openapi::{Content, OpenApi as Document, Ref, ResponseBuilder};
+use utoipa::openapi::schema::{AllOfBuilder, ObjectBuilder, Schema, Type};
+use utoipa::openapi::{Content, OpenApi as Document, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
-use super::error::ErrorBody;
+use super::error::{ErrorBody, ErrorCode};
 use super::{magic_link, password};
 use crate::http::urls::{API_PREFIX, Url};
 
@@ -21,8 +22,9 @@ use crate::http::urls::{API_PREFIX, Url};
     info(
         title = "Lifeline API",
         description = "Password reset and magic-link sign-in for single-page apps and services. \
-            Every request body is JSON (`Content-Type: application/json`); unknown fields are \
-            refused. Errors are `{\"error\": \"<stable_code>\", \"message\": \"…\"}`, also for a \
+            Every request body is a JSON object (`Content-Type: application/json`) of the \
+            documented shape: an array or any other value in its place, an unknown field, a \
+            missing or mistyped one is a 400 `invalid_body`. Errors are `{\"error\": \"<stable_code>\", \"message\": \"…\"}`, also for a \
             path no endpoint serves (404 `not_found`) and a method an endpoint does not answer \
             (405 `method_not_allowed`, with `Allow`). Answers never reveal whether an account \
             exists.",
@@ -35,7 +37,7 @@ use crate::http::urls::{API_PREFIX, Url};
         magic_link::verify,
         get,
     ),
-    components(schemas(ErrorBody)),
+    components(schemas(ErrorBody, ErrorCode)),
     modifiers(&CommonErrors),
     tags(
         (name = "password", description = "Password reset by mailed link."),
@@ -62,7 +64,7 @@ pub fn document_json() -> &'static str {
     path = Url::OpenApi.path(),
     operation_id = "getOpenApi",
     tag = "meta",
-    responses((status = 200, description = "The OpenAPI 3.1 description of `/api/v1`.", content_type = "application/json"))
+    responses((status = 200, description = "The OpenAPI 3.1 description of `/api/v1`.", body = Object, content_type = "application/json"))
 )]
 pub async fn get() -> HttpResponse {
     HttpResponse::Ok()
@@ -70,68 +72,159 @@ pub async fn get() -> HttpResponse {
         .body(document_json())
 }
 
-/// Adds the failures every endpoint with a JSON body shares, so each handler documents only
-/// its own answers: 413, 415, 429 (per-IP POST limit, with `Retry-After`), 500 and 503.
+/// The codes each error answer of each operation carries, beyond the shared ones that
+/// [`CommonErrors`] adds: `(operation id, status, codes)`. A unit test checks that every error
+/// answer in the document is listed, so none is documented with "any code".
+const OPERATION_ERRORS: &[(&str, &str, &[ErrorCode])] = &[
+    (
+        "requestPasswordReset",
+        "400",
+        &[ErrorCode::InvalidBody, ErrorCode::InvalidEmail],
+    ),
+    (
+        "resetPassword",
+        "400",
+        &[ErrorCode::InvalidBody, ErrorCode::InvalidOrExpiredLink],
+    ),
+    ("resetPassword", "422", &[ErrorCode::WeakPassword]),
+    (
+        "requestMagicLink",
+        "400",
+        &[ErrorCode::InvalidBody, ErrorCode::InvalidEmail],
+    ),
+    (
+        "verifyMagicLink",
+        "400",
+        &[
+            ErrorCode::InvalidBody,
+            ErrorCode::InvalidOrExpiredLink,
+            ErrorCode::OtherBrowser,
+        ],
+    ),
+];
+
+/// An answer every operation with a JSON body may give: status, code, description, and
+/// whether it carries `Retry-After`.
+struct SharedError {
+    status: &'static str,
+    code: ErrorCode,
+    description: &'static str,
+    retry_after: bool,
+}
+
+const SHARED_ERRORS: [SharedError; 5] = [
+    SharedError {
+        status: "413",
+        code: ErrorCode::BodyTooLarge,
+        description: "`body_too_large`: the body is over `server.max_body_bytes`.",
+        retry_after: false,
+    },
+    SharedError {
+        status: "415",
+        code: ErrorCode::UnsupportedMediaType,
+        description: "`unsupported_media_type`: the body is not `application/json`.",
+        retry_after: false,
+    },
+    SharedError {
+        status: "429",
+        code: ErrorCode::TooManyRequests,
+        description: "`too_many_requests`: this client is over its POST rate, the service over \
+            its global rate for link requests, or (on `/password/reset`) the link over its \
+            attempts; wait `Retry-After` seconds.",
+        retry_after: true,
+    },
+    SharedError {
+        status: "500",
+        code: ErrorCode::InternalError,
+        description: "`internal_error`: a fault on the server; nothing was changed.",
+        retry_after: false,
+    },
+    SharedError {
+        status: "503",
+        code: ErrorCode::Unavailable,
+        description: "`unavailable`: the database is briefly unreachable; retry after \
+            `Retry-After` seconds.",
+        retry_after: true,
+    },
+];
+
+/// Adds the failures every endpoint with a JSON body shares (413, 415, 429, 500, 503), so
+/// each handler documents only its own answers, and narrows every error answer's body to
+/// the codes it carries ([`OPERATION_ERRORS`]).
 struct CommonErrors;
 
 impl Modify for CommonErrors {
     fn modify(&self, openapi: &mut Document) {
-        let shared = [
-            (
-                "413",
-                "`body_too_large`: the body is over `server.max_body_bytes`.",
-                false,
-            ),
-            (
-                "415",
-                "`unsupported_media_type`: the body is not `application/json`.",
-                false,
-            ),
-            (
-                "429",
-                "`too_many_requests`: this client is over its POST rate (or, on `/password/reset`, the link over its attempts); wait `Retry-After` seconds.",
-                true,
-            ),
-            (
-                "500",
-                "`internal_error`: a fault on the server; nothing was changed.",
-                false,
-            ),
-            (
-                "503",
-                "`unavailable`: the database is briefly unreachable; retry after `Retry-After` seconds.",
-                true,
-            ),
-        ];
         for item in openapi.paths.paths.values_mut() {
             let Some(operation) = item.post.as_mut() else {
                 continue;
             };
-            for (status, description, retry_after) in shared {
-                add_error(operation, status, description, retry_after);
+            let id = operation.operation_id.clone().unwrap_or_default();
+            for (op, status, codes) in OPERATION_ERRORS {
+                if *op == id
+                    && let Some(RefOr::T(response)) = operation.responses.responses.get_mut(*status)
+                {
+                    response.content.insert(
+                        "application/json".to_owned(),
+                        Content::new(Some(error_body_with(codes))).into(),
+                    );
+                }
+            }
+            for shared in &SHARED_ERRORS {
+                add_error(operation, shared);
             }
         }
     }
 }
 
-fn add_error(operation: &mut Operation, status: &str, description: &str, retry_after: bool) {
-    let mut response = ResponseBuilder::new().description(description).content(
-        "application/json",
-        Content::new(Some(Ref::from_schema_name("ErrorBody"))),
+/// `ErrorBody` whose `error` is one of `codes`.
+fn error_body_with(codes: &[ErrorCode]) -> Schema {
+    let codes = codes.iter().map(|code| code.as_str());
+    let narrowed = ObjectBuilder::new().property(
+        "error",
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .enum_values(Some(codes)),
     );
-    if retry_after {
-        response = response.header(
-            "Retry-After",
-            HeaderBuilder::new()
-                .schema(Some(Object::with_type(Type::Integer)))
-                .description(Some("Seconds to wait before trying again."))
-                .build(),
+    AllOfBuilder::new()
+        .item(Ref::from_schema_name("ErrorBody"))
+        .item(narrowed)
+        .build()
+        .into()
+}
+
+/// `Retry-After`: whole seconds, always present on the answers that document it. utoipa's
+/// header has no `required` field, so it goes in as an extension (serialized flat, like
+/// every extension, as the header object's own `required`).
+fn retry_after() -> Header {
+    let mut header = HeaderBuilder::new()
+        .schema(Some(
+            ObjectBuilder::new()
+                .schema_type(Type::Integer)
+                .minimum(Some(0)),
+        ))
+        .description(Some("Seconds to wait before trying again."))
+        .build();
+    let mut required = Extensions::default();
+    required.insert("required".to_owned(), serde_json::Value::Bool(true));
+    header.extensions = Some(required);
+    header
+}
+
+fn add_error(operation: &mut Operation, shared: &SharedError) {
+    let mut response = ResponseBuilder::new()
+        .description(shared.description)
+        .content(
+            "application/json",
+            Content::new(Some(error_body_with(&[shared.code]))),
         );
+    if shared.retry_after {
+        response = response.header("Retry-After", retry_after());
     }
     operation
         .responses
         .responses
-        .insert(status.to_owned(), response.build().into());
+        .insert(shared.status.to_owned(), response.build().into());
 }
 
 #[cfg(test)]
@@ -180,6 +273,67 @@ mod tests {
             schemas["ResetRequest"]["required"],
             serde_json::json!(["token", "password"])
         );
+    }
+
+    #[test]
+    fn every_error_answer_lists_its_codes_and_each_is_an_error_code() {
+        // Arrange
+        let doc: serde_json::Value = serde_json::from_str(document_json()).unwrap();
+        let all_codes = doc["components"]["schemas"]["ErrorCode"]["enum"]
+            .as_array()
+            .unwrap();
+
+        // Act / Assert
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            for (method, operation) in item.as_object().unwrap() {
+                for (status, response) in operation["responses"].as_object().unwrap() {
+                    if !(status.starts_with('4') || status.starts_with('5')) {
+                        continue;
+                    }
+                    let schema = &response["content"]["application/json"]["schema"];
+                    assert_eq!(schema["allOf"][0]["$ref"], "#/components/schemas/ErrorBody");
+                    let codes = schema["allOf"][1]["properties"]["error"]["enum"]
+                        .as_array()
+                        .unwrap_or_else(|| panic!("{method} {path} {status}: no codes"));
+                    assert!(!codes.is_empty(), "{method} {path} {status}");
+                    for code in codes {
+                        assert!(all_codes.contains(code), "{method} {path} {status} {code}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_documented_code_is_sent_as_documented() {
+        // Arrange
+        let doc: serde_json::Value = serde_json::from_str(document_json()).unwrap();
+        let codes = doc["components"]["schemas"]["ErrorCode"]["enum"]
+            .as_array()
+            .unwrap();
+
+        // Act / Assert: the schema's names, serde's and `as_str` agree.
+        for code in codes {
+            let parsed: ErrorCode = serde_json::from_value(code.clone()).unwrap();
+            assert_eq!(parsed.as_str(), code.as_str().unwrap());
+            assert_eq!(serde_json::to_value(parsed).unwrap(), *code);
+        }
+    }
+
+    #[test]
+    fn answers_that_ask_to_wait_require_retry_after() {
+        // Arrange / Act
+        let doc: serde_json::Value = serde_json::from_str(document_json()).unwrap();
+
+        // Assert
+        for path in ["/api/v1/password/forgot", "/api/v1/magic-link/verify"] {
+            for status in ["429", "503"] {
+                let header =
+                    &doc["paths"][path]["post"]["responses"][status]["headers"]["Retry-After"];
+                assert_eq!(header["required"], true, "{path} {status}");
+                assert_eq!(header["schema"]["type"], "integer", "{path} {status}");
+            }
+        }
     }
 
     #[test]

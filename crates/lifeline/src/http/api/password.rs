@@ -5,7 +5,8 @@ use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::error::{ApiError, ErrorBody};
+use super::error::{ApiError, ErrorBody, ErrorCode};
+use super::field_schemas;
 use crate::flows::password_reset::{self, ResetError};
 use crate::http::client::ClientInfo;
 use crate::http::urls::{API_PREFIX, Url};
@@ -17,7 +18,8 @@ use crate::state::AppState;
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"email": "ada@example.com"}))]
 pub struct ForgotRequest {
-    /// The account's address (at most 254 characters).
+    /// The account's address.
+    #[schema(schema_with = field_schemas::email)]
     email: String,
 }
 
@@ -27,6 +29,7 @@ pub struct ForgotRequest {
 #[schema(example = json!({"token": "lr1_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "password": "correct horse battery staple"}))]
 pub struct ResetRequest {
     /// The `token` query parameter of the mailed link.
+    #[schema(schema_with = field_schemas::reset_token)]
     token: String,
     /// The new password: 8 to 128 characters (configurable), not a common password, not the
     /// address.
@@ -52,7 +55,7 @@ pub struct Accepted {
     request_body(content = ForgotRequest, content_type = "application/json"),
     responses(
         (status = 202, description = "Accepted. The same answer whether or not the account exists; a reset link is mailed if it does.", body = Accepted),
-        (status = 400, description = "`invalid_email` or `invalid_body`.", body = ErrorBody),
+        (status = 400, description = "`invalid_email` (not an address Lifeline accepts) or `invalid_body` (not a JSON object of the documented shape).", body = ErrorBody),
     )
 )]
 pub async fn forgot(
@@ -79,7 +82,7 @@ pub async fn forgot(
     request_body(content = ResetRequest, content_type = "application/json"),
     responses(
         (status = 204, description = "The password is changed; every other link and session of the account is void, and a \"password changed\" email is queued."),
-        (status = 400, description = "`invalid_or_expired_link` (forged, expired, used or superseded: all alike) or `invalid_body`.", body = ErrorBody),
+        (status = 400, description = "`invalid_or_expired_link` (malformed, forged, expired, used or superseded: all alike) or `invalid_body` (not a JSON object of the documented shape).", body = ErrorBody),
         (status = 422, description = "`weak_password`: the message says why. The link stays usable.", body = ErrorBody),
     )
 )]
@@ -102,12 +105,12 @@ pub async fn reset(
         Ok(_) => Ok(HttpResponse::NoContent().finish()),
         Err(ResetError::InvalidLink) => Err(ApiError::new(
             StatusCode::BAD_REQUEST,
-            "invalid_or_expired_link",
+            ErrorCode::InvalidOrExpiredLink,
             "This link is invalid, expired or already used. Ask for a new one.",
         )),
         Err(ResetError::WeakPassword(reason)) => Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "weak_password",
+            ErrorCode::WeakPassword,
             reason.to_string(),
         )),
         Err(ResetError::App(error)) => Err(error.into()),

@@ -2,10 +2,22 @@
 
 use actix_web::middleware::DefaultHeaders;
 
+/// The pages' policy as a literal, so that a page that needs one more directive
+/// can extend it at compile time.
+macro_rules! page_policy {
+    () => {
+        "default-src 'none'; style-src 'self'; img-src 'self' https: data:; \
+         form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+    };
+}
+
 /// Pages load nothing but their own stylesheet and images; no script runs, no
 /// form posts elsewhere, no framing.
-pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self'; \
-     img-src 'self' https: data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+pub const CONTENT_SECURITY_POLICY: &str = page_policy!();
+
+/// The policy of the one page that frames another of Lifeline's responses
+/// (the development mailbox's message, which frames the mail's HTML part).
+pub const FRAMING_PAGE_POLICY: &str = concat!(page_policy!(), "; frame-src 'self'");
 
 /// The security headers, added to every response that does not set its own.
 ///

@@ -1,7 +1,7 @@
 //! Middleware on Lifeline's scope: security headers, the per-IP POST limit,
-//! the request's base path, the request log.
+//! error pages, the request log.
 
+pub mod error_pages;
 pub mod headers;
 pub mod post_limit;
-pub mod request_base;
 pub mod request_log;

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod dev_mailbox;
 pub mod health;
+pub mod held_link;
 pub mod login;
 pub mod magic_link;
 pub mod metrics;

@@ -72,7 +72,7 @@ pub async fn post(
         ));
     };
     remember_next(&state, &session, next.as_deref())?;
-    magic_link::request(&state, address, &client, session.raw()).await?;
+    magic_link::request(&state, address, &client, &session).await?;
     Ok(check_inbox(&state, &state.path(Url::MagicLink.path())))
 }
 

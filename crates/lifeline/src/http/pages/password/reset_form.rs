@@ -5,24 +5,30 @@ use actix_web::http::header::LOCATION;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 use tera::Context;
+use token_core::Purpose;
 
 use super::reset_link::link_invalid;
 use crate::error::AppError;
 use crate::flows::password_reset::{self, ResetError};
 use crate::http::client::ClientInfo;
 use crate::http::csrf::{CsrfForm, csrf_field};
+use crate::http::pages::held_link::{self, ANOTHER_LINK_OPENED, NamedLink, Posted};
 use crate::http::session::LifelineSession;
 use crate::http::urls::Url;
 use crate::security::password_hash::Password;
 use crate::state::AppState;
 
-/// The form's fields. `username` is the hidden field for password managers.
+/// The form's fields. `username` is the hidden field for password managers;
+/// `link` names the link the form was shown for (absent from forms rendered
+/// before it was added).
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ResetForm {
     password: String,
     password_confirm: String,
     csrf_token: String,
+    #[serde(default)]
+    link: Option<String>,
     #[serde(default)]
     #[expect(dead_code, reason = "sent by the form for password managers only")]
     username: Option<String>,
@@ -37,13 +43,14 @@ pub async fn show(
     status: StatusCode,
     error: Option<&str>,
 ) -> Result<HttpResponse, AppError> {
-    let token = session.reset_token();
-    let Some(link) = password_reset::check(state, &token).await? else {
+    let link = session.held_link(Purpose::PasswordReset);
+    let Some(live) = password_reset::check(state, &link.token).await? else {
         return Ok(link_invalid(state));
     };
     let mut context = Context::new();
     context.insert("csrf_token", &session.csrf_token());
-    context.insert("email", &link.user().display_email);
+    context.insert("link", &link.form_id(&state.keys));
+    context.insert("email", &live.user().display_email);
     context.insert("error", &error);
     context.insert("min_length", &state.policy.min_length);
     context.insert("max_length", &state.policy.max_length);
@@ -60,12 +67,20 @@ pub async fn post(
     let ResetForm {
         password,
         password_confirm,
+        link,
         ..
     } = form.into_inner();
-    let token = session.reset_token();
+    let named = link.map(NamedLink::Shown);
+    let link = match held_link::posted(&state, &session, Purpose::PasswordReset, named) {
+        Posted::Link(link) => link,
+        Posted::Replaced => {
+            let status = StatusCode::CONFLICT;
+            return show(&state, &session, status, Some(ANOTHER_LINK_OPENED)).await;
+        }
+    };
     match password_reset::complete(
         &state,
-        &token,
+        &link.token,
         Password::new(password),
         &password_confirm,
         &client,
@@ -90,7 +105,7 @@ pub async fn post(
             .await
         }
         Err(ResetError::InvalidLink) => {
-            session.forget_reset_token();
+            session.forget_link(Purpose::PasswordReset);
             Ok(link_invalid(&state))
         }
         Err(ResetError::App(error)) => Err(error),

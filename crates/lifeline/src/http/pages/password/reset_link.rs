@@ -1,12 +1,13 @@
 //! `GET|HEAD /password/reset?token=…`: the link from the email.
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::LOCATION;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
+use token_core::Purpose;
 
 use crate::error::AppError;
 use crate::flows::password_reset;
+use crate::http::pages::held_link::{self, HeldLink};
 use crate::http::session::LifelineSession;
 use crate::http::urls::Url;
 use crate::pages::ConstantPage;
@@ -33,13 +34,20 @@ pub async fn get(
     };
     if password_reset::check(&state, &token).await?.is_none() {
         // A bad link voids any link the session held.
-        session.forget_reset_token();
+        session.forget_link(Purpose::PasswordReset);
         return Ok(link_invalid(&state));
     }
-    session.set_reset_token(&token)?;
-    Ok(HttpResponse::SeeOther()
-        .insert_header((LOCATION, state.path(Url::PasswordReset.path())))
-        .finish())
+    let link = HeldLink {
+        token,
+        browser_tag: None,
+    };
+    held_link::hold_and_redirect(
+        &state,
+        &session,
+        Purpose::PasswordReset,
+        &link,
+        Url::PasswordReset,
+    )
 }
 
 /// The 400 page for any unusable link, with a way to ask again (rendered once

@@ -1,0 +1,228 @@
+//! Every page, in each state a person meets it in, passes axe-core's WCAG 2.1
+//! A and AA rules: with the default accent colour, and with a light and a dark
+//! one an operator may brand the pages with.
+
+use figment::Figment;
+use figment::providers::Serialized;
+use serde_json::{Value, json};
+use storage::Backend;
+
+use crate::axe;
+use crate::chrome::{Browser, Options};
+use crate::helpers::{PUBLIC_URL, TestApp, link_in, mail_parts, spawn_app_with};
+use crate::steps::{
+    OLD_PASSWORD, Screenshots, assert_accessible, browser_and_app, choose_password, sign_in,
+};
+
+/// Checks the page on screen and keeps a screenshot of it.
+async fn check(browser: &Browser, shots: &Screenshots, name: &str) {
+    browser
+        .screenshot(shots.dir(), &format!("axe-{name}"))
+        .await;
+    assert_accessible(browser, name).await;
+}
+
+/// The link starting with `path_prefix` in the newest mail that has one,
+/// once every mail asked for so far has been sent.
+async fn newest_link(app: &TestApp, path_prefix: &str) -> String {
+    app.drain_outbox().await;
+    let wanted = format!("{PUBLIC_URL}{path_prefix}");
+    let mail = app
+        .sink
+        .messages()
+        .into_iter()
+        .rev()
+        .find(|mail| mail_parts(mail).0.contains(&wanted))
+        .unwrap_or_else(|| panic!("no mail with a {wanted} link"));
+    link_in(app, &mail, path_prefix)
+}
+
+/// Asks for a link on the form at `page` with `button`, checking the form
+/// with a mistyped address first, and the "check your inbox" page after.
+async fn ask_for_link(browser: &Browser, app: &TestApp, shots: &Screenshots, page: &str) {
+    let (name, button) = match page {
+        "/password/forgot" => ("forgot", "Send me a link"),
+        _ => ("magic-link", "Email me a sign-in link"),
+    };
+    browser.open(&app.url(page)).await;
+    check(browser, shots, name).await;
+    browser.type_into("Email address", "ada at example").await;
+    browser.press(button).await;
+    check(browser, shots, &format!("{name}-422")).await;
+    browser.type_into("Email address", "ada@example.com").await;
+    browser.press(button).await;
+    assert_eq!(browser.heading().await, "Check your inbox");
+    check(browser, shots, &format!("{name}-check-inbox")).await;
+}
+
+/// Sign-in, the password reset, and the pages around them.
+async fn password_pages(browser: &Browser, app: &TestApp, shots: &Screenshots) {
+    browser.open(&app.url("/login")).await;
+    check(browser, shots, "login").await;
+    sign_in(browser, app, "not the password").await;
+    check(browser, shots, "login-401").await;
+
+    ask_for_link(browser, app, shots, "/password/forgot").await;
+    browser
+        .open(&newest_link(app, "/password/reset?token=").await)
+        .await;
+    check(browser, shots, "reset-form").await;
+    choose_password(browser, "short", "short").await;
+    check(browser, shots, "reset-form-422").await;
+    choose_password(browser, "a good new passphrase", "a good new passphrase").await;
+    assert_eq!(browser.path().await, "/login");
+    check(browser, shots, "login-password-changed").await;
+    browser
+        .open(&app.url("/password/reset?token=lr1_nonsense"))
+        .await;
+    check(browser, shots, "link-invalid").await;
+}
+
+/// Sign-in by mail, the account page, and a link opened in another browser.
+async fn magic_link_pages(browser: &Browser, app: &TestApp, shots: &Screenshots) {
+    ask_for_link(browser, app, shots, "/magic-link").await;
+    browser
+        .open(&newest_link(app, "/magic-link/verify?token=").await)
+        .await;
+    check(browser, shots, "magic-link-verify").await;
+    browser.press("Sign in").await;
+    assert_eq!(browser.heading().await, "Your account");
+    check(browser, shots, "account").await;
+    browser.press("Sign out").await;
+
+    browser.open(&app.url("/magic-link")).await;
+    browser.type_into("Email address", "ada@example.com").await;
+    browser.press("Email me a sign-in link").await;
+    let link = newest_link(app, "/magic-link/verify?token=").await;
+    browser.client.delete_all_cookies().await.unwrap();
+    browser.open(&link).await;
+    check(browser, shots, "magic-link-other-browser").await;
+}
+
+/// "This wasn't me", from a fresh reset mail, to the locked-down account.
+async fn not_me_pages(browser: &Browser, app: &TestApp, shots: &Screenshots) {
+    browser.open(&app.url("/password/forgot")).await;
+    browser.type_into("Email address", "ada@example.com").await;
+    browser.press("Send me a link").await;
+    browser
+        .open(&newest_link(app, "/password/not-me?token=").await)
+        .await;
+    check(browser, shots, "not-me").await;
+    browser.press("Lock my account down").await;
+    check(browser, shots, "not-me-done").await;
+}
+
+/// The test settings with the development mailbox in place of SMTP.
+fn with_dev_mailbox(accent: &str, figment: Figment) -> Figment {
+    let mut settings: Value = figment.extract().expect("settings");
+    settings["mail"]["transport"] = json!({ "kind": "mailbox" });
+    settings["mode"] = json!("development");
+    settings["branding"]["accent_color"] = json!(accent);
+    Figment::from(Serialized::defaults(settings))
+}
+
+/// The development mailbox, empty and with a mail in it, on an app of its own.
+async fn mailbox_pages(browser: &Browser, accent: &'static str, shots: &Screenshots) {
+    let app = spawn_app_with(Backend::Sqlite, |f| with_dev_mailbox(accent, f))
+        .await
+        .expect("SQLite is always available");
+    app.create_user("ada@example.com", OLD_PASSWORD);
+    browser.open(&app.url("/dev/mailbox")).await;
+    check(browser, shots, "mailbox-empty").await;
+    browser.open(&app.url("/password/forgot")).await;
+    browser.type_into("Email address", "ada@example.com").await;
+    browser.press("Send me a link").await;
+    app.drain_outbox().await;
+    browser.open(&app.url("/dev/mailbox")).await;
+    check(browser, shots, "mailbox").await;
+    let message = browser
+        .eval("return document.querySelector('ul.mailbox a').href;")
+        .await;
+    browser.open(message.as_str().unwrap()).await;
+    check(browser, shots, "mailbox-message").await;
+}
+
+/// Every page, with the pages branded in `accent`.
+async fn every_page_meets_wcag_2_1_aa(accent: &'static str) {
+    // Arrange
+    if axe::installed().is_none() {
+        return;
+    }
+    let same_browser = |f: Figment| {
+        f.merge(("tokens.magic_link_same_browser", true))
+            .merge(("branding.accent_color", accent))
+    };
+    let Some((browser, app)) = browser_and_app(Options::default(), same_browser).await else {
+        return;
+    };
+    let shots = Screenshots::new();
+
+    // Act + Assert
+    password_pages(&browser, &app, &shots).await;
+    magic_link_pages(&browser, &app, &shots).await;
+    not_me_pages(&browser, &app, &shots).await;
+    browser.open(&app.url("/no/such/page")).await;
+    check(&browser, &shots, "404").await;
+    mailbox_pages(&browser, accent, &shots).await;
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_page_meets_wcag_2_1_aa_in_the_default_colours() {
+    every_page_meets_wcag_2_1_aa("#2563eb").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_page_meets_wcag_2_1_aa_in_a_light_accent() {
+    every_page_meets_wcag_2_1_aa("#fbbf24").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_page_meets_wcag_2_1_aa_in_a_dark_accent() {
+    every_page_meets_wcag_2_1_aa("#1e1b4b").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_check_fails_a_page_that_breaks_the_rules_and_says_where() {
+    // Arrange: a sign-in page replaced by one without a language, with an
+    // image without a text, an unlabelled field and an empty link; served
+    // with the product's Content-Security-Policy, which forbids every script.
+    if axe::installed().is_none() {
+        return;
+    }
+    let pages = tempfile::tempdir().unwrap();
+    std::fs::write(
+        pages.path().join("login.html.tera"),
+        r#"<!doctype html><html><head><title>Sign in</title></head><body><main>
+<h1>Sign in</h1><img src="data:,"><input name="email"><a href="/x"></a></main></body></html>"#,
+    )
+    .unwrap();
+    let dir = pages.path().to_str().unwrap().to_owned();
+    let Some((browser, app)) = browser_and_app(Options::default(), move |f| {
+        f.merge(("branding.templates_dir", dir))
+    })
+    .await
+    else {
+        return;
+    };
+    browser.open(&app.url("/login")).await;
+
+    // Act
+    let violations = axe::violations(&browser).await;
+    let report = axe::describe(&violations);
+
+    // Assert
+    for (rule, element) in [
+        ("html-has-lang (serious)", "* html"),
+        ("image-alt (critical)", "* img"),
+        ("label (critical)", "* input"),
+        ("link-name (serious)", "* a"),
+    ] {
+        assert!(
+            report.contains(&format!("- {rule}: ")),
+            "{rule} in {report}"
+        );
+        assert!(report.contains(element), "{element} in {report}");
+    }
+    browser.close().await;
+}
