@@ -6,7 +6,7 @@ pub mod outbox;
 pub mod users_csv;
 pub mod users_import;
 
-use std::io::BufRead;
+use std::io::{BufRead, Write};
 
 use anyhow::{Context, bail};
 use chrono::Utc;
@@ -55,14 +55,22 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Config {
             command: ConfigCommand::Check,
-        } => {
-            let settings = Settings::load(config)?;
-            println!(
-                "configuration is valid; effective settings (secrets redacted):\n{settings:#?}"
-            );
-            Ok(())
-        }
+        } => config_check(&Settings::load(config)?),
     }
+}
+
+/// `lifeline config check`: the effective settings as TOML that loads again, secrets as
+/// `***` (which the settings refuse, so pasted output needs its secrets supplied again).
+fn config_check(settings: &Settings) -> anyhow::Result<()> {
+    let toml = toml::to_string(settings).context("Failed to print the settings as TOML")?;
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "# The configuration is valid. Effective settings, as TOML; each secret is shown as\n\
+         # \"***\" (database.url: its password only) and must be supplied again to load this."
+    )?;
+    writeln!(out, "{toml}")?;
+    Ok(())
 }
 
 async fn serve(settings: Settings) -> anyhow::Result<()> {

@@ -9,7 +9,7 @@ async fn main() -> std::process::ExitCode {
     match lifeline_cli::commands::run(cli).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("lifeline: {error:#}");
+            eprintln!("lifeline: {}", lifeline_cli::report::report(&error));
             std::process::ExitCode::FAILURE
         }
     }

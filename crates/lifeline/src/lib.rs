@@ -51,7 +51,9 @@ mod shutdown;
 mod startup;
 mod state;
 
-pub use config::{ConfigError, DEFAULTS_TOML, Mode, SecretString, Settings};
+pub use config::{
+    ConfigError, DEFAULTS_TOML, Mode, NOT_SETTINGS, Problem, SECRET_KEYS, SecretString, Settings,
+};
 pub use directory::{
     BoxError, DirectoryConnection, DirectoryError, DirectoryUser, StoredHash, UserDirectory,
 };

@@ -154,6 +154,8 @@ pub(crate) async fn build_state(
     clock: Arc<dyn Clock + Send + Sync>,
     directory: Option<Arc<dyn UserDirectory>>,
 ) -> anyhow::Result<(web::Data<AppState>, Key, mail::OutboxWorker)> {
+    // The same rules as `lifeline config check`, also for settings a host built itself.
+    settings.validate()?;
     let db = connect_database(&settings).await?;
     if settings.database.auto_migrate {
         let migrator = db.clone();

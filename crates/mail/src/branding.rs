@@ -2,7 +2,7 @@
 
 use serde::Deserialize;
 
-use crate::MailError;
+use crate::{MailError, SettingError};
 
 /// Product name, support address, logo and colour, given to every template.
 ///
@@ -44,15 +44,22 @@ impl Branding {
 
     /// Checks every field; called when the templates are built, so a bad value stops start-up.
     pub fn validate(&self) -> Result<(), MailError> {
+        Ok(self.check()?)
+    }
+
+    /// The rules behind [`Self::validate`], naming the refused field.
+    pub fn check(&self) -> Result<(), SettingError> {
         let name = self.product_name.trim();
         if name.is_empty() || name.len() > 100 || name.chars().any(char::is_control) {
-            return Err(MailError::Settings(
-                "product_name must be 1 to 100 characters without control characters".into(),
+            return Err(SettingError::new(
+                "product_name",
+                "must be 1 to 100 characters without control characters",
             ));
         }
         if self.support_email.parse::<lettre::Address>().is_err() {
-            return Err(MailError::Settings(
-                "support_email is not an email address".into(),
+            return Err(SettingError::new(
+                "support_email",
+                format!("{:?} is not an email address", self.support_email),
             ));
         }
         if let Some(url) = &self.logo_url {
@@ -60,14 +67,19 @@ impl Branding {
                 && url.len() > "https://".len()
                 && !url.chars().any(|c| c.is_control() || c.is_whitespace());
             if !valid {
-                return Err(MailError::Settings(
-                    "logo_url must be an absolute https:// URL without spaces".into(),
+                return Err(SettingError::new(
+                    "logo_url",
+                    "must be an absolute https:// URL without spaces",
                 ));
             }
         }
         if !is_hex_colour(&self.brand_colour) {
-            return Err(MailError::Settings(
-                "brand_colour must look like #1a2b3c or #abc".into(),
+            return Err(SettingError::new(
+                "brand_colour",
+                format!(
+                    "{:?} is not a colour; use #rgb or #rrggbb",
+                    self.brand_colour
+                ),
             ));
         }
         Ok(())

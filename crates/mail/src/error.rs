@@ -3,6 +3,32 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+/// One refused setting of the mail crate, named by its field (`brand_colour`, `host`, …), so
+/// that an application can tell its operator which of its own settings to fix.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {reason}")]
+pub struct SettingError {
+    /// The field of the settings struct that holds the refused value.
+    pub field: &'static str,
+    /// Why it was refused, e.g. `"blue" is not a colour; use #rgb or #rrggbb`.
+    pub reason: String,
+}
+
+impl SettingError {
+    pub(crate) fn new(field: &'static str, reason: impl Into<String>) -> Self {
+        Self {
+            field,
+            reason: reason.into(),
+        }
+    }
+}
+
+impl From<SettingError> for MailError {
+    fn from(error: SettingError) -> Self {
+        Self::Settings(error.to_string())
+    }
+}
+
 /// Everything that can go wrong while rendering, building, sending or queueing an email.
 ///
 /// Messages never contain a recipient address or a message body: both can hold personal data

@@ -34,7 +34,7 @@ pub use compose::{Composer, Composition};
 pub use emails::{
     Email, MagicLink, MagicLinkSignin, NoAccount, NotMeConfirmation, PasswordChanged, PasswordReset,
 };
-pub use error::MailError;
+pub use error::{MailError, SettingError};
 pub use message::{OutboundMessage, OutgoingEmail, Sender, parse_address};
 pub use overrides::{OverrideError, load_with_overrides};
 pub use palette::{Palette, Rgb};

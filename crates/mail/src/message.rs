@@ -5,7 +5,39 @@ use std::time::SystemTime;
 use lettre::message::{Mailbox, MultiPart};
 use lettre::{Address, Message};
 
-use crate::{MailError, RenderedEmail, SenderSettings};
+use crate::{MailError, RenderedEmail, SenderSettings, SettingError};
+
+/// The sender address and the `Message-ID` domain, once every sender setting passed.
+fn checked(settings: &SenderSettings) -> Result<(Address, String), SettingError> {
+    let address = parse_address(&settings.from_address).map_err(|_| {
+        SettingError::new(
+            "from_address",
+            format!("{:?} is not an email address", settings.from_address),
+        )
+    })?;
+    if settings.from_name.chars().any(char::is_control) {
+        return Err(SettingError::new(
+            "from_name",
+            "must not contain control characters",
+        ));
+    }
+    let domain = settings
+        .message_id_domain
+        .clone()
+        .unwrap_or_else(|| address.domain().to_owned());
+    let domain_ok = !domain.is_empty()
+        && domain.len() <= 253
+        && domain
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-');
+    if !domain_ok {
+        return Err(SettingError::new(
+            "message_id_domain",
+            format!("{domain:?} is not a plain domain name"),
+        ));
+    }
+    Ok((address, domain))
+}
 
 /// The longest address SMTP can carry (RFC 5321 path limit minus the angle brackets).
 const MAX_ADDRESS_OCTETS: usize = 254;
@@ -74,32 +106,17 @@ pub struct Sender {
 impl Sender {
     /// Checks the sender settings; a bad value stops start-up.
     pub fn new(settings: &SenderSettings) -> Result<Self, MailError> {
-        let address = parse_address(&settings.from_address)
-            .map_err(|_| MailError::Settings("from_address is not an email address".into()))?;
-        if settings.from_name.chars().any(char::is_control) {
-            return Err(MailError::Settings(
-                "from_name must not contain control characters".into(),
-            ));
-        }
-        let domain = settings
-            .message_id_domain
-            .clone()
-            .unwrap_or_else(|| address.domain().to_owned());
-        let domain_ok = !domain.is_empty()
-            && domain.len() <= 253
-            && domain
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-');
-        if !domain_ok {
-            return Err(MailError::Settings(
-                "message_id_domain must be a plain domain name".into(),
-            ));
-        }
+        let (address, domain) = checked(settings)?;
         let name = (!settings.from_name.trim().is_empty()).then(|| settings.from_name.clone());
         Ok(Self {
             from: Mailbox::new(name, address),
             domain,
         })
+    }
+
+    /// The rules [`Self::new`] applies, naming the refused field.
+    pub fn check(settings: &SenderSettings) -> Result<(), SettingError> {
+        checked(settings).map(drop)
     }
 
     /// The `Message-ID` of the outbox job with key `job_key`: the same on every attempt, so a

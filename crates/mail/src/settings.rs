@@ -2,11 +2,13 @@
 
 use std::time::Duration;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use token_core::SecretString;
 
+use crate::SettingError;
+
 /// Who the mail comes from.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct SenderSettings {
     /// The `From` address, e.g. `no-reply@acme.test`.
@@ -20,7 +22,7 @@ pub struct SenderSettings {
 }
 
 /// Which transport delivers the mail, chosen in configuration by `kind`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(tag = "kind", rename_all = "lowercase", deny_unknown_fields)]
 pub enum TransportSettings {
     /// A real SMTP relay: the only transport production mode accepts.
@@ -44,7 +46,7 @@ impl TransportSettings {
 }
 
 /// How the SMTP connection is protected.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum TlsMode {
     /// Plain text. Only for a relay on the same host or a test sink.
@@ -68,7 +70,7 @@ impl TlsMode {
 }
 
 /// Settings of the `smtp` transport.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct SmtpSettings {
     /// Relay host name (also the name checked against its certificate).
@@ -82,8 +84,12 @@ pub struct SmtpSettings {
     /// User name for SMTP AUTH; without it no authentication is attempted.
     #[serde(default)]
     pub username: Option<String>,
-    /// Password for SMTP AUTH.
-    #[serde(default)]
+    /// Password for SMTP AUTH. Serialised as `***`, never as itself.
+    #[serde(
+        default,
+        serialize_with = "token_core::serialize_redacted",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub password: Option<SecretString>,
     /// Limit for each network operation, in seconds.
     #[serde(default = "default_smtp_timeout_secs")]
@@ -122,7 +128,7 @@ impl SmtpSettings {
 }
 
 /// Tunables of the outbox worker.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct WorkerSettings {
     /// How often the outbox is polled when nobody nudges the worker, in milliseconds.
@@ -175,23 +181,33 @@ impl WorkerSettings {
     /// Refuses values that would lose or duplicate mail (a lease shorter than a send) or
     /// never do anything (zero batch, zero concurrency, zero lanes, zero attempts).
     pub fn validate(&self) -> Result<(), crate::MailError> {
-        let problem = if self.batch_size == 0
-            || self.concurrency == 0
-            || self.lanes == 0
-            || self.max_attempts == 0
-        {
-            Some("batch_size, concurrency, lanes and max_attempts must be at least 1")
-        } else if self.poll_interval_ms == 0 || self.send_timeout_secs == 0 {
-            Some("poll_interval_ms and send_timeout_secs must be at least 1")
-        } else if self.lease_secs < self.send_timeout_secs.saturating_mul(2) {
-            Some("lease_secs must be at least twice send_timeout_secs")
-        } else {
-            None
-        };
-        match problem {
-            Some(reason) => Err(crate::MailError::Settings(reason.into())),
-            None => Ok(()),
+        Ok(self.check()?)
+    }
+
+    /// The rules behind [`Self::validate`], naming the refused field.
+    pub fn check(&self) -> Result<(), SettingError> {
+        let at_least_one = [
+            ("batch_size", u64::from(self.batch_size)),
+            ("concurrency", self.concurrency as u64),
+            ("lanes", self.lanes as u64),
+            ("max_attempts", u64::from(self.max_attempts)),
+            ("poll_interval_ms", self.poll_interval_ms),
+            ("send_timeout_secs", self.send_timeout_secs),
+        ];
+        if let Some((field, _)) = at_least_one.iter().find(|(_, value)| *value == 0) {
+            return Err(SettingError::new(field, "must be at least 1"));
         }
+        if self.lease_secs < self.send_timeout_secs.saturating_mul(2) {
+            return Err(SettingError::new(
+                "lease_secs",
+                format!(
+                    "{} is less than twice send_timeout_secs ({}): a slow send could be \
+                     claimed and sent again elsewhere",
+                    self.lease_secs, self.send_timeout_secs
+                ),
+            ));
+        }
+        Ok(())
     }
 }
 

@@ -14,7 +14,44 @@ use lettre::transport::smtp::authentication::Credentials;
 
 use self::connect::Connector;
 use self::pool::Pool;
-use crate::{MailError, SmtpSettings, TlsMode};
+use crate::{MailError, SettingError, SmtpSettings, TlsMode};
+
+impl SmtpSettings {
+    /// The rules [`SmtpTransport::new`] applies before it builds anything, naming the refused
+    /// field: a host (one TLS can verify, unless `tls = "none"`), and credentials that are set
+    /// together and never cross the network in clear text.
+    pub fn check(&self) -> Result<(), SettingError> {
+        let host = self.host.trim();
+        if host.is_empty() {
+            return Err(SettingError::new("host", "is empty"));
+        }
+        if self.tls != TlsMode::None
+            && rustls::pki_types::ServerName::try_from(host.trim_matches(['[', ']'])).is_err()
+        {
+            return Err(SettingError::new(
+                "host",
+                format!("{host:?} is not a host name or IP address that TLS can verify"),
+            ));
+        }
+        match (&self.username, &self.password) {
+            (Some(_), Some(_)) if self.tls == TlsMode::None && !is_loopback(host) => {
+                Err(SettingError::new(
+                    "tls",
+                    "credentials need tls = \"starttls\" or \"tls\" for a remote host",
+                ))
+            }
+            (Some(_), None) => Err(SettingError::new(
+                "password",
+                "is needed with username (set both or neither)",
+            )),
+            (None, Some(_)) => Err(SettingError::new(
+                "username",
+                "is needed with password (set both or neither)",
+            )),
+            _ => Ok(()),
+        }
+    }
+}
 
 /// A pooled SMTP client. Cheap to share: clones use the same pool.
 #[derive(Clone)]
@@ -40,30 +77,15 @@ impl SmtpTransport {
     /// Credentials are refused with `tls = "none"` unless the relay is on this host: they would
     /// otherwise cross the network in clear text.
     pub fn new(settings: &SmtpSettings) -> Result<Self, MailError> {
+        settings.check()?;
         let host = settings.host.trim();
-        if host.is_empty() {
-            return Err(MailError::Settings("smtp host is empty".into()));
-        }
         let port = settings.effective_port();
         let credentials = match (&settings.username, &settings.password) {
-            (Some(user), Some(password)) => {
-                if settings.tls == TlsMode::None && !is_loopback(host) {
-                    return Err(MailError::Settings(
-                        "smtp credentials need tls = \"starttls\" or \"tls\" for a remote host"
-                            .into(),
-                    ));
-                }
-                Some(Credentials::new(
-                    user.clone(),
-                    password.expose_secret().to_owned(),
-                ))
-            }
-            (None, None) => None,
-            _ => {
-                return Err(MailError::Settings(
-                    "smtp username and password must be set together".into(),
-                ));
-            }
+            (Some(user), Some(password)) => Some(Credentials::new(
+                user.clone(),
+                password.expose_secret().to_owned(),
+            )),
+            _ => None,
         };
         let timeout = Duration::from_secs(settings.timeout_secs.max(1));
         let connector = Connector::new(host, port, settings.tls, credentials, timeout)?;

@@ -63,11 +63,8 @@ impl Database {
     /// unreachable server is reported with the database's own message (password redacted)
     /// instead of a pool timeout.
     pub fn connect(url: &str, settings: &PoolSettings) -> Result<Self, StorageError> {
+        crate::url::check_url(url)?;
         let url = DatabaseUrl::parse(url)?;
-        #[cfg(not(feature = "mysql"))]
-        if url.backend() == Backend::Mysql {
-            return Err(StorageError::MysqlNotCompiled);
-        }
         let backend = url.backend();
         let redacted_url = url.redacted();
         let manager = ConnectionManager::new(url, settings.sqlite_busy_timeout);

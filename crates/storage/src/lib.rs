@@ -51,4 +51,4 @@ pub use connection::{ConnectionManager, DbConnection, write_transaction};
 pub use database::{Database, PoolSettings, PooledDb};
 pub use email::{EmailAddress, EmailRejection, MAX_EMAIL_LEN, MAX_LOCAL_PART_LEN, mask};
 pub use error::StorageError;
-pub use url::{Backend, redact_url};
+pub use url::{Backend, check_url, redact_url};

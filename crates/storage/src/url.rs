@@ -103,6 +103,17 @@ impl DatabaseUrl {
     }
 }
 
+/// Checks a database URL as [`crate::Database::connect`] does before it connects: a scheme
+/// this crate accepts, and a backend compiled into this build. Returns the backend it selects.
+pub fn check_url(url: &str) -> Result<Backend, StorageError> {
+    let backend = DatabaseUrl::parse(url)?.backend();
+    #[cfg(not(feature = "mysql"))]
+    if backend == Backend::Mysql {
+        return Err(StorageError::MysqlNotCompiled);
+    }
+    Ok(backend)
+}
+
 /// Replaces the password of a `scheme://user:password@host/…` URL with `***`.
 ///
 /// Used for every URL that reaches a log line or an error message; URLs without a password

@@ -90,4 +90,6 @@ pub use purpose::{PREFIX_LEN, Purpose};
 pub use random::{OsRandom, RandomSource};
 pub use secret::TokenString;
 pub use secret_string::SecretString;
+#[cfg(feature = "serde")]
+pub use secret_string::serialize_redacted;
 pub use token::{MintedToken, UntrustedToken, VerifiedToken, mint, verify};

@@ -23,6 +23,12 @@ use zeroize::Zeroizing;
 pub struct SecretString(Zeroizing<String>);
 
 impl SecretString {
+    /// What a secret looks like wherever it is printed: in `Debug`, in logged URLs, and in
+    /// printed settings (see [`serialize_redacted`]). Settings refuse it as a secret's value,
+    /// so printed settings pasted back into a file stop start-up instead of running with
+    /// `***` as a password.
+    pub const REDACTED: &'static str = "***";
+
     /// Wraps a secret value.
     pub fn new(value: impl Into<String>) -> Self {
         Self(Zeroizing::new(value.into()))
@@ -36,7 +42,7 @@ impl SecretString {
 
 impl std::fmt::Debug for SecretString {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("***")
+        f.write_str(Self::REDACTED)
     }
 }
 
@@ -54,6 +60,17 @@ impl<'de> serde::Deserialize<'de> for SecretString {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         String::deserialize(deserializer).map(Self::new)
     }
+}
+
+/// Serialises a secret, or an optional one, as [`SecretString::REDACTED`] and never as
+/// itself: for `#[serde(serialize_with = "token_core::serialize_redacted")]` on a secret field
+/// of a settings struct that is printed (skip `None` with `skip_serializing_if`).
+#[cfg(feature = "serde")]
+pub fn serialize_redacted<T: ?Sized, S: serde::Serializer>(
+    _secret: &T,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(SecretString::REDACTED)
 }
 
 #[cfg(test)]

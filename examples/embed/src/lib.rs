@@ -21,8 +21,9 @@ pub const DEFAULT_PORT: u16 = 8081;
 /// Lifeline's settings for this host: the compiled-in defaults, Lifeline under
 /// [`LIFELINE_PATH`] on [`DEFAULT_PORT`], then `file` if given, then
 /// `LIFELINE_SECTION__KEY` environment variables (so everything stays configurable as in
-/// standalone mode).
+/// standalone mode; a misspelt `LIFELINE_` variable is refused, as there).
 pub fn settings(file: Option<&Path>) -> Result<Settings, ConfigError> {
+    Settings::check_environment()?;
     let mut figment = Settings::figment(None)
         .merge(("server.base_path", LIFELINE_PATH))
         .merge(("server.bind", format!("127.0.0.1:{DEFAULT_PORT}")))

@@ -45,7 +45,9 @@ pub async fn run(config: Option<&Path>, port: u16) -> anyhow::Result<()> {
             .port(),
         port => port,
     };
+    Settings::check_environment()?;
     let figment = Settings::figment(config)
+        .merge(Settings::environment())
         .merge(("server.bind", format!("127.0.0.1:{port}")))
         .merge(("server.public_url", format!("http://127.0.0.1:{port}")))
         .merge(("database.url", "sqlite://lifeline-data/demo.db"))

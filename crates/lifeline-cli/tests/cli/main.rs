@@ -20,6 +20,7 @@ mod helpers;
 
 mod auto_migrate;
 mod cli;
+mod config_check;
 mod demo;
 mod docs_commands;
 mod key_rotation;

@@ -5,29 +5,21 @@ use std::path::Path;
 use figment::Figment;
 use figment::providers::{Env, Format, Toml};
 
-use super::{Mode, Settings};
+use super::error::ConfigError;
+use super::{Settings, environment, validate};
 
 /// The compiled-in defaults, also the reference for every key.
 pub const DEFAULTS_TOML: &str = include_str!("../../config/defaults.toml");
 
-/// Why the settings could not be loaded or were refused.
-#[derive(Debug, thiserror::Error)]
-pub enum ConfigError {
-    /// A file could not be read, a value had the wrong type, or a key was unknown.
-    #[error("invalid configuration: {0}")]
-    Invalid(#[from] Box<figment::Error>),
-    /// The values parsed but make no sense together.
-    #[error("configuration refused: {0}")]
-    Refused(String),
-}
-
 impl Settings {
-    /// Loads defaults, then `file` if given, then `LIFELINE_SECTION__KEY` variables.
+    /// Loads defaults, then `file` if given, then the `LIFELINE_` variables.
     ///
-    /// Only `LIFELINE_MODE` and variables with a double underscore are read, so
-    /// `LIFELINE_CONFIG` and the test variables are not mistaken for unknown keys.
+    /// A `LIFELINE_` variable that names no setting is refused (with the setting it probably
+    /// meant), except the few in [`NOT_SETTINGS`](super::NOT_SETTINGS), which are never
+    /// read as settings. The result is [`validated`](Self::validate).
     pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
-        Self::from_figment(Self::figment(file).merge(env_provider()))
+        Self::check_environment()?;
+        Self::from_figment(Self::figment(file).merge(environment::provider()))
     }
 
     /// Defaults, then `file`, without the environment (for tests and `config check`).
@@ -39,68 +31,37 @@ impl Settings {
         figment
     }
 
-    /// The `LIFELINE_SECTION__KEY` variables as a provider, for a host that merges
-    /// its own defaults (say, `server.base_path`) before the environment:
+    /// The `LIFELINE_` variables as a provider, for a host that merges its own defaults
+    /// (say, `server.base_path`) before the environment:
     /// `Settings::from_figment(Settings::figment(None).merge(…).merge(Settings::environment()))`.
+    /// Call [`Self::check_environment`] first for the clearest message about a misspelt one.
     pub fn environment() -> Env {
-        env_provider()
+        environment::provider()
     }
 
-    /// Extracts and checks the settings from a prepared figment.
+    /// Refuses every `LIFELINE_` variable in the process environment that names no setting
+    /// and is not one of [`NOT_SETTINGS`](super::NOT_SETTINGS), naming each with the
+    /// variable it probably meant (`LIFELINE_MDOE`: did you mean `LIFELINE_MODE`?).
+    pub fn check_environment() -> Result<(), ConfigError> {
+        let unknown = environment::unknown_variables(std::env::vars_os());
+        ConfigError::from_problems(unknown).map_or(Ok(()), Err)
+    }
+
+    /// Extracts and validates the settings from a prepared figment.
     pub fn from_figment(figment: Figment) -> Result<Self, ConfigError> {
-        let settings: Settings = figment.extract().map_err(Box::new)?;
-        settings.check()?;
+        let settings: Settings = figment.extract()?;
+        settings.validate()?;
         Ok(settings)
     }
 
-    /// Consistency rules; production refuses every development convenience.
-    fn check(&self) -> Result<(), ConfigError> {
-        let refuse = |why: &str| Err(ConfigError::Refused(why.to_owned()));
-        if !(self.server.public_url.starts_with("http://")
-            || self.server.public_url.starts_with("https://"))
-        {
-            return refuse("server.public_url must start with http:// or https://");
-        }
-        if !is_valid_base_path(&self.server.base_path) {
-            return refuse(
-                "server.base_path must be empty or a path like \"/auth\": a leading /, no trailing /, only letters, digits and - . _ ~ /",
-            );
-        }
-        if self.password.min_length < 8 || self.password.max_length < 64 {
-            return refuse("password.min_length must be ≥ 8 and password.max_length ≥ 64");
-        }
-        if self.password.min_length > self.password.max_length {
-            return refuse("password.min_length is larger than password.max_length");
-        }
-        if let Some(entry) = self
-            .server
-            .redirect_allow_list
-            .iter()
-            .find(|entry| !crate::http::redirect::is_local_path(entry))
-        {
-            return Err(ConfigError::Refused(format!(
-                "server.redirect_allow_list entry {entry:?} is not a plain local path like \"/account\""
-            )));
-        }
-        if self.mode == Mode::Production {
-            if self.mail.transport.is_development() {
-                return refuse("mode = production needs mail.transport.kind = \"smtp\"");
-            }
-            if self.keys.token.is_none() || self.keys.session.is_none() {
-                return refuse("mode = production needs keys.token and keys.session to be set");
-            }
-            if !self.server.public_url.starts_with("https://") {
-                return refuse("mode = production needs an https:// server.public_url");
-            }
-        }
-        Ok(())
+    /// Every rule the service checks at start-up before it uses a setting, each problem named
+    /// by its setting and environment variable: consistency, production's refusals of
+    /// development conveniences, the database URL's scheme, the keys, the sender, branding,
+    /// SMTP and worker settings, template overrides, the directory's names, the log filter.
+    /// `lifeline config check` and the service's start-up both run it.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        ConfigError::from_problems(validate::problems(self)).map_or(Ok(()), Err)
     }
-}
-
-fn env_provider() -> Env {
-    Env::prefixed("LIFELINE_")
-        .filter(|key| key.as_str().contains("__") || key.as_str().eq_ignore_ascii_case("mode"))
-        .split("__")
 }
 
 /// A base path is spliced unescaped into links, redirects and the cookie path,
@@ -134,6 +95,7 @@ mod tests {
     use figment::Jail;
 
     use super::*;
+    use crate::config::{Mode, SECRET_KEYS};
 
     fn with_file(jail: &mut Jail, toml: &str) -> Result<Settings, ConfigError> {
         jail.create_file("lifeline.toml", toml)
@@ -157,10 +119,7 @@ mod tests {
             jail.set_env("LIFELINE_SERVER__PUBLIC_URL", "https://env.example");
             jail.set_env("LIFELINE_MODE", "production");
             jail.set_env("LIFELINE_MAIL__TRANSPORT__KIND", "log");
-            jail.set_env(
-                "LIFELINE_CONFIG",
-                "ignored-because-it-has-no-double-underscore",
-            );
+            jail.set_env("LIFELINE_CONFIG", "not-a-setting-and-never-read-as-one");
             let toml = "[server]\npublic_url = \"https://file.example\"\n";
             let error = with_file(jail, toml).unwrap_err();
             assert!(
@@ -201,13 +160,33 @@ mod tests {
     }
 
     #[test]
-    fn secrets_are_redacted_when_the_settings_are_printed() {
+    fn secrets_are_redacted_when_the_settings_are_printed_or_serialised() {
         Jail::expect_with(|jail| {
-            jail.set_env("LIFELINE_DATABASE__URL", "mysql://user:hunter2@db/lifeline");
-            jail.set_env("LIFELINE_KEYS__SESSION", "c2Vzc2lvbi1zZWNyZXQ");
-            let printed = format!("{:?}", Settings::load(None).expect("loads"));
-            assert!(!printed.contains("hunter2"), "{printed}");
-            assert!(!printed.contains("c2Vzc2lvbi1zZWNyZXQ"), "{printed}");
+            let (token, session) = crate::keys::generate(7).expect("keys");
+            jail.set_env(
+                "LIFELINE_DATABASE__URL",
+                "mysql://user:hunter2@db:3306/lifeline",
+            );
+            jail.set_env("LIFELINE_KEYS__TOKEN", token.as_str());
+            jail.set_env("LIFELINE_KEYS__SESSION", session.as_str());
+            jail.set_env("LIFELINE_MAIL__TRANSPORT__KIND", "smtp");
+            jail.set_env("LIFELINE_MAIL__TRANSPORT__HOST", "relay.example");
+            jail.set_env("LIFELINE_MAIL__TRANSPORT__USERNAME", "mailer");
+            jail.set_env("LIFELINE_MAIL__TRANSPORT__PASSWORD", "smtp-secret");
+            let settings = Settings::load(None).expect("loads");
+            let debug = format!("{settings:?}");
+            let serialised = serde_json::to_string(&settings).expect("serialises");
+            for printed in [&debug, &serialised] {
+                for secret in ["hunter2", token.as_str(), session.as_str(), "smtp-secret"] {
+                    assert!(!printed.contains(secret), "{printed}");
+                }
+            }
+            assert!(
+                serialised.contains(r#""url":"mysql://user:***@db:3306/lifeline""#),
+                "{serialised}"
+            );
+            let redacted = serialised.matches(r#""***""#).count();
+            assert_eq!(redacted, SECRET_KEYS.len() - 1, "{serialised}");
             Ok(())
         });
     }
@@ -306,6 +285,74 @@ mod tests {
                 with_file(jail, "[server]\nmetrics_allow = [\"10.0.0.1/8\"]\n").unwrap_err();
             assert!(
                 error.to_string().contains("did you mean 10.0.0.0/8"),
+                "{error}"
+            );
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn a_misspelt_variable_without_a_double_underscore_stops_loading() {
+        Jail::expect_with(|jail| {
+            jail.set_env("LIFELINE_MDOE", "production");
+            let error = Settings::load(None).unwrap_err().to_string();
+            assert!(error.contains("LIFELINE_MDOE"), "{error}");
+            assert!(error.contains("did you mean LIFELINE_MODE?"), "{error}");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn a_start_up_rule_names_the_setting_and_its_variable() {
+        Jail::expect_with(|jail| {
+            jail.set_env("LIFELINE_BRANDING__ACCENT_COLOR", "blue");
+            let error = Settings::load(None).unwrap_err().to_string();
+            assert!(
+                error.contains(
+                    r#"branding.accent_color (LIFELINE_BRANDING__ACCENT_COLOR): "blue" is not a colour; use #rgb or #rrggbb"#
+                ),
+                "{error}"
+            );
+            assert!(!error.contains("brand_colour"), "{error}");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn the_redaction_placeholder_is_refused_as_a_secret() {
+        Jail::expect_with(|jail| {
+            jail.set_env("LIFELINE_DATABASE__URL", "mysql://app:***@db/lifeline");
+            jail.set_env("LIFELINE_KEYS__TOKEN", "***");
+            let error = Settings::load(None).unwrap_err();
+            let subjects: Vec<&str> = error.problems().iter().map(|p| p.subject()).collect();
+            assert_eq!(
+                subjects,
+                [
+                    "database.url (LIFELINE_DATABASE__URL)",
+                    "keys.token (LIFELINE_KEYS__TOKEN)"
+                ],
+                "{error}"
+            );
+            assert!(error.to_string().contains("placeholder"), "{error}");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn a_bad_key_a_bad_sender_and_a_bad_log_filter_are_found_before_start_up() {
+        Jail::expect_with(|jail| {
+            jail.set_env("LIFELINE_KEYS__SESSION", "dG9vLXNob3J0");
+            jail.set_env("LIFELINE_MAIL__FROM_ADDRESS", "not an address");
+            jail.set_env("LIFELINE_LOG__FILTER", "info,=[");
+            let error = Settings::load(None).unwrap_err();
+            let subjects: Vec<&str> = error.problems().iter().map(|p| p.subject()).collect();
+            assert_eq!(
+                subjects,
+                [
+                    "keys.session (LIFELINE_KEYS__SESSION)",
+                    "mail.from_address (LIFELINE_MAIL__FROM_ADDRESS)",
+                    "log.filter (LIFELINE_LOG__FILTER)",
+                ],
                 "{error}"
             );
             Ok(())

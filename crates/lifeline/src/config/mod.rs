@@ -1,8 +1,15 @@
 //! Typed, layered configuration.
 
+mod environment;
+mod error;
+mod known_keys;
 mod load;
 mod settings;
+mod suggest;
+mod validate;
 
-pub use load::{ConfigError, DEFAULTS_TOML};
+pub use environment::NOT_SETTINGS;
+pub use error::{ConfigError, Problem};
+pub use load::DEFAULTS_TOML;
 pub use settings::*;
 pub use token_core::SecretString;

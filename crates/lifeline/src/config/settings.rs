@@ -1,16 +1,28 @@
 //! The typed settings tree. Every section rejects unknown keys, so a typo in a
 //! TOML file or an environment variable fails at start-up instead of being ignored.
+//!
+//! The tree serialises (as `lifeline config check` prints it) to TOML that loads again, with
+//! every secret as [`SecretString::REDACTED`], which the settings refuse as a secret's value.
 
 use std::net::{IpAddr, SocketAddr};
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::SecretString;
 pub use crate::directory::DirectorySettings;
 use crate::http::limits::ip_network::IpNetwork;
 
+/// The settings that hold secrets: printed as [`SecretString::REDACTED`] (only the password
+/// of `database.url`), never shown in an error.
+pub const SECRET_KEYS: [&str; 4] = [
+    "database.url",
+    "keys.token",
+    "keys.session",
+    "mail.transport.password",
+];
+
 /// All of Lifeline's settings.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Settings {
     /// Development or production behaviour.
@@ -42,7 +54,7 @@ pub struct Settings {
 
 /// Development relaxes what production forbids (dev mail transports, generated
 /// keys, plain-HTTP cookies); production refuses all of them at start-up.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Mode {
     /// Local development: zero setup.
@@ -52,7 +64,7 @@ pub enum Mode {
 }
 
 /// The HTTP side.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ServerSettings {
     /// Address to listen on; port 0 picks a free port.
@@ -88,10 +100,12 @@ pub struct ServerSettings {
 }
 
 /// The database connection.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct DatabaseSettings {
     /// `sqlite://path/to/file.db` or `mysql://user:password@host:port/database`.
+    /// Printed with its password as `***` and everything else shown.
+    #[serde(serialize_with = "serialize_url_redacted")]
     pub url: SecretString,
     /// Largest number of pooled connections.
     pub pool_size: u32,
@@ -107,20 +121,28 @@ pub struct DatabaseSettings {
 
 /// Key material. Missing keys are generated (development only) and kept next to
 /// the SQLite database with mode 0600.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct KeySettings {
     /// Token MAC keys as `id:base64url` pairs separated by commas, newest first.
     /// The first key signs; the others still verify until removed (rotation).
+    #[serde(
+        serialize_with = "token_core::serialize_redacted",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub token: Option<SecretString>,
     /// 64-byte session cookie key, base64url.
+    #[serde(
+        serialize_with = "token_core::serialize_redacted",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub session: Option<SecretString>,
     /// Where development keys are generated and kept.
     pub dev_keys_file: String,
 }
 
 /// Token lifetimes in seconds, clamped to token-core's bounds.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct TokenSettings {
     /// Password-reset link lifetime.
@@ -135,7 +157,7 @@ pub struct TokenSettings {
 }
 
 /// Outgoing mail.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct MailSettings {
     /// Sender address, e.g. `no-reply@example.com`.
@@ -156,7 +178,7 @@ pub struct MailSettings {
 
 /// Rate limits. In-memory limits are per instance; the per-account mail quota
 /// lives in the database so it holds across instances.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct LimitSettings {
     /// POSTs per client IP per minute (sustained rate).
@@ -179,7 +201,7 @@ pub struct LimitSettings {
 }
 
 /// Password policy (NIST 800-63B: length, blocklist, no composition rules).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct PasswordSettings {
     /// Shortest accepted password, in characters.
@@ -195,7 +217,7 @@ pub struct PasswordSettings {
 }
 
 /// Look and feel.
-#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct BrandingSettings {
     /// Product name shown on pages and in emails.
@@ -211,7 +233,7 @@ pub struct BrandingSettings {
 }
 
 /// Housekeeping.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct MaintenanceSettings {
     /// Pause between two purge batches, in milliseconds, so requests' writes get the
@@ -220,11 +242,20 @@ pub struct MaintenanceSettings {
 }
 
 /// Logging.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct LogSettings {
     /// `tracing` filter, e.g. `info,lifeline=debug`.
     pub filter: String,
     /// One JSON object per line instead of human-readable text.
     pub json: bool,
+}
+
+/// The database URL with its password replaced by `***`: scheme, user, host, port, database
+/// and parameters stay readable.
+fn serialize_url_redacted<S: serde::Serializer>(
+    url: &SecretString,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(&storage::redact_url(url.expose_secret()))
 }

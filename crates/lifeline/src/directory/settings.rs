@@ -1,10 +1,10 @@
 //! `[directory]`: which directory holds the accounts and, for the SQL-mapped one, the names
 //! of its table and columns.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// Which directory holds the accounts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum DirectoryKind {
     /// Lifeline's own `users` table.
@@ -15,7 +15,7 @@ pub enum DirectoryKind {
 }
 
 /// The `[directory]` section. The table and column settings matter only with `kind = "sql"`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct DirectorySettings {
     /// `builtin` or `sql`.

@@ -182,6 +182,16 @@ fn keys_without_a_compiled_in_default_say_so_or_name_the_effective_one() {
 }
 
 #[test]
+fn every_variable_that_is_not_a_setting_is_documented() {
+    for (name, _) in lifeline::NOT_SETTINGS {
+        assert!(
+            DOC.contains(&format!("`{name}`")),
+            "{name} is missing from docs/configuration.md"
+        );
+    }
+}
+
+#[test]
 fn every_documented_environment_variable_follows_the_naming_rule() {
     for (key, row) in documented() {
         assert_eq!(row.env, env_var(&key), "{key}");

@@ -1,0 +1,245 @@
+//! The one validation of a [`Settings`] value: `lifeline config check`, every command and the
+//! service's start-up run it, so `config check` fails exactly when start-up would fail for a
+//! configuration reason. Each rule calls the check of the part that uses the value (the mail
+//! crate's sender, branding, SMTP and worker checks, storage's URL check, the key parsers,
+//! the template loaders), and names the setting and its environment variable.
+
+use std::path::Path;
+
+use storage::Backend;
+
+use super::error::Problem;
+use super::{Mode, Settings};
+use crate::config::SecretString;
+
+/// Every problem of `settings`; empty when they are usable.
+pub(super) fn problems(settings: &Settings) -> Vec<Problem> {
+    let mut found = Vec::new();
+    server(settings, &mut found);
+    database(settings, &mut found);
+    keys(settings, &mut found);
+    password(settings, &mut found);
+    mail(settings, &mut found);
+    branding(settings, &mut found);
+    directory(settings, &mut found);
+    if tracing_subscriber::EnvFilter::try_new(&settings.log.filter).is_err() {
+        found.push(Problem::setting(
+            "log.filter",
+            format!(
+                "{:?} is not a tracing filter such as \"info,lifeline=debug\"",
+                settings.log.filter
+            ),
+        ));
+    }
+    found
+}
+
+fn server(settings: &Settings, found: &mut Vec<Problem>) {
+    let server = &settings.server;
+    let https = server.public_url.starts_with("https://");
+    if !(https || server.public_url.starts_with("http://")) {
+        let why = format!(
+            "{:?} must start with http:// or https://",
+            server.public_url
+        );
+        found.push(Problem::setting("server.public_url", why));
+    } else if settings.mode == Mode::Production && !https {
+        let why = "mode = production needs an https:// public URL";
+        found.push(Problem::setting("server.public_url", why));
+    }
+    if !super::load::is_valid_base_path(&server.base_path) {
+        let why = format!(
+            "{:?}: server.base_path must be empty or a path like \"/auth\": a leading /, no trailing /, only letters, digits and - . _ ~ /",
+            server.base_path
+        );
+        found.push(Problem::setting("server.base_path", why));
+    }
+    for entry in &server.redirect_allow_list {
+        if !crate::http::redirect::is_local_path(entry) {
+            let why = format!("entry {entry:?} is not a plain local path like \"/account\"");
+            found.push(Problem::setting("server.redirect_allow_list", why));
+        }
+    }
+}
+
+fn database(settings: &Settings, found: &mut Vec<Problem>) {
+    let url = settings.database.url.expose_secret();
+    if let Err(error) = storage::check_url(url) {
+        found.push(Problem::setting("database.url", error.to_string()));
+    } else if url_password(url) == Some(SecretString::REDACTED) {
+        found.push(Problem::setting(
+            "database.url",
+            placeholder("database.url"),
+        ));
+    }
+}
+
+fn keys(settings: &Settings, found: &mut Vec<Problem>) {
+    let keys = &settings.keys;
+    let parsed = [
+        ("keys.token", &keys.token, check_ring as fn(&str) -> _),
+        ("keys.session", &keys.session, check_session),
+    ];
+    for (key, value, parse) in parsed {
+        match value {
+            Some(secret) if secret.expose_secret() == SecretString::REDACTED => {
+                found.push(Problem::setting(key, placeholder(key)));
+            }
+            Some(secret) => {
+                if let Err(error) = parse(secret.expose_secret()) {
+                    found.push(Problem::setting(key, format!("{error:#}")));
+                }
+            }
+            None if settings.mode == Mode::Production => {
+                let why = "mode = production needs keys.token and keys.session to be set \
+                           (`lifeline keys generate` prints both)";
+                found.push(Problem::setting(key, why));
+            }
+            None => {}
+        }
+    }
+}
+
+fn check_ring(text: &str) -> anyhow::Result<()> {
+    crate::keys::parse_ring(text).map(drop)
+}
+
+fn check_session(text: &str) -> anyhow::Result<()> {
+    crate::keys::parse_session(text).map(drop)
+}
+
+fn password(settings: &Settings, found: &mut Vec<Problem>) {
+    let p = &settings.password;
+    if p.min_length < 8 {
+        found.push(Problem::setting("password.min_length", "must be ≥ 8"));
+    }
+    if p.max_length < 64 {
+        found.push(Problem::setting("password.max_length", "must be ≥ 64"));
+    } else if p.min_length > p.max_length {
+        let why = "password.min_length is larger than password.max_length";
+        found.push(Problem::setting("password.min_length", why));
+    }
+    let params = argon2::Params::new(
+        p.argon2_memory_kib,
+        p.argon2_iterations,
+        p.argon2_parallelism,
+        None,
+    );
+    if let Err(error) = params {
+        let key = match error {
+            argon2::Error::TimeTooSmall => "password.argon2_iterations",
+            argon2::Error::ThreadsTooFew | argon2::Error::ThreadsTooMany => {
+                "password.argon2_parallelism"
+            }
+            _ => "password.argon2_memory_kib",
+        };
+        found.push(Problem::setting(key, format!("argon2 refuses it: {error}")));
+    }
+}
+
+fn mail(settings: &Settings, found: &mut Vec<Problem>) {
+    let mail = &settings.mail;
+    let sender = mail::SenderSettings {
+        from_address: mail.from_address.clone(),
+        from_name: mail.from_name.clone(),
+        message_id_domain: mail.message_id_domain.clone(),
+    };
+    if let Err(error) = mail::Sender::check(&sender) {
+        found.push(Problem::setting(
+            &format!("mail.{}", error.field),
+            error.reason,
+        ));
+    }
+    match &mail.transport {
+        mail::TransportSettings::Smtp(smtp) => {
+            if let Err(error) = smtp.check() {
+                let key = format!("mail.transport.{}", error.field);
+                found.push(Problem::setting(&key, error.reason));
+            }
+            if smtp.password.as_ref().map(SecretString::expose_secret)
+                == Some(SecretString::REDACTED)
+            {
+                found.push(Problem::setting(
+                    "mail.transport.password",
+                    placeholder("mail.transport.password"),
+                ));
+            }
+        }
+        _ if settings.mode == Mode::Production => {
+            let why = "mode = production needs mail.transport.kind = \"smtp\"";
+            found.push(Problem::setting("mail.transport.kind", why));
+        }
+        _ => {}
+    }
+    if let Err(error) = mail.worker.check() {
+        found.push(Problem::setting(
+            &format!("mail.worker.{}", error.field),
+            error.reason,
+        ));
+    }
+    if let (Some(dir), Ok(branding)) = (&mail.templates_dir, checked_branding(settings))
+        && let Err(error) = mail::EmailTemplates::with_overrides(branding, Path::new(dir))
+    {
+        found.push(Problem::setting("mail.templates_dir", error.to_string()));
+    }
+}
+
+fn branding(settings: &Settings, found: &mut Vec<Problem>) {
+    if let Err(error) = checked_branding(settings) {
+        let field = match error.field {
+            "brand_colour" => "accent_color",
+            field => field,
+        };
+        found.push(Problem::setting(&format!("branding.{field}"), error.reason));
+    }
+    if settings.branding.templates_dir.is_some()
+        && let Err(error) = crate::pages::Pages::new(&settings.branding, &settings.server.base_path)
+    {
+        found.push(Problem::setting(
+            "branding.templates_dir",
+            error.to_string(),
+        ));
+    }
+}
+
+/// The branding the mail templates get, once it passed the mail crate's checks.
+pub(crate) fn checked_branding(settings: &Settings) -> Result<mail::Branding, mail::SettingError> {
+    let brand = &settings.branding;
+    let branding = mail::Branding {
+        product_name: brand.product_name.clone(),
+        support_email: brand.support_email.clone(),
+        logo_url: brand.logo_url.clone(),
+        brand_colour: brand.accent_color.clone(),
+    };
+    branding.check().map(|()| branding)
+}
+
+fn directory(settings: &Settings, found: &mut Vec<Problem>) {
+    let backend =
+        storage::check_url(settings.database.url.expose_secret()).unwrap_or(Backend::Sqlite);
+    if let Err(error) = crate::directory::from_settings(&settings.directory, backend) {
+        let key = match error {
+            crate::directory::DirectoryConfigError::NotAnIdentifier(field) => {
+                format!("directory.{field}")
+            }
+            crate::directory::DirectoryConfigError::MissingTable => "directory.table".to_owned(),
+        };
+        found.push(Problem::setting(&key, error.to_string()));
+    }
+}
+
+/// The password of a `scheme://user:password@host/…` URL.
+fn url_password(url: &str) -> Option<&str> {
+    let authority = url.split_once("://")?.1.split(['/', '?', '#']).next()?;
+    let credentials = authority.rsplit_once('@')?.0;
+    Some(credentials.split_once(':')?.1)
+}
+
+fn placeholder(key: &str) -> String {
+    format!(
+        "is the placeholder {:?} that `lifeline config check` prints instead of a secret; \
+         set the real value (for example in {})",
+        SecretString::REDACTED,
+        super::error::env_var(key)
+    )
+}
