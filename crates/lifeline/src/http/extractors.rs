@@ -32,6 +32,9 @@ fn content_type(req: &HttpRequest) -> Option<Vec<u8>> {
         .map(|value| value.as_bytes().to_vec())
 }
 
+/// A decoding function of [`crate::http::request_body`]: header and body to a value.
+type Decode<T> = fn(Option<&[u8]>, &[u8]) -> Result<T, BodyRefusal>;
+
 /// Reads the body of a request whose media type is `essence`, then decodes it
 /// with `decode`. The media type is checked before a byte is read (415); the
 /// body is read within `server.max_body_bytes` (the scope's
@@ -40,7 +43,7 @@ fn read_and_decode<T: 'static>(
     req: &HttpRequest,
     payload: &mut Payload,
     essence: &'static str,
-    decode: fn(Option<&[u8]>, &[u8]) -> Result<T, BodyRefusal>,
+    decode: Decode<T>,
 ) -> impl Future<Output = Result<T, BodyRefusal>> + 'static {
     let content_type = content_type(req);
     let checked = check_media_type(content_type.as_deref(), essence);
