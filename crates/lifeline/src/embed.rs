@@ -144,12 +144,9 @@ impl Lifeline {
         let limit = settings.server.max_body_bytes;
         web::scope(self.base_path())
             .app_data(self.state.clone())
-            .app_data(extractors::form_config(limit))
-            .app_data(extractors::json_config(limit))
             .app_data(extractors::query_config())
             .app_data(extractors::path_config())
             .app_data(web::PayloadConfig::new(limit))
-            .wrap(from_fn(extractors::strict_form_encoding))
             .wrap(from_fn(limit_posts))
             .wrap(self.session_middleware(https))
             .wrap(security_headers(https))

@@ -66,9 +66,10 @@ pub use storage::EmailAddress;
 /// The clock [`Lifeline::build_with_directory`] takes: [`SystemClock`] outside tests.
 pub use token_core::{Clock, SystemClock};
 
-/// The request bodies of every form and JSON endpoint, for the `form_bodies` fuzz target
-/// only: it feeds arbitrary bytes to the same deserialisers the handlers use. Behind the
-/// non-default `fuzzing` feature so these types never become part of the public API.
+/// The request bodies of every form and JSON endpoint and the functions that decide and
+/// decode them, for the `form_bodies` and `json_bodies` fuzz targets only: they feed
+/// arbitrary headers and bytes to the same code the extractors call. Behind the
+/// non-default `fuzzing` feature so these items never become part of the public API.
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing {
@@ -81,4 +82,5 @@ pub mod fuzzing {
     pub use crate::http::pages::password::not_me::{NotMeForm, NotMeQuery};
     pub use crate::http::pages::password::reset_form::ResetForm;
     pub use crate::http::pages::password::reset_link::LinkQuery;
+    pub use crate::http::request_body::{BodyRefusal, check_media_type, decode_form, decode_json};
 }

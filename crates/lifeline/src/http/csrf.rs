@@ -8,10 +8,11 @@ use std::pin::Pin;
 
 use actix_session::SessionExt;
 use actix_web::dev::Payload;
-use actix_web::{FromRequest, HttpRequest, web};
+use actix_web::{FromRequest, HttpRequest};
 use serde::de::DeserializeOwned;
 
 use crate::error::AppError;
+use crate::http::extractors::form_body;
 use crate::http::session::LifelineSession;
 
 /// A form that carries the `csrf_token` hidden field.
@@ -20,8 +21,9 @@ pub trait CsrfField {
     fn csrf_token(&self) -> &str;
 }
 
-/// A form body decoded with Lifeline's strict form settings (unknown fields,
-/// wrong content type and bad encodings are refused as by `web::Form`), whose
+/// A form body decoded strictly ([`form_body`]: the media type compared
+/// without regard to case, UTF-8 only, unknown, repeated and missing fields
+/// refused), whose
 /// `csrf_token` matched this session's token. A mismatch is
 /// [`AppError::Csrf`], the 403 page, and the handler never runs: a cross-site
 /// page can make the browser post with its cookie, but cannot read the token.
@@ -43,11 +45,11 @@ where
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let session = LifelineSession::from(req.get_session());
-        let form = web::Form::<T>::from_request(req, payload);
+        let form = form_body::<T>(req, payload);
         Box::pin(async move {
             // The body is decoded first, as before: a malformed form is a 400
             // whatever its token.
-            let form = form.await?.into_inner();
+            let form = form.await?;
             if !session.csrf_matches(form.csrf_token()) {
                 return Err(AppError::Csrf.into());
             }

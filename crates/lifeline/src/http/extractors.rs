@@ -1,123 +1,143 @@
-//! Limits and error answers for request bodies and query strings, so that every
-//! malformed input gets a clear 4xx — never a 500 — and nothing is written.
+//! The extractors for request bodies, and the error answers for bodies, query
+//! strings and paths, so that every malformed input gets a clear 4xx — never a
+//! 500 — and nothing is written. What a body must be is decided in
+//! [`crate::http::request_body`]; here it is read and the refusal answered.
 
-use actix_web::body::MessageBody;
-use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::error::{InternalError, JsonPayloadError, QueryPayloadError, UrlencodedError};
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::error::{InternalError, QueryPayloadError};
 use actix_web::http::StatusCode;
-use actix_web::middleware::Next;
-use actix_web::{Error, HttpMessage, HttpRequest, HttpResponse, web};
+use actix_web::http::header::CONTENT_TYPE;
+use actix_web::{Error, FromRequest, HttpRequest, HttpResponse, web};
+use serde::de::DeserializeOwned;
 
 use crate::http::api::error::{ApiError, ErrorCode};
 use crate::http::middleware::error_pages;
-
-const FORM_TOO_LARGE: &str = "The form is too large.";
-const FORM_UNREADABLE: &str = "The form could not be read. Reload the page and try again.";
+use crate::http::request_body::{
+    BodyRefusal, FORM_MEDIA_TYPE, JSON_MEDIA_TYPE, check_media_type, decode_form, decode_json,
+};
 
 fn html_refusal(status: StatusCode, message: &str) -> HttpResponse {
     error_pages::page(status, message, None)
 }
 
-/// HTML forms: bounded size, `application/x-www-form-urlencoded` only.
-pub fn form_config(limit: usize) -> web::FormConfig {
-    web::FormConfig::default()
-        .limit(limit)
-        .error_handler(|error, _req: &HttpRequest| {
-            let (status, message) = match &error {
-                UrlencodedError::Overflow { .. } => (StatusCode::PAYLOAD_TOO_LARGE, FORM_TOO_LARGE),
-                UrlencodedError::ContentType => (
-                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                    "Send the form as application/x-www-form-urlencoded.",
-                ),
-                _ => (StatusCode::BAD_REQUEST, FORM_UNREADABLE),
-            };
-            tracing::info!(error = %error, "form refused");
-            InternalError::from_response(error, html_refusal(status, message)).into()
-        })
+/// The raw `Content-Type` header, if any.
+fn content_type(req: &HttpRequest) -> Option<Vec<u8>> {
+    req.headers()
+        .get(CONTENT_TYPE)
+        .map(|value| value.as_bytes().to_vec())
 }
 
-/// Refuses a form body whose fields are not UTF-8 once percent-decoded.
-///
-/// actix's form decoder replaces such bytes with U+FFFD without a word, so a
-/// crafted body could set a password other than the one sent. A clear 400 is
-/// better than a silently changed value. The body is read here within the same
-/// size limit (413 beyond it) and handed on to the form extractor unchanged.
-pub async fn strict_form_encoding(
-    mut req: ServiceRequest,
-    next: Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<impl MessageBody + 'static>, Error> {
-    if req.content_type() == "application/x-www-form-urlencoded" {
-        let refusal = match req.extract::<web::Bytes>().await {
-            Ok(body) if form_is_utf8(&body) => {
-                req.set_payload(body.into());
-                None
+/// A decoding function of [`crate::http::request_body`]: header and body to a value.
+type Decode<T> = fn(Option<&[u8]>, &[u8]) -> Result<T, BodyRefusal>;
+
+/// Reads the body of a request whose media type is `essence`, then decodes it
+/// with `decode`. The media type is checked before a byte is read (415); the
+/// body is read within `server.max_body_bytes` (the scope's
+/// [`web::PayloadConfig`]; 413 beyond it), decompressed as actix-web does.
+fn read_and_decode<T: 'static>(
+    req: &HttpRequest,
+    payload: &mut Payload,
+    essence: &'static str,
+    decode: Decode<T>,
+) -> impl Future<Output = Result<T, BodyRefusal>> + 'static {
+    let content_type = content_type(req);
+    let checked = check_media_type(content_type.as_deref(), essence);
+    let body = checked.map(|()| web::Bytes::from_request(req, payload));
+    async move {
+        let body = body?.await.map_err(|error| {
+            tracing::info!(%error, "request body not read");
+            if error.as_response_error().status_code() == StatusCode::PAYLOAD_TOO_LARGE {
+                BodyRefusal::TooLarge
+            } else {
+                BodyRefusal::Malformed
             }
-            Err(error)
-                if error.as_response_error().status_code() == StatusCode::PAYLOAD_TOO_LARGE =>
-            {
-                Some((StatusCode::PAYLOAD_TOO_LARGE, FORM_TOO_LARGE))
-            }
-            Ok(_) | Err(_) => Some((StatusCode::BAD_REQUEST, FORM_UNREADABLE)),
-        };
-        if let Some((status, message)) = refusal {
-            tracing::info!(%status, "form body refused");
-            let response = html_refusal(status, message);
-            return Ok(req.into_response(response).map_into_right_body());
-        }
+        })?;
+        decode(content_type.as_deref(), &body)
     }
-    next.call(req)
-        .await
-        .map(ServiceResponse::map_into_left_body)
 }
 
-/// Whether a urlencoded body decodes to UTF-8. Decoding the whole body at once
-/// is the same as decoding field by field: `&` and `=` cannot be part of a
-/// multi-byte sequence. A `%` not followed by two hex digits stays as it is,
-/// as the form decoder leaves it.
-fn form_is_utf8(body: &[u8]) -> bool {
-    let hex = |b: Option<&u8>| b.and_then(|b| char::from(*b).to_digit(16));
-    let mut decoded = Vec::with_capacity(body.len());
-    let mut i = 0;
-    while i < body.len() {
-        match (body[i], hex(body.get(i + 1)), hex(body.get(i + 2))) {
-            (b'%', Some(high), Some(low)) => {
-                decoded.extend(u8::try_from(high * 16 + low).ok());
-                i += 2;
-            }
-            (b'+', _, _) => decoded.push(b' '),
-            (byte, _, _) => decoded.push(byte),
-        }
-        i += 1;
-    }
-    std::str::from_utf8(&decoded).is_ok()
-}
-
-/// JSON bodies: bounded size, `application/json` only, unknown fields refused.
-pub fn json_config(limit: usize) -> web::JsonConfig {
-    web::JsonConfig::default()
-        .limit(limit)
-        .error_handler(|error, _req: &HttpRequest| {
-            let api = match &error {
-                JsonPayloadError::Overflow { .. }
-                | JsonPayloadError::OverflowKnownLength { .. } => ApiError::new(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    ErrorCode::BodyTooLarge,
-                    "The request body is too large.",
-                ),
-                JsonPayloadError::ContentType => ApiError::new(
+/// Reads and decodes a page's form body into `T` ([`decode_form`]: UTF-8
+/// only, unknown, repeated and missing fields refused). A refusal is the
+/// matching error page: 415, 413 or 400. [`crate::http::csrf::CsrfForm`] is
+/// the one caller, so every form takes this path.
+pub fn form_body<T: DeserializeOwned + 'static>(
+    req: &HttpRequest,
+    payload: &mut Payload,
+) -> impl Future<Output = Result<T, Error>> + 'static {
+    let decoded = read_and_decode(req, payload, FORM_MEDIA_TYPE, decode_form::<T>);
+    async move {
+        decoded.await.map_err(|refusal| {
+            let (status, message) = match refusal {
+                BodyRefusal::UnsupportedMediaType => (
                     StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                    ErrorCode::UnsupportedMediaType,
-                    "Send the body as application/json.",
+                    "Send the form as application/x-www-form-urlencoded in UTF-8.",
                 ),
-                _ => ApiError::new(
+                BodyRefusal::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "The form is too large."),
+                BodyRefusal::Malformed => (
                     StatusCode::BAD_REQUEST,
-                    ErrorCode::InvalidBody,
-                    "The request body is not valid for this endpoint.",
+                    "The form could not be read. Reload the page and try again.",
                 ),
             };
-            tracing::info!(error = %error, "json body refused");
-            api.into()
+            InternalError::from_response(refusal, html_refusal(status, message)).into()
         })
+    }
+}
+
+/// A JSON API body, decoded by [`decode_json`]: `application/json` (UTF-8)
+/// only, a JSON object only, unknown, repeated and missing fields refused.
+/// Every `/api/v1` handler takes its body this way. A refusal is the API's
+/// JSON error: 415 `unsupported_media_type`, 413 `body_too_large` or 400
+/// `invalid_body`.
+pub struct ApiJson<T>(T);
+
+impl<T> ApiJson<T> {
+    /// The decoded body.
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T> std::ops::Deref for ApiJson<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let decoded = read_and_decode(req, payload, JSON_MEDIA_TYPE, decode_json::<T>);
+        Box::pin(async move { decoded.await.map(Self).map_err(ApiError::from) })
+    }
+}
+
+impl From<BodyRefusal> for ApiError {
+    fn from(refusal: BodyRefusal) -> Self {
+        match refusal {
+            BodyRefusal::UnsupportedMediaType => ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                ErrorCode::UnsupportedMediaType,
+                "Send the body as application/json (UTF-8).",
+            ),
+            BodyRefusal::TooLarge => ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                ErrorCode::BodyTooLarge,
+                "The request body is too large.",
+            ),
+            BodyRefusal::Malformed => ApiError::new(
+                StatusCode::BAD_REQUEST,
+                ErrorCode::InvalidBody,
+                "The request body is not valid for this endpoint: send a JSON object with the documented fields.",
+            ),
+        }
+    }
 }
 
 /// Query strings: unknown or malformed parameters get a 400 page.
@@ -135,27 +155,4 @@ pub fn path_config() -> web::PathConfig {
         let response = html_refusal(status, error_pages::default_message(status));
         InternalError::from_response(error, response).into()
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::form_is_utf8;
-
-    #[test]
-    fn form_bodies_that_decode_to_utf8_are_accepted() {
-        assert!(form_is_utf8(b"email=ada%40example.com&csrf_token=abc"));
-        assert!(form_is_utf8(b"password=%C5%BC%C3%B3%C5%82w+x"));
-        assert!(form_is_utf8("password=żółw".as_bytes()));
-        assert!(form_is_utf8(b"odd=100%&x=%4"));
-        assert!(form_is_utf8(b""));
-    }
-
-    #[test]
-    fn form_bodies_that_decode_to_invalid_utf8_are_refused() {
-        assert!(!form_is_utf8(b"password=correct%FFhorse"));
-        assert!(!form_is_utf8(b"password=%C3"));
-        assert!(!form_is_utf8(b"password=%c3&x=%a9"));
-        assert!(!form_is_utf8(b"password=raw\xff"));
-        assert!(!form_is_utf8(b"password=%ED%A0%80"));
-    }
 }

@@ -10,6 +10,7 @@ pub mod limits;
 pub mod middleware;
 pub mod pages;
 pub mod redirect;
+pub mod request_body;
 pub mod routes;
 pub mod session;
 pub mod urls;

@@ -14,6 +14,7 @@ mod api;
 mod api_errors;
 mod base_path;
 mod configuration_doc;
+mod content_types;
 mod csrf;
 mod db_rows;
 mod dev_mailbox;

@@ -133,8 +133,7 @@ fn form_corpus(app: &TestApp, browser: &Client, csrf: &str, endpoint: &FormEndpo
         .iter()
         .map(|(k, v)| ((*k).to_owned(), json!(v)))
         .collect();
-    let mut cases =
-        vec![
+    let mut cases = vec![
         Case::new(
             name("over the size limit"),
             form(format!("{valid}&pad={}", "a".repeat(20_000))),
@@ -147,7 +146,10 @@ fn form_corpus(app: &TestApp, browser: &Client, csrf: &str, endpoint: &FormEndpo
         ),
         Case::new(
             name("as JSON"),
-            post(Some("application/json"), Value::Object(as_json).to_string().into()),
+            post(
+                Some("application/json"),
+                Value::Object(as_json).to_string().into(),
+            ),
             unsupported(),
         ),
         Case::new(
@@ -198,6 +200,22 @@ fn form_corpus(app: &TestApp, browser: &Client, csrf: &str, endpoint: &FormEndpo
                 .concat(),
             ),
             unreadable(),
+        ),
+        Case::new(
+            name("in upper case with a value that decodes to invalid UTF-8"),
+            post(
+                Some("APPLICATION/X-WWW-FORM-URLENCODED"),
+                format!("{first}=%FF%FE&{rest}").into_bytes(),
+            ),
+            unreadable(),
+        ),
+        Case::new(
+            name("with a charset other than UTF-8"),
+            post(
+                Some("application/x-www-form-urlencoded; charset=iso-8859-1"),
+                valid.clone().into_bytes(),
+            ),
+            unsupported(),
         ),
         Case::new(
             name("with a field name that is not UTF-8"),
@@ -274,6 +292,9 @@ async fn every_form_refuses_every_malformed_body_and_changes_nothing(backend: Ba
 struct JsonEndpoint {
     path: &'static str,
     body: Value,
+    /// The values of `body` in the order of the body type's fields: the array
+    /// serde's derived structs would accept in place of the object.
+    as_array: Value,
     address_field: Option<&'static str>,
 }
 
@@ -353,6 +374,37 @@ fn json_corpus(app: &TestApp, client: &Client, endpoint: &JsonEndpoint) -> Vec<C
             name("as an array"),
             json(format!("[{valid}]").into()),
             invalid(),
+        ),
+        Case::new(
+            name("as an array of its values"),
+            json(endpoint.as_array.to_string().into()),
+            invalid(),
+        ),
+        Case::new(
+            name("as an array of its values, nested"),
+            json(json!([endpoint.as_array]).to_string().into()),
+            invalid(),
+        ),
+        Case::new(
+            name("as an array of its values, as application/json; charset=utf-8"),
+            post(
+                Some("Application/JSON; charset=UTF-8"),
+                endpoint.as_array.to_string().into(),
+            ),
+            invalid(),
+        ),
+        Case::new(
+            name("as text/json, which is not application/json"),
+            post(Some("text/json"), valid.clone().into_bytes()),
+            unsupported(),
+        ),
+        Case::new(
+            name("with a charset other than UTF-8"),
+            post(
+                Some("application/json; charset=iso-8859-1"),
+                valid.clone().into_bytes(),
+            ),
+            unsupported(),
         ),
         Case::new(
             name("as a string"),
@@ -452,21 +504,25 @@ async fn every_api_endpoint_refuses_every_malformed_body_and_changes_nothing(bac
         JsonEndpoint {
             path: "/api/v1/password/forgot",
             body: json!({ "email": EMAIL }),
+            as_array: json!([EMAIL]),
             address_field: Some("email"),
         },
         JsonEndpoint {
             path: "/api/v1/password/reset",
             body: json!({ "token": live.reset, "password": NEW_PASSWORD }),
+            as_array: json!([live.reset, NEW_PASSWORD]),
             address_field: None,
         },
         JsonEndpoint {
             path: "/api/v1/magic-link",
             body: json!({ "email": EMAIL }),
+            as_array: json!([EMAIL]),
             address_field: Some("email"),
         },
         JsonEndpoint {
             path: "/api/v1/magic-link/verify",
             body: json!({ "token": live.magic }),
+            as_array: json!([live.magic]),
             address_field: None,
         },
     ];

@@ -10,6 +10,7 @@ use super::field_schemas;
 use super::password::Accepted;
 use crate::flows::magic_link::{self, LinkError, Presented};
 use crate::http::client::ClientInfo;
+use crate::http::extractors::ApiJson;
 use crate::http::session::LifelineSession;
 use crate::http::urls::{API_PREFIX, Url};
 use crate::state::AppState;
@@ -72,7 +73,7 @@ pub async fn request(
     state: web::Data<AppState>,
     session: LifelineSession,
     client: ClientInfo,
-    body: web::Json<MagicLinkRequest>,
+    body: ApiJson<MagicLinkRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let address = ApiError::parse_email(&body.email)?;
     magic_link::request(&state, address, &client, &session).await?;
@@ -107,7 +108,7 @@ pub async fn verify(
     state: web::Data<AppState>,
     session: LifelineSession,
     client: ClientInfo,
-    body: web::Json<VerifyRequest>,
+    body: ApiJson<VerifyRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let VerifyRequest { token, browser } = body.into_inner();
     let presented = Presented {

@@ -9,6 +9,7 @@ use super::error::{ApiError, ErrorBody, ErrorCode};
 use super::field_schemas;
 use crate::flows::password_reset::{self, ResetError};
 use crate::http::client::ClientInfo;
+use crate::http::extractors::ApiJson;
 use crate::http::urls::{API_PREFIX, Url};
 use crate::security::password_hash::Password;
 use crate::state::AppState;
@@ -61,7 +62,7 @@ pub struct Accepted {
 pub async fn forgot(
     state: web::Data<AppState>,
     client: ClientInfo,
-    body: web::Json<ForgotRequest>,
+    body: ApiJson<ForgotRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let address = ApiError::parse_email(&body.email)?;
     password_reset::request(&state, address, &client).await?;
@@ -89,7 +90,7 @@ pub async fn forgot(
 pub async fn reset(
     state: web::Data<AppState>,
     client: ClientInfo,
-    body: web::Json<ResetRequest>,
+    body: ApiJson<ResetRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let ResetRequest { token, password } = body.into_inner();
     let confirmation = password.clone();
