@@ -103,6 +103,15 @@ pub fn test_settings(
     sink: &SmtpSink,
     tweak: impl FnOnce(figment::Figment) -> figment::Figment,
 ) -> Settings {
+    Settings::from_figment(test_figment(db, sink, tweak)).expect("test settings are valid")
+}
+
+/// The layers behind [`test_settings`], not yet loaded (nor validated).
+pub fn test_figment(
+    db: &TestDb,
+    sink: &SmtpSink,
+    tweak: impl FnOnce(figment::Figment) -> figment::Figment,
+) -> figment::Figment {
     let (token_key, session_key) = lifeline::generate_keys(1).expect("keys");
     let smtp = sink.smtp_settings();
     let figment = Settings::figment(None)
@@ -127,7 +136,7 @@ pub fn test_settings(
         .merge(("limits.per_address_per_hour", 100))
         .merge(("limits.per_account_mails_per_hour", 100))
         .merge(("log.filter", "warn"));
-    Settings::from_figment(tweak(figment)).expect("test settings are valid")
+    tweak(figment)
 }
 
 /// The same test settings with the development mailbox instead of SMTP.
