@@ -42,13 +42,23 @@ fuzz_target!(|data: &[u8]| {
     form::<ResetForm>(
         content_type,
         body,
-        &["password", "password_confirm", "csrf_token", "username", "link"],
+        &[
+            "password",
+            "password_confirm",
+            "csrf_token",
+            "username",
+            "link",
+        ],
     );
     form::<LoginForm>(content_type, body, &["email", "password", "csrf_token"]);
     form::<LogoutForm>(content_type, body, &["csrf_token"]);
     form::<NotMeForm>(content_type, body, &["link", "token", "csrf_token"]);
     form::<RequestForm>(content_type, body, &["email", "csrf_token", "next"]);
-    form::<VerifyForm>(content_type, body, &["link", "token", "csrf_token", "browser"]);
+    form::<VerifyForm>(
+        content_type,
+        body,
+        &["link", "token", "csrf_token", "browser"],
+    );
     query::<LinkQuery>(body, &["token"]);
     query::<NotMeQuery>(body, &["token"]);
     query::<RequestQuery>(body, &["next"]);

@@ -224,13 +224,7 @@ fn outbox_worker(
         from_name: settings.mail.from_name.clone(),
         message_id_domain: settings.mail.message_id_domain.clone(),
     })?;
-    let brand = &settings.branding;
-    let branding = mail::Branding {
-        product_name: brand.product_name.clone(),
-        support_email: brand.support_email.clone(),
-        logo_url: brand.logo_url.clone(),
-        brand_colour: brand.accent_color.clone(),
-    };
+    let branding = crate::config::mail_branding(settings);
     let templates = match &settings.mail.templates_dir {
         Some(dir) => mail::EmailTemplates::with_overrides(branding, Path::new(dir))?,
         None => mail::EmailTemplates::new(branding)?,

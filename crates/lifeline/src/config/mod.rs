@@ -13,3 +13,4 @@ pub use error::{ConfigError, Problem};
 pub use load::DEFAULTS_TOML;
 pub use settings::*;
 pub use token_core::SecretString;
+pub(crate) use validate::mail_branding;

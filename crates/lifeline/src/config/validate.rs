@@ -204,14 +204,19 @@ fn branding(settings: &Settings, found: &mut Vec<Problem>) {
 
 /// The branding the mail templates get, once it passed the mail crate's checks.
 pub(crate) fn checked_branding(settings: &Settings) -> Result<mail::Branding, mail::SettingError> {
+    let branding = mail_branding(settings);
+    branding.check().map(|()| branding)
+}
+
+/// The `[branding]` settings as the mail templates take them (not yet checked).
+pub(crate) fn mail_branding(settings: &Settings) -> mail::Branding {
     let brand = &settings.branding;
-    let branding = mail::Branding {
+    mail::Branding {
         product_name: brand.product_name.clone(),
         support_email: brand.support_email.clone(),
         logo_url: brand.logo_url.clone(),
         brand_colour: brand.accent_color.clone(),
-    };
-    branding.check().map(|()| branding)
+    }
 }
 
 fn directory(settings: &Settings, found: &mut Vec<Problem>) {
