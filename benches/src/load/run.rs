@@ -86,6 +86,10 @@ async fn run_backend(ctx: &mut Context, report: &mut Report) -> anyhow::Result<(
         let result = scenarios::reject_used(ctx, "reject_used").await;
         record(ctx, report, "reject_used", result);
     }
+    if ctx.options.wants("session") {
+        let result = scenarios::session(ctx, "session").await;
+        record(ctx, report, "session", result);
+    }
     if ctx.options.wants("drain") {
         let result = scenarios::drain(ctx).await;
         record(ctx, report, "drain", result);

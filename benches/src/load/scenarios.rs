@@ -245,6 +245,81 @@ pub async fn reject_used(ctx: &Context, name: &str) -> anyhow::Result<Figure> {
     Ok(figure)
 }
 
+/// `GET /account` with a signed-in session cookie: every request runs the session check
+/// (the account and, where a build keeps them, the session's record, read from the database).
+/// The account gets a password through a reset and signs in through the form, as a person would.
+pub async fn session(ctx: &Context, name: &str) -> anyhow::Result<Figure> {
+    let running = ctx.start(name).await?;
+    let base = &running.server.base_url;
+    let email = fill::account(2);
+    let password = "a long enough new passphrase";
+    let token = fresh_token(&running, &email).await?;
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()?;
+    let reset = client
+        .post(format!("{base}/api/v1/password/reset"))
+        .json(&serde_json::json!({"token": token, "password": password}))
+        .send()
+        .await?;
+    if reset.status() != reqwest::StatusCode::NO_CONTENT {
+        bail!("setting the password answered {}", reset.status());
+    }
+    let cookie = sign_in(&client, base, &email, password).await?;
+    let scenario = HttpScenario {
+        name,
+        path: "/account".into(),
+        script: scripts::SESSION,
+        args: vec![cookie],
+        route: "/account",
+        method: "GET",
+        expected: 200,
+    };
+    let figure = measure(ctx, &running, scenario).await?;
+    running.server.stop().await?;
+    ctx.db.clear_pending_outbox()?;
+    Ok(figure)
+}
+
+/// Signs in through the `/login` form and returns the signed-in cookie (`name=value`).
+async fn sign_in(
+    client: &reqwest::Client,
+    base: &str,
+    email: &str,
+    password: &str,
+) -> anyhow::Result<String> {
+    let form = client.get(format!("{base}/login")).send().await?;
+    let cookie = session_cookie(&form).context("the sign-in form set no session cookie")?;
+    let page = form.text().await?;
+    let csrf = page
+        .split("name=\"csrf_token\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .context("the sign-in form has no csrf_token")?
+        .to_owned();
+    let signed_in = client
+        .post(format!("{base}/login"))
+        .header(reqwest::header::COOKIE, cookie)
+        .form(&[
+            ("email", email),
+            ("password", password),
+            ("csrf_token", &csrf),
+        ])
+        .send()
+        .await?;
+    if signed_in.status() != reqwest::StatusCode::SEE_OTHER {
+        bail!("signing in answered {}", signed_in.status());
+    }
+    session_cookie(&signed_in).context("signing in set no session cookie")
+}
+
+/// The `name=value` of the first cookie a response sets.
+fn session_cookie(response: &reqwest::Response) -> Option<String> {
+    let set_cookie = response.headers().get(reqwest::header::SET_COOKIE)?;
+    let pair = set_cookie.to_str().ok()?.split(';').next()?;
+    Some(pair.trim().to_owned())
+}
+
 /// Queues `--drain` reset requests with the server stopped, starts it, and times the
 /// deliveries at the sink from the first message to the last.
 pub async fn drain(ctx: &Context) -> anyhow::Result<Figure> {

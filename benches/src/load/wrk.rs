@@ -16,6 +16,8 @@ pub mod scripts {
     pub const FORGOT: &str = include_str!("../../load/forgot.lua");
     /// `POST /api/v1/password/reset`; argument: the token.
     pub const RESET: &str = include_str!("../../load/reset.lua");
+    /// A GET with a session cookie; argument: the cookie (`name=value`).
+    pub const SESSION: &str = include_str!("../../load/session.lua");
 }
 
 /// How hard to push.
