@@ -30,6 +30,8 @@ pub struct User {
     pub created_at: NaiveDateTime,
     /// When the account last changed.
     pub updated_at: NaiveDateTime,
+    /// When an operator disabled the account; `None` while it is enabled.
+    pub disabled_at: Option<NaiveDateTime>,
 }
 
 impl fmt::Debug for User {
@@ -41,6 +43,7 @@ impl fmt::Debug for User {
             .field("has_password", &self.password_hash.is_some())
             .field("auth_epoch", &self.auth_epoch)
             .field("resets_paused_until", &self.resets_paused_until)
+            .field("disabled_at", &self.disabled_at)
             .finish_non_exhaustive()
     }
 }
@@ -186,6 +189,54 @@ pub fn lift_reset_pause(
         if changed == 0 {
             return Err(StorageError::NotFound("user"));
         }
+        Ok(())
+    })
+}
+
+/// Disables the account (an operator's decision): records when and bumps `auth_epoch` in
+/// the same statement, so every link and session of the account dies with it. Disabling a
+/// disabled account keeps its first time and still bumps the epoch. Returns the new epoch.
+pub fn disable(conn: &mut DbConnection, id: i64, now: NaiveDateTime) -> Result<i64, StorageError> {
+    write_transaction(conn, |conn| {
+        let changed = diesel::update(users::table.find(id))
+            .set((
+                users::auth_epoch.eq(users::auth_epoch + 1),
+                users::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+        diesel::update(users::table.find(id).filter(users::disabled_at.is_null()))
+            .set(users::disabled_at.eq(Some(now)))
+            .execute(conn)?;
+        current_epoch(conn, id, changed)
+    })
+}
+
+/// Enables a disabled account again. Its links and sessions stay void (they died when it
+/// was disabled); the person asks for a new link or signs in again.
+pub fn enable(conn: &mut DbConnection, id: i64, now: NaiveDateTime) -> Result<(), StorageError> {
+    write_transaction(conn, |conn| {
+        let changed = diesel::update(users::table.find(id))
+            .set((
+                users::disabled_at.eq(None::<NaiveDateTime>),
+                users::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+        if changed == 0 {
+            return Err(StorageError::NotFound("user"));
+        }
+        Ok(())
+    })
+}
+
+/// Deletes the account and revokes its live links in one transaction. Its audit events
+/// stay (they carry the id, not a foreign key) until retention purges them.
+pub fn delete(conn: &mut DbConnection, id: i64, now: NaiveDateTime) -> Result<(), StorageError> {
+    write_transaction(conn, |conn| {
+        let deleted = diesel::delete(users::table.find(id)).execute(conn)?;
+        if deleted == 0 {
+            return Err(StorageError::NotFound("user"));
+        }
+        crate::tokens::revoke_all_for_user(conn, id, now)?;
         Ok(())
     })
 }
@@ -377,6 +428,103 @@ mod tests {
             assert_eq!(stored.resets_paused_until, None);
             assert!(matches!(
                 lift_reset_pause(conn, 99, fixed_now()),
+                Err(StorageError::NotFound("user"))
+            ));
+        });
+    }
+
+    #[test]
+    fn disabling_records_when_and_voids_every_link_and_session() {
+        for_each_backend(|db| {
+            // Arrange
+            let conn = &mut db.conn().unwrap();
+            let user = create_user(conn, "gina@example.com");
+            let later = fixed_now() + TimeDelta::minutes(5);
+
+            // Act
+            let first = disable(conn, user.id, fixed_now()).unwrap();
+            let second = disable(conn, user.id, later).unwrap();
+
+            // Assert: the first time stays, the epoch moves each time, the password stays.
+            assert_eq!((first, second), (1, 2));
+            let stored = find_by_id(conn, user.id).unwrap().unwrap();
+            assert_eq!(stored.disabled_at, Some(fixed_now()));
+            assert_eq!(stored.updated_at, later);
+            assert_eq!(stored.password_hash, user.password_hash);
+        });
+    }
+
+    #[test]
+    fn enabling_clears_the_disabled_time_and_keeps_the_epoch() {
+        for_each_backend(|db| {
+            // Arrange
+            let conn = &mut db.conn().unwrap();
+            let user = create_user(conn, "hal@example.com");
+            disable(conn, user.id, fixed_now()).unwrap();
+
+            // Act
+            enable(conn, user.id, fixed_now()).unwrap();
+
+            // Assert
+            let stored = find_by_id(conn, user.id).unwrap().unwrap();
+            assert_eq!(stored.disabled_at, None);
+            assert_eq!(stored.auth_epoch, 1);
+        });
+    }
+
+    #[test]
+    fn deleting_removes_the_account_and_revokes_its_links() {
+        for_each_backend(|db| {
+            // Arrange
+            let conn = &mut db.conn().unwrap();
+            let user = create_user(conn, "ivy@example.com");
+            let other = create_user(conn, "jon@example.com");
+            let lookup = token_core::LookupHash::from_bytes([7; 32]);
+            crate::tokens::issue(
+                conn,
+                &crate::tokens::NewToken {
+                    purpose: token_core::Purpose::PasswordReset,
+                    user_id: user.id,
+                    hash: lookup.clone(),
+                    expires_at: fixed_now() + TimeDelta::minutes(30),
+                    created_at: fixed_now(),
+                    created_ip: None,
+                },
+            )
+            .unwrap();
+
+            // Act
+            delete(conn, user.id, fixed_now()).unwrap();
+
+            // Assert
+            assert_eq!(find_by_id(conn, user.id).unwrap(), None);
+            assert_eq!(find_by_id(conn, other.id).unwrap(), Some(other));
+            let live = crate::tokens::find_live(
+                conn,
+                &lookup,
+                token_core::Purpose::PasswordReset,
+                fixed_now(),
+            )
+            .unwrap();
+            assert!(live.is_none());
+        });
+    }
+
+    #[test]
+    fn disabling_enabling_or_deleting_a_missing_user_is_not_found() {
+        for_each_backend(|db| {
+            let conn = &mut db.conn().unwrap();
+            let now = fixed_now();
+            assert!(matches!(
+                disable(conn, 99, now),
+                Err(StorageError::NotFound("user"))
+            ));
+            assert!(matches!(
+                enable(conn, 99, now),
+                Err(StorageError::NotFound("user"))
+            ));
+            assert!(matches!(
+                delete(conn, 99, now),
                 Err(StorageError::NotFound("user"))
             ));
         });
