@@ -43,6 +43,7 @@ mod keys;
 mod links;
 mod maintenance;
 mod metrics;
+mod operator;
 pub mod ops;
 mod outbox;
 mod pages;

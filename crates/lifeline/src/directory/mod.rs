@@ -57,6 +57,18 @@ pub struct DirectoryUser {
     /// The stored password hash; `None` for an account without a password (it can still
     /// reset one or use magic links).
     pub password_hash: Option<StoredHash>,
+    /// When an operator disabled the account (`lifeline users disable`); `None` while it is
+    /// enabled. A disabled account is treated everywhere as if it did not exist: no mail, no
+    /// sign-in, no link (see [`DirectoryUser::is_disabled`]).
+    pub disabled_at: Option<NaiveDateTime>,
+}
+
+impl DirectoryUser {
+    /// Whether an operator disabled the account. Every public answer for it is the one an
+    /// unknown address gets: the account's existence must not show through its state.
+    pub fn is_disabled(&self) -> bool {
+        self.disabled_at.is_some()
+    }
 }
 
 impl fmt::Debug for DirectoryUser {
@@ -68,6 +80,7 @@ impl fmt::Debug for DirectoryUser {
             .field("auth_epoch", &self.auth_epoch)
             .field("resets_paused_until", &self.resets_paused_until)
             .field("password_hash", &self.password_hash)
+            .field("disabled_at", &self.disabled_at)
             .finish()
     }
 }
@@ -159,6 +172,47 @@ pub trait UserDirectory: Send + Sync {
         until: NaiveDateTime,
         now: NaiveDateTime,
     ) -> Result<bool, DirectoryError>;
+
+    /// Disables (`disabled = true`: records the time and bumps the epoch in one atomic step,
+    /// so every link and session dies) or enables the account again (the epoch stays).
+    /// Directories without a place to keep the state return `Ok(false)` and change nothing;
+    /// the default does. [`DirectoryError::NoSuchAccount`] if there is no account `id`.
+    fn set_disabled(
+        &self,
+        conn: &mut DirectoryConnection<'_>,
+        id: i64,
+        disabled: bool,
+        now: NaiveDateTime,
+    ) -> Result<bool, DirectoryError> {
+        let _ = (conn, id, disabled, now);
+        Ok(false)
+    }
+
+    /// Deletes the account for good. Directories that leave deleting to the application
+    /// return `Ok(false)` and change nothing; the default does.
+    /// [`DirectoryError::NoSuchAccount`] if there is no account `id`.
+    fn delete(
+        &self,
+        conn: &mut DirectoryConnection<'_>,
+        id: i64,
+        now: NaiveDateTime,
+    ) -> Result<bool, DirectoryError> {
+        let _ = (conn, id, now);
+        Ok(false)
+    }
+
+    /// Ends a [`UserDirectory::pause_resets`] pause at once, so the owner can ask for links
+    /// again. Directories without a place for the pause return `Ok(false)` (there is no
+    /// pause to lift); the default does.
+    fn lift_pause(
+        &self,
+        conn: &mut DirectoryConnection<'_>,
+        id: i64,
+        now: NaiveDateTime,
+    ) -> Result<bool, DirectoryError> {
+        let _ = (conn, id, now);
+        Ok(false)
+    }
 
     /// Checks, once at start-up, that what the directory was configured with exists (a
     /// mapped table and its columns), so a mistake stops the service with a clear message

@@ -43,6 +43,10 @@ pub struct DirectorySettings {
     /// voids every link and session but cannot pause new requests.
     #[serde(default)]
     pub resets_paused_until_column: Option<String>,
+    /// A nullable timestamp column for accounts an operator disabled (`lifeline users
+    /// disable`); without it the table's accounts cannot be disabled from Lifeline.
+    #[serde(default)]
+    pub disabled_at_column: Option<String>,
     /// Accept legacy bcrypt hashes (`$2a$`, `$2b$`, `$2y$`) at sign-in and replace them with
     /// argon2id once the password matched.
     #[serde(default)]
@@ -60,6 +64,7 @@ impl Default for DirectorySettings {
             auth_epoch_column: default_epoch(),
             updated_at_column: None,
             resets_paused_until_column: None,
+            disabled_at_column: None,
             legacy_bcrypt: false,
         }
     }

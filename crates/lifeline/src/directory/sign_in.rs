@@ -58,11 +58,15 @@ impl SignIn<'_> {
     }
 
     /// The account and its stored hash. The connection goes back to the pool when this
-    /// returns, before any hashing.
+    /// returns, before any hashing. A disabled account is not found: its password is then
+    /// checked against the dummy hash like an unknown address's, so the answer and its
+    /// timing are the same.
     fn find(&self, email: &EmailAddress) -> Result<Option<DirectoryUser>, DirectoryError> {
         let mut conn = self.db.conn()?;
-        self.directory
-            .find_by_email(&mut DirectoryConnection::new(&mut conn), email)
+        Ok(self
+            .directory
+            .find_by_email(&mut DirectoryConnection::new(&mut conn), email)?
+            .filter(|user| !user.is_disabled()))
     }
 
     /// Replaces a legacy hash that just matched with argon2id of the same password. A hashing
@@ -263,6 +267,7 @@ mod tests {
                 display_email: "old@example.com".into(),
                 auth_epoch: 0,
                 resets_paused_until: None,
+                disabled_at: None,
                 password_hash: Some(legacy.clone()),
             },
             upgrades: std::sync::Mutex::default(),

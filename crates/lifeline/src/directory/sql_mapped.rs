@@ -44,6 +44,8 @@ struct Row {
     resets_paused_until: Option<NaiveDateTime>,
     #[diesel(sql_type = Nullable<Text>)]
     password_hash: Option<String>,
+    #[diesel(sql_type = Nullable<Timestamp>)]
+    disabled_at: Option<NaiveDateTime>,
 }
 
 #[derive(QueryableByName)]
@@ -61,6 +63,7 @@ impl Row {
             auth_epoch: self.auth_epoch,
             resets_paused_until: self.resets_paused_until,
             password_hash: self.password_hash.map(|hash| directory.stored_hash(hash)),
+            disabled_at: self.disabled_at,
         }
     }
 }
@@ -225,6 +228,62 @@ impl UserDirectory for SqlDirectory {
             let query = diesel::sql_query(sql)
                 .into_boxed::<Db>()
                 .bind::<Timestamp, _>(until);
+            match self.update(conn, query, id, now)? {
+                0 => Err(StorageError::NotFound("user")),
+                _ => Ok(true),
+            }
+        })?)
+    }
+
+    /// Disabling needs `directory.disabled_at_column`; without it nothing changes.
+    fn set_disabled(
+        &self,
+        conn: &mut DirectoryConnection<'_>,
+        id: i64,
+        disabled: bool,
+        now: NaiveDateTime,
+    ) -> Result<bool, DirectoryError> {
+        let (Some(disable), Some(enable)) = (&self.sql.disable, &self.sql.enable) else {
+            return Ok(false);
+        };
+        Ok(write_transaction(conn.database(), |conn| {
+            let query = match disabled {
+                true => diesel::sql_query(disable)
+                    .into_boxed::<Db>()
+                    .bind::<Timestamp, _>(now),
+                false => diesel::sql_query(enable).into_boxed::<Db>(),
+            };
+            match self.update(conn, query, id, now)? {
+                0 => Err(StorageError::NotFound("user")),
+                _ => Ok(true),
+            }
+        })?)
+    }
+
+    /// Never deletes: the rows are the application's, which other tables of its own may
+    /// reference and which it alone decides to remove. Lifeline's links for an account die
+    /// once the application deletes its row.
+    fn delete(
+        &self,
+        conn: &mut DirectoryConnection<'_>,
+        id: i64,
+        now: NaiveDateTime,
+    ) -> Result<bool, DirectoryError> {
+        let _ = (conn, id, now);
+        Ok(false)
+    }
+
+    fn lift_pause(
+        &self,
+        conn: &mut DirectoryConnection<'_>,
+        id: i64,
+        now: NaiveDateTime,
+    ) -> Result<bool, DirectoryError> {
+        let Some(sql) = &self.sql.lift_pause else {
+            return Ok(false);
+        };
+        Ok(write_transaction(conn.database(), |conn| {
+            let query = diesel::sql_query(sql).into_boxed::<Db>();
             match self.update(conn, query, id, now)? {
                 0 => Err(StorageError::NotFound("user")),
                 _ => Ok(true),

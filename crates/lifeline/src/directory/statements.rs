@@ -15,6 +15,13 @@ pub(super) struct Statements {
     pub(super) bump_epoch: String,
     pub(super) upgrade_hash: String,
     pub(super) pause: Option<String>,
+    /// Clears the pause; present with `pause`.
+    pub(super) lift_pause: Option<String>,
+    /// Sets the disabled time (if not set yet) and bumps the epoch; `None` without
+    /// `disabled_at_column`.
+    pub(super) disable: Option<String>,
+    /// Clears the disabled time; present with `disable`.
+    pub(super) enable: Option<String>,
     /// Reads every mapped column of no row (`WHERE 1 = 0`), for the start-up check.
     pub(super) probe_select: String,
     /// "Updates" every column Lifeline writes, of no row: fails if the table, a column or the
@@ -58,22 +65,34 @@ impl Statements {
             .as_deref()
             .map(|name| quote("resets_paused_until_column", name))
             .transpose()?;
+        let disabled = settings
+            .disabled_at_column
+            .as_deref()
+            .map(|name| quote("disabled_at_column", name))
+            .transpose()?;
         // Ids and epochs are read as 64-bit integers whatever the column's width.
         let (int, email_match) = match backend {
             Backend::Mysql => ("SIGNED", format!("{email} = ?")),
             Backend::Sqlite => ("INTEGER", format!("{email} = ? COLLATE NOCASE")),
         };
         let paused_select = paused.as_deref().unwrap_or("NULL");
+        let disabled_select = disabled.as_deref().unwrap_or("NULL");
         let select = format!(
             "SELECT CAST({id} AS {int}) AS id, {email} AS display_email, \
              CAST({epoch} AS {int}) AS auth_epoch, {paused_select} AS resets_paused_until, \
-             {hash} AS password_hash FROM {table}"
+             {hash} AS password_hash, {disabled_select} AS disabled_at FROM {table}"
         );
-        let writable: Vec<&str> = [Some(&hash), Some(&epoch), updated.as_ref(), paused.as_ref()]
-            .into_iter()
-            .flatten()
-            .map(String::as_str)
-            .collect();
+        let writable: Vec<&str> = [
+            Some(&hash),
+            Some(&epoch),
+            updated.as_ref(),
+            paused.as_ref(),
+            disabled.as_ref(),
+        ]
+        .into_iter()
+        .flatten()
+        .map(String::as_str)
+        .collect();
         let probe_update = writable
             .iter()
             .map(|column| format!("{column} = {column}"))
@@ -97,7 +116,20 @@ impl Statements {
                 "UPDATE {table} SET {hash} = ?{touch} WHERE {id} = ? AND {hash} = ?"
             ),
             pause: paused
+                .as_ref()
                 .map(|column| format!("UPDATE {table} SET {column} = ?{touch} WHERE {id} = ?")),
+            lift_pause: paused
+                .as_ref()
+                .map(|column| format!("UPDATE {table} SET {column} = NULL{touch} WHERE {id} = ?")),
+            disable: disabled.as_ref().map(|column| {
+                format!(
+                    "UPDATE {table} SET {column} = COALESCE({column}, ?), \
+                     {epoch} = {epoch} + 1{touch} WHERE {id} = ?"
+                )
+            }),
+            enable: disabled
+                .as_ref()
+                .map(|column| format!("UPDATE {table} SET {column} = NULL{touch} WHERE {id} = ?")),
             binds_updated_at: updated.is_some(),
             probe_select: format!("{select} WHERE 1 = 0"),
             probe_update: format!("UPDATE {table} SET {probe_update} WHERE 1 = 0"),

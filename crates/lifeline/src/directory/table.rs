@@ -26,6 +26,7 @@ impl From<User> for DirectoryUser {
             auth_epoch: user.auth_epoch,
             resets_paused_until: user.resets_paused_until,
             password_hash: user.password_hash.map(StoredHash::argon2id),
+            disabled_at: user.disabled_at,
         }
     }
 }
@@ -79,6 +80,41 @@ impl UserDirectory for TableDirectory {
         now: NaiveDateTime,
     ) -> Result<bool, DirectoryError> {
         users::pause_resets(conn.database(), id, until, now)?;
+        Ok(true)
+    }
+
+    fn set_disabled(
+        &self,
+        conn: &mut DirectoryConnection<'_>,
+        id: i64,
+        disabled: bool,
+        now: NaiveDateTime,
+    ) -> Result<bool, DirectoryError> {
+        match disabled {
+            true => users::disable(conn.database(), id, now).map(|_| ())?,
+            false => users::enable(conn.database(), id, now)?,
+        }
+        Ok(true)
+    }
+
+    /// Deletes the row and revokes the account's live links in one transaction.
+    fn delete(
+        &self,
+        conn: &mut DirectoryConnection<'_>,
+        id: i64,
+        now: NaiveDateTime,
+    ) -> Result<bool, DirectoryError> {
+        users::delete(conn.database(), id, now)?;
+        Ok(true)
+    }
+
+    fn lift_pause(
+        &self,
+        conn: &mut DirectoryConnection<'_>,
+        id: i64,
+        now: NaiveDateTime,
+    ) -> Result<bool, DirectoryError> {
+        users::lift_reset_pause(conn.database(), id, now)?;
         Ok(true)
     }
 }

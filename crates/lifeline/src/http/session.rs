@@ -330,6 +330,7 @@ mod tests {
             auth_epoch: 3,
             resets_paused_until: None,
             password_hash: None,
+            disabled_at: None,
         };
         session.sign_in(&user).unwrap();
         assert_eq!(

@@ -87,7 +87,7 @@ impl Links {
         let user = self
             .directory
             .find_by_id(&mut DirectoryConnection::new(conn), owner)?
-            .filter(|user| user.id == token.claims.user_id);
+            .filter(|user| user.id == token.claims.user_id && !user.is_disabled());
         let Some(user) = user else {
             let why = if is_stored(purpose) {
                 "not live in the database"

@@ -63,7 +63,7 @@ impl Links {
         let current = self
             .directory
             .find_by_id(&mut DirectoryConnection::new(conn), claims.user_id)?
-            .filter(|user| user.auth_epoch == claims.auth_epoch);
+            .filter(|user| user.auth_epoch == claims.auth_epoch && !user.is_disabled());
         let Some(mut user) = current else {
             return Ok(Err(self.reject(purpose, Reason::UsedConcurrently)));
         };

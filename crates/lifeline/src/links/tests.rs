@@ -420,6 +420,7 @@ fn a_not_me_link_of_an_account_that_is_gone_is_rejected() {
             display_email: "gone@example.com".into(),
             auth_epoch: 0,
             resets_paused_until: None,
+            disabled_at: None,
             password_hash: None,
         };
         let text = f.issue(conn, Purpose::NotMe, &gone);

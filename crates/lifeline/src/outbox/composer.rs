@@ -149,12 +149,12 @@ impl LifelineComposer {
         let Ok(address) = EmailAddress::parse(&request.email) else {
             return Ok(Composition::Skip("unparseable address".into()).into());
         };
-        let found = self
-            .directory
-            .find_by_email(&mut DirectoryConnection::new(conn), &address);
-        let Some(user) = found.map_err(StorageError::from)? else {
+        let Some(user) = self.account_by_email(conn, &address)? else {
             return self.no_account(&address, request.requested_at, request.ip.as_deref());
         };
+        if user.is_disabled() {
+            return Ok(Composition::Skip("account disabled".into()).into());
+        }
         let (unix, now) = self.now();
         if user.resets_paused_until.is_some_and(|until| until > now) {
             return Ok(Composition::Skip("resets paused for the account".into()).into());
@@ -228,7 +228,8 @@ impl LifelineComposer {
         Ok(allowed)
     }
 
-    /// The account a job names, if it still exists.
+    /// The account a job names, if it still exists and is not disabled: a disabled
+    /// account gets no mail of any kind.
     pub(super) fn account(
         &self,
         conn: &mut DbConnection,
@@ -236,7 +237,19 @@ impl LifelineComposer {
     ) -> Result<Option<User>, StorageError> {
         Ok(self
             .directory
-            .find_by_id(&mut DirectoryConnection::new(conn), id)?)
+            .find_by_id(&mut DirectoryConnection::new(conn), id)?
+            .filter(|user| !user.is_disabled()))
+    }
+
+    /// The account with this address, disabled or not (the caller skips a disabled one).
+    pub(super) fn account_by_email(
+        &self,
+        conn: &mut DbConnection,
+        address: &EmailAddress,
+    ) -> Result<Option<User>, StorageError> {
+        Ok(self
+            .directory
+            .find_by_email(&mut DirectoryConnection::new(conn), address)?)
     }
 
     /// Mails the "password changed" notice, with a "this wasn't me" link.

@@ -2,12 +2,11 @@
 
 use mail::{Composition, MailError};
 use storage::outbox::OutboxJob;
-use storage::{DbConnection, EmailAddress, StorageError};
+use storage::{DbConnection, EmailAddress};
 use token_core::Purpose;
 
 use super::composer::{Draft, LifelineComposer, human_time};
 use super::payloads::{MagicLinkRequested, MagicLinkSignedIn};
-use crate::directory::DirectoryConnection;
 use crate::http::browser_binding;
 
 impl LifelineComposer {
@@ -27,12 +26,12 @@ impl LifelineComposer {
         let Ok(address) = EmailAddress::parse(&request.email) else {
             return Ok(Composition::Skip("unparseable address".into()).into());
         };
-        let found = self
-            .directory
-            .find_by_email(&mut DirectoryConnection::new(conn), &address);
-        let Some(user) = found.map_err(StorageError::from)? else {
+        let Some(user) = self.account_by_email(conn, &address)? else {
             return self.no_account(&address, request.requested_at, request.ip.as_deref());
         };
+        if user.is_disabled() {
+            return Ok(Composition::Skip("account disabled".into()).into());
+        }
         let (unix, now) = self.now();
         if user.resets_paused_until.is_some_and(|until| until > now) {
             return Ok(

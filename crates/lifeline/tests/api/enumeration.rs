@@ -91,14 +91,14 @@ async fn known_and_unknown_addresses_get_byte_identical_api_answers(backend: Bac
 
 /// The four ways to ask for a link by address.
 #[derive(Clone, Copy, Debug)]
-enum LinkRequest {
+pub(crate) enum LinkRequest {
     ResetPage,
     ResetApi,
     MagicLinkPage,
     MagicLinkApi,
 }
 
-const EVERY_LINK_REQUEST: [LinkRequest; 4] = [
+pub(crate) const EVERY_LINK_REQUEST: [LinkRequest; 4] = [
     LinkRequest::ResetPage,
     LinkRequest::ResetApi,
     LinkRequest::MagicLinkPage,
@@ -107,7 +107,7 @@ const EVERY_LINK_REQUEST: [LinkRequest; 4] = [
 
 impl LinkRequest {
     /// The answer to a request for `email` from a fresh browser.
-    async fn answer(self, app: &TestApp, email: &str) -> Observed {
+    pub(crate) async fn answer(self, app: &TestApp, email: &str) -> Observed {
         let body = json!({ "email": email });
         let response = match self {
             Self::ResetPage => return forgot_page_answer(app, email).await,

@@ -110,6 +110,7 @@ async fn a_host_directory_serves_a_whole_reset_and_sign_in(backend: Backend) {
                 auth_epoch: 3,
                 resets_paused_until: None,
                 password_hash: None,
+                disabled_at: None,
             },
         )])),
     });

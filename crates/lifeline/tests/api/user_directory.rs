@@ -25,7 +25,7 @@ on_both_backends!(
 
 const GRACE_ID: i64 = 501;
 
-fn mapped(figment: figment::Figment) -> figment::Figment {
+pub(crate) fn mapped(figment: figment::Figment) -> figment::Figment {
     figment.merge((
         "directory",
         serde_json::json!({
@@ -37,30 +37,32 @@ fn mapped(figment: figment::Figment) -> figment::Figment {
             "auth_epoch_column": "session_gen",
             "updated_at_column": "modified",
             "resets_paused_until_column": "paused",
+            "disabled_at_column": "banned",
             "legacy_bcrypt": true,
         }),
     ))
 }
 
 /// The application's own table, with a case-insensitive address column on MySQL.
-fn create_members(db: &TestDb, backend: Backend) {
+pub(crate) fn create_members(db: &TestDb, backend: Backend) {
     let ddl = match backend {
         Backend::Mysql => {
             "CREATE TABLE members (member_id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, \
              mail VARCHAR(255) NOT NULL UNIQUE, pw VARCHAR(255) NULL, \
-             session_gen INT NOT NULL DEFAULT 0, modified DATETIME NULL, paused DATETIME NULL) \
+             session_gen INT NOT NULL DEFAULT 0, modified DATETIME NULL, paused DATETIME NULL, \
+             banned DATETIME NULL) \
              ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci"
         }
         Backend::Sqlite => {
             "CREATE TABLE members (member_id INTEGER PRIMARY KEY AUTOINCREMENT, \
              mail TEXT NOT NULL UNIQUE, pw TEXT NULL, session_gen INTEGER NOT NULL DEFAULT 0, \
-             modified TIMESTAMP NULL, paused TIMESTAMP NULL)"
+             modified TIMESTAMP NULL, paused TIMESTAMP NULL, banned TIMESTAMP NULL)"
         }
     };
     db.conn().unwrap().batch_execute(ddl).unwrap();
 }
 
-fn insert_member(app: &TestApp, id: i64, mail: &str, hash: &str) {
+pub(crate) fn insert_member(app: &TestApp, id: i64, mail: &str, hash: &str) {
     diesel::sql_query("INSERT INTO members (member_id, mail, pw) VALUES (?, ?, ?)")
         .bind::<BigInt, _>(id)
         .bind::<Text, _>(mail)
@@ -90,11 +92,11 @@ fn member(app: &TestApp, id: i64) -> Member {
     .unwrap()
 }
 
-fn argon2(app: &TestApp, password: &str) -> String {
+pub(crate) fn argon2(app: &TestApp, password: &str) -> String {
     app.hasher.hash(&Password::new(password.into())).unwrap()
 }
 
-async fn sign_in(app: &TestApp, email: &str, password: &str) -> StatusCode {
+pub(crate) async fn sign_in(app: &TestApp, email: &str, password: &str) -> StatusCode {
     let client = app.new_client();
     let csrf = app.csrf(&client, "/login").await;
     app.post_form(
