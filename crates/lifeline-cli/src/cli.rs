@@ -37,6 +37,18 @@ pub enum Command {
         #[command(subcommand)]
         command: UsersCommand,
     },
+    /// An account's audit events (sign-ins, resets, "this wasn't me", operator actions),
+    /// newest first.
+    Audit {
+        /// The account's email address.
+        email: String,
+        /// How many events to show.
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+        /// Print one JSON document instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
     /// Manage keys.
     Keys {
         /// What to do with keys.
@@ -60,8 +72,49 @@ pub enum Command {
 /// `lifeline users …`
 #[derive(Debug, Subcommand)]
 pub enum UsersCommand {
-    /// Create an account; the password is read from standard input (one line).
+    /// Create an account; the password is typed twice without echo on a terminal, or read
+    /// from standard input (one line).
     Add {
+        /// The account's email address.
+        email: String,
+    },
+    /// Show an account: its state (disabled, paused) and whether it has a password.
+    Show {
+        /// The account's email address.
+        email: String,
+        /// Print one JSON document instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Disable an account: it gets no mail, cannot sign in, and every answer is an unknown
+    /// address's; its sessions and links end at once.
+    Disable {
+        /// The account's email address.
+        email: String,
+    },
+    /// Enable a disabled account again (its old sessions and links stay ended).
+    Enable {
+        /// The account's email address.
+        email: String,
+    },
+    /// Delete an account for good (Lifeline's own table only); asks for confirmation on a
+    /// terminal.
+    Delete {
+        /// The account's email address.
+        email: String,
+        /// Do not ask (for scripts; required when standard input is not a terminal).
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Set an account's password (typed twice without echo on a terminal, or one line of
+    /// standard input); its sessions and links end, and the owner is mailed "password
+    /// changed" with a "this wasn't me" link.
+    SetPassword {
+        /// The account's email address.
+        email: String,
+    },
+    /// Lift a "this wasn't me" pause now, so the owner can ask for links again.
+    Unpause {
         /// The account's email address.
         email: String,
     },
@@ -72,11 +125,14 @@ pub enum UsersCommand {
         /// The CSV file.
         file: PathBuf,
     },
-    /// List accounts.
+    /// List accounts (Lifeline's own table).
     List {
         /// How many to show.
         #[arg(long, default_value_t = 50)]
         limit: u32,
+        /// Print one JSON document instead of a table.
+        #[arg(long)]
+        json: bool,
     },
 }
 

@@ -1,19 +1,20 @@
 //! What each `lifeline` subcommand does.
 
+pub mod accounts;
 pub mod demo;
 pub mod import_progress;
 pub mod outbox;
 pub mod users_csv;
 pub mod users_import;
 
-use std::io::{BufRead, Write};
+use std::io::Write;
 
 use anyhow::{Context, bail};
 use chrono::Utc;
-use storage::{Database, EmailAddress, users};
+use storage::{EmailAddress, users};
 
 use lifeline::ops::{self, connect_database};
-use lifeline::{Application, Password, Settings};
+use lifeline::{Application, Settings};
 
 use crate::cli::{Cli, Command, ConfigCommand, KeysCommand, UsersCommand};
 
@@ -28,12 +29,24 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Demo { port } => demo::run(config, port).await,
         Command::Users { command } => {
             let settings = Settings::load(config)?;
-            own_users_table(&settings)?;
             match command {
-                UsersCommand::Add { email } => add_user(&settings, &email).await,
-                UsersCommand::List { limit } => list_users(&settings, limit).await,
-                UsersCommand::Import { file } => users_import::run(&settings, &file).await,
+                UsersCommand::Add { email } => {
+                    own_users_table(&settings)?;
+                    add_user(&settings, &email).await
+                }
+                UsersCommand::List { limit, json } => {
+                    own_users_table(&settings)?;
+                    accounts::list(&settings, limit, json).await
+                }
+                UsersCommand::Import { file } => {
+                    own_users_table(&settings)?;
+                    users_import::run(&settings, &file).await
+                }
+                other => accounts::run(&settings, other).await,
             }
+        }
+        Command::Audit { email, limit, json } => {
+            accounts::audit(&Settings::load(config)?, &email, limit, json).await
         }
         Command::Outbox { command } => outbox::run(&Settings::load(config)?, command).await,
         Command::Keys {
@@ -100,17 +113,12 @@ fn own_users_table(settings: &Settings) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// `lifeline users add EMAIL`: the password comes from standard input so it
-/// never appears in the process list or shell history.
+/// `lifeline users add EMAIL`: the password is typed twice without echo on a terminal, or
+/// read from standard input, so it never appears in the process list or shell history.
 async fn add_user(settings: &Settings, email: &str) -> anyhow::Result<()> {
     let email =
         EmailAddress::parse(email).map_err(|e| anyhow::anyhow!("invalid email address: {e}"))?;
-    let mut line = String::new();
-    std::io::stdin()
-        .lock()
-        .read_line(&mut line)
-        .context("Failed to read the password from stdin")?;
-    let password = Password::new(line.trim_end_matches(['\r', '\n']).to_owned());
+    let password = crate::password_prompt::read_new_password(email.display())?;
     if let Err(reason) = ops::check_new_password(settings, &password, &email) {
         bail!("password refused: {reason}");
     }
@@ -133,15 +141,5 @@ async fn add_user(settings: &Settings, email: &str) -> anyhow::Result<()> {
     })
     .await??;
     println!("created user {} ({})", user.id, user.display_email);
-    Ok(())
-}
-
-async fn list_users(settings: &Settings, limit: u32) -> anyhow::Result<()> {
-    let db: Database = connect_database(settings).await?;
-    let list =
-        tokio::task::spawn_blocking(move || users::list(&mut *db.conn()?, None, limit)).await??;
-    for user in list {
-        println!("{}\t{}\t{}", user.id, user.display_email, user.created_at);
-    }
     Ok(())
 }

@@ -5,4 +5,6 @@
 
 pub mod cli;
 pub mod commands;
+pub mod output;
+pub mod password_prompt;
 pub mod report;
