@@ -19,6 +19,17 @@ pub struct CliRun {
 /// Runs `lifeline ARGS…` in `dir` on the database `db`, with nothing from this process's
 /// environment but `extra` (and a quiet log).
 pub async fn lifeline_in(dir: &Path, db: &TestDb, args: &[&str], extra: &[(&str, &str)]) -> CliRun {
+    lifeline_fed(dir, db, args, extra, None).await
+}
+
+/// [`lifeline_in`] with `input` on standard input (a pipe, as a script gives it).
+pub async fn lifeline_fed(
+    dir: &Path,
+    db: &TestDb,
+    args: &[&str],
+    extra: &[(&str, &str)],
+    input: Option<&str>,
+) -> CliRun {
     let mut command = Command::new(env!("CARGO_BIN_EXE_lifeline"));
     command
         .args(args)
@@ -26,13 +37,26 @@ pub async fn lifeline_in(dir: &Path, db: &TestDb, args: &[&str], extra: &[(&str,
         .env_clear()
         .env("LIFELINE_DATABASE__URL", db.url())
         .env("LIFELINE_LOG__FILTER", "warn")
-        .stdin(Stdio::null());
+        .stdin(if input.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
     for (key, value) in extra {
         command.env(key, value);
     }
-    let output = tokio::task::spawn_blocking(move || command.output().expect("lifeline runs"))
-        .await
-        .expect("joined");
+    let input = input.map(str::to_owned);
+    let output = tokio::task::spawn_blocking(move || {
+        let mut child = command.spawn().expect("lifeline runs");
+        if let (Some(text), Some(mut stdin)) = (input, child.stdin.take()) {
+            std::io::Write::write_all(&mut stdin, text.as_bytes()).expect("stdin written");
+        }
+        child.wait_with_output().expect("lifeline ends")
+    })
+    .await
+    .expect("joined");
     CliRun {
         status: output.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&output.stdout).into_owned(),

@@ -30,4 +30,6 @@ mod readme_facts;
 mod served_binary;
 mod shutdown;
 mod token_leaks;
+mod users_accounts;
+mod users_accounts_mapped;
 mod users_import;
