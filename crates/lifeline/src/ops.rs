@@ -2,7 +2,9 @@
 //! line (and an operator's own tools) need beyond [`Application`](crate::Application).
 //!
 //! Everything here works from a [`Settings`] value, so a tool sees the same database, password
-//! cost and policy as the service it manages. Account and outbox rows themselves are storage's
+//! cost and policy as the service it manages. [`Accounts`] does an operator's account actions
+//! (disable, enable, delete, set a password, lift a pause, read the audit events) through the
+//! configured directory, each recorded as an audit event. Account and outbox rows themselves are storage's
 //! (`storage::users`, `storage::outbox`), reached through the [`Database`](storage::Database)
 //! [`connect_database`] opens.
 
