@@ -485,7 +485,7 @@ mod tests {
                 &crate::tokens::NewToken {
                     purpose: token_core::Purpose::PasswordReset,
                     user_id: user.id,
-                    hash: lookup.clone(),
+                    hash: lookup,
                     expires_at: fixed_now() + TimeDelta::minutes(30),
                     created_at: fixed_now(),
                     created_ip: None,
