@@ -18,6 +18,7 @@
 //! `storage::sessions::touch`) and the cookie's `Max-Age`, re-sent with that write.
 
 use std::future::{Ready, ready};
+use std::sync::Arc;
 
 use actix_session::config::{CookieContentSecurity, PersistentSession};
 use actix_session::storage::CookieSessionStore;
@@ -29,7 +30,8 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{NaiveDateTime, TimeDelta};
 use storage::sessions::{self, NewSession, SessionRecord};
-use token_core::{KeyRing, Purpose};
+use token_core::Purpose;
+use zeroize::Zeroizing;
 
 pub use storage::sessions::Method as SignInMethod;
 
@@ -45,8 +47,8 @@ use crate::state::AppState;
 const COOKIE_NAME: &str = "lifeline_session";
 /// How long a session lasts without being used (cookie and record alike).
 pub const IDLE_HOURS: i64 = 12;
-/// Fingerprint domain of the stored hash of a session's secret.
-const SECRET_DOMAIN: &str = "session secret v1";
+/// `blake3::derive_key` context of the key that hashes session secrets.
+const SECRET_KEY_CONTEXT: &str = "lifeline 2026-12 session secret hash v1";
 
 /// The form's anti-forgery token (synchroniser token pattern).
 const CSRF: &str = "csrf";
@@ -230,7 +232,7 @@ impl LifelineSession {
         client: &ClientInfo,
     ) -> Result<(), AppError> {
         let secret = random_value()?;
-        let hash = secret_hash(&state.keys, &secret);
+        let hash = state.session_secrets.hash(&secret);
         let now = state.now();
         let (db, user_id, auth_epoch) = (state.db.clone(), user.id, user.auth_epoch);
         let (ip, user_agent) = (client.ip_text(), client.user_agent.clone());
@@ -268,7 +270,7 @@ impl LifelineSession {
         let Some(secret) = secret else {
             return Ok(());
         };
-        let (db, hash) = (state.db.clone(), secret_hash(&state.keys, &secret));
+        let (db, hash) = (state.db.clone(), state.session_secrets.hash(&secret));
         blocking::run("ending the session", move || {
             sessions::revoke_by_hash(&mut *db.conn()?, &hash)
         })
@@ -292,7 +294,7 @@ impl LifelineSession {
         let Some(secret) = self.secret() else {
             return Ok(None);
         };
-        let hash = secret_hash(&state.keys, &secret);
+        let hash = state.session_secrets.hash(&secret);
         let (db, directory, now) = (state.db.clone(), state.directory.clone(), state.now());
         let found = blocking::run(
             "loading the signed-in account",
@@ -386,9 +388,32 @@ fn token_key(purpose: Purpose) -> &'static str {
     }
 }
 
-/// The keyed hash the session table stores instead of `secret`.
-pub fn secret_hash(keys: &KeyRing, secret: &str) -> [u8; sessions::SECRET_HASH_LEN] {
-    token_core::fingerprint(keys, SECRET_DOMAIN, secret.as_bytes())
+/// The key of the hashes the session table stores instead of the cookies'
+/// secrets. It is derived from the cookie key (`keys.session`), so records
+/// follow that key: rotating the token key leaves sessions alone, and every
+/// instance with the same cookie key finds the same records.
+#[derive(Clone)]
+pub struct SessionSecretKey(Arc<Zeroizing<[u8; 32]>>);
+
+impl SessionSecretKey {
+    /// The key derived from the cookie key.
+    pub fn from_cookie_key(cookie_key: &Key) -> Self {
+        Self(Arc::new(Zeroizing::new(blake3::derive_key(
+            SECRET_KEY_CONTEXT,
+            cookie_key.master(),
+        ))))
+    }
+
+    /// The keyed hash the session table stores instead of `secret`.
+    pub fn hash(&self, secret: &str) -> [u8; sessions::SECRET_HASH_LEN] {
+        *blake3::keyed_hash(&self.0, secret.as_bytes()).as_bytes()
+    }
+}
+
+impl std::fmt::Debug for SessionSecretKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SessionSecretKey(***)")
+    }
 }
 
 /// When a session used at `now` ends unless used again.
@@ -486,6 +511,18 @@ mod tests {
             .hold_link(Purpose::MagicLink, &link("new", None))
             .unwrap();
         assert_eq!(session.held_link(Purpose::MagicLink), link("new", None));
+    }
+
+    #[test]
+    fn session_secrets_are_hashed_under_a_key_derived_from_the_cookie_key() {
+        let key = SessionSecretKey::from_cookie_key(&Key::from(&[7u8; 64]));
+        let same = SessionSecretKey::from_cookie_key(&Key::from(&[7u8; 64]));
+        let other = SessionSecretKey::from_cookie_key(&Key::from(&[8u8; 64]));
+        assert_eq!(key.hash("secret"), same.hash("secret"));
+        assert_ne!(key.hash("secret"), key.hash("secreT"));
+        assert_ne!(key.hash("secret"), other.hash("secret"));
+        assert_ne!(key.hash("secret"), *blake3::hash(b"secret").as_bytes());
+        assert_eq!(format!("{key:?}"), "SessionSecretKey(***)");
     }
 
     #[test]
