@@ -24,7 +24,8 @@ use libfuzzer_sys::fuzz_target;
 // re-exports them.
 use lifeline::fuzzing::{
     BodyRefusal, ForgotForm, LinkQuery, LoginForm, LogoutForm, NotMeForm, NotMeQuery, RequestForm,
-    RequestQuery, ResetForm, VerifyForm, VerifyQuery, check_media_type, decode_form,
+    RequestQuery, ResetForm, RevokeOtherSessionsForm, RevokeSessionForm, VerifyForm, VerifyQuery,
+    check_media_type, decode_form,
 };
 use lifeline_fuzz::split_header_and_body;
 use serde::de::DeserializeOwned;
@@ -52,6 +53,8 @@ fuzz_target!(|data: &[u8]| {
     );
     form::<LoginForm>(content_type, body, &["email", "password", "csrf_token"]);
     form::<LogoutForm>(content_type, body, &["csrf_token"]);
+    form::<RevokeSessionForm>(content_type, body, &["session", "csrf_token"]);
+    form::<RevokeOtherSessionsForm>(content_type, body, &["csrf_token"]);
     form::<NotMeForm>(content_type, body, &["link", "token", "csrf_token"]);
     form::<RequestForm>(content_type, body, &["email", "csrf_token", "next"]);
     form::<VerifyForm>(

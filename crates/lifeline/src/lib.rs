@@ -83,5 +83,6 @@ pub mod fuzzing {
     pub use crate::http::pages::password::not_me::{NotMeForm, NotMeQuery};
     pub use crate::http::pages::password::reset_form::ResetForm;
     pub use crate::http::pages::password::reset_link::LinkQuery;
+    pub use crate::http::pages::sessions::{RevokeOtherSessionsForm, RevokeSessionForm};
     pub use crate::http::request_body::{BodyRefusal, check_media_type, decode_form, decode_json};
 }

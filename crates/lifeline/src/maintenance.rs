@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use actix_web::web;
 use chrono::{NaiveDateTime, TimeDelta};
-use storage::{Database, StorageError, outbox, throttles, tokens};
+use storage::{Database, StorageError, outbox, sessions, throttles, tokens};
 
 use crate::state::AppState;
 
@@ -23,6 +23,8 @@ const TOKEN_RETENTION: TimeDelta = TimeDelta::days(1);
 const OUTBOX_RETENTION: TimeDelta = TimeDelta::days(7);
 /// Throttle windows older than this are over.
 const THROTTLE_RETENTION: TimeDelta = TimeDelta::days(1);
+/// Expired sessions are deleted once they have been over this long.
+const SESSION_RETENTION: TimeDelta = TimeDelta::zero();
 
 /// The housekeeping loop; aborted when the application stops. Aborting it also
 /// stops a purge running on the blocking pool at its next batch, which the
@@ -41,9 +43,12 @@ pub async fn run(state: web::Data<AppState>) {
         if round % PURGE_EVERY_N_TRIMS == 1 {
             let (db, now, stop) = (state.db.clone(), state.now(), stop.clone());
             match tokio::task::spawn_blocking(move || purge(&db, now, pause, &stop)).await {
-                Ok(Ok((t, o, th))) => {
-                    tracing::debug!(tokens = t, outbox = o, throttles = th, "purged")
-                }
+                Ok(Ok(Purged {
+                    tokens,
+                    outbox,
+                    throttles,
+                    sessions,
+                })) => tracing::debug!(tokens, outbox, throttles, sessions, "purged"),
                 Ok(Err(error)) => tracing::warn!(error = %error, "purge failed"),
                 Err(error) => tracing::warn!(error = %error, "purge task failed"),
             }
@@ -51,27 +56,47 @@ pub async fn run(state: web::Data<AppState>) {
     }
 }
 
-/// Deletes expired/used tokens, old sent jobs and finished throttle windows as
-/// of `now`, pausing `pause` between batches; returns how many of each. Stops
-/// early, at a batch boundary, once `stop` is set (the rest waits for the next
-/// purge).
+/// How many rows of each table one purge deleted.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Purged {
+    /// Expired or used tokens.
+    pub tokens: usize,
+    /// Old sent mail jobs.
+    pub outbox: usize,
+    /// Finished throttle windows.
+    pub throttles: usize,
+    /// Expired sessions.
+    pub sessions: usize,
+}
+
+/// Deletes expired/used tokens, old sent jobs, finished throttle windows and
+/// expired sessions as of `now`, pausing `pause` between batches; returns how
+/// many of each. Stops early, at a batch boundary, once `stop` is set (the rest
+/// waits for the next purge).
 pub fn purge(
     db: &Database,
     now: NaiveDateTime,
     pause: Duration,
     stop: &PurgeStop,
-) -> Result<(usize, usize, usize), StorageError> {
+) -> Result<Purged, StorageError> {
     let mut next_batch = || stop.pause(pause);
     let mut conn = db.conn()?;
-    let mut counts = (0, 0, 0);
+    let mut counts = Purged::default();
     if !stop.is_stopped() {
-        counts.0 = tokens::purge_expired_paced(&mut conn, now - TOKEN_RETENTION, &mut next_batch)?;
+        counts.tokens =
+            tokens::purge_expired_paced(&mut conn, now - TOKEN_RETENTION, &mut next_batch)?;
     }
     if !stop.is_stopped() {
-        counts.1 = outbox::purge_sent_paced(&mut conn, now - OUTBOX_RETENTION, &mut next_batch)?;
+        counts.outbox =
+            outbox::purge_sent_paced(&mut conn, now - OUTBOX_RETENTION, &mut next_batch)?;
     }
     if !stop.is_stopped() {
-        counts.2 = throttles::purge_paced(&mut conn, now - THROTTLE_RETENTION, &mut next_batch)?;
+        counts.throttles =
+            throttles::purge_paced(&mut conn, now - THROTTLE_RETENTION, &mut next_batch)?;
+    }
+    if !stop.is_stopped() {
+        counts.sessions =
+            sessions::purge_expired_paced(&mut conn, now - SESSION_RETENTION, &mut next_batch)?;
     }
     Ok(counts)
 }
@@ -162,7 +187,11 @@ mod tests {
             );
 
             // Assert
-            assert_eq!(purged.unwrap(), (0, 1234, 0), "{backend}");
+            let outbox_only = Purged {
+                outbox: 1234,
+                ..Purged::default()
+            };
+            assert_eq!(purged.unwrap(), outbox_only, "{backend}");
             assert_eq!(aged_jobs_left(&db), 0, "{backend}");
         }
     }
@@ -189,8 +218,49 @@ mod tests {
 
             // Assert: stopped within a batch, having deleted some but not all.
             assert!(stopping.elapsed() < Duration::from_millis(500), "{backend}");
-            assert!(purged.1 > 0 && purged.1 < 10_000, "{backend}: {purged:?}");
-            assert_eq!(aged_jobs_left(&db), 10_000 - purged.1 as i64, "{backend}");
+            let deleted = purged.outbox;
+            assert!(deleted > 0 && deleted < 10_000, "{backend}: {purged:?}");
+            assert_eq!(aged_jobs_left(&db), 10_000 - deleted as i64, "{backend}");
+        }
+    }
+
+    #[test]
+    fn expired_sessions_are_purged_and_live_ones_kept() {
+        for backend in available_backends() {
+            let Some(db) = TestDb::new(backend) else {
+                continue;
+            };
+            // Arrange
+            let conn = &mut db.conn().unwrap();
+            let (expired, live) = ([1u8; 32], [2u8; 32]);
+            for (hash, expires_at) in [
+                (&expired, fixed_now() - TimeDelta::minutes(1)),
+                (&live, fixed_now() + TimeDelta::hours(1)),
+            ] {
+                let session = sessions::NewSession {
+                    user_id: 1,
+                    secret_hash: hash,
+                    auth_epoch: 0,
+                    method: sessions::Method::Password,
+                    ip: None,
+                    user_agent: None,
+                    now: fixed_now() - TimeDelta::hours(12),
+                    expires_at,
+                };
+                sessions::create(conn, &session).unwrap();
+            }
+
+            // Act
+            let purged = purge(&db, fixed_now(), Duration::ZERO, &PurgeStop::default());
+
+            // Assert
+            assert_eq!(purged.unwrap().sessions, 1, "{backend}");
+            let now = fixed_now();
+            assert!(sessions::find_live(conn, &live, now).unwrap().is_some());
+            assert_eq!(
+                sessions::purge_expired(conn, now + TimeDelta::hours(2)).unwrap(),
+                1
+            );
         }
     }
 

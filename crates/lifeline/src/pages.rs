@@ -33,6 +33,7 @@ const BUILT_IN: &[(&str, &str)] = &[
     page!("link_invalid.html.tera"),
     page!("login.html.tera"),
     page!("account.html.tera"),
+    page!("sessions.html.tera"),
     page!("error.html.tera"),
     page!("mailbox.html.tera"),
     page!("not_me.html.tera"),

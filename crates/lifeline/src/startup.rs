@@ -20,6 +20,7 @@ use crate::embed::{Lifeline, Workers};
 use crate::http::limits::rate_limit::RateLimits;
 use crate::http::middleware::headers::security_headers;
 use crate::http::routes;
+use crate::http::session::SessionSecretKey;
 use crate::metrics::Metrics;
 use crate::outbox::{LifelineComposer, Outbox};
 use crate::pages::Pages;
@@ -195,6 +196,7 @@ pub(crate) async fn build_state(
         )?,
         metrics,
         keys: ring,
+        session_secrets: SessionSecretKey::from_cookie_key(&keys.session),
         db,
         clock,
         settings,

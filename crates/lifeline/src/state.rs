@@ -8,6 +8,7 @@ use token_core::{Clock, KeyRing};
 use crate::config::Settings;
 use crate::directory::UserDirectory;
 use crate::http::limits::rate_limit::RateLimits;
+use crate::http::session::SessionSecretKey;
 use crate::links::Links;
 use crate::metrics::Metrics;
 use crate::outbox::Outbox;
@@ -23,6 +24,8 @@ pub struct AppState {
     pub db: Database,
     /// Token keys.
     pub keys: Arc<KeyRing>,
+    /// Hashes session secrets for the session table (derived from `keys.session`).
+    pub session_secrets: SessionSecretKey,
     /// Page templates and branding.
     pub pages: Pages,
     /// In-memory rate limiters.

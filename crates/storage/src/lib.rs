@@ -1,5 +1,5 @@
-//! Lifeline storage: accounts, tokens, the mail outbox, audit events, throttles and the
-//! development mailbox, on MySQL (production) or SQLite (embedded default).
+//! Lifeline storage: accounts, tokens, signed-in sessions, the mail outbox, audit events,
+//! throttles and the development mailbox, on MySQL (production) or SQLite (embedded default).
 //!
 //! - One hand-written diesel schema serves both backends through [`DbConnection`], a
 //!   `MultiConnection` enum; the backend is chosen by the URL scheme ([`Database::connect`]).
@@ -37,6 +37,7 @@ pub mod outbox;
 mod purge;
 mod random;
 mod schema;
+pub mod sessions;
 mod sqlite_writers;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;

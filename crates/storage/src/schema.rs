@@ -87,6 +87,22 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Signed-in sessions; only a keyed hash of each cookie's secret is stored.
+    sessions (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        secret_hash -> Binary,
+        auth_epoch -> BigInt,
+        method -> Text,
+        ip -> Nullable<Text>,
+        user_agent -> Nullable<Text>,
+        created_at -> Timestamp,
+        last_seen_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(tokens -> users (user_id));
 diesel::joinable!(audit_events -> users (user_id));
 
@@ -96,5 +112,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     outbox,
     audit_events,
     throttles,
-    mailbox
+    mailbox,
+    sessions
 );

@@ -14,3 +14,4 @@ pub mod request_body;
 pub mod routes;
 pub mod session;
 pub mod urls;
+pub mod user_agent;

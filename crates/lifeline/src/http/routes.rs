@@ -6,7 +6,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::api;
 use super::middleware::error_pages;
-use super::pages::{account, dev_mailbox, health, login, magic_link, metrics, password};
+use super::pages::{account, dev_mailbox, health, login, magic_link, metrics, password, sessions};
 use super::urls::Url;
 use crate::state::AppState;
 
@@ -52,6 +52,15 @@ pub fn configure(cfg: &mut web::ServiceConfig, dev_mailbox: bool) {
         )
         .route(Url::Logout.path(), web::post().to(login::logout))
         .route(Url::Account.path(), web::get().to(account::get))
+        .route(Url::AccountSessions.path(), web::get().to(sessions::get))
+        .route(
+            Url::AccountSessionsRevoke.path(),
+            web::post().to(sessions::revoke),
+        )
+        .route(
+            Url::AccountSessionsRevokeOthers.path(),
+            web::post().to(sessions::revoke_others),
+        )
         .service(
             web::resource(ROOT)
                 .route(web::get().to(root))

@@ -4,11 +4,21 @@
 //! are neither readable nor forgeable by the browser. No other module names a
 //! key: handlers ask [`LifelineSession`] for what they need.
 //!
-//! The signed-in user is an id plus the account's `auth_epoch` at sign-in. A
-//! password change bumps the epoch, so every other session of the account stops
-//! working without any server-side session list.
+//! Signing in stores a session record (`storage::sessions`: account, the
+//! account's `auth_epoch` at sign-in, how, from where, when) and puts a random
+//! secret into the cookie; the table keeps only a keyed hash of that secret, so
+//! a copy of it signs nobody in. Each request's check ([`LifelineSession::user`])
+//! finds the live record by that hash and the account by its id, on one
+//! connection in one blocking call. Deleting the record ends that one browser's
+//! session (the sessions page, `lifeline sessions revoke`); a password change
+//! bumps the epoch, which still ends every session of the account at once.
+//!
+//! A session lasts 12 hours without being used ([`IDLE_HOURS`]). Use slides
+//! both ends: the record's expiry (at most one write a minute,
+//! `storage::sessions::touch`) and the cookie's `Max-Age`, re-sent with that write.
 
 use std::future::{Ready, ready};
+use std::sync::Arc;
 
 use actix_session::config::{CookieContentSecurity, PersistentSession};
 use actix_session::storage::CookieSessionStore;
@@ -18,19 +28,27 @@ use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, web};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::{NaiveDateTime, TimeDelta};
+use storage::sessions::{self, NewSession, SessionRecord};
 use token_core::Purpose;
+use zeroize::Zeroizing;
+
+pub use storage::sessions::Method as SignInMethod;
 
 use crate::directory::DirectoryConnection;
 use crate::directory::DirectoryUser as User;
 use crate::error::AppError;
 use crate::http::blocking;
+use crate::http::client::ClientInfo;
 use crate::http::pages::held_link::HeldLink;
 use crate::state::AppState;
 
 /// The cookie's name.
 const COOKIE_NAME: &str = "lifeline_session";
-/// How long a session lasts without being used.
-const TTL_HOURS: i64 = 12;
+/// How long a session lasts without being used (cookie and record alike).
+pub const IDLE_HOURS: i64 = 12;
+/// `blake3::derive_key` context of the key that hashes session secrets.
+const SECRET_KEY_CONTEXT: &str = "lifeline 2026-12 session secret hash v1";
 
 /// The form's anti-forgery token (synchroniser token pattern).
 const CSRF: &str = "csrf";
@@ -46,10 +64,11 @@ const NOT_ME_TOKEN: &str = "not_me_token";
 const NOTICE: &str = "notice";
 /// The allow-listed page to open after a magic-link sign-in.
 const NEXT: &str = "next_after_sign_in";
-/// The signed-in account's id.
-const USER_ID: &str = "uid";
-/// The signed-in account's `auth_epoch` at sign-in.
-const EPOCH: &str = "epoch";
+/// The signed-in session's random secret (the record stores only its keyed hash).
+const SECRET: &str = "sid";
+/// When the record was last marked as seen; rewriting it re-sends the cookie
+/// with a fresh `Max-Age`, so the cookie slides with the record.
+const SEEN: &str = "seen";
 /// This browser's random value for same-browser magic links.
 const BROWSER: &str = "magic_link_browser";
 
@@ -72,7 +91,7 @@ pub fn middleware(key: Key, base_path: &str, https: bool) -> SessionMiddleware<C
         .cookie_secure(https)
         .session_lifecycle(
             PersistentSession::default()
-                .session_ttl(actix_web::cookie::time::Duration::hours(TTL_HOURS)),
+                .session_ttl(actix_web::cookie::time::Duration::hours(IDLE_HOURS)),
         )
         .build()
 }
@@ -88,6 +107,15 @@ impl FromRequest for LifelineSession {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         ready(Ok(Self(req.get_session())))
     }
+}
+
+/// A signed-in request: the account and this browser's session record.
+#[derive(Clone, Debug)]
+pub struct SignedIn {
+    /// The signed-in account.
+    pub user: User,
+    /// This browser's session record.
+    pub session: SessionRecord,
 }
 
 impl From<Session> for LifelineSession {
@@ -193,45 +221,126 @@ impl LifelineSession {
         self.0.renew();
     }
 
-    /// Starts a signed-in session: the old session's state is dropped and a new
-    /// cookie issued (no fixation), with a new CSRF token.
-    pub fn sign_in(&self, user: &User) -> Result<(), AppError> {
+    /// Starts a signed-in session for `user`: a session record is stored (how,
+    /// from where), the old session's state is dropped and a new cookie issued
+    /// (no fixation) holding the new secret and a new CSRF token.
+    pub async fn sign_in(
+        &self,
+        state: &web::Data<AppState>,
+        user: &User,
+        method: SignInMethod,
+        client: &ClientInfo,
+    ) -> Result<(), AppError> {
+        let secret = random_value()?;
+        let hash = state.session_secrets.hash(&secret);
+        let now = state.now();
+        let (db, user_id, auth_epoch) = (state.db.clone(), user.id, user.auth_epoch);
+        let (ip, user_agent) = (client.ip_text(), client.user_agent.clone());
+        blocking::run("recording the new session", move || {
+            sessions::create(
+                &mut *db.conn()?,
+                &NewSession {
+                    user_id,
+                    secret_hash: &hash,
+                    auth_epoch,
+                    method,
+                    ip: Some(ip.as_str()).filter(|ip| !ip.is_empty()),
+                    user_agent: user_agent.as_deref(),
+                    now,
+                    expires_at: idle_expiry(now),
+                },
+            )
+        })
+        .await?;
+        self.start_signed_in(&secret)
+    }
+
+    /// A fresh cookie holding only `secret` and a new CSRF token.
+    fn start_signed_in(&self, secret: &str) -> Result<(), AppError> {
         self.start_over();
-        self.insert(USER_ID, user.id)?;
-        self.insert(EPOCH, user.auth_epoch)?;
+        self.insert(SECRET, secret)?;
         self.csrf_token();
         Ok(())
     }
 
-    /// Ends the session: the browser is told to drop the cookie.
-    pub fn sign_out(&self) {
+    /// Ends the session: its record is deleted and the browser told to drop the cookie.
+    pub async fn sign_out(&self, state: &web::Data<AppState>) -> Result<(), AppError> {
+        let secret = self.secret();
         self.0.purge();
+        let Some(secret) = secret else {
+            return Ok(());
+        };
+        let (db, hash) = (state.db.clone(), state.session_secrets.hash(&secret));
+        blocking::run("ending the session", move || {
+            sessions::revoke_by_hash(&mut *db.conn()?, &hash)
+        })
+        .await?;
+        Ok(())
     }
 
-    /// The signed-in user, if the session names one whose epoch is still
-    /// current. A stale session is purged.
+    /// The signed-in user, if the session's record is live and the account's
+    /// epoch is still the one it started with. A session without that is purged.
     pub async fn user(&self, state: &web::Data<AppState>) -> Result<Option<User>, AppError> {
-        let (Ok(Some(user_id)), Ok(Some(epoch))) =
-            (self.0.get::<i64>(USER_ID), self.0.get::<i64>(EPOCH))
-        else {
+        Ok(self.signed_in(state).await?.map(|signed_in| signed_in.user))
+    }
+
+    /// [`LifelineSession::user`] with this browser's session record. The record
+    /// and the account are read on one connection in one blocking call; the
+    /// record is marked as seen at most once a minute.
+    pub async fn signed_in(
+        &self,
+        state: &web::Data<AppState>,
+    ) -> Result<Option<SignedIn>, AppError> {
+        let Some(secret) = self.secret() else {
             return Ok(None);
         };
-        let (db, directory) = (state.db.clone(), state.directory.clone());
-        let user = blocking::run(
+        let hash = state.session_secrets.hash(&secret);
+        let (db, directory, now) = (state.db.clone(), state.directory.clone(), state.now());
+        let found = blocking::run(
             "loading the signed-in account",
             move || -> Result<_, AppError> {
-                Ok(directory
-                    .find_by_id(&mut DirectoryConnection::new(&mut *db.conn()?), user_id)?)
+                let mut conn = db.conn()?;
+                let Some(record) = sessions::find_live(&mut conn, &hash, now)? else {
+                    return Ok(None);
+                };
+                let user = directory
+                    .find_by_id(&mut DirectoryConnection::new(&mut conn), record.user_id)?;
+                let Some(user) = user.filter(|user| user.auth_epoch == record.auth_epoch) else {
+                    // Stale since a password change (or the account is gone): the
+                    // record can never work again.
+                    sessions::revoke(&mut conn, record.user_id, record.id)?;
+                    return Ok(None);
+                };
+                let touched = record.last_seen_at < now - sessions::TOUCH_AFTER
+                    && sessions::touch(&mut conn, record.id, now, idle_expiry(now))?;
+                Ok(Some((
+                    SignedIn {
+                        user,
+                        session: record,
+                    },
+                    touched,
+                )))
             },
         )
         .await?;
-        match user {
-            Some(user) if user.auth_epoch == epoch => Ok(Some(user)),
-            _ => {
+        match found {
+            Some((signed_in, touched)) => {
+                if touched {
+                    // Best effort: only the cookie's Max-Age depends on it.
+                    let _ = self.0.insert(SEEN, now.and_utc().timestamp());
+                }
+                Ok(Some(signed_in))
+            }
+            None => {
                 self.0.purge();
                 Ok(None)
             }
         }
+    }
+
+    /// The signed-in session's secret, if the cookie holds one.
+    fn secret(&self) -> Option<String> {
+        self.get_string(SECRET).filter(|secret| !secret.is_empty())
     }
 
     /// This browser's random value for same-browser magic links, created on
@@ -279,6 +388,39 @@ fn token_key(purpose: Purpose) -> &'static str {
     }
 }
 
+/// The key of the hashes the session table stores instead of the cookies'
+/// secrets. It is derived from the cookie key (`keys.session`), so records
+/// follow that key: rotating the token key leaves sessions alone, and every
+/// instance with the same cookie key finds the same records.
+#[derive(Clone)]
+pub struct SessionSecretKey(Arc<Zeroizing<[u8; 32]>>);
+
+impl SessionSecretKey {
+    /// The key derived from the cookie key.
+    pub fn from_cookie_key(cookie_key: &Key) -> Self {
+        Self(Arc::new(Zeroizing::new(blake3::derive_key(
+            SECRET_KEY_CONTEXT,
+            cookie_key.master(),
+        ))))
+    }
+
+    /// The keyed hash the session table stores instead of `secret`.
+    pub fn hash(&self, secret: &str) -> [u8; sessions::SECRET_HASH_LEN] {
+        *blake3::keyed_hash(&self.0, secret.as_bytes()).as_bytes()
+    }
+}
+
+impl std::fmt::Debug for SessionSecretKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SessionSecretKey(***)")
+    }
+}
+
+/// When a session used at `now` ends unless used again.
+fn idle_expiry(now: NaiveDateTime) -> NaiveDateTime {
+    now + TimeDelta::hours(IDLE_HOURS)
+}
+
 /// 32 random bytes from the OS, base64url.
 fn random_value() -> Result<String, AppError> {
     let mut bytes = [0u8; 32];
@@ -324,15 +466,8 @@ mod tests {
         session
             .hold_link(Purpose::PasswordReset, &link("t", None))
             .unwrap();
-        let user = User {
-            id: 7,
-            display_email: "a@example.com".into(),
-            auth_epoch: 3,
-            resets_paused_until: None,
-            password_hash: None,
-            disabled_at: None,
-        };
-        session.sign_in(&user).unwrap();
+        session.start_signed_in("secret").unwrap();
+        assert_eq!(session.secret().as_deref(), Some("secret"));
         assert_eq!(
             session.held_link(Purpose::PasswordReset),
             HeldLink::default()
@@ -376,6 +511,18 @@ mod tests {
             .hold_link(Purpose::MagicLink, &link("new", None))
             .unwrap();
         assert_eq!(session.held_link(Purpose::MagicLink), link("new", None));
+    }
+
+    #[test]
+    fn session_secrets_are_hashed_under_a_key_derived_from_the_cookie_key() {
+        let key = SessionSecretKey::from_cookie_key(&Key::from(&[7u8; 64]));
+        let same = SessionSecretKey::from_cookie_key(&Key::from(&[7u8; 64]));
+        let other = SessionSecretKey::from_cookie_key(&Key::from(&[8u8; 64]));
+        assert_eq!(key.hash("secret"), same.hash("secret"));
+        assert_ne!(key.hash("secret"), key.hash("secreT"));
+        assert_ne!(key.hash("secret"), other.hash("secret"));
+        assert_ne!(key.hash("secret"), *blake3::hash(b"secret").as_bytes());
+        assert_eq!(format!("{key:?}"), "SessionSecretKey(***)");
     }
 
     #[test]

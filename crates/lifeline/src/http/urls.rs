@@ -33,6 +33,12 @@ pub enum Url {
     Logout,
     /// The signed-in page, and where a sign-in goes by default.
     Account,
+    /// The signed-in account's active sessions.
+    AccountSessions,
+    /// Sign out one of the account's other sessions.
+    AccountSessionsRevoke,
+    /// Sign out every session of the account but this browser's.
+    AccountSessionsRevokeOthers,
     /// Ask for a sign-in link (page and API).
     MagicLink,
     /// The sign-in link from the email, and its confirmation (page and API).
@@ -61,6 +67,9 @@ impl Url {
             Self::Login => "/login",
             Self::Logout => "/logout",
             Self::Account => "/account",
+            Self::AccountSessions => "/account/sessions",
+            Self::AccountSessionsRevoke => "/account/sessions/revoke",
+            Self::AccountSessionsRevokeOthers => "/account/sessions/revoke-others",
             Self::MagicLink => "/magic-link",
             Self::MagicLinkVerify => "/magic-link/verify",
             Self::DevMailbox => "/dev/mailbox",
@@ -81,7 +90,7 @@ impl Url {
 mod tests {
     use super::*;
 
-    const ALL: [Url; 16] = [
+    const ALL: [Url; 19] = [
         Url::Healthz,
         Url::Readyz,
         Url::Metrics,
@@ -92,6 +101,9 @@ mod tests {
         Url::Login,
         Url::Logout,
         Url::Account,
+        Url::AccountSessions,
+        Url::AccountSessionsRevoke,
+        Url::AccountSessionsRevokeOthers,
         Url::MagicLink,
         Url::MagicLinkVerify,
         Url::DevMailbox,

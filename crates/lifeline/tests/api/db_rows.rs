@@ -15,6 +15,7 @@ pub struct RowCounts {
     pub outbox: i64,
     pub audit_events: i64,
     pub throttles: i64,
+    pub sessions: i64,
 }
 
 #[derive(diesel::QueryableByName)]
@@ -39,6 +40,7 @@ impl TestApp {
             outbox: count("outbox"),
             audit_events: count("audit_events"),
             throttles: count("throttles"),
+            sessions: count("sessions"),
         }
     }
 

@@ -41,6 +41,7 @@ mod rate_limits;
 mod reset_links;
 mod reset_steps;
 mod security_headers;
+mod session_records;
 mod sessions;
 mod sign_in_pool;
 mod sign_in_steps;

@@ -31,6 +31,7 @@ const COLUMNS: &[(&str, &[&str])] = &[
     ),
     ("audit_events", &["kind", "ip", "user_agent", "detail"]),
     ("throttles", &["key_hash"]),
+    ("sessions", &["secret_hash", "method", "ip", "user_agent"]),
     (
         "mailbox",
         &[

@@ -88,6 +88,7 @@ async fn magic_link_pages(browser: &Browser, app: &TestApp, shots: &Screenshots)
     browser.press("Sign in").await;
     assert_eq!(browser.heading().await, "Your account");
     check(browser, shots, "account").await;
+    sessions_pages(browser, app, shots).await;
     browser.press("Sign out").await;
 
     browser.open(&app.url("/magic-link")).await;
@@ -97,6 +98,27 @@ async fn magic_link_pages(browser: &Browser, app: &TestApp, shots: &Screenshots)
     browser.client.delete_all_cookies().await.unwrap();
     browser.open(&link).await;
     check(browser, shots, "magic-link-other-browser").await;
+}
+
+/// The signed-in account's sessions, with another browser signed in and after
+/// signing it out; ends back on the account page.
+async fn sessions_pages(browser: &Browser, app: &TestApp, shots: &Screenshots) {
+    let other = app.new_client();
+    let csrf = app.csrf(&other, "/login").await;
+    let fields = [
+        ("email", "ada@example.com"),
+        ("password", "a good new passphrase"),
+        ("csrf_token", csrf.as_str()),
+    ];
+    let signed_in = app.post_form(&other, "/login", &fields).await;
+    assert_eq!(signed_in.status(), reqwest::StatusCode::SEE_OTHER);
+    browser.open(&app.url("/account/sessions")).await;
+    assert_eq!(browser.heading().await, "Your sessions");
+    check(browser, shots, "sessions").await;
+    browser.press("Sign out everywhere else").await;
+    assert_eq!(browser.heading().await, "Your sessions");
+    check(browser, shots, "sessions-signed-out").await;
+    browser.open(&app.url("/account")).await;
 }
 
 /// "This wasn't me", from a fresh reset mail, to the locked-down account.

@@ -11,7 +11,7 @@ use super::password::Accepted;
 use crate::flows::magic_link::{self, LinkError, Presented};
 use crate::http::client::ClientInfo;
 use crate::http::extractors::ApiJson;
-use crate::http::session::LifelineSession;
+use crate::http::session::{LifelineSession, SignInMethod};
 use crate::http::urls::{API_PREFIX, Url};
 use crate::state::AppState;
 
@@ -134,7 +134,9 @@ pub async fn verify(
         }
         Err(LinkError::App(error)) => return Err(error.into()),
     };
-    session.sign_in(&user)?;
+    session
+        .sign_in(&state, &user, SignInMethod::MagicLink, &client)
+        .await?;
     Ok(HttpResponse::Ok().json(SignedIn {
         user: UserView {
             email: user.display_email,

@@ -13,7 +13,7 @@ use crate::http::blocking;
 use crate::http::client::ClientInfo;
 use crate::http::csrf::{CsrfForm, csrf_field};
 use crate::http::limits::rate_limit::Verdict;
-use crate::http::session::LifelineSession;
+use crate::http::session::{LifelineSession, SignInMethod};
 use crate::http::urls::Url;
 use crate::security::password_hash::Password;
 use crate::state::AppState;
@@ -114,7 +114,9 @@ pub async fn post(
             None,
         ));
     };
-    session.sign_in(&user)?;
+    session
+        .sign_in(&state, &user, SignInMethod::Password, &client)
+        .await?;
     Ok(HttpResponse::SeeOther()
         .insert_header((LOCATION, state.path(Url::Account.path())))
         .finish())
@@ -126,7 +128,7 @@ pub async fn logout(
     session: LifelineSession,
     _form: CsrfForm<LogoutForm>,
 ) -> Result<HttpResponse, AppError> {
-    session.sign_out();
+    session.sign_out(&state).await?;
     Ok(HttpResponse::SeeOther()
         .insert_header((LOCATION, state.path(Url::Login.path())))
         .finish())

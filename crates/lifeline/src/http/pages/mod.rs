@@ -8,3 +8,4 @@ pub mod login;
 pub mod magic_link;
 pub mod metrics;
 pub mod password;
+pub mod sessions;

@@ -15,7 +15,7 @@ use crate::http::pages::held_link::{
     self, ANOTHER_LINK_OPENED, HeldLink, NAMES_NO_LINK, NamedLink, Posted,
 };
 use crate::http::redirect::after_sign_in;
-use crate::http::session::LifelineSession;
+use crate::http::session::{LifelineSession, SignInMethod};
 use crate::http::urls::Url;
 use crate::pages::ConstantPage;
 use crate::state::AppState;
@@ -163,7 +163,9 @@ pub async fn post(
     };
     let next = session.next_after_sign_in();
     // A fresh session id and state: nothing from before the sign-in survives (no fixation).
-    session.sign_in(&user)?;
+    session
+        .sign_in(&state, &user, SignInMethod::MagicLink, &client)
+        .await?;
     let server = &state.settings.server;
     let target = after_sign_in(
         next.as_deref(),

@@ -1,0 +1,185 @@
+//! `/account/sessions`: the signed-in account's active sessions (browser,
+//! address, started, last seen), with "Sign out" for each other browser and
+//! "Sign out everywhere else". Anonymous visitors are sent to `/login`, like
+//! `/account`.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::LOCATION;
+use actix_web::{HttpResponse, web};
+use chrono::{NaiveDateTime, SecondsFormat};
+use serde::{Deserialize, Serialize};
+use storage::sessions::{self, SessionRecord};
+use tera::Context;
+
+use crate::error::AppError;
+use crate::http::blocking;
+use crate::http::csrf::{CsrfForm, csrf_field};
+use crate::http::session::{LifelineSession, SignInMethod, SignedIn};
+use crate::http::urls::Url;
+use crate::http::user_agent;
+use crate::state::AppState;
+
+/// The refusal for a session id that is not one of the account's live sessions.
+const NOT_YOURS: &str = "That session is not one of your active sessions.";
+
+/// The "Sign out" form of one other session.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RevokeSessionForm {
+    session: i64,
+    csrf_token: String,
+}
+
+/// The "Sign out everywhere else" form.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RevokeOtherSessionsForm {
+    csrf_token: String,
+}
+
+csrf_field!(RevokeSessionForm, RevokeOtherSessionsForm);
+
+/// One session as the page shows it.
+#[derive(Serialize)]
+struct SessionView {
+    id: i64,
+    browser: String,
+    ip: Option<String>,
+    method: &'static str,
+    started: Time,
+    last_seen: Time,
+    current: bool,
+}
+
+/// A UTC time: RFC 3339 for `datetime`, and a short form to read.
+#[derive(Serialize)]
+struct Time {
+    rfc3339: String,
+    text: String,
+}
+
+impl Time {
+    fn new(at: NaiveDateTime) -> Self {
+        Self {
+            rfc3339: at.and_utc().to_rfc3339_opts(SecondsFormat::Secs, true),
+            text: at.format("%Y-%m-%d %H:%M UTC").to_string(),
+        }
+    }
+}
+
+/// `GET /account/sessions`.
+pub async fn get(
+    state: web::Data<AppState>,
+    session: LifelineSession,
+) -> Result<HttpResponse, AppError> {
+    let Some(signed_in) = session.signed_in(&state).await? else {
+        return Ok(to(&state, Url::Login));
+    };
+    let (db, now) = (state.db.clone(), state.now());
+    let (user_id, auth_epoch) = (signed_in.user.id, signed_in.user.auth_epoch);
+    let records = blocking::run("loading the account's sessions", move || {
+        sessions::list_for_user(&mut *db.conn()?, user_id, auth_epoch, now)
+    })
+    .await?;
+    let current = signed_in.session.id;
+    let views: Vec<SessionView> = records
+        .iter()
+        .map(|record| view(record, record.id == current))
+        .collect();
+    let mut context = Context::new();
+    context.insert("email", &signed_in.user.display_email);
+    context.insert("others", &views.iter().any(|view| !view.current));
+    context.insert("sessions", &views);
+    context.insert("notice", &session.take_notice());
+    context.insert("csrf_token", &session.csrf_token());
+    Ok(state
+        .pages
+        .render(StatusCode::OK, "sessions.html.tera", context))
+}
+
+/// `POST /account/sessions/revoke`: ends one of the account's sessions. Ending
+/// this browser's own session signs it out; an id that is not one of the
+/// account's sessions is a 400 and ends nothing.
+pub async fn revoke(
+    state: web::Data<AppState>,
+    session: LifelineSession,
+    form: CsrfForm<RevokeSessionForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = form.into_inner().session;
+    let Some(SignedIn { user, session: own }) = session.signed_in(&state).await? else {
+        return Ok(to(&state, Url::Login));
+    };
+    if id == own.id {
+        session.sign_out(&state).await?;
+        return Ok(to(&state, Url::Login));
+    }
+    let db = state.db.clone();
+    let ended = blocking::run("ending a session", move || {
+        sessions::revoke(&mut *db.conn()?, user.id, id)
+    })
+    .await?;
+    if !ended {
+        return Err(AppError::BadRequest(NOT_YOURS.into()));
+    }
+    session.set_notice("That session is signed out.");
+    Ok(to(&state, Url::AccountSessions))
+}
+
+/// `POST /account/sessions/revoke-others`: ends every session of the account
+/// but this browser's.
+pub async fn revoke_others(
+    state: web::Data<AppState>,
+    session: LifelineSession,
+    _form: CsrfForm<RevokeOtherSessionsForm>,
+) -> Result<HttpResponse, AppError> {
+    let Some(SignedIn { user, session: own }) = session.signed_in(&state).await? else {
+        return Ok(to(&state, Url::Login));
+    };
+    let db = state.db.clone();
+    let ended = blocking::run("ending the other sessions", move || {
+        sessions::revoke_all_for_user(&mut *db.conn()?, user.id, Some(own.id))
+    })
+    .await?;
+    session.set_notice(&match ended {
+        1 => "1 other session is signed out.".to_string(),
+        n => format!("{n} other sessions are signed out."),
+    });
+    Ok(to(&state, Url::AccountSessions))
+}
+
+fn view(record: &SessionRecord, current: bool) -> SessionView {
+    SessionView {
+        id: record.id,
+        browser: user_agent::describe(record.user_agent.as_deref()),
+        ip: record.ip.clone(),
+        method: match record.method {
+            SignInMethod::Password => "with a password",
+            SignInMethod::MagicLink => "with an email link",
+            SignInMethod::Reset => "after a password reset",
+        },
+        started: Time::new(record.created_at),
+        last_seen: Time::new(record.last_seen_at),
+        current,
+    }
+}
+
+/// A 303 to `url`.
+fn to(state: &AppState, url: Url) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((LOCATION, state.path(url.path())))
+        .finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_are_shown_in_utc_and_given_as_rfc_3339() {
+        let at =
+            NaiveDateTime::parse_from_str("2026-12-03 19:52:07.5", "%Y-%m-%d %H:%M:%S%.f").unwrap();
+        let time = Time::new(at);
+        assert_eq!(time.rfc3339, "2026-12-03T19:52:07Z");
+        assert_eq!(time.text, "2026-12-03 19:52 UTC");
+    }
+}
