@@ -49,6 +49,12 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// An account's signed-in sessions.
+    Sessions {
+        /// What to do with the sessions.
+        #[command(subcommand)]
+        command: SessionsCommand,
+    },
     /// Manage keys.
     Keys {
         /// What to do with keys.
@@ -133,6 +139,28 @@ pub enum UsersCommand {
         /// Print one JSON document instead of a table.
         #[arg(long)]
         json: bool,
+    },
+}
+
+/// `lifeline sessions …`
+#[derive(Debug, Subcommand)]
+pub enum SessionsCommand {
+    /// The account's live sessions, most recently seen first.
+    List {
+        /// The account's email address.
+        email: String,
+        /// Print one JSON document instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Sign the account out: every session, or the one `--id` names (ids are shown by
+    /// `lifeline sessions list`). Its links keep working.
+    Revoke {
+        /// The account's email address.
+        email: String,
+        /// The session to end.
+        #[arg(long)]
+        id: Option<i64>,
     },
 }
 

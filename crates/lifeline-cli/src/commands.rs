@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod demo;
 pub mod import_progress;
 pub mod outbox;
+pub mod sessions;
 pub mod users_csv;
 pub mod users_import;
 
@@ -45,6 +46,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 other => accounts::run(&settings, other).await,
             }
         }
+        Command::Sessions { command } => sessions::run(&Settings::load(config)?, command).await,
         Command::Audit { email, limit, json } => {
             accounts::audit(&Settings::load(config)?, &email, limit, json).await
         }

@@ -13,6 +13,7 @@ use std::sync::Arc;
 
 use chrono::NaiveDateTime;
 use storage::audit::{self, AuditEvent, NewAuditEvent};
+use storage::sessions::{self, SessionRecord};
 use storage::{Database, DbConnection, EmailAddress, StorageError, tokens, write_transaction};
 
 use crate::config::Settings;
@@ -28,6 +29,9 @@ pub enum OperatorError {
     /// No account has the address.
     #[error("no account with the address {0}")]
     NoSuchAccount(String),
+    /// The account has no live session with this id.
+    #[error("the account has no session {0} (see `lifeline sessions list`)")]
+    NoSuchSession(i64),
     /// The directory cannot do this (a mapped table lacks the column, or the rows are the
     /// application's); the message says why and which setting would allow it.
     #[error("{0}")]
@@ -116,7 +120,16 @@ impl Accounts {
             false => ("operator_enabled", "lifeline users enable"),
         };
         self.change(email, now, kind, command, |directory, conn, user| {
-            directory.set_disabled(&mut DirectoryConnection::new(conn), user.id, disabled, now)
+            let done = directory.set_disabled(
+                &mut DirectoryConnection::new(conn),
+                user.id,
+                disabled,
+                now,
+            )?;
+            if done && disabled {
+                sessions::revoke_all_for_user(conn, user.id, None)?;
+            }
+            Ok(done)
         })?
         .then_some(())
         .ok_or_else(|| {
@@ -142,6 +155,7 @@ impl Accounts {
                     directory.delete(&mut DirectoryConnection::new(conn), user.id, now)?;
                 if deleted {
                     tokens::revoke_all_for_user(conn, user.id, now)?;
+                    sessions::revoke_all_for_user(conn, user.id, None)?;
                 }
                 Ok(deleted)
             },
@@ -155,6 +169,51 @@ impl Accounts {
                  `lifeline users disable`",
                 self.table()
             ))),
+        }
+    }
+
+    /// The account's live sessions, most recently seen first.
+    pub fn sessions(
+        &self,
+        email: &EmailAddress,
+        now: NaiveDateTime,
+    ) -> Result<(DirectoryUser, Vec<SessionRecord>), OperatorError> {
+        let mut conn = self.db.conn()?;
+        let user = self.find_in(&mut conn, email)?;
+        let list = sessions::list_for_user(&mut conn, user.id, user.auth_epoch, now)?;
+        Ok((user, list))
+    }
+
+    /// Ends the account's session `id`, or every session of the account; returns how many
+    /// ended. Its links stay: a person signed out everywhere can still use a reset link.
+    pub fn revoke_sessions(
+        &self,
+        email: &EmailAddress,
+        id: Option<i64>,
+        now: NaiveDateTime,
+    ) -> Result<usize, OperatorError> {
+        let command = match id {
+            Some(id) => format!("lifeline sessions revoke --id {id}"),
+            None => "lifeline sessions revoke".to_owned(),
+        };
+        let ended = std::cell::Cell::new(0);
+        self.change(
+            email,
+            now,
+            "operator_sessions_revoked",
+            &command,
+            |_, conn, user| {
+                let count = match id {
+                    Some(id) => usize::from(sessions::revoke(conn, user.id, id)?),
+                    None => sessions::revoke_all_for_user(conn, user.id, None)?,
+                };
+                ended.set(count);
+                Ok(count > 0 || id.is_none())
+            },
+        )?;
+        match (id, ended.get()) {
+            (Some(id), 0) => Err(OperatorError::NoSuchSession(id)),
+            (_, count) => Ok(count),
         }
     }
 

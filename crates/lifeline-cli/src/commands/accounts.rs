@@ -195,7 +195,7 @@ fn confirm_delete(address: &EmailAddress, yes: bool) -> anyhow::Result<()> {
 
 /// The configured directory, on a schema brought up to date first when
 /// `database.auto_migrate` is on (as `lifeline users add` does).
-async fn open(settings: &Settings) -> anyhow::Result<Accounts> {
+pub(crate) async fn open(settings: &Settings) -> anyhow::Result<Accounts> {
     let db = connect_database(settings).await?;
     if settings.database.auto_migrate {
         let migrating = db.clone();
@@ -209,7 +209,7 @@ fn parse(email: &str) -> anyhow::Result<EmailAddress> {
 }
 
 /// Runs `act` for the parsed `email` on a blocking thread.
-async fn blocking<T: Send + 'static>(
+pub(crate) async fn blocking<T: Send + 'static>(
     accounts: &Accounts,
     email: &str,
     act: impl FnOnce(&Accounts, &EmailAddress) -> Result<T, OperatorError> + Send + 'static,
@@ -218,11 +218,11 @@ async fn blocking<T: Send + 'static>(
     Ok(tokio::task::spawn_blocking(move || act(&accounts, &address)).await??)
 }
 
-fn now() -> NaiveDateTime {
+pub(crate) fn now() -> NaiveDateTime {
     Utc::now().naive_utc()
 }
 
-fn dash(text: Option<&str>) -> String {
+pub(crate) fn dash(text: Option<&str>) -> String {
     text.filter(|text| !text.is_empty())
         .unwrap_or("-")
         .to_owned()
