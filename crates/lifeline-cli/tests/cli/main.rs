@@ -28,6 +28,7 @@ mod logs;
 mod outbox_cli;
 mod readme_facts;
 mod served_binary;
+mod sessions_cli;
 mod shutdown;
 mod token_leaks;
 mod users_accounts;

@@ -110,6 +110,21 @@ async fn disable_and_enable_change_the_account_and_are_audited(backend: Backend)
         return;
     };
     let ada = create_user(&mut db.conn().unwrap(), ADA);
+    let now = chrono::Utc::now().naive_utc();
+    storage::sessions::create(
+        &mut db.conn().unwrap(),
+        &storage::sessions::NewSession {
+            user_id: ada.id,
+            secret_hash: &[1; storage::sessions::SECRET_HASH_LEN],
+            auth_epoch: 0,
+            method: storage::sessions::Method::Password,
+            ip: None,
+            user_agent: None,
+            now,
+            expires_at: now + TimeDelta::hours(1),
+        },
+    )
+    .unwrap();
 
     // Act / Assert
     let disabled = lifeline(&db, &["users", "disable", ADA]).await;
@@ -122,6 +137,8 @@ async fn disable_and_enable_change_the_account_and_are_audited(backend: Backend)
         ada.auth_epoch + 1,
         "links and sessions end"
     );
+    let left = storage::sessions::list_for_user(&mut db.conn().unwrap(), ada.id, 0, now).unwrap();
+    assert!(left.is_empty(), "the session records are gone");
 
     let enabled = lifeline(&db, &["users", "enable", ADA]).await;
     assert_eq!(enabled.status, 0, "{enabled:?}");
