@@ -188,7 +188,7 @@ fn confirm_delete(address: &EmailAddress, yes: bool) -> anyhow::Result<()> {
         .read_line(&mut line)
         .context("Failed to read the confirmation")?;
     match EmailAddress::parse(line.trim()) {
-        Ok(typed) if typed == *address => Ok(()),
+        Ok(typed) if typed.as_str() == address.as_str() => Ok(()),
         _ => bail!("not confirmed; nothing was deleted"),
     }
 }

@@ -30,6 +30,7 @@ mod readme_facts;
 mod served_binary;
 mod sessions_cli;
 mod shutdown;
+mod terminal_prompts;
 mod token_leaks;
 mod users_accounts;
 mod users_accounts_mapped;
