@@ -42,6 +42,9 @@ pub enum OperatorError {
     /// Hashing the new password failed.
     #[error("the password could not be hashed")]
     Hash(#[source] anyhow::Error),
+    /// The "password changed" mail could not be encoded for the outbox.
+    #[error("the \"password changed\" mail could not be queued")]
+    Mail(#[source] anyhow::Error),
     /// The database or directory failed.
     #[error("the database failed")]
     Storage(#[from] StorageError),
@@ -264,7 +267,7 @@ impl Accounts {
             changed_at: now.and_utc().timestamp(),
         })
         .encode()
-        .map_err(|e| OperatorError::Hash(e.into()))?;
+        .map_err(|e| OperatorError::Mail(e.into()))?;
         self.change(
             email,
             now,
