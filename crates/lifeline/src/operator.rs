@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use chrono::NaiveDateTime;
 use storage::audit::{self, AuditEvent, NewAuditEvent};
-use storage::sessions::{self, SessionRecord};
+use storage::sessions;
 use storage::{Database, DbConnection, EmailAddress, StorageError, tokens, write_transaction};
 
 use crate::config::Settings;
@@ -22,6 +22,8 @@ use crate::directory::{
 };
 use crate::outbox::{MailJob, PasswordChanged};
 use crate::security::password_hash::{Password, PasswordHasherService};
+
+mod sessions_of_account;
 
 /// An operator action could not be done. Each message is meant for the operator as it is.
 #[derive(Debug, thiserror::Error)]
@@ -172,51 +174,6 @@ impl Accounts {
                  `lifeline users disable`",
                 self.table()
             ))),
-        }
-    }
-
-    /// The account's live sessions, most recently seen first.
-    pub fn sessions(
-        &self,
-        email: &EmailAddress,
-        now: NaiveDateTime,
-    ) -> Result<(DirectoryUser, Vec<SessionRecord>), OperatorError> {
-        let mut conn = self.db.conn()?;
-        let user = self.find_in(&mut conn, email)?;
-        let list = sessions::list_for_user(&mut conn, user.id, user.auth_epoch, now)?;
-        Ok((user, list))
-    }
-
-    /// Ends the account's session `id`, or every session of the account; returns how many
-    /// ended. Its links stay: a person signed out everywhere can still use a reset link.
-    pub fn revoke_sessions(
-        &self,
-        email: &EmailAddress,
-        id: Option<i64>,
-        now: NaiveDateTime,
-    ) -> Result<usize, OperatorError> {
-        let command = match id {
-            Some(id) => format!("lifeline sessions revoke --id {id}"),
-            None => "lifeline sessions revoke".to_owned(),
-        };
-        let ended = std::cell::Cell::new(0);
-        self.change(
-            email,
-            now,
-            "operator_sessions_revoked",
-            &command,
-            |_, conn, user| {
-                let count = match id {
-                    Some(id) => usize::from(sessions::revoke(conn, user.id, id)?),
-                    None => sessions::revoke_all_for_user(conn, user.id, None)?,
-                };
-                ended.set(count);
-                Ok(count > 0 || id.is_none())
-            },
-        )?;
-        match (id, ended.get()) {
-            (Some(id), 0) => Err(OperatorError::NoSuchSession(id)),
-            (_, count) => Ok(count),
         }
     }
 
