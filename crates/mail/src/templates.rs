@@ -249,6 +249,9 @@ mod tests {
                 render(templates.render_email(&NotMeConfirmation {
                     time: time(),
                     ip: ip(),
+                    recovery_link: Some(LINK.to_owned()),
+                    recovery_lifetime: "24 hours".to_owned(),
+                    paused_until: Some(time()),
                 })),
             ),
             (

@@ -129,7 +129,7 @@ impl LifelineSession {
         let token = self.get_string(token_key(purpose)).unwrap_or_default();
         let browser_tag = match purpose {
             Purpose::MagicLink => self.get_string(MAGIC_LINK_TAG),
-            Purpose::PasswordReset | Purpose::NotMe => None,
+            Purpose::PasswordReset | Purpose::NotMe | Purpose::NotMeChange => None,
         };
         HeldLink { token, browser_tag }
     }
@@ -275,7 +275,9 @@ fn token_key(purpose: Purpose) -> &'static str {
     match purpose {
         Purpose::PasswordReset => RESET_TOKEN,
         Purpose::MagicLink => MAGIC_LINK_TOKEN,
-        Purpose::NotMe => NOT_ME_TOKEN,
+        // One held "this wasn't me" link, whichever mail it came from: the page tells
+        // the two apart by the token's prefix.
+        Purpose::NotMe | Purpose::NotMeChange => NOT_ME_TOKEN,
     }
 }
 
