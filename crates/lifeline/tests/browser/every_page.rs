@@ -108,7 +108,7 @@ async fn not_me_pages(browser: &Browser, app: &TestApp, shots: &Screenshots) {
         .open(&newest_link(app, "/password/not-me?token=").await)
         .await;
     check(browser, shots, "not-me").await;
-    browser.press("Lock my account down").await;
+    browser.press("Cancel the links and lock my account").await;
     check(browser, shots, "not-me-done").await;
 }
 
