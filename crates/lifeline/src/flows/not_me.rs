@@ -85,7 +85,10 @@ pub async fn confirm(
         directory: state.directory.clone(),
         now: state.now(),
         now_unix: state.now_unix(),
-        pause_until: state.now().checked_add_signed(pause).unwrap_or(NaiveDateTime::MAX),
+        pause_until: state
+            .now()
+            .checked_add_signed(pause)
+            .unwrap_or(NaiveDateTime::MAX),
         ip,
         user_agent: client.user_agent.clone(),
         notice,
@@ -129,8 +132,11 @@ impl LockDown {
         let user_id = used.into_user().id;
         let password_voided = link.purpose() == Purpose::NotMeChange;
         if password_voided {
-            self.directory
-                .clear_password(&mut DirectoryConnection::new(conn), user_id, self.now)?;
+            self.directory.clear_password(
+                &mut DirectoryConnection::new(conn),
+                user_id,
+                self.now,
+            )?;
         }
         storage::tokens::revoke_all_for_user(conn, user_id, self.now)?;
         if !self.directory.pause_resets(

@@ -121,7 +121,11 @@ pub async fn complete(
                 return Ok(false);
             };
             directory.set_password(&mut DirectoryConnection::new(conn), user_id, &hash, now)?;
-            if used.into_user().resets_paused_until.is_some_and(|until| until > now) {
+            if used
+                .into_user()
+                .resets_paused_until
+                .is_some_and(|until| until > now)
+            {
                 // Only the recovery link of a lock-down can exist during a pause: the owner
                 // has taken the account back, so the pause is over (a pause "until now").
                 // A `lift_pause` directory call will replace this.

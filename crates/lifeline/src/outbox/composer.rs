@@ -130,14 +130,9 @@ impl LifelineComposer {
         purpose: Purpose,
     ) -> Result<String, MailError> {
         let lifetime = Lifetime::clamped(token_core::DEFAULT_NOT_ME_LIFETIME.as_secs());
-        let minted = self.links().issue(
-            conn,
-            purpose,
-            user,
-            lifetime,
-            None,
-            self.clock.now_unix(),
-        )?;
+        let minted =
+            self.links()
+                .issue(conn, purpose, user, lifetime, None, self.clock.now_unix())?;
         Ok(format!(
             "{}/password/not-me?token={}",
             self.public_url,

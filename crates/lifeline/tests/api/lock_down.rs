@@ -115,7 +115,11 @@ async fn the_owner_takes_the_account_back_from_an_intruder_who_reset_the_passwor
     app.drain_outbox().await;
 
     // Assert 2
-    assert_eq!(app.sink.messages().len(), 3, "nothing sent during the pause");
+    assert_eq!(
+        app.sink.messages().len(),
+        3,
+        "nothing sent during the pause"
+    );
     assert!(text.contains("no longer works"), "{text}");
     assert!(text.contains("for 24 hours"), "{text}");
     assert!(!html.contains("/password/not-me"), "{html}");

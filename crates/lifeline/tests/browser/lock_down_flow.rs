@@ -8,7 +8,7 @@ use crate::axe;
 use crate::chrome::{Browser, Options};
 use crate::helpers::{TestApp, csrf_in, link_in};
 use crate::steps::{
-    Screenshots, assert_accessible, ask_for_reset_link, browser_and_app, choose_password, sign_in,
+    Screenshots, ask_for_reset_link, assert_accessible, browser_and_app, choose_password, sign_in,
 };
 
 const OWNER: &str = "ada@example.com";
@@ -31,7 +31,12 @@ async fn intruder_takes_over(app: &TestApp, link: &str) -> reqwest::Client {
     let intruder = app.new_client();
     let hop = intruder.get(link).send().await.unwrap();
     assert_eq!(hop.status(), StatusCode::SEE_OTHER);
-    let form = app.get(&intruder, "/password/reset").await.text().await.unwrap();
+    let form = app
+        .get(&intruder, "/password/reset")
+        .await
+        .text()
+        .await
+        .unwrap();
     let link_field = form.split("name=\"link\" value=\"").nth(1).unwrap();
     let link_id = link_field.split('"').next().unwrap();
     let csrf = csrf_in(&form).unwrap();
@@ -43,7 +48,10 @@ async fn intruder_takes_over(app: &TestApp, link: &str) -> reqwest::Client {
     ];
     let set = app.post_form(&intruder, "/password/reset", &fields).await;
     assert_eq!(set.status(), StatusCode::SEE_OTHER);
-    assert_eq!(intruder_signs_in(app, &intruder).await, StatusCode::SEE_OTHER);
+    assert_eq!(
+        intruder_signs_in(app, &intruder).await,
+        StatusCode::SEE_OTHER
+    );
     intruder
 }
 
@@ -124,5 +132,9 @@ async fn ask_for_reset_link_sends_nothing(browser: &Browser, app: &TestApp) {
     browser.press("Send me a link").await;
     assert_eq!(browser.heading().await, "Check your inbox");
     app.drain_outbox().await;
-    assert_eq!(app.sink.messages().len(), before, "no mail during the pause");
+    assert_eq!(
+        app.sink.messages().len(),
+        before,
+        "no mail during the pause"
+    );
 }

@@ -129,8 +129,14 @@ async fn show(
     context.insert("email", &live.user().display_email);
     context.insert("error", &error);
     context.insert("csrf_token", &session.csrf_token());
-    context.insert("password_changed", &(live.purpose() == Purpose::NotMeChange));
-    context.insert("pause", &wait_in_words(state.settings.limits.not_me_pause_secs));
+    context.insert(
+        "password_changed",
+        &(live.purpose() == Purpose::NotMeChange),
+    );
+    context.insert(
+        "pause",
+        &wait_in_words(state.settings.limits.not_me_pause_secs),
+    );
     context.insert("pause_hours", &pause_hours(state));
     context.insert("recovery_lifetime", &recovery_lifetime(state));
     Ok(state.pages.render(status, "not_me.html.tera", context))
