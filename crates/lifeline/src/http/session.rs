@@ -135,7 +135,8 @@ impl LifelineSession {
     }
 
     /// Keeps a checked link until its form is posted. Each purpose has its own
-    /// keys, so holding one link never replaces a link of another purpose.
+    /// keys, so holding one link never replaces a link of another purpose; the
+    /// two "this wasn't me" kinds share one key (one not-me page, one held link).
     pub fn hold_link(&self, purpose: Purpose, link: &HeldLink) -> Result<(), AppError> {
         self.insert(token_key(purpose), &link.token)?;
         if purpose == Purpose::MagicLink {
