@@ -38,6 +38,7 @@ const BUILT_IN: &[(&str, &str)] = &[
     page!("mailbox.html.tera"),
     page!("not_me.html.tera"),
     page!("not_me_done.html.tera"),
+    page!("not_me_link_invalid.html.tera"),
     page!("mailbox_message.html.tera"),
     page!("magic_link.html.tera"),
     page!("magic_link_verify.html.tera"),
@@ -69,19 +70,24 @@ pub enum ConstantPage {
     MagicLinkInvalid,
     /// 400 for a magic link opened in a browser other than the one that asked.
     MagicLinkOtherBrowser,
+    /// 400 for any unusable "this wasn't me" link: no new link to ask for, but what the
+    /// owner can do instead.
+    NotMeLinkInvalid,
 }
 
 impl ConstantPage {
-    const ALL: [Self; 3] = [
+    const ALL: [Self; 4] = [
         Self::ResetLinkInvalid,
         Self::MagicLinkInvalid,
         Self::MagicLinkOtherBrowser,
+        Self::NotMeLinkInvalid,
     ];
 
     fn template(self) -> &'static str {
         match self {
             Self::ResetLinkInvalid | Self::MagicLinkInvalid => "link_invalid.html.tera",
             Self::MagicLinkOtherBrowser => "magic_link_other_browser.html.tera",
+            Self::NotMeLinkInvalid => "not_me_link_invalid.html.tera",
         }
     }
 
@@ -97,6 +103,9 @@ impl ConstantPage {
             Self::ResetLinkInvalid => context.insert("again_url", &Url::PasswordForgot.under(base)),
             Self::MagicLinkInvalid => context.insert("again_url", &Url::MagicLink.under(base)),
             Self::MagicLinkOtherBrowser => {}
+            Self::NotMeLinkInvalid => {
+                context.insert("login_url", &Url::Login.under(base));
+            }
         }
         context
     }

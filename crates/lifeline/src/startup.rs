@@ -247,6 +247,11 @@ fn outbox_worker(
         magic_link_lifetime: Lifetime::clamped(
             i64::try_from(settings.tokens.magic_link_lifetime_secs).unwrap_or(i64::MAX),
         ),
+        // The recovery link in a lock-down confirmation lives as long as the pause, at
+        // most the 24 hours any link may live.
+        recovery_lifetime: Lifetime::clamped(
+            i64::try_from(settings.limits.not_me_pause_secs).unwrap_or(i64::MAX),
+        ),
         mails_per_account_per_hour: settings.limits.per_account_mails_per_hour,
         notify_unknown_addresses: settings.mail.notify_unknown_addresses,
         clock: Arc::clone(clock),

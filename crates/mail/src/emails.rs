@@ -86,6 +86,14 @@ pub struct NotMeConfirmation {
     pub time: String,
     /// The IP address the click came from.
     pub ip: String,
+    /// When the click answered a *password changed* mail: the password was voided and this
+    /// is the link to choose a new one. `None` for the other mails (the password stays).
+    pub recovery_link: Option<String>,
+    /// How long the recovery link works, in words ("24 hours"); empty without one.
+    pub recovery_lifetime: String,
+    /// Until when new reset and sign-in link requests are refused, formatted for people;
+    /// `None` when the account's directory cannot keep a pause.
+    pub paused_until: Option<String>,
 }
 
 impl Email for NotMeConfirmation {

@@ -249,6 +249,9 @@ mod tests {
                 render(templates.render_email(&NotMeConfirmation {
                     time: time(),
                     ip: ip(),
+                    recovery_link: Some(LINK.to_owned()),
+                    recovery_lifetime: "24 hours".to_owned(),
+                    paused_until: Some(time()),
                 })),
             ),
             (
@@ -301,7 +304,11 @@ mod tests {
             .filter(|(_, e)| e.text.contains("token=lr1_"))
         {
             assert!(email.text.contains(LINK), "{name}");
-            assert!(email.text.contains(NOT_ME), "{name}");
+            // The lock-down confirmation's recovery link needs no "not me": the owner
+            // just said it.
+            if *name != "not_me_confirmation" {
+                assert!(email.text.contains(NOT_ME), "{name}");
+            }
             let escaped = LINK.replace('&', "&amp;");
             assert!(
                 email.html.contains(&format!("href=\"{escaped}\"")),
@@ -313,8 +320,37 @@ mod tests {
                 .iter()
                 .filter(|(_, e)| e.text.contains(LINK))
                 .count(),
-            2
+            3
         );
+    }
+
+    #[test]
+    fn a_lock_down_confirmation_says_whether_the_password_was_voided() {
+        // Arrange
+        let templates = templates();
+        let confirmation = |recovery_link: Option<&str>| NotMeConfirmation {
+            time: "26 Nov 2025, 09:21 UTC".into(),
+            ip: "203.0.113.7".into(),
+            recovery_link: recovery_link.map(Into::into),
+            recovery_lifetime: "24 hours".into(),
+            paused_until: Some("27 Nov 2025, 09:21 UTC".into()),
+        };
+
+        // Act
+        let voided = templates.render_email(&confirmation(Some(LINK))).unwrap();
+        let kept = templates.render_email(&confirmation(None)).unwrap();
+
+        // Assert
+        for part in [&voided.text, &voided.html] {
+            assert!(part.contains("no longer works"), "{part}");
+            assert!(part.contains("24 hours"), "{part}");
+            assert!(!part.contains("was not changed"), "{part}");
+        }
+        for part in [&kept.text, &kept.html] {
+            assert!(part.contains("was not changed"), "{part}");
+            assert!(part.contains("until 27 Nov 2025, 09:21 UTC"), "{part}");
+            assert!(!part.contains("token="), "{part}");
+        }
     }
 
     #[test]

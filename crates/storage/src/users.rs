@@ -124,6 +124,27 @@ pub fn set_password_hash(
     })
 }
 
+/// Voids the account's password ("this wasn't me" after a password change): the hash becomes
+/// `NULL` and the epoch is bumped in one statement, so no reader sees the account without a
+/// password at the old epoch or with the old password at the new one. Returns the new epoch;
+/// [`StorageError::NotFound`] if there is no account `id`.
+pub fn clear_password_hash(
+    conn: &mut DbConnection,
+    id: i64,
+    now: NaiveDateTime,
+) -> Result<i64, StorageError> {
+    write_transaction(conn, |conn| {
+        let changed = diesel::update(users::table.find(id))
+            .set((
+                users::password_hash.eq(None::<String>),
+                users::auth_epoch.eq(users::auth_epoch + 1),
+                users::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+        current_epoch(conn, id, changed)
+    })
+}
+
 /// Bumps the account's `auth_epoch` (sign out everywhere, void every link) and returns the
 /// new value.
 pub fn bump_auth_epoch(
@@ -354,6 +375,31 @@ mod tests {
             assert_eq!(stored.auth_epoch, 1);
             assert_eq!(stored.password_hash.as_deref(), Some("$argon2id$new"));
             assert_eq!(stored.updated_at, later);
+        });
+    }
+
+    #[test]
+    fn clearing_the_password_voids_the_hash_and_bumps_the_epoch() {
+        for_each_backend(|db| {
+            // Arrange
+            let conn = &mut db.conn().unwrap();
+            let user = create_user(conn, "erin@example.com");
+            set_password_hash(conn, user.id, "$argon2id$intruder", fixed_now()).unwrap();
+            let later = fixed_now() + TimeDelta::minutes(5);
+
+            // Act
+            let epoch = clear_password_hash(conn, user.id, later).unwrap();
+
+            // Assert
+            let stored = find_by_id(conn, user.id).unwrap().unwrap();
+            assert_eq!(epoch, 2);
+            assert_eq!(stored.auth_epoch, 2);
+            assert_eq!(stored.password_hash, None);
+            assert_eq!(stored.updated_at, later);
+            assert!(matches!(
+                clear_password_hash(conn, 4242, later),
+                Err(StorageError::NotFound(_))
+            ));
         });
     }
 

@@ -84,7 +84,7 @@ impl std::fmt::Debug for SigningKey {
 /// moves a pointer, not (unzeroized copies of) key material.
 #[derive(Zeroize, ZeroizeOnDrop)]
 pub(crate) struct Subkeys {
-    mac: [[u8; KEY_LEN]; 3],
+    mac: [[u8; KEY_LEN]; Purpose::ALL.len()],
     fingerprint: [u8; KEY_LEN],
 }
 
@@ -93,7 +93,7 @@ impl Subkeys {
     /// per use and purpose.
     pub(crate) fn derive(master: &SigningKey) -> Box<Subkeys> {
         let mut subkeys = Box::new(Subkeys {
-            mac: [[0; KEY_LEN]; 3],
+            mac: [[0; KEY_LEN]; Purpose::ALL.len()],
             fingerprint: [0; KEY_LEN],
         });
         for purpose in Purpose::ALL {
@@ -223,6 +223,10 @@ mod tests {
         assert_eq!(
             subkeys.mac(Purpose::NotMe),
             &blake3::derive_key("lifeline 2026-11 token mac v1 not_me", &KEY_BYTES)
+        );
+        assert_eq!(
+            subkeys.mac(Purpose::NotMeChange),
+            &blake3::derive_key("lifeline 2026-12 token mac v1 not_me_change", &KEY_BYTES)
         );
         assert_eq!(
             subkeys.fingerprint(),

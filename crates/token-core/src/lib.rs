@@ -5,7 +5,8 @@
 //! 58-byte body, [`TOKEN_LEN`] = 82 characters in all:
 //!
 //! ```text
-//! text  = prefix ‖ base64url(body)           prefix: lr1_ reset, lm1_ magic link, ln1_ not me
+//! text  = prefix ‖ base64url(body)           prefix: lr1_ reset, lm1_ magic link, ln1_ not me,
+//!                                                     lc1_ not me (password changed)
 //! body  = version ‖ key_id ‖ user_id ‖ auth_epoch ‖ expires_at ‖ secret ‖ mac
 //!         1 B       1 B      8 B i64   8 B i64      8 B i64      16 B     16 B  (big-endian)
 //! out   = BLAKE3-keyed(MAC subkey of key_id and purpose, prefix ‖ body[..42]), 64 XOF bytes

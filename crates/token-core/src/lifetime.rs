@@ -71,7 +71,7 @@ impl Lifetime {
         match purpose {
             Purpose::PasswordReset => DEFAULT_RESET_LIFETIME,
             Purpose::MagicLink => DEFAULT_MAGIC_LINK_LIFETIME,
-            Purpose::NotMe => DEFAULT_NOT_ME_LIFETIME,
+            Purpose::NotMe | Purpose::NotMeChange => DEFAULT_NOT_ME_LIFETIME,
         }
     }
 
@@ -137,6 +137,10 @@ mod tests {
         );
         assert_eq!(
             Lifetime::default_for(Purpose::NotMe),
+            DEFAULT_NOT_ME_LIFETIME
+        );
+        assert_eq!(
+            Lifetime::default_for(Purpose::NotMeChange),
             DEFAULT_NOT_ME_LIFETIME
         );
     }

@@ -16,8 +16,13 @@ pub enum Purpose {
     PasswordReset,
     /// A link that signs the user in without a password.
     MagicLink,
-    /// The "this wasn't me" link in notification emails: revokes tokens and sessions.
+    /// The "this wasn't me" link in the reset-requested and new-sign-in emails: revokes
+    /// links and sessions and pauses requests.
     NotMe,
+    /// The "this wasn't me" link in the *password changed* email: does what [`Purpose::NotMe`]
+    /// does and also voids the password that change set. Its own purpose (prefix, MAC subkey)
+    /// so that a link from another mail can never be made to void a password.
+    NotMeChange,
 }
 
 /// Length in bytes of every token prefix.
@@ -25,7 +30,12 @@ pub const PREFIX_LEN: usize = 4;
 
 impl Purpose {
     /// Every purpose, in a fixed order.
-    pub const ALL: [Purpose; 3] = [Purpose::PasswordReset, Purpose::MagicLink, Purpose::NotMe];
+    pub const ALL: [Purpose; 4] = [
+        Purpose::PasswordReset,
+        Purpose::MagicLink,
+        Purpose::NotMe,
+        Purpose::NotMeChange,
+    ];
 
     /// The versioned text prefix of this purpose's tokens: `l` (Lifeline), a purpose letter,
     /// the text-format generation and `_`.
@@ -37,6 +47,7 @@ impl Purpose {
             Purpose::PasswordReset => "lr1_",
             Purpose::MagicLink => "lm1_",
             Purpose::NotMe => "ln1_",
+            Purpose::NotMeChange => "lc1_",
         }
     }
 
@@ -52,6 +63,7 @@ impl Purpose {
             Purpose::PasswordReset => "password_reset",
             Purpose::MagicLink => "magic_link",
             Purpose::NotMe => "not_me",
+            Purpose::NotMeChange => "not_me_change",
         }
     }
 
@@ -83,7 +95,20 @@ impl Purpose {
             Purpose::PasswordReset => "lifeline 2026-11 token mac v1 password_reset",
             Purpose::MagicLink => "lifeline 2026-11 token mac v1 magic_link",
             Purpose::NotMe => "lifeline 2026-11 token mac v1 not_me",
+            Purpose::NotMeChange => "lifeline 2026-12 token mac v1 not_me_change",
         }
+    }
+
+    /// Whether this is one of the two "this wasn't me" purposes, which share a page.
+    ///
+    /// ```
+    /// use token_core::Purpose;
+    ///
+    /// assert!(Purpose::NotMeChange.is_not_me());
+    /// assert!(!Purpose::PasswordReset.is_not_me());
+    /// ```
+    pub const fn is_not_me(self) -> bool {
+        matches!(self, Purpose::NotMe | Purpose::NotMeChange)
     }
 
     /// Position of this purpose in [`Purpose::ALL`], used to index per-purpose subkeys.
@@ -92,6 +117,7 @@ impl Purpose {
             Purpose::PasswordReset => 0,
             Purpose::MagicLink => 1,
             Purpose::NotMe => 2,
+            Purpose::NotMeChange => 3,
         }
     }
 }
@@ -124,7 +150,10 @@ mod tests {
         let codes: Vec<_> = Purpose::ALL.iter().map(|p| p.as_str()).collect();
 
         // Assert
-        assert_eq!(codes, ["password_reset", "magic_link", "not_me"]);
+        assert_eq!(
+            codes,
+            ["password_reset", "magic_link", "not_me", "not_me_change"]
+        );
     }
 
     #[test]
@@ -147,7 +176,7 @@ mod tests {
         let distinct: HashSet<_> = prefixes.iter().collect();
 
         // Assert
-        assert_eq!(prefixes, ["lr1_", "lm1_", "ln1_"]);
+        assert_eq!(prefixes, ["lr1_", "lm1_", "ln1_", "lc1_"]);
         assert_eq!(distinct.len(), prefixes.len());
         assert!(prefixes.iter().all(|p| p.len() == PREFIX_LEN));
     }

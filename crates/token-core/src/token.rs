@@ -401,6 +401,33 @@ mod tests {
     }
 
     #[test]
+    fn the_two_not_me_kinds_never_verify_as_each_other() {
+        for (minted, other) in [
+            (Purpose::NotMe, Purpose::NotMeChange),
+            (Purpose::NotMeChange, Purpose::NotMe),
+        ] {
+            // Arrange: the token as minted, and relabelled with the other kind's prefix.
+            let text = mint_text(&ring(), minted);
+            let relabelled = format!("{}{}", other.prefix(), &text[PREFIX_LEN..]);
+
+            // Act
+            let as_other = verify(&ring(), other, &text, NOW);
+            let relabelled_result = verify(&ring(), other, &relabelled, NOW);
+
+            // Assert
+            assert_eq!(
+                as_other.err(),
+                Some(TokenError::WrongPurpose {
+                    expected: other,
+                    found: minted,
+                })
+            );
+            assert_eq!(relabelled_result.err(), Some(TokenError::BadMac));
+            assert!(verify(&ring(), minted, &text, NOW).is_ok());
+        }
+    }
+
+    #[test]
     fn characters_outside_base64url_are_rejected() {
         // Arrange
         let text = mint_text(&ring(), Purpose::NotMe);

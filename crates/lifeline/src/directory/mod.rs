@@ -137,6 +137,21 @@ pub trait UserDirectory: Send + Sync {
         now: NaiveDateTime,
     ) -> Result<i64, DirectoryError>;
 
+    /// Voids the account's password ("this wasn't me" answering a *password changed* mail):
+    /// the stored hash becomes empty (`NULL`) and the epoch is bumped in one atomic step,
+    /// returning the new epoch. Sign-in then fails for every password, exactly as for a wrong
+    /// one, until the owner sets a new password with a reset link.
+    /// [`DirectoryError::NoSuchAccount`] if there is no account `id`.
+    ///
+    /// Required, with no default: a directory that kept the password here would leave the
+    /// intruder's password working while the owner believes it voided.
+    fn clear_password(
+        &self,
+        conn: &mut DirectoryConnection<'_>,
+        id: i64,
+        now: NaiveDateTime,
+    ) -> Result<i64, DirectoryError>;
+
     /// Replaces the legacy hash `old` of account `id` with `new_hash` (argon2id of the same
     /// password, which just matched) if the account still has `old`, and reports whether it
     /// did. The epoch stays: nothing about the account changed. Lifeline calls this only for

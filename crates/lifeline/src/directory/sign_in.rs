@@ -236,6 +236,14 @@ mod tests {
             self.upgrades.lock().unwrap().push(upgrade);
             Ok(true)
         }
+        fn clear_password(
+            &self,
+            _: &mut DirectoryConnection<'_>,
+            _: i64,
+            _: NaiveDateTime,
+        ) -> Result<i64, DirectoryError> {
+            Err(DirectoryError::NoSuchAccount)
+        }
         fn bump_auth_epoch(
             &self,
             _: &mut DirectoryConnection<'_>,

@@ -176,6 +176,21 @@ impl UserDirectory for SqlDirectory {
         })?)
     }
 
+    /// The mapped password column must accept `NULL` (as it does for accounts without a
+    /// password); the update and the epoch bump are one statement.
+    fn clear_password(
+        &self,
+        conn: &mut DirectoryConnection<'_>,
+        id: i64,
+        now: NaiveDateTime,
+    ) -> Result<i64, DirectoryError> {
+        Ok(write_transaction(conn.database(), |conn| {
+            let query = diesel::sql_query(&self.sql.clear_password).into_boxed::<Db>();
+            let changed = self.update(conn, query, id, now)?;
+            self.current_epoch(conn, id, changed)
+        })?)
+    }
+
     /// Compare-and-set on the old hash: a password changed meanwhile is never overwritten.
     fn upgrade_password_hash(
         &self,

@@ -12,6 +12,7 @@ pub(super) struct Statements {
     pub(super) by_id: String,
     pub(super) epoch: String,
     pub(super) set_password: String,
+    pub(super) clear_password: String,
     pub(super) bump_epoch: String,
     pub(super) upgrade_hash: String,
     pub(super) pause: Option<String>,
@@ -110,6 +111,9 @@ impl Statements {
             ),
             set_password: format!(
                 "UPDATE {table} SET {hash} = ?, {epoch} = {epoch} + 1{touch} WHERE {id} = ?"
+            ),
+            clear_password: format!(
+                "UPDATE {table} SET {hash} = NULL, {epoch} = {epoch} + 1{touch} WHERE {id} = ?"
             ),
             bump_epoch: format!("UPDATE {table} SET {epoch} = {epoch} + 1{touch} WHERE {id} = ?"),
             upgrade_hash: format!(

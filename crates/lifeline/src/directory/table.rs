@@ -63,6 +63,15 @@ impl UserDirectory for TableDirectory {
         )?)
     }
 
+    fn clear_password(
+        &self,
+        conn: &mut DirectoryConnection<'_>,
+        id: i64,
+        now: NaiveDateTime,
+    ) -> Result<i64, DirectoryError> {
+        Ok(users::clear_password_hash(conn.database(), id, now)?)
+    }
+
     fn bump_auth_epoch(
         &self,
         conn: &mut DirectoryConnection<'_>,

@@ -117,10 +117,20 @@ pub async fn complete(
     let won = run("using the reset link", move || {
         let mut conn = db.conn()?;
         storage::write_transaction(&mut conn, |conn| {
-            if links.consume(conn, &link, now_unix)?.is_err() {
+            let Ok(used) = links.consume(conn, &link, now_unix)? else {
                 return Ok(false);
-            }
+            };
             directory.set_password(&mut DirectoryConnection::new(conn), user_id, &hash, now)?;
+            if used
+                .into_user()
+                .resets_paused_until
+                .is_some_and(|until| until > now)
+            {
+                // Only the recovery link of a lock-down can exist during a pause: the owner
+                // has taken the account back, so the pause is over (a pause "until now").
+                // A `lift_pause` directory call will replace this.
+                directory.pause_resets(&mut DirectoryConnection::new(conn), user_id, now, now)?;
+            }
             tokens::revoke_all_for_user(conn, user_id, now)?;
             notice.write(conn, now)?;
             audit::record(

@@ -157,13 +157,14 @@ impl LifelineSession {
         let token = self.get_string(token_key(purpose)).unwrap_or_default();
         let browser_tag = match purpose {
             Purpose::MagicLink => self.get_string(MAGIC_LINK_TAG),
-            Purpose::PasswordReset | Purpose::NotMe => None,
+            Purpose::PasswordReset | Purpose::NotMe | Purpose::NotMeChange => None,
         };
         HeldLink { token, browser_tag }
     }
 
     /// Keeps a checked link until its form is posted. Each purpose has its own
-    /// keys, so holding one link never replaces a link of another purpose.
+    /// keys, so holding one link never replaces a link of another purpose; the
+    /// two "this wasn't me" kinds share one key (one not-me page, one held link).
     pub fn hold_link(&self, purpose: Purpose, link: &HeldLink) -> Result<(), AppError> {
         self.insert(token_key(purpose), &link.token)?;
         if purpose == Purpose::MagicLink {
@@ -384,7 +385,9 @@ fn token_key(purpose: Purpose) -> &'static str {
     match purpose {
         Purpose::PasswordReset => RESET_TOKEN,
         Purpose::MagicLink => MAGIC_LINK_TOKEN,
-        Purpose::NotMe => NOT_ME_TOKEN,
+        // One held "this wasn't me" link, whichever mail it came from: the page tells
+        // the two apart by the token's prefix.
+        Purpose::NotMe | Purpose::NotMeChange => NOT_ME_TOKEN,
     }
 }
 

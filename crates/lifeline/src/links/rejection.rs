@@ -66,5 +66,6 @@ fn noun(purpose: Purpose) -> &'static str {
         Purpose::PasswordReset => "reset link",
         Purpose::MagicLink => "magic link",
         Purpose::NotMe => "not-me link",
+        Purpose::NotMeChange => "not-me link (password changed)",
     }
 }

@@ -45,7 +45,7 @@ impl Links {
 pub(super) const fn is_stored(purpose: Purpose) -> bool {
     match purpose {
         Purpose::PasswordReset | Purpose::MagicLink => true,
-        Purpose::NotMe => false,
+        Purpose::NotMe | Purpose::NotMeChange => false,
     }
 }
 

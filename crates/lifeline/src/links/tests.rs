@@ -179,6 +179,7 @@ fn a_used_link_no_longer_checks() {
             (Purpose::MagicLink, reasons::NOT_LIVE),
             // A "not me" link has no row: using it bumped the epoch it was minted under.
             (Purpose::NotMe, "stale_epoch"),
+            (Purpose::NotMeChange, "stale_epoch"),
         ] {
             // Arrange
             let f = fixture();

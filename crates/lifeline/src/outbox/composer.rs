@@ -32,6 +32,9 @@ pub struct LifelineComposer {
     pub reset_lifetime: Lifetime,
     /// Magic-link lifetime.
     pub magic_link_lifetime: Lifetime,
+    /// Lifetime of the recovery link in a lock-down confirmation: the pause
+    /// (`limits.not_me_pause_secs`), within the token limits.
+    pub recovery_lifetime: Lifetime,
     /// Mails per account per hour, counted in the database across instances.
     pub mails_per_account_per_hour: u32,
     /// Whether unknown addresses get a "no account" notice.
@@ -117,21 +120,19 @@ impl LifelineComposer {
         )
     }
 
-    /// A "this wasn't me" link (not stored: see the link service).
+    /// A "this wasn't me" link (not stored: see the link service): [`Purpose::NotMe`] in the
+    /// reset-requested and new-sign-in mails, [`Purpose::NotMeChange`] in the
+    /// password-changed mail, where using it also voids the password.
     pub(super) fn not_me_link(
         &self,
         conn: &mut DbConnection,
         user: &User,
+        purpose: Purpose,
     ) -> Result<String, MailError> {
         let lifetime = Lifetime::clamped(token_core::DEFAULT_NOT_ME_LIFETIME.as_secs());
-        let minted = self.links().issue(
-            conn,
-            Purpose::NotMe,
-            user,
-            lifetime,
-            None,
-            self.clock.now_unix(),
-        )?;
+        let minted =
+            self.links()
+                .issue(conn, purpose, user, lifetime, None, self.clock.now_unix())?;
         Ok(format!(
             "{}/password/not-me?token={}",
             self.public_url,
@@ -177,7 +178,7 @@ impl LifelineComposer {
                 minted.token.expose_secret()
             ),
             lifetime_minutes: u32::try_from(self.reset_lifetime.as_secs() / 60).unwrap_or(u32::MAX),
-            not_me_link: self.not_me_link(conn, &user)?,
+            not_me_link: self.not_me_link(conn, &user, Purpose::NotMe)?,
             time: human_time(request.requested_at),
             ip: request.ip.unwrap_or_default(),
         };
@@ -265,12 +266,15 @@ impl LifelineComposer {
             time: human_time(change.changed_at),
             ip: change.ip.unwrap_or_default(),
             user_agent: change.user_agent.unwrap_or_default(),
-            not_me_link: self.not_me_link(conn, &user)?,
+            not_me_link: self.not_me_link(conn, &user, Purpose::NotMeChange)?,
         };
         self.send(&user.display_email, email)
     }
 
-    /// Mails the confirmation of a "this wasn't me" lock-down.
+    /// Mails the confirmation of a "this wasn't me" lock-down. When it voided the password,
+    /// the mail carries a fresh reset link valid for the pause: issued here, by the worker,
+    /// to the account's own address, without the request path's pause and quota checks (the
+    /// pause refuses link *requests*; this link is the way back for the mailbox owner).
     pub(super) fn not_me_confirmed(
         &self,
         conn: &mut DbConnection,
@@ -279,9 +283,38 @@ impl LifelineComposer {
         let Some(user) = self.account(conn, confirmed.user_id)? else {
             return Ok(Composition::Skip("account no longer exists".into()).into());
         };
+        let (unix, now) = self.now();
+        let recovery_link = if confirmed.password_voided {
+            let minted = self.links().issue(
+                conn,
+                Purpose::PasswordReset,
+                &user,
+                self.recovery_lifetime,
+                None,
+                unix,
+            )?;
+            Some(format!(
+                "{}/password/reset?token={}",
+                self.public_url,
+                minted.token.expose_secret()
+            ))
+        } else {
+            None
+        };
         let email = mail::NotMeConfirmation {
             time: human_time(confirmed.confirmed_at),
             ip: confirmed.ip.unwrap_or_default(),
+            recovery_lifetime: match recovery_link {
+                Some(_) => crate::error::wait_in_words(
+                    u64::try_from(self.recovery_lifetime.as_secs()).unwrap_or(0),
+                ),
+                None => String::new(),
+            },
+            recovery_link,
+            paused_until: user
+                .resets_paused_until
+                .filter(|until| *until > now)
+                .map(|until| human_time(until.and_utc().timestamp())),
         };
         self.send(&user.display_email, email)
     }

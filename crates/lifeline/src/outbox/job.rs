@@ -235,6 +235,7 @@ mod tests {
                 user_id: 1,
                 ip: None,
                 confirmed_at: 1,
+                password_voided: true,
             }),
             JobKind::MagicLinkRequested => MailJob::MagicLinkRequested(MagicLinkRequested {
                 email: "ada@example.com".into(),
@@ -300,6 +301,36 @@ mod tests {
             assert_eq!(JobKind::from_name(kind.name()), Some(kind));
             assert_eq!(read, job);
         }
+    }
+
+    #[test]
+    fn a_lock_down_that_voided_the_password_says_so_and_older_rows_read_as_not() {
+        // Arrange
+        let old = TODAYS_ROWS[2];
+        let voided = MailJob::NotMeConfirmed(NotMeConfirmed {
+            user_id: 7,
+            ip: None,
+            confirmed_at: 1_764_000_000,
+            password_voided: true,
+        });
+
+        // Act
+        let read_old = MailJob::decode(old.0, old.1).unwrap();
+        let row = voided.encode().unwrap();
+
+        // Assert
+        assert!(matches!(
+            read_old,
+            MailJob::NotMeConfirmed(NotMeConfirmed {
+                password_voided: false,
+                ..
+            })
+        ));
+        assert_eq!(
+            row.payload(),
+            r#"{"user_id":7,"ip":null,"confirmed_at":1764000000,"password_voided":true}"#
+        );
+        assert_eq!(MailJob::decode(old.0, row.payload()).unwrap(), voided);
     }
 
     #[test]

@@ -63,7 +63,7 @@ impl LifelineComposer {
             link,
             lifetime_minutes: u32::try_from(self.magic_link_lifetime.as_secs() / 60)
                 .unwrap_or(u32::MAX),
-            not_me_link: self.not_me_link(conn, &user)?,
+            not_me_link: self.not_me_link(conn, &user, Purpose::NotMe)?,
         };
         self.send(&user.display_email, email)
     }
@@ -81,7 +81,7 @@ impl LifelineComposer {
             time: human_time(signed_in.signed_in_at),
             ip: signed_in.ip.unwrap_or_default(),
             user_agent: signed_in.user_agent.unwrap_or_default(),
-            not_me_link: self.not_me_link(conn, &user)?,
+            not_me_link: self.not_me_link(conn, &user, Purpose::NotMe)?,
         };
         self.send(&user.display_email, email)
     }

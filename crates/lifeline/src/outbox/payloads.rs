@@ -47,6 +47,16 @@ pub struct NotMeConfirmed {
     pub ip: Option<String>,
     /// When (Unix seconds).
     pub confirmed_at: i64,
+    /// The link came from a *password changed* mail and the password was voided: the
+    /// confirmation carries a recovery link. Absent (false) in rows written before it, and
+    /// left out when false, so those rows read and are written back byte for byte.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub password_voided: bool,
+}
+
+/// Whether `value` is `false` (serde's `skip_serializing_if` takes a reference).
+fn is_false(value: &bool) -> bool {
+    !*value
 }
 
 /// Someone asked for a magic sign-in link for `email`: [`MailJob::MagicLinkRequested`].

@@ -73,6 +73,18 @@ impl UserDirectory for HostDirectory {
         })
     }
 
+    fn clear_password(
+        &self,
+        _conn: &mut DirectoryConnection<'_>,
+        id: i64,
+        _now: NaiveDateTime,
+    ) -> Result<i64, DirectoryError> {
+        self.with(id, |a| {
+            a.password_hash = None;
+            a.auth_epoch += 1;
+        })
+    }
+
     fn bump_auth_epoch(
         &self,
         _conn: &mut DirectoryConnection<'_>,

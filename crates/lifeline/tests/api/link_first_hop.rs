@@ -266,7 +266,7 @@ async fn links_of_each_purpose_are_held_side_by_side(backend: Backend) {
             .text()
             .await
             .unwrap()
-            .contains("Lock my account down")
+            .contains("Cancel the links and lock my account")
     );
     assert_eq!(magic_page.status(), StatusCode::OK);
     let html = magic_page.text().await.unwrap();

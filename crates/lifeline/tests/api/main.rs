@@ -26,6 +26,7 @@ mod helpers;
 mod host_directory;
 mod link_first_hop;
 mod live_links;
+mod lock_down;
 mod magic_link;
 mod mail_outage;
 mod malformed_bodies;

@@ -21,6 +21,7 @@ on_both_backends!(
     a_wrong_password_does_not_sign_in_against_a_bcrypt_hash,
     a_mapped_column_the_table_lacks_stops_the_start,
     a_mapped_table_that_does_not_exist_stops_the_start,
+    not_me_after_a_password_change_voids_the_mapped_password,
 );
 
 const GRACE_ID: i64 = 501;
@@ -164,6 +165,43 @@ async fn a_password_is_reset_in_an_existing_users_table(backend: Backend) {
         reused.status(),
         StatusCode::SEE_OTHER,
         "the link works once"
+    );
+}
+
+async fn not_me_after_a_password_change_voids_the_mapped_password(backend: Backend) {
+    // Arrange: a reset through the mapped table, and its "password changed" mail.
+    let Some(app) = spawn_app_prepared(backend, |db| create_members(db, backend), mapped).await
+    else {
+        return;
+    };
+    insert_member(&app, GRACE_ID, "grace@example.com", &argon2(&app, "old"));
+    let link = app.mailed_reset_link("grace@example.com", 1).await;
+    let set = "a passphrase someone else chose";
+    app.reset_with(&link, set).await;
+    let changed = app.wait_for_mail(2).await.remove(1);
+    let not_me = link_in(&app, &changed, "/password/not-me?token=lc1_");
+    let owner = app.new_client();
+
+    // Act
+    let page = app.open_link(&owner, &not_me).await.text().await.unwrap();
+    let done = app.press_confirm(&owner, "/password/not-me", &page).await;
+
+    // Assert: the mapped column is NULL, the epoch bumped, the password refused; the
+    // confirmation carries a recovery link that sets a new password in the same row.
+    assert_eq!(done.status(), StatusCode::OK);
+    let row = member(&app, GRACE_ID);
+    assert_eq!(row.pw, None);
+    assert!(row.session_gen >= 2, "{}", row.session_gen);
+    assert_eq!(
+        sign_in(&app, "grace@example.com", set).await,
+        StatusCode::UNAUTHORIZED
+    );
+    let confirmation = app.wait_for_mail(3).await.remove(2);
+    let recovery = link_in(&app, &confirmation, "/password/reset?token=");
+    app.reset_with(&recovery, "grace takes it back").await;
+    assert_eq!(
+        sign_in(&app, "grace@example.com", "grace takes it back").await,
+        StatusCode::SEE_OTHER
     );
 }
 

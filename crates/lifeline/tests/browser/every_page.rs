@@ -121,17 +121,28 @@ async fn sessions_pages(browser: &Browser, app: &TestApp, shots: &Screenshots) {
     browser.open(&app.url("/account")).await;
 }
 
-/// "This wasn't me", from a fresh reset mail, to the locked-down account.
+/// "This wasn't me": the page for the password-changed mail's link (from the reset in
+/// `password_pages`), then from a fresh reset mail to the locked-down account, and the
+/// used link's page.
 async fn not_me_pages(browser: &Browser, app: &TestApp, shots: &Screenshots) {
+    browser
+        .open(&newest_link(app, "/password/not-me?token=lc1_").await)
+        .await;
+    assert_eq!(
+        browser.heading().await,
+        "Undo a password change you did not make"
+    );
+    check(browser, shots, "not-me-password-changed").await;
     browser.open(&app.url("/password/forgot")).await;
     browser.type_into("Email address", "ada@example.com").await;
     browser.press("Send me a link").await;
-    browser
-        .open(&newest_link(app, "/password/not-me?token=").await)
-        .await;
+    let not_me = newest_link(app, "/password/not-me?token=ln1_").await;
+    browser.open(&not_me).await;
     check(browser, shots, "not-me").await;
-    browser.press("Lock my account down").await;
+    browser.press("Cancel the links and lock my account").await;
     check(browser, shots, "not-me-done").await;
+    browser.open(&not_me).await;
+    check(browser, shots, "not-me-link-invalid").await;
 }
 
 /// The test settings with the development mailbox in place of SMTP.

@@ -102,7 +102,7 @@ async fn this_wasnt_me_from_a_sign_in_mail_locks_the_account_down_without_the_to
     browser.open(&not_me).await;
 
     // Assert: the page, at the clean URL; going back and forth never shows the token.
-    assert_eq!(browser.heading().await, "Didn't ask for this?");
+    assert_eq!(browser.heading().await, "Cancel links you did not ask for");
     assert!(browser.page_text().await.contains("ada@example.com"));
     assert_clean_address_bar(&browser, "/password/not-me").await;
     browser.client.back().await.unwrap();
@@ -111,7 +111,7 @@ async fn this_wasnt_me_from_a_sign_in_mail_locks_the_account_down_without_the_to
     assert_clean_address_bar(&browser, "/password/not-me").await;
 
     // Act
-    browser.press("Lock my account down").await;
+    browser.press("Cancel the links and lock my account").await;
 
     // Assert: locked down, and the sign-in link no longer works.
     assert_clean_address_bar(&browser, "/password/not-me").await;

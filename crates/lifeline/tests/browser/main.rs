@@ -33,6 +33,7 @@ mod every_page;
 )]
 mod helpers;
 mod launch;
+mod lock_down_flow;
 mod magic_link_flow;
 mod mail_accessibility;
 mod reset_flow;

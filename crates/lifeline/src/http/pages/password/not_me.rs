@@ -1,5 +1,7 @@
 //! `/password/not-me`: "this wasn't me" from the emails, and the button that
-//! locks the account down.
+//! locks the account down. One URL for both kinds of link (see `flows::not_me`): the
+//! session holds one not-me link, and the page says what the button does for the mail
+//! that link came from.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
@@ -7,16 +9,16 @@ use serde::Deserialize;
 use tera::Context;
 use token_core::Purpose;
 
-use crate::error::AppError;
+use crate::error::{AppError, wait_in_words};
 use crate::flows::not_me;
 use crate::http::client::ClientInfo;
 use crate::http::csrf::{CsrfForm, csrf_field};
 use crate::http::pages::held_link::{
     self, ANOTHER_LINK_OPENED, HeldLink, NAMES_NO_LINK, NamedLink, Posted,
 };
-use crate::http::pages::password::reset_link::link_invalid;
 use crate::http::session::LifelineSession;
 use crate::http::urls::Url;
+use crate::pages::ConstantPage;
 use crate::state::AppState;
 
 /// The link's query string.
@@ -75,16 +77,37 @@ pub async fn get(
     let Some(token) = query.into_inner().token else {
         return show(&state, &session, StatusCode::OK, None).await;
     };
-    if not_me::check(&state, &token).await?.is_none() {
+    let Some(live) = not_me::check(&state, &token).await? else {
         // A bad link voids any link the session held.
         session.forget_link(Purpose::NotMe);
         return Ok(link_invalid(&state));
-    }
+    };
     let link = HeldLink {
         token,
         browser_tag: None,
     };
-    held_link::hold_and_redirect(&state, &session, Purpose::NotMe, &link, Url::PasswordNotMe)
+    held_link::hold_and_redirect(&state, &session, live.purpose(), &link, Url::PasswordNotMe)
+}
+
+/// The 400 page for an unusable not-me link: it says the account may already be locked
+/// down and what to do, and offers no "ask for a new link" (there is none to ask for).
+fn link_invalid(state: &AppState) -> HttpResponse {
+    state.pages.constant(ConstantPage::NotMeLinkInvalid)
+}
+
+/// The pause in whole hours, for page overrides written before the pause was in words.
+fn pause_hours(state: &AppState) -> u64 {
+    state.settings.limits.not_me_pause_secs / 3600
+}
+
+/// How long the recovery link of a lock-down works, in words: the pause, within the
+/// limits every link has (as the outbox composer issues it).
+fn recovery_lifetime(state: &AppState) -> String {
+    let secs = state.settings.limits.not_me_pause_secs.clamp(
+        token_core::MIN_LIFETIME.as_secs().unsigned_abs(),
+        token_core::MAX_LIFETIME.as_secs().unsigned_abs(),
+    );
+    wait_in_words(secs)
 }
 
 /// The confirmation page for the link the session holds, else the 400 page.
@@ -107,9 +130,15 @@ async fn show(
     context.insert("error", &error);
     context.insert("csrf_token", &session.csrf_token());
     context.insert(
-        "pause_hours",
-        &(state.settings.limits.not_me_pause_secs / 3600),
+        "password_changed",
+        &(live.purpose() == Purpose::NotMeChange),
     );
+    context.insert(
+        "pause",
+        &wait_in_words(state.settings.limits.not_me_pause_secs),
+    );
+    context.insert("pause_hours", &pause_hours(state));
+    context.insert("recovery_lifetime", &recovery_lifetime(state));
     Ok(state.pages.render(status, "not_me.html.tera", context))
 }
 
@@ -136,14 +165,17 @@ pub async fn post(
     let locked_down = not_me::confirm(&state, &link.token, &client).await?;
     // Used or refused, the link is of no further use to this browser.
     session.forget_link(Purpose::NotMe);
-    if !locked_down {
+    let Some(locked_down) = locked_down else {
         return Ok(link_invalid(&state));
-    }
+    };
     let mut context = Context::new();
+    context.insert("password_voided", &locked_down.password_voided);
     context.insert(
-        "pause_hours",
-        &(state.settings.limits.not_me_pause_secs / 3600),
+        "pause",
+        &wait_in_words(state.settings.limits.not_me_pause_secs),
     );
+    context.insert("pause_hours", &pause_hours(&state));
+    context.insert("recovery_lifetime", &recovery_lifetime(&state));
     Ok(state
         .pages
         .render(StatusCode::OK, "not_me_done.html.tera", context))
