@@ -33,6 +33,7 @@ const BUILT_IN: &[(&str, &str)] = &[
     page!("link_invalid.html.tera"),
     page!("login.html.tera"),
     page!("account.html.tera"),
+    page!("change_password.html.tera"),
     page!("error.html.tera"),
     page!("mailbox.html.tera"),
     page!("not_me.html.tera"),
@@ -93,8 +94,14 @@ impl ConstantPage {
     fn context(self, base: &str) -> Context {
         let mut context = Context::new();
         match self {
-            Self::ResetLinkInvalid => context.insert("again_url", &Url::PasswordForgot.under(base)),
-            Self::MagicLinkInvalid => context.insert("again_url", &Url::MagicLink.under(base)),
+            Self::ResetLinkInvalid => {
+                context.insert("again_url", &Url::PasswordForgot.under(base));
+                context.insert("what", "password-reset link");
+            }
+            Self::MagicLinkInvalid => {
+                context.insert("again_url", &Url::MagicLink.under(base));
+                context.insert("what", "sign-in link");
+            }
             Self::MagicLinkOtherBrowser => {}
         }
         context

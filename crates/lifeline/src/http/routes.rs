@@ -53,6 +53,11 @@ pub fn configure(cfg: &mut web::ServiceConfig, dev_mailbox: bool) {
         .route(Url::Logout.path(), web::post().to(login::logout))
         .route(Url::Account.path(), web::get().to(account::get))
         .service(
+            web::resource(Url::AccountPassword.path())
+                .route(web::get().to(account::password::get))
+                .route(web::post().to(account::password::post)),
+        )
+        .service(
             web::resource(ROOT)
                 .route(web::get().to(root))
                 .route(web::head().to(root)),

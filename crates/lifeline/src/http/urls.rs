@@ -33,6 +33,8 @@ pub enum Url {
     Logout,
     /// The signed-in page, and where a sign-in goes by default.
     Account,
+    /// Change the password, signed in.
+    AccountPassword,
     /// Ask for a sign-in link (page and API).
     MagicLink,
     /// The sign-in link from the email, and its confirmation (page and API).
@@ -61,6 +63,7 @@ impl Url {
             Self::Login => "/login",
             Self::Logout => "/logout",
             Self::Account => "/account",
+            Self::AccountPassword => "/account/password",
             Self::MagicLink => "/magic-link",
             Self::MagicLinkVerify => "/magic-link/verify",
             Self::DevMailbox => "/dev/mailbox",
@@ -81,7 +84,7 @@ impl Url {
 mod tests {
     use super::*;
 
-    const ALL: [Url; 16] = [
+    const ALL: [Url; 17] = [
         Url::Healthz,
         Url::Readyz,
         Url::Metrics,
@@ -92,6 +95,7 @@ mod tests {
         Url::Login,
         Url::Logout,
         Url::Account,
+        Url::AccountPassword,
         Url::MagicLink,
         Url::MagicLinkVerify,
         Url::DevMailbox,
