@@ -65,7 +65,8 @@ pub async fn change(
         new,
         confirmation,
     } = change;
-    if let Verdict::Limited { retry_after_secs } = state.limits.check_login(&budget_key(state, user))
+    if let Verdict::Limited { retry_after_secs } =
+        state.limits.check_login(&budget_key(state, user))
     {
         return Err(AppError::TooManyRequests { retry_after_secs }.into());
     }

@@ -406,7 +406,10 @@ mod tests {
         let session = session();
         assert_eq!(session.take_login_email(), None);
         session.set_login_email("ada@example.com");
-        assert_eq!(session.take_login_email().as_deref(), Some("ada@example.com"));
+        assert_eq!(
+            session.take_login_email().as_deref(),
+            Some("ada@example.com")
+        );
         assert_eq!(session.take_login_email(), None);
     }
 

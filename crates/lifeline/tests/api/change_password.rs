@@ -91,7 +91,10 @@ async fn a_changed_password_signs_in_and_the_old_one_no_longer_does(backend: Bac
         account.contains("Your password was changed; other sessions were signed out."),
         "{account}"
     );
-    assert!(account.contains("Password changed while signed in"), "{account}");
+    assert!(
+        account.contains("Password changed while signed in"),
+        "{account}"
+    );
     assert!(app.password_works(EMAIL, NEW).await);
     assert!(!app.password_works(EMAIL, OLD).await);
     assert_eq!(app.audit_events_of("password_changed"), 1);
@@ -115,10 +118,16 @@ async fn a_wrong_current_password_changes_nothing(backend: Backend) {
     let observed = Observed::of(response).await;
     assert_eq!(observed.status, StatusCode::UNPROCESSABLE_ENTITY);
     let html = observed.text();
-    assert!(html.contains("That is not your current password."), "{html}");
+    assert!(
+        html.contains("That is not your current password."),
+        "{html}"
+    );
     assert!(html.contains("id=\"current-error\""), "{html}");
     app.drain_outbox().await;
-    assert!(app.sink.messages().is_empty(), "no mail for a refused change");
+    assert!(
+        app.sink.messages().is_empty(),
+        "no mail for a refused change"
+    );
     assert!(app.password_works(EMAIL, OLD).await);
     assert!(!app.password_works(EMAIL, NEW).await);
     assert_eq!(app.get(&other, "/account").await.status(), StatusCode::OK);
@@ -140,7 +149,11 @@ async fn a_weak_new_password_is_refused_with_the_policys_reason(backend: Backend
     assert_eq!(short.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(short.text().contains("Use at least 8 characters."));
     assert_eq!(mismatch.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(mismatch.text().contains("The two passwords don"), "{}", mismatch.text());
+    assert!(
+        mismatch.text().contains("The two passwords don"),
+        "{}",
+        mismatch.text()
+    );
     assert!(app.password_works(EMAIL, OLD).await);
 }
 
@@ -276,7 +289,11 @@ async fn wrong_current_passwords_are_limited_per_account(backend: Backend) {
     assert_eq!(statuses, [StatusCode::UNPROCESSABLE_ENTITY; 2]);
     assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
     assert!(limited.headers.contains_key("retry-after"));
-    assert!(limited.text().contains("Try again in"), "{}", limited.text());
+    assert!(
+        limited.text().contains("Try again in"),
+        "{}",
+        limited.text()
+    );
     assert!(app.still_has_password(OLD));
 }
 

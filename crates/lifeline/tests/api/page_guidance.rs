@@ -35,15 +35,16 @@ async fn the_account_page_shows_an_active_pause_and_when_it_ends(backend: Backen
     let html = app.get(&browser, "/account").await.text().await.unwrap();
 
     // Assert
-    assert!(html.contains("Reset and sign-in links are paused"), "{html}");
+    assert!(
+        html.contains("Reset and sign-in links are paused"),
+        "{html}"
+    );
     let when = until.format("%Y-%m-%d %H:%M UTC").to_string();
     assert!(html.contains(&when), "{when} not in {html}");
     assert!(html.contains("in about 3 hours"), "{html}");
 }
 
-async fn the_account_page_links_to_change_password_and_hides_a_pause_that_ended(
-    backend: Backend,
-) {
+async fn the_account_page_links_to_change_password_and_hides_a_pause_that_ended(backend: Backend) {
     // Arrange: a pause that ended an hour ago.
     let Some(app) = spawn_app(backend).await else {
         return;
@@ -81,7 +82,10 @@ async fn check_inbox_states_the_configured_lifetime_and_links_to_sign_in(backend
 
     // Assert
     assert!(reset.contains("The link works once, for 1 hour"), "{reset}");
-    assert!(magic.contains("The link works once, for 10 minutes"), "{magic}");
+    assert!(
+        magic.contains("The link works once, for 10 minutes"),
+        "{magic}"
+    );
     for page in [&reset, &magic] {
         assert!(page.contains("href=\"/login\""), "{page}");
     }
@@ -156,10 +160,18 @@ async fn a_dead_link_page_names_the_link_and_the_ways_on(backend: Backend) {
 
     // Assert
     assert_eq!(reset.status, StatusCode::BAD_REQUEST);
-    assert!(reset.text().contains("This password-reset link"), "{}", reset.text());
+    assert!(
+        reset.text().contains("This password-reset link"),
+        "{}",
+        reset.text()
+    );
     assert!(reset.text().contains("href=\"/password/forgot\""));
     assert_eq!(magic.status, StatusCode::BAD_REQUEST);
-    assert!(magic.text().contains("This sign-in link"), "{}", magic.text());
+    assert!(
+        magic.text().contains("This sign-in link"),
+        "{}",
+        magic.text()
+    );
     assert!(magic.text().contains("href=\"/magic-link\""));
     for page in [&reset, &magic] {
         assert!(page.text().contains("href=\"/login\""), "{}", page.text());

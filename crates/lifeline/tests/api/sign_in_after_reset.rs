@@ -93,9 +93,7 @@ async fn with_the_setting_on_a_reset_ends_signed_in_with_a_new_cookie(backend: B
     assert!(app.password_works(EMAIL, NEW).await);
 }
 
-async fn with_the_setting_on_the_api_reset_still_answers_204_without_a_session(
-    backend: Backend,
-) {
+async fn with_the_setting_on_the_api_reset_still_answers_204_without_a_session(backend: Backend) {
     // Arrange
     let Some(app) = with_sign_in_after_reset(backend).await else {
         return;

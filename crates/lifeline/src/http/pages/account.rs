@@ -77,7 +77,9 @@ fn pause_view(until: chrono::NaiveDateTime, now: chrono::NaiveDateTime) -> Optio
     let left = (until - now).num_seconds();
     (left > 0).then(|| PauseView {
         until: until.format("%Y-%m-%d %H:%M UTC").to_string(),
-        until_iso: until.and_utc().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        until_iso: until
+            .and_utc()
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         remaining: wait_in_words(left.unsigned_abs()),
     })
 }
