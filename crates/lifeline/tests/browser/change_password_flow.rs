@@ -2,6 +2,7 @@
 
 use crate::axe;
 use crate::chrome::{Browser, Options};
+use crate::helpers::link_in;
 use crate::steps::{OLD_PASSWORD, Screenshots, assert_accessible, browser_and_app, sign_in};
 
 /// Fills in the change-password form and submits it.
@@ -81,5 +82,40 @@ async fn a_signed_in_person_changes_their_password_and_other_browsers_are_signed
     sign_in(&other, &app, "a good new passphrase").await;
     assert_eq!(other.heading().await, "Your account");
     other.close().await;
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_account_without_a_password_is_offered_a_reset_link_instead_of_the_form() {
+    // Arrange: Bea signs in by email link only.
+    let Some((browser, app)) = browser_and_app(Options::default(), |f| f).await else {
+        return;
+    };
+    let shots = Screenshots::new();
+    let email = storage::EmailAddress::parse("bea@example.com").unwrap();
+    let new = storage::users::NewUser {
+        email: &email,
+        password_hash: None,
+        now: app.now(),
+    };
+    storage::users::create(&mut app.db.conn().unwrap(), &new).unwrap();
+    browser.open(&app.url("/magic-link")).await;
+    browser.type_into("Email address", "bea@example.com").await;
+    browser.press("Email me a sign-in link").await;
+    let mail = app.wait_for_mail(1).await.remove(0);
+    browser
+        .open(&link_in(&app, &mail, "/magic-link/verify?token="))
+        .await;
+    browser.press("Sign in").await;
+
+    // Act
+    browser.follow("Change password").await;
+
+    // Assert
+    assert_eq!(browser.heading().await, "Set a password");
+    assert!(browser.page_text().await.contains("has no password yet"));
+    look(&browser, &shots, "no-password").await;
+    browser.follow("Email me a link to set a password").await;
+    assert_eq!(browser.path().await, "/password/forgot");
     browser.close().await;
 }
