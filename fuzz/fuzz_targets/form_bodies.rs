@@ -23,9 +23,9 @@ use libfuzzer_sys::fuzz_target;
 // The body types and the decoding are private to the library; its `fuzzing` feature
 // re-exports them.
 use lifeline::fuzzing::{
-    BodyRefusal, ForgotForm, LinkQuery, LoginForm, LogoutForm, NotMeForm, NotMeQuery, RequestForm,
-    RequestQuery, ResetForm, RevokeOtherSessionsForm, RevokeSessionForm, VerifyForm, VerifyQuery,
-    check_media_type, decode_form,
+    BodyRefusal, ChangePasswordForm, ForgotForm, LinkQuery, LoginForm, LogoutForm, NotMeForm,
+    NotMeQuery, RequestForm, RequestQuery, ResetForm, RevokeOtherSessionsForm, RevokeSessionForm,
+    VerifyForm, VerifyQuery, check_media_type, decode_form,
 };
 use lifeline_fuzz::split_header_and_body;
 use serde::de::DeserializeOwned;
@@ -55,6 +55,17 @@ fuzz_target!(|data: &[u8]| {
     form::<LogoutForm>(content_type, body, &["csrf_token"]);
     form::<RevokeSessionForm>(content_type, body, &["session", "csrf_token"]);
     form::<RevokeOtherSessionsForm>(content_type, body, &["csrf_token"]);
+    form::<ChangePasswordForm>(
+        content_type,
+        body,
+        &[
+            "current_password",
+            "password",
+            "password_confirm",
+            "csrf_token",
+            "username",
+        ],
+    );
     form::<NotMeForm>(content_type, body, &["link", "token", "csrf_token"]);
     form::<RequestForm>(content_type, body, &["email", "csrf_token", "next"]);
     form::<VerifyForm>(

@@ -84,7 +84,7 @@ impl AppError {
                 "This form has expired or was not sent from this site. Go back, reload the page and try again.".into()
             }
             AppError::TooManyRequests { retry_after_secs } => format!(
-                "Too many requests came from your network. Try again in {}.",
+                "There were too many attempts in a short time, so this one was not tried. Try again in {}.",
                 wait_in_words(*retry_after_secs)
             ),
             AppError::Unavailable(_) => format!(

@@ -34,6 +34,7 @@ const BUILT_IN: &[(&str, &str)] = &[
     page!("login.html.tera"),
     page!("account.html.tera"),
     page!("sessions.html.tera"),
+    page!("change_password.html.tera"),
     page!("error.html.tera"),
     page!("mailbox.html.tera"),
     page!("not_me.html.tera"),
@@ -100,8 +101,14 @@ impl ConstantPage {
     fn context(self, base: &str) -> Context {
         let mut context = Context::new();
         match self {
-            Self::ResetLinkInvalid => context.insert("again_url", &Url::PasswordForgot.under(base)),
-            Self::MagicLinkInvalid => context.insert("again_url", &Url::MagicLink.under(base)),
+            Self::ResetLinkInvalid => {
+                context.insert("again_url", &Url::PasswordForgot.under(base));
+                context.insert("what", "password-reset link");
+            }
+            Self::MagicLinkInvalid => {
+                context.insert("again_url", &Url::MagicLink.under(base));
+                context.insert("what", "sign-in link");
+            }
             Self::MagicLinkOtherBrowser => {}
             Self::NotMeLinkInvalid => {
                 context.insert("login_url", &Url::Login.under(base));

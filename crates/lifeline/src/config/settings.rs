@@ -214,6 +214,9 @@ pub struct PasswordSettings {
     pub argon2_iterations: u32,
     /// argon2id parallelism.
     pub argon2_parallelism: u32,
+    /// `true`: a new password set on the reset page signs that browser in (a fresh session,
+    /// as Devise does); `false`: the browser goes to the sign-in page with the address filled in.
+    pub sign_in_after_reset: bool,
 }
 
 /// Look and feel.

@@ -109,6 +109,8 @@ fn check_session(text: &str) -> anyhow::Result<()> {
 }
 
 fn password(settings: &Settings, found: &mut Vec<Problem>) {
+    // `password.sign_in_after_reset` is a boolean: loading refuses anything else, and both
+    // values are safe (either way the reset ends every other session).
     let p = &settings.password;
     if p.min_length < 8 {
         found.push(Problem::setting("password.min_length", "must be ≥ 8"));

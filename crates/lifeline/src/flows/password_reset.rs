@@ -4,7 +4,7 @@ use actix_web::web;
 use storage::{EmailAddress, audit, tokens};
 use token_core::Purpose;
 
-use crate::directory::DirectoryConnection;
+use crate::directory::{DirectoryConnection, DirectoryUser};
 use crate::error::AppError;
 use crate::http::blocking::run;
 use crate::http::client::ClientInfo;
@@ -63,14 +63,15 @@ pub async fn check(state: &web::Data<AppState>, token: &str) -> Result<Option<Li
 /// link working. The token is consumed in the same transaction that stores the
 /// new hash, bumps the account's `auth_epoch` (voiding every other link and
 /// session), and queues the "password changed" notice: either all of it happens
-/// or none of it.
+/// or none of it. Returns the account as it is now (its new epoch, no stored hash),
+/// for a page that signs the browser in or fills in the sign-in form.
 pub async fn complete(
     state: &web::Data<AppState>,
     token: &str,
     password: Password,
     confirmation: &str,
     client: &ClientInfo,
-) -> Result<i64, ResetError> {
+) -> Result<DirectoryUser, ResetError> {
     let Some(link) = check(state, token).await? else {
         return Err(ResetError::InvalidLink);
     };
@@ -98,6 +99,10 @@ pub async fn complete(
     })
     .await?;
     let user_id = link.user().id;
+    let mut user = DirectoryUser {
+        password_hash: None,
+        ..link.user().clone()
+    };
     let notice = MailJob::PasswordChanged(PasswordChanged {
         user_id,
         ip: client.ip.map(|ip| ip.to_string()),
@@ -114,22 +119,23 @@ pub async fn complete(
         state.now_unix(),
         client.ip.map(|ip| ip.to_string()),
     );
-    let won = run("using the reset link", move || {
+    let epoch = run("using the reset link", move || {
         let mut conn = db.conn()?;
         storage::write_transaction(&mut conn, |conn| {
             let Ok(used) = links.consume(conn, &link, now_unix)? else {
-                return Ok(false);
+                return Ok(None);
             };
-            directory.set_password(&mut DirectoryConnection::new(conn), user_id, &hash, now)?;
+            let epoch =
+                directory.set_password(&mut DirectoryConnection::new(conn), user_id, &hash, now)?;
             if used
                 .into_user()
                 .resets_paused_until
                 .is_some_and(|until| until > now)
             {
                 // Only the recovery link of a lock-down can exist during a pause: the owner
-                // has taken the account back, so the pause is over (a pause "until now").
-                // A `lift_pause` directory call will replace this.
-                directory.pause_resets(&mut DirectoryConnection::new(conn), user_id, now, now)?;
+                // has taken the account back, so the pause is over. (A directory that cannot
+                // lift a pause lets it run out; the new password works either way.)
+                directory.lift_pause(&mut DirectoryConnection::new(conn), user_id, now)?;
             }
             tokens::revoke_all_for_user(conn, user_id, now)?;
             notice.write(conn, now)?;
@@ -144,15 +150,16 @@ pub async fn complete(
                     created_at: now,
                 },
             )?;
-            Ok(true)
+            Ok(Some(epoch))
         })
     })
     .await?;
-    if !won {
+    let Some(epoch) = epoch else {
         // The link service logged and counted why (used or voided since the check).
         return Err(ResetError::InvalidLink);
-    }
+    };
     state.metrics.token_consumed(Purpose::PasswordReset);
     state.outbox.committed(queued);
-    Ok(user_id)
+    user.auth_epoch = epoch;
+    Ok(user)
 }

@@ -62,6 +62,11 @@ pub fn configure(cfg: &mut web::ServiceConfig, dev_mailbox: bool) {
             web::post().to(sessions::revoke_others),
         )
         .service(
+            web::resource(Url::AccountPassword.path())
+                .route(web::get().to(account::password::get))
+                .route(web::post().to(account::password::post)),
+        )
+        .service(
             web::resource(ROOT)
                 .route(web::get().to(root))
                 .route(web::head().to(root)),

@@ -62,6 +62,8 @@ const MAGIC_LINK_TAG: &str = "magic_link_tag";
 const NOT_ME_TOKEN: &str = "not_me_token";
 /// A one-time message for the sign-in page.
 const NOTICE: &str = "notice";
+/// The address to fill in on the sign-in page after a reset (never put in a URL).
+const LOGIN_EMAIL: &str = "login_email";
 /// The allow-listed page to open after a magic-link sign-in.
 const NEXT: &str = "next_after_sign_in";
 /// The signed-in session's random secret (the record stores only its keyed hash).
@@ -193,6 +195,20 @@ impl LifelineSession {
     /// Leaves a one-time message for the sign-in page (best effort: it is only a message).
     pub fn set_notice(&self, notice: &str) {
         let _ = self.0.insert(NOTICE, notice);
+    }
+
+    /// Takes the address to fill in on the sign-in page, if a reset left one.
+    pub fn take_login_email(&self) -> Option<String> {
+        if !self.0.contains_key(LOGIN_EMAIL) {
+            return None;
+        }
+        self.0.remove_as::<String>(LOGIN_EMAIL).and_then(Result::ok)
+    }
+
+    /// Leaves the address for the sign-in page to fill in (best effort: it only saves typing).
+    /// It stays in the encrypted cookie, so it never reaches a URL, a log or a `Referer`.
+    pub fn set_login_email(&self, email: &str) {
+        let _ = self.0.insert(LOGIN_EMAIL, email);
     }
 
     /// The allow-listed page this browser asked to open after signing in.
@@ -534,6 +550,18 @@ mod tests {
         session.set_notice("changed");
         assert_eq!(session.take_notice().as_deref(), Some("changed"));
         assert_eq!(session.take_notice(), None);
+    }
+
+    #[test]
+    fn the_login_email_is_filled_in_once() {
+        let session = session();
+        assert_eq!(session.take_login_email(), None);
+        session.set_login_email("ada@example.com");
+        assert_eq!(
+            session.take_login_email().as_deref(),
+            Some("ada@example.com")
+        );
+        assert_eq!(session.take_login_email(), None);
     }
 
     #[test]

@@ -39,6 +39,8 @@ pub enum Url {
     AccountSessionsRevoke,
     /// Sign out every session of the account but this browser's.
     AccountSessionsRevokeOthers,
+    /// Change the password, signed in.
+    AccountPassword,
     /// Ask for a sign-in link (page and API).
     MagicLink,
     /// The sign-in link from the email, and its confirmation (page and API).
@@ -70,6 +72,7 @@ impl Url {
             Self::AccountSessions => "/account/sessions",
             Self::AccountSessionsRevoke => "/account/sessions/revoke",
             Self::AccountSessionsRevokeOthers => "/account/sessions/revoke-others",
+            Self::AccountPassword => "/account/password",
             Self::MagicLink => "/magic-link",
             Self::MagicLinkVerify => "/magic-link/verify",
             Self::DevMailbox => "/dev/mailbox",
@@ -90,7 +93,7 @@ impl Url {
 mod tests {
     use super::*;
 
-    const ALL: [Url; 19] = [
+    const ALL: [Url; 20] = [
         Url::Healthz,
         Url::Readyz,
         Url::Metrics,
@@ -104,6 +107,7 @@ mod tests {
         Url::AccountSessions,
         Url::AccountSessionsRevoke,
         Url::AccountSessionsRevokeOthers,
+        Url::AccountPassword,
         Url::MagicLink,
         Url::MagicLinkVerify,
         Url::DevMailbox,

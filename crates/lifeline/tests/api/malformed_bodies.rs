@@ -276,6 +276,15 @@ async fn every_form_refuses_every_malformed_body_and_changes_nothing(backend: Ba
             fields: vec![("token", live.not_me.clone())],
             address: None,
         },
+        FormEndpoint {
+            path: "/account/password",
+            fields: vec![
+                ("current_password", PASSWORD.into()),
+                ("password", NEW_PASSWORD.into()),
+                ("password_confirm", NEW_PASSWORD.into()),
+            ],
+            address: None,
+        },
     ];
 
     // Act / Assert
@@ -620,6 +629,7 @@ async fn every_page_without_input_shrugs_off_junk_queries_and_bodies(backend: Ba
         "/static/lifeline.css",
         "/api/v1/openapi.json",
         "/account",
+        "/account/password",
         "/login",
         "/password/forgot",
         "/no/such/page",

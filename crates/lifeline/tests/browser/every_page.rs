@@ -89,6 +89,7 @@ async fn magic_link_pages(browser: &Browser, app: &TestApp, shots: &Screenshots)
     assert_eq!(browser.heading().await, "Your account");
     check(browser, shots, "account").await;
     sessions_pages(browser, app, shots).await;
+    account_pages(browser, app, shots).await;
     browser.press("Sign out").await;
 
     browser.open(&app.url("/magic-link")).await;
@@ -119,6 +120,44 @@ async fn sessions_pages(browser: &Browser, app: &TestApp, shots: &Screenshots) {
     assert_eq!(browser.heading().await, "Your sessions");
     check(browser, shots, "sessions-signed-out").await;
     browser.open(&app.url("/account")).await;
+}
+
+/// Change password (the form, a refusal, the account page after it) and the account page
+/// with a pause, signed in.
+async fn account_pages(browser: &Browser, app: &TestApp, shots: &Screenshots) {
+    browser.follow("Change password").await;
+    check(browser, shots, "change-password").await;
+    browser
+        .type_into("Current password", "not the password")
+        .await;
+    browser
+        .type_into("New password", "another good passphrase")
+        .await;
+    browser
+        .type_into("Repeat the new password", "another good passphrase")
+        .await;
+    browser.press("Change password").await;
+    check(browser, shots, "change-password-422").await;
+    browser
+        .type_into("Current password", "a good new passphrase")
+        .await;
+    browser
+        .type_into("New password", "another good passphrase")
+        .await;
+    browser
+        .type_into("Repeat the new password", "another good passphrase")
+        .await;
+    browser.press("Change password").await;
+    assert_eq!(browser.path().await, "/account");
+    let email = storage::EmailAddress::parse("ada@example.com").unwrap();
+    let ada = storage::users::find_by_email(&mut app.db.conn().unwrap(), &email)
+        .unwrap()
+        .unwrap();
+    let until = app.now() + chrono::Duration::hours(20);
+    storage::users::pause_resets(&mut app.db.conn().unwrap(), ada.id, until, app.now()).unwrap();
+    browser.open(&app.url("/account")).await;
+    check(browser, shots, "account-paused").await;
+    storage::users::lift_reset_pause(&mut app.db.conn().unwrap(), ada.id, app.now()).unwrap();
 }
 
 /// "This wasn't me": the page for the password-changed mail's link (from the reset in

@@ -22,6 +22,7 @@
 mod accessibility;
 mod axe;
 mod branding;
+mod change_password_flow;
 mod chrome;
 mod contrast;
 mod dev_mailbox;

@@ -1,4 +1,6 @@
-//! `GET /account`: the signed-in page.
+//! `GET /account`: the signed-in page; `/account/password` below it.
+
+pub mod password;
 
 use actix_web::http::StatusCode;
 use actix_web::http::header::LOCATION;
@@ -7,11 +9,22 @@ use serde::Serialize;
 use storage::audit;
 use tera::Context;
 
-use crate::error::AppError;
+use crate::error::{AppError, wait_in_words};
 use crate::http::blocking;
 use crate::http::session::LifelineSession;
 use crate::http::urls::Url;
 use crate::state::AppState;
+
+/// A pause of resets and sign-in links, as the page shows it.
+#[derive(Serialize)]
+struct PauseView {
+    /// When it ends, e.g. "2026-12-04 19:52 UTC".
+    until: String,
+    /// The same as an RFC 3339 time, for `<time datetime>`.
+    until_iso: String,
+    /// How long from now, e.g. "23 hours".
+    remaining: String,
+}
 
 #[derive(Serialize)]
 struct EventView {
@@ -45,13 +58,30 @@ pub async fn get(
             ip: event.ip,
         })
         .collect();
+    let pause = user
+        .resets_paused_until
+        .and_then(|until| pause_view(until, state.now()));
     let mut context = Context::new();
     context.insert("email", &user.display_email);
     context.insert("events", &events);
+    context.insert("pause", &pause);
+    context.insert("notice", &session.take_notice());
     context.insert("csrf_token", &session.csrf_token());
     Ok(state
         .pages
         .render(StatusCode::OK, "account.html.tera", context))
+}
+
+/// The pause ending at `until`, if it has not ended at `now`.
+fn pause_view(until: chrono::NaiveDateTime, now: chrono::NaiveDateTime) -> Option<PauseView> {
+    let left = (until - now).num_seconds();
+    (left > 0).then(|| PauseView {
+        until: until.format("%Y-%m-%d %H:%M UTC").to_string(),
+        until_iso: until
+            .and_utc()
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        remaining: wait_in_words(left.unsigned_abs()),
+    })
 }
 
 /// What an audit event means, in words for the account owner.
@@ -59,6 +89,7 @@ fn describe(kind: &str) -> &'static str {
     match kind {
         "password_reset" => "Password changed with a reset link",
         "sign_in" => "Signed in with a password",
+        crate::flows::change_password::CHANGED_EVENT => "Password changed while signed in",
         crate::flows::magic_link::SIGN_IN_EVENT => "Signed in with an email link",
         "not_me" => "Locked down after \"this wasn't me\": links voided, sessions signed out",
         _ => "Security event",
@@ -70,11 +101,28 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_pause_is_shown_until_it_ends() {
+        let now = chrono::DateTime::from_timestamp(1_800_000_000, 0)
+            .unwrap()
+            .naive_utc();
+        let until = now + chrono::Duration::hours(23) + chrono::Duration::minutes(30);
+
+        let shown = pause_view(until, now).unwrap();
+
+        assert_eq!(shown.remaining, "24 hours");
+        assert!(shown.until.ends_with(" UTC"), "{}", shown.until);
+        assert!(shown.until_iso.ends_with('Z'), "{}", shown.until_iso);
+        assert!(pause_view(now, now).is_none());
+        assert!(pause_view(now - chrono::Duration::seconds(1), now).is_none());
+    }
+
+    #[test]
     fn every_recorded_event_kind_has_its_own_description() {
         // Arrange
         let kinds = [
             "password_reset",
             "sign_in",
+            crate::flows::change_password::CHANGED_EVENT,
             crate::flows::magic_link::SIGN_IN_EVENT,
             "not_me",
         ];

@@ -39,14 +39,16 @@ pub struct LogoutForm {
 
 csrf_field!(LoginForm, LogoutForm);
 
-/// `GET /login`.
+/// `GET /login`. After a reset the address is filled in from the session (see
+/// `reset_form::post`), so the person types only the new password.
 pub async fn get(state: web::Data<AppState>, session: LifelineSession) -> HttpResponse {
     let notice = session.take_notice();
+    let email = session.take_login_email().unwrap_or_default();
     page(
         &state,
         &session,
         StatusCode::OK,
-        "",
+        &email,
         None,
         notice.as_deref(),
     )

@@ -1,6 +1,7 @@
 //! The HTML pages, one module per URL.
 
 pub mod account;
+pub mod check_inbox;
 pub mod dev_mailbox;
 pub mod health;
 pub mod held_link;

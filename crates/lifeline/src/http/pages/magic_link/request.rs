@@ -10,10 +10,9 @@ use crate::error::AppError;
 use crate::flows::magic_link;
 use crate::http::client::ClientInfo;
 use crate::http::csrf::{CsrfForm, csrf_field};
-use crate::http::pages::password::forgot::check_inbox;
+use crate::http::pages::check_inbox::{Requested, check_inbox};
 use crate::http::redirect::allowed_next;
 use crate::http::session::LifelineSession;
-use crate::http::urls::Url;
 use crate::state::AppState;
 
 /// The page's query string.
@@ -73,7 +72,7 @@ pub async fn post(
     };
     remember_next(&state, &session, next.as_deref())?;
     magic_link::request(&state, address, &client, &session).await?;
-    Ok(check_inbox(&state, &state.path(Url::MagicLink.path())))
+    Ok(check_inbox(&state, Requested::MagicLink))
 }
 
 /// Keeps an allow-listed `next` in the session; forgets any earlier one otherwise.

@@ -10,8 +10,8 @@ use crate::error::AppError;
 use crate::flows::password_reset;
 use crate::http::client::ClientInfo;
 use crate::http::csrf::{CsrfForm, csrf_field};
+use crate::http::pages::check_inbox::{Requested, check_inbox};
 use crate::http::session::LifelineSession;
-use crate::http::urls::Url;
 use crate::state::AppState;
 
 /// The form's fields; anything else is refused.
@@ -50,16 +50,7 @@ pub async fn post(
         ));
     };
     password_reset::request(&state, address, &client).await?;
-    Ok(check_inbox(&state, &state.path(Url::PasswordForgot.path())))
-}
-
-/// The "check your inbox" page shared by every link-request form.
-pub fn check_inbox(state: &AppState, again_url: &str) -> HttpResponse {
-    let mut context = Context::new();
-    context.insert("again_url", again_url);
-    state
-        .pages
-        .render(StatusCode::OK, "check_inbox.html.tera", context)
+    Ok(check_inbox(&state, Requested::PasswordReset))
 }
 
 fn form(

@@ -36,6 +36,12 @@ pub struct ResetForm {
 
 csrf_field!(ResetForm);
 
+/// The sign-in page's notice after a reset (`password.sign_in_after_reset = false`).
+const SIGN_IN_AFTER_RESET: &str = "Your password was changed. Sign in with your new password.";
+/// The account page's notice after a reset that signed the browser in.
+const SIGNED_IN_AFTER_RESET: &str =
+    "Your password was changed; other sessions were signed out. You are signed in.";
+
 /// Shows the form when the session holds a live reset link, else the 400 page.
 pub async fn show(
     state: &web::Data<AppState>,
@@ -54,6 +60,10 @@ pub async fn show(
     context.insert("error", &error);
     context.insert("min_length", &state.policy.min_length);
     context.insert("max_length", &state.policy.max_length);
+    context.insert(
+        "sign_in_after_reset",
+        &state.settings.password.sign_in_after_reset,
+    );
     Ok(state.pages.render(status, "reset_form.html.tera", context))
 }
 
@@ -87,12 +97,21 @@ pub async fn post(
     )
     .await
     {
-        Ok(_) => {
+        Ok(user) => {
             // A fresh session after a credential change: nothing from before survives.
-            session.start_over();
-            session.set_notice("Your password was changed. Sign in with your new password.");
+            // `sign_in` starts over too, with the account's new epoch.
+            let next = if state.settings.password.sign_in_after_reset {
+                session.sign_in(&user)?;
+                session.set_notice(SIGNED_IN_AFTER_RESET);
+                Url::Account
+            } else {
+                session.start_over();
+                session.set_notice(SIGN_IN_AFTER_RESET);
+                session.set_login_email(&user.display_email);
+                Url::Login
+            };
             Ok(HttpResponse::SeeOther()
-                .insert_header((LOCATION, state.path(Url::Login.path())))
+                .insert_header((LOCATION, state.path(next.path())))
                 .finish())
         }
         Err(ResetError::WeakPassword(reason)) => {

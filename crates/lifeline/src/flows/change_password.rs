@@ -1,0 +1,150 @@
+//! Changing the password of the signed-in account, with its current password.
+//!
+//! The rules (docs/threat-model.md, "Changing a password"):
+//! - the current password is required, verified on the hashing threads with no database
+//!   connection held, like a sign-in; an account without a password costs the same dummy
+//!   verification and always fails (it sets a password with a reset link instead);
+//! - attempts share the account's sign-in budget (`limits.login_per_account`, keyed by the
+//!   same fingerprint as `POST /login`), so a stolen session gets no extra guesses by
+//!   alternating between the two forms;
+//! - the new password passes the same policy as a reset;
+//! - the new hash is stored and the epoch bumped in one transaction that also voids the
+//!   account's links, records the audit event and queues the "password changed" mail (with
+//!   its "this wasn't me" link): all of it happens or none of it.
+
+use actix_web::web;
+use storage::{EmailAddress, audit, tokens};
+
+use crate::directory::{DirectoryConnection, DirectoryUser};
+use crate::error::AppError;
+use crate::http::blocking::run;
+use crate::http::client::ClientInfo;
+use crate::http::limits::rate_limit::Verdict;
+use crate::outbox::{MailJob, PasswordChanged};
+use crate::security::password_hash::{Checked, Password};
+use crate::security::password_policy::PasswordRejection;
+use crate::state::AppState;
+
+/// The audit event of a change made while signed in.
+pub const CHANGED_EVENT: &str = "password_changed";
+
+/// What the person typed.
+pub struct Change {
+    /// The password the account has now.
+    pub current: Password,
+    /// The password it should have.
+    pub new: Password,
+    /// The new password, typed again.
+    pub confirmation: String,
+}
+
+/// Why a change was refused; nothing was changed.
+#[derive(Debug, thiserror::Error)]
+pub enum ChangeError {
+    /// The current password is wrong (or the account has none).
+    #[error("The current password is not right.")]
+    WrongCurrent,
+    /// The new password breaks the policy.
+    #[error("{0}")]
+    WeakPassword(PasswordRejection),
+    /// Over the limit, or an infrastructure failure.
+    #[error(transparent)]
+    App(#[from] AppError),
+}
+
+/// Changes `user`'s password and returns the account as it is now (its new epoch), for the
+/// page to sign this browser in again: the bumped epoch has ended every other session.
+pub async fn change(
+    state: &web::Data<AppState>,
+    user: &DirectoryUser,
+    change: Change,
+    client: &ClientInfo,
+) -> Result<DirectoryUser, ChangeError> {
+    let Change {
+        current,
+        new,
+        confirmation,
+    } = change;
+    if let Verdict::Limited { retry_after_secs } =
+        state.limits.check_login(&budget_key(state, user))
+    {
+        return Err(AppError::TooManyRequests { retry_after_secs }.into());
+    }
+    let (hasher, stored) = (state.hasher.clone(), user.password_hash.clone());
+    let checked = run("checking the current password", move || {
+        Ok::<_, AppError>(hasher.check(&current, stored.as_ref()))
+    })
+    .await?;
+    if matches!(checked, Checked::NoMatch) {
+        return Err(ChangeError::WrongCurrent);
+    }
+    state
+        .policy
+        .check(new.expose_secret(), &confirmation, &user.display_email)
+        .map_err(ChangeError::WeakPassword)?;
+    let hasher = state.hasher.clone();
+    let hash = run("hashing the new password", move || {
+        hasher.hash(&new).map_err(|e| AppError::Internal(e.into()))
+    })
+    .await?;
+    let epoch = store(state, user.id, hash, client).await?;
+    Ok(DirectoryUser {
+        auth_epoch: epoch,
+        password_hash: None,
+        ..user.clone()
+    })
+}
+
+/// The key of the account's sign-in budget: the one `POST /login` counts under.
+fn budget_key(state: &AppState, user: &DirectoryUser) -> [u8; 32] {
+    let address = EmailAddress::parse(&user.display_email).ok();
+    let bytes = address
+        .as_ref()
+        .map_or(user.display_email.as_bytes(), |a| a.as_str().as_bytes());
+    token_core::fingerprint(&state.keys, "login", bytes)
+}
+
+/// Stores `hash` for account `user_id` in one transaction with everything that goes with
+/// it, and returns the new epoch.
+async fn store(
+    state: &web::Data<AppState>,
+    user_id: i64,
+    hash: String,
+    client: &ClientInfo,
+) -> Result<i64, AppError> {
+    let notice = MailJob::PasswordChanged(PasswordChanged {
+        user_id,
+        ip: client.ip.map(|ip| ip.to_string()),
+        user_agent: client.user_agent.clone(),
+        changed_at: state.now_unix(),
+    })
+    .encode()
+    .map_err(|e| AppError::Internal(e.into()))?;
+    let queued = notice.kind();
+    let (db, directory, now) = (state.db.clone(), state.directory.clone(), state.now());
+    let ip = client.ip.map(|ip| ip.to_string());
+    let epoch = run("storing the changed password", move || {
+        let mut conn = db.conn()?;
+        storage::write_transaction(&mut conn, |conn| {
+            let epoch =
+                directory.set_password(&mut DirectoryConnection::new(conn), user_id, &hash, now)?;
+            tokens::revoke_all_for_user(conn, user_id, now)?;
+            notice.write(conn, now)?;
+            audit::record(
+                conn,
+                &audit::NewAuditEvent {
+                    user_id: Some(user_id),
+                    kind: CHANGED_EVENT,
+                    ip: ip.as_deref(),
+                    user_agent: None,
+                    detail: None,
+                    created_at: now,
+                },
+            )?;
+            Ok(epoch)
+        })
+    })
+    .await?;
+    state.outbox.committed(queued);
+    Ok(epoch)
+}
