@@ -129,6 +129,8 @@ async fn store(
             let epoch =
                 directory.set_password(&mut DirectoryConnection::new(conn), user_id, &hash, now)?;
             tokens::revoke_all_for_user(conn, user_id, now)?;
+            // The epoch bump already ends every session; their records go with them.
+            storage::sessions::revoke_all_for_user(conn, user_id, None)?;
             notice.write(conn, now)?;
             audit::record(
                 conn,

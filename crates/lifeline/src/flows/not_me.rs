@@ -139,6 +139,8 @@ impl LockDown {
             )?;
         }
         storage::tokens::revoke_all_for_user(conn, user_id, self.now)?;
+        // The epoch bump already ends every session; their records go with them.
+        storage::sessions::revoke_all_for_user(conn, user_id, None)?;
         if !self.directory.pause_resets(
             &mut DirectoryConnection::new(conn),
             user_id,

@@ -138,6 +138,8 @@ pub async fn complete(
                 directory.lift_pause(&mut DirectoryConnection::new(conn), user_id, now)?;
             }
             tokens::revoke_all_for_user(conn, user_id, now)?;
+            // The epoch bump already ends every session; their records go with them.
+            storage::sessions::revoke_all_for_user(conn, user_id, None)?;
             notice.write(conn, now)?;
             audit::record(
                 conn,

@@ -13,7 +13,7 @@ use crate::flows::password_reset::{self, ResetError};
 use crate::http::client::ClientInfo;
 use crate::http::csrf::{CsrfForm, csrf_field};
 use crate::http::pages::held_link::{self, ANOTHER_LINK_OPENED, NamedLink, Posted};
-use crate::http::session::LifelineSession;
+use crate::http::session::{LifelineSession, SignInMethod};
 use crate::http::urls::Url;
 use crate::security::password_hash::Password;
 use crate::state::AppState;
@@ -101,7 +101,9 @@ pub async fn post(
             // A fresh session after a credential change: nothing from before survives.
             // `sign_in` starts over too, with the account's new epoch.
             let next = if state.settings.password.sign_in_after_reset {
-                session.sign_in(&user)?;
+                session
+                    .sign_in(&state, &user, SignInMethod::Reset, &client)
+                    .await?;
                 session.set_notice(SIGNED_IN_AFTER_RESET);
                 Url::Account
             } else {
