@@ -181,13 +181,14 @@ async fn ending_one_session_signs_out_exactly_that_browser(backend: Backend) {
     // Assert
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(response.headers()["location"], "/account/sessions");
+    // The page it redirects to says so (first: the notice is shown once, on any page).
+    let html = sessions_page(&app, &laptop).await;
+    assert!(html.contains("That session is signed out."), "{html}");
     assert!(!is_signed_in(&app, &phone).await);
     assert!(is_signed_in(&app, &laptop).await);
     assert!(is_signed_in(&app, &tablet).await);
     let left: Vec<i64> = records(&app, EMAIL).iter().map(|s| s.id).collect();
     assert!(!left.contains(&phone_id) && left.len() == 2);
-    let html = sessions_page(&app, &laptop).await;
-    assert!(html.contains("That session is signed out."), "{html}");
 }
 
 async fn ending_the_current_session_from_the_page_signs_this_browser_out(backend: Backend) {
@@ -239,14 +240,15 @@ async fn signing_out_everywhere_else_keeps_only_this_browser(backend: Backend) {
     // Assert
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(response.headers()["location"], "/account/sessions");
+    // The page it redirects to says so (first: the notice is shown once, on any page).
+    let html = sessions_page(&app, &laptop).await;
+    assert!(html.contains("2 other sessions are signed out."), "{html}");
+    assert!(html.contains("No other browser is signed in."), "{html}");
     assert!(is_signed_in(&app, &laptop).await);
     assert!(!is_signed_in(&app, &phone).await);
     assert!(!is_signed_in(&app, &tablet).await);
     assert!(is_signed_in(&app, &bob).await);
     assert_eq!(records(&app, EMAIL).len(), 1);
-    let html = sessions_page(&app, &laptop).await;
-    assert!(html.contains("2 other sessions are signed out."), "{html}");
-    assert!(html.contains("No other browser is signed in."), "{html}");
 }
 
 async fn another_accounts_session_cannot_be_ended(backend: Backend) {
