@@ -31,7 +31,7 @@ pub fn read_new_password(email: &str) -> anyhow::Result<Password> {
 }
 
 /// Asks with `prompt` for the password and then for it again, until both agree (at most
-/// [`TRIES`] times), telling the person through `say` when they differ.
+/// three times), telling the person through `say` when they differ.
 pub fn ask_twice(
     mut prompt: impl FnMut(&str) -> std::io::Result<String>,
     first: &str,
