@@ -1,5 +1,5 @@
 //! A host application with its own pages (`/` and `/hello`) and Lifeline mounted
-//! beside them under `/auth`: the code `docs/embedding.md` walks through.
+//! beside them under `/auth`: the code `docs/integrating.md` walks through.
 
 use std::net::TcpListener;
 use std::path::Path;

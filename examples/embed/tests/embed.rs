@@ -331,7 +331,7 @@ fn the_host_mounts_lifeline_under_auth_unless_configured_otherwise() {
 /// `lifeline demo`) take by default, so both run side by side.
 #[test]
 fn the_example_listens_on_its_own_port_as_the_guide_says() {
-    let guide = include_str!("../../../docs/embedding.md");
+    let guide = include_str!("../../../docs/integrating.md");
     let settings = lifeline_embed_example::settings(None).unwrap();
     let standalone = Settings::from_figment(Settings::figment(None)).unwrap();
 
@@ -346,11 +346,11 @@ fn the_example_listens_on_its_own_port_as_the_guide_says() {
     assert_ne!(DEFAULT_PORT, standalone.server.bind.port());
 }
 
-/// docs/embedding.md shows the host's code: each of its Rust blocks must be a
+/// docs/integrating.md shows the host's code: each of its Rust blocks must be a
 /// verbatim piece of this example, so the page cannot drift from code that runs.
 #[test]
 fn the_code_shown_in_the_embedding_guide_is_the_example_s_own() {
-    let guide = include_str!("../../../docs/embedding.md");
+    let guide = include_str!("../../../docs/integrating.md");
     let source = include_str!("../src/lib.rs");
     let mut blocks = Vec::new();
     let mut current: Option<String> = None;

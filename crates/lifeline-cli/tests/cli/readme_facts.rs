@@ -8,7 +8,7 @@ use clap::CommandFactory;
 use lifeline_cli::cli::Cli;
 
 const README: &str = include_str!("../../../../README.md");
-const EMBEDDING: &str = include_str!("../../../../docs/embedding.md");
+const EMBEDDING: &str = include_str!("../../../../docs/integrating.md");
 
 /// The README's section that a new reader starts with.
 fn get_going() -> &'static str {
