@@ -51,6 +51,7 @@ mod security;
 mod shutdown;
 mod startup;
 mod state;
+mod webhooks;
 
 pub use config::{
     ConfigError, DEFAULTS_TOML, Mode, NOT_SETTINGS, Problem, SECRET_KEYS, SecretString, Settings,

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::SecretString;
 pub use crate::directory::DirectorySettings;
+pub use crate::webhooks::{EndpointSettings, WebhookSettings};
 use crate::http::limits::ip_network::IpNetwork;
 
 /// The settings that hold secrets: printed as [`SecretString::REDACTED`] (only the password
@@ -50,6 +51,9 @@ pub struct Settings {
     pub directory: DirectorySettings,
     /// Housekeeping: purging rows that can no longer matter.
     pub maintenance: MaintenanceSettings,
+    /// Signed webhooks: `[[webhooks.endpoints]]`.
+    #[serde(default)]
+    pub webhooks: WebhookSettings,
 }
 
 /// Development relaxes what production forbids (dev mail transports, generated
