@@ -10,8 +10,8 @@ use serde::{Deserialize, Serialize};
 
 use super::SecretString;
 pub use crate::directory::DirectorySettings;
-pub use crate::webhooks::{EndpointSettings, WebhookSettings};
 use crate::http::limits::ip_network::IpNetwork;
+pub use crate::webhooks::{EndpointSettings, WebhookSettings};
 
 /// The settings that hold secrets: printed as [`SecretString::REDACTED`] (only the password
 /// of `database.url`), never shown in an error.

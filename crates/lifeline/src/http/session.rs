@@ -42,6 +42,7 @@ use crate::http::blocking;
 use crate::http::client::ClientInfo;
 use crate::http::pages::held_link::HeldLink;
 use crate::state::AppState;
+use crate::webhooks::Event;
 
 /// The cookie's name.
 const COOKIE_NAME: &str = "lifeline_session";
@@ -241,6 +242,9 @@ impl LifelineSession {
     /// Starts a signed-in session for `user`: a session record is stored (how,
     /// from where), the old session's state is dropped and a new cookie issued
     /// (no fixation) holding the new secret and a new CSRF token.
+    ///
+    /// A sign-in with a password or a magic link raises `signin.succeeded` in the
+    /// transaction that stores the record: this is the one place every sign-in passes.
     pub async fn sign_in(
         &self,
         state: &web::Data<AppState>,
@@ -248,27 +252,65 @@ impl LifelineSession {
         method: SignInMethod,
         client: &ClientInfo,
     ) -> Result<(), AppError> {
+        let event = match method {
+            SignInMethod::Password => Some(false),
+            SignInMethod::MagicLink => Some(true),
+            SignInMethod::Reset => None,
+        }
+        .map(|by_link| Event::signed_in(user.id, &user.display_email, by_link));
+        self.start_session(state, user, method, client, event).await
+    }
+
+    /// Signs the browser in again after its own password change (the epoch moved on): a
+    /// new session record, no `signin.succeeded` (the change raised `password.changed`).
+    pub async fn sign_in_again(
+        &self,
+        state: &web::Data<AppState>,
+        user: &User,
+        client: &ClientInfo,
+    ) -> Result<(), AppError> {
+        self.start_session(state, user, SignInMethod::Password, client, None)
+            .await
+    }
+
+    async fn start_session(
+        &self,
+        state: &web::Data<AppState>,
+        user: &User,
+        method: SignInMethod,
+        client: &ClientInfo,
+        event: Option<Event>,
+    ) -> Result<(), AppError> {
         let secret = random_value()?;
         let hash = state.session_secrets.hash(&secret);
         let now = state.now();
         let (db, user_id, auth_epoch) = (state.db.clone(), user.id, user.auth_epoch);
         let (ip, user_agent) = (client.ip_text(), client.user_agent.clone());
-        blocking::run("recording the new session", move || {
-            sessions::create(
-                &mut *db.conn()?,
-                &NewSession {
-                    user_id,
-                    secret_hash: &hash,
-                    auth_epoch,
-                    method,
-                    ip: Some(ip.as_str()).filter(|ip| !ip.is_empty()),
-                    user_agent: user_agent.as_deref(),
-                    now,
-                    expires_at: idle_expiry(now),
-                },
-            )
+        let webhooks = state.webhooks.clone();
+        let raised = blocking::run("recording the new session", move || {
+            let mut conn = db.conn()?;
+            storage::write_transaction(&mut conn, |conn| {
+                sessions::create(
+                    conn,
+                    &NewSession {
+                        user_id,
+                        secret_hash: &hash,
+                        auth_epoch,
+                        method,
+                        ip: Some(ip.as_str()).filter(|ip| !ip.is_empty()),
+                        user_agent: user_agent.as_deref(),
+                        now,
+                        expires_at: idle_expiry(now),
+                    },
+                )?;
+                match &event {
+                    Some(event) => webhooks.raise(conn, event, now),
+                    None => Ok(0),
+                }
+            })
         })
         .await?;
+        state.outbox.committed_webhooks(raised);
         self.start_signed_in(&secret)
     }
 

@@ -21,9 +21,9 @@ use mail::{Composition, HttpPost};
 use storage::outbox::OutboxJob;
 use storage::{DbConnection, StorageError};
 
-pub use event::{Event, EventData, EventType};
-pub use settings::{EndpointSettings, WebhookSettings};
+pub use event::{Event, EventType};
 pub(crate) use settings::problems;
+pub use settings::{EndpointSettings, WebhookSettings};
 pub use signature::WebhookSecret;
 
 use crate::outbox::{MailJob, WebhookDelivery};
@@ -81,8 +81,7 @@ impl Webhooks {
         now: NaiveDateTime,
     ) -> Result<usize, StorageError> {
         let mut written = 0;
-        let data = serde_json::to_value(&event.data)
-            .map_err(unserialisable)?;
+        let data = serde_json::to_value(&event.data).map_err(unserialisable)?;
         for endpoint in &self.endpoints {
             if !endpoint
                 .events
@@ -138,6 +137,13 @@ impl Webhooks {
 /// A job that could not be serialised (it cannot happen: every field is a string or number).
 fn unserialisable(error: impl std::error::Error + Send + Sync + 'static) -> StorageError {
     StorageError::Query(diesel::result::Error::SerializationError(Box::new(error)))
+}
+
+/// A fresh signing secret, `whsec_` and the base64 of 32 random bytes, for
+/// `lifeline webhooks secret`.
+pub fn generate_secret() -> anyhow::Result<String> {
+    WebhookSecret::generate()
+        .map_err(|e| anyhow::anyhow!("the system random number generator failed: {e}"))
 }
 
 /// The `webhook-id` of the row with this job key: stable across attempts.

@@ -56,13 +56,6 @@ impl EndpointSettings {
             ),
         }
     }
-
-    /// Whether the endpoint takes events of type `event`.
-    pub(crate) fn wants(&self, event: EventType) -> bool {
-        self.events
-            .as_ref()
-            .is_none_or(|events| events.iter().any(|name| name == event.name()))
-    }
 }
 
 /// Every problem of the section, as (`webhooks.endpoints[i].field`, why) pairs.
@@ -117,7 +110,9 @@ fn check_url(url: &str) -> Result<(), String> {
         .or_else(|| url.strip_prefix("http://"))
         .ok_or_else(|| format!("{url:?} must start with http:// or https://"))?;
     let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    let host = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
+    let host = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host);
     if host.is_empty() || host.starts_with(':') {
         return Err(format!("{url:?} has no host"));
     }
@@ -208,17 +203,5 @@ mod tests {
         // Act / Assert
         assert!(from_file.secret().is_ok());
         assert!(missing.secret().unwrap_err().contains("cannot be read"));
-    }
-
-    #[test]
-    fn an_endpoint_without_a_filter_wants_every_event() {
-        // Arrange
-        let all = endpoint("a", "https://ok.example", SECRET, None);
-        let some = endpoint("b", "https://ok.example", SECRET, Some(&["account.deleted"]));
-
-        // Act / Assert
-        assert!(EventType::ALL.iter().all(|e| all.wants(*e)));
-        assert!(some.wants(EventType::AccountDeleted));
-        assert!(!some.wants(EventType::PasswordChanged));
     }
 }

@@ -79,10 +79,7 @@ mod tests {
         );
 
         // Assert
-        assert_eq!(
-            signature,
-            "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="
-        );
+        assert_eq!(signature, "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
     }
 
     #[test]
@@ -92,7 +89,12 @@ mod tests {
 
         // Act / Assert
         assert!(WebhookSecret::parse(&fresh).is_ok(), "{fresh}");
-        for bad in ["MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "whsec_!!!", "whsec_AAAA", ""] {
+        for bad in [
+            "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+            "whsec_!!!",
+            "whsec_AAAA",
+            "",
+        ] {
             assert!(WebhookSecret::parse(bad).is_err(), "{bad}");
         }
         assert_eq!(
