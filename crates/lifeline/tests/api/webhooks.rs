@@ -377,3 +377,23 @@ async fn a_delivery_is_given_up_after_its_attempts_and_an_operator_retry_sends_i
     assert!(received.iter().all(|r| r.header("webhook-id") == id));
     verified(&received[2], SECRET);
 }
+
+/// The Rust verifier docs/integrating.md shows is the one these tests run: its block in the
+/// "### Webhooks" section is `webhook_verify.rs`'s code, verbatim.
+#[test]
+fn the_rust_verifier_in_the_integration_guide_is_the_tested_one() {
+    let guide = include_str!("../../../../docs/integrating.md");
+    let source = include_str!("webhook_verify.rs");
+    let section = guide
+        .split("\n### Webhooks\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n## ").next())
+        .unwrap();
+    let block = section
+        .split("```rust\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .unwrap();
+    assert!(block.contains("verify_webhook"), "{block}");
+    assert!(source.contains(block), "not in webhook_verify.rs:\n{block}");
+}
