@@ -16,6 +16,7 @@ use storage::sessions::SECRET_HASH_LEN;
 use utoipa::ToSchema;
 
 use super::error::{ApiError, ErrorBody, ErrorCode};
+use crate::directory::DirectoryUser as User;
 use crate::flows::sign_in;
 use crate::http::bearer::{self, Presented};
 use crate::http::client::ClientInfo;
@@ -230,19 +231,29 @@ pub async fn create(
             "That email address and password don't match an account.",
         ));
     };
+    let issued = issue_token(&state, user, SignInMethod::Password, &client).await?;
+    Ok(HttpResponse::Created().json(issued))
+}
+
+/// Starts a bearer session for `user` (signed in by `method`): a new token and its record.
+pub async fn issue_token(
+    state: &AppState,
+    user: User,
+    method: SignInMethod,
+    client: &ClientInfo,
+) -> Result<IssuedSession, ApiError> {
     let token = bearer::mint()?;
     let hash = bearer::hash(&state.session_secrets, &token);
-    let record =
-        session_records::create(&state, &user, SignInMethod::Password, &client, hash).await?;
+    let record = session_records::create(state, &user, method, client, hash).await?;
     let CurrentSession { user, session } = CurrentSession::from(&SignedIn {
         user,
         session: record,
     });
-    Ok(HttpResponse::Created().json(IssuedSession {
+    Ok(IssuedSession {
         token,
         user,
         session,
-    }))
+    })
 }
 
 /// Signs out: ends the session the request is signed in with.
