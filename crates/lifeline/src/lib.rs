@@ -79,6 +79,7 @@ pub use webhooks::generate_secret as generate_webhook_secret;
 pub mod fuzzing {
     pub use crate::http::api::magic_link::{MagicLinkRequest, VerifyRequest};
     pub use crate::http::api::password::{ForgotRequest, ResetRequest};
+    pub use crate::http::api::session::SignInRequest;
     pub use crate::http::pages::account::password::ChangePasswordForm;
     pub use crate::http::pages::login::{LoginForm, LogoutForm};
     pub use crate::http::pages::magic_link::request::{RequestForm, RequestQuery};

@@ -60,13 +60,19 @@ impl Receiver {
     }
 
     /// From now on, requests are read and recorded but never answered, until [`Self::answer`].
-    #[allow(dead_code, reason = "used by the adversarial crash test, which shares this file")]
+    #[allow(
+        dead_code,
+        reason = "used by the adversarial crash test, which shares this file"
+    )]
     pub fn hold(&self) {
         self.shared.holding.store(true, Ordering::SeqCst);
     }
 
     /// Answers requests again (held ones stay unanswered).
-    #[allow(dead_code, reason = "used by the adversarial crash test, which shares this file")]
+    #[allow(
+        dead_code,
+        reason = "used by the adversarial crash test, which shares this file"
+    )]
     pub fn answer(&self) {
         self.shared.holding.store(false, Ordering::SeqCst);
     }
