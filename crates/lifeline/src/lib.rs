@@ -74,6 +74,8 @@ pub use token_core::{Clock, SystemClock};
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing {
+    pub use crate::http::api::admin::accounts::{CreateAccountRequest, SetPasswordRequest};
+    pub use crate::http::api::admin::recovery_link::RecoveryLinkRequest;
     pub use crate::http::api::magic_link::{MagicLinkRequest, VerifyRequest};
     pub use crate::http::api::password::{ForgotRequest, ResetRequest};
     pub use crate::http::pages::account::password::ChangePasswordForm;

@@ -15,7 +15,7 @@ use crate::directory::DirectoryKind;
 use crate::security::password_hash::{HashError, Password, PasswordHasherService};
 use crate::security::password_policy::PasswordPolicy;
 
-pub use crate::operator::{Accounts, OperatorError};
+pub use crate::operator::{AccountKey, Accounts, Actor, OperatorError};
 pub use crate::security::password_hash::{HashRejection, check_stored_hash};
 pub use crate::security::password_policy::PasswordRejection;
 pub use crate::startup::connect_database;

@@ -28,7 +28,8 @@ pub enum ErrorCode {
     InvalidBody,
     /// The address is not one Lifeline accepts.
     InvalidEmail,
-    /// A request the service cannot act on (not answered by the current endpoints).
+    /// A query parameter is missing, unknown or malformed (the admin API's `limit`,
+    /// `before`, `email`).
     InvalidRequest,
     /// The link is forged, expired, used or superseded: all alike.
     InvalidOrExpiredLink,
@@ -52,6 +53,24 @@ pub enum ErrorCode {
     Unavailable,
     /// A fault on the server; nothing was changed.
     InternalError,
+    /// Admin API: no valid API key in `Authorization: Bearer …`.
+    Unauthenticated,
+    /// Admin API: the key lacks the scope the endpoint needs.
+    InsufficientScope,
+    /// Admin API: no account has this id (or address).
+    AccountNotFound,
+    /// Admin API: an account with the address exists already.
+    AccountExists,
+    /// Admin API: the account has no live session with this id.
+    SessionNotFound,
+    /// Admin API: the account is disabled, so no link of it would work.
+    AccountDisabled,
+    /// Admin API: the owner said "this wasn't me"; links are paused until the pause is
+    /// lifted or ends.
+    LinksPaused,
+    /// Admin API: the configured directory cannot do this (an application's mapped table
+    /// lacks the column, or its rows are the application's); the message names the setting.
+    UnsupportedByDirectory,
 }
 
 impl ErrorCode {
@@ -72,6 +91,14 @@ impl ErrorCode {
             Self::MethodNotAllowed => "method_not_allowed",
             Self::Unavailable => "unavailable",
             Self::InternalError => "internal_error",
+            Self::Unauthenticated => "unauthenticated",
+            Self::InsufficientScope => "insufficient_scope",
+            Self::AccountNotFound => "account_not_found",
+            Self::AccountExists => "account_exists",
+            Self::SessionNotFound => "session_not_found",
+            Self::AccountDisabled => "account_disabled",
+            Self::LinksPaused => "links_paused",
+            Self::UnsupportedByDirectory => "unsupported_by_directory",
         }
     }
 }

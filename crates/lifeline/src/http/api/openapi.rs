@@ -9,11 +9,12 @@ use utoipa::openapi::extensions::Extensions;
 use utoipa::openapi::header::{Header, HeaderBuilder};
 use utoipa::openapi::path::Operation;
 use utoipa::openapi::schema::{AllOfBuilder, ObjectBuilder, Schema, Type};
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::openapi::{Content, OpenApi as Document, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use super::error::{ErrorBody, ErrorCode};
-use super::{magic_link, password};
+use super::{admin, magic_link, password};
 use crate::http::urls::{API_PREFIX, Url};
 
 /// The API description.
@@ -36,13 +37,30 @@ use crate::http::urls::{API_PREFIX, Url};
         magic_link::request,
         magic_link::verify,
         get,
+        admin::accounts::create,
+        admin::accounts::find,
+        admin::accounts::get,
+        admin::accounts::delete,
+        admin::accounts::disable,
+        admin::accounts::enable,
+        admin::accounts::set_password,
+        admin::accounts::lift_pause,
+        admin::recovery_link::create,
+        admin::sessions::list,
+        admin::sessions::revoke_all,
+        admin::sessions::revoke,
+        admin::audit::list,
     ),
     components(schemas(ErrorBody, ErrorCode)),
-    modifiers(&CommonErrors),
+    modifiers(&CommonErrors, &AdminKey),
     tags(
         (name = "password", description = "Password reset by mailed link."),
         (name = "magic-link", description = "Sign-in by mailed link."),
         (name = "meta", description = "This description."),
+        (name = "admin", description = "The admin API, for a help desk and for provisioning: \
+            every request carries an API key (`Authorization: Bearer <key>`, made with \
+            `lifeline api-keys create`) with the scope the operation names; every action \
+            writes an audit event naming the key. Accounts are named by id."),
     )
 )]
 pub struct ApiDoc;
@@ -87,6 +105,63 @@ const OPERATION_ERRORS: &[(&str, &str, &[ErrorCode])] = &[
         &[ErrorCode::InvalidBody, ErrorCode::InvalidOrExpiredLink],
     ),
     ("resetPassword", "422", &[ErrorCode::WeakPassword]),
+    (
+        "createAccount",
+        "400",
+        &[ErrorCode::InvalidBody, ErrorCode::InvalidEmail],
+    ),
+    (
+        "createAccount",
+        "409",
+        &[ErrorCode::AccountExists, ErrorCode::UnsupportedByDirectory],
+    ),
+    ("createAccount", "422", &[ErrorCode::WeakPassword]),
+    (
+        "findAccount",
+        "400",
+        &[ErrorCode::InvalidRequest, ErrorCode::InvalidEmail],
+    ),
+    ("findAccount", "404", &[ErrorCode::AccountNotFound]),
+    ("getAccount", "404", &[ErrorCode::AccountNotFound]),
+    ("deleteAccount", "404", &[ErrorCode::AccountNotFound]),
+    ("deleteAccount", "409", &[ErrorCode::UnsupportedByDirectory]),
+    ("disableAccount", "404", &[ErrorCode::AccountNotFound]),
+    (
+        "disableAccount",
+        "409",
+        &[ErrorCode::UnsupportedByDirectory],
+    ),
+    ("enableAccount", "404", &[ErrorCode::AccountNotFound]),
+    ("enableAccount", "409", &[ErrorCode::UnsupportedByDirectory]),
+    ("setAccountPassword", "400", &[ErrorCode::InvalidBody]),
+    ("setAccountPassword", "404", &[ErrorCode::AccountNotFound]),
+    ("setAccountPassword", "422", &[ErrorCode::WeakPassword]),
+    ("liftAccountPause", "404", &[ErrorCode::AccountNotFound]),
+    (
+        "liftAccountPause",
+        "409",
+        &[ErrorCode::UnsupportedByDirectory],
+    ),
+    ("createRecoveryLink", "400", &[ErrorCode::InvalidBody]),
+    ("createRecoveryLink", "404", &[ErrorCode::AccountNotFound]),
+    (
+        "createRecoveryLink",
+        "409",
+        &[ErrorCode::AccountDisabled, ErrorCode::LinksPaused],
+    ),
+    ("listAccountSessions", "404", &[ErrorCode::AccountNotFound]),
+    (
+        "revokeAccountSession",
+        "404",
+        &[ErrorCode::AccountNotFound, ErrorCode::SessionNotFound],
+    ),
+    (
+        "revokeAccountSessions",
+        "404",
+        &[ErrorCode::AccountNotFound],
+    ),
+    ("listAccountAudit", "400", &[ErrorCode::InvalidRequest]),
+    ("listAccountAudit", "404", &[ErrorCode::AccountNotFound]),
     (
         "requestMagicLink",
         "400",
@@ -148,32 +223,85 @@ const SHARED_ERRORS: [SharedError; 5] = [
     },
 ];
 
-/// Adds the failures every endpoint with a JSON body shares (413, 415, 429, 500, 503), so
-/// each handler documents only its own answers, and narrows every error answer's body to
-/// the codes it carries ([`OPERATION_ERRORS`]).
+/// The answers every admin operation may give besides its own: a missing or invalid key,
+/// a key without the scope.
+const ADMIN_ERRORS: [SharedError; 2] = [
+    SharedError {
+        status: "401",
+        code: ErrorCode::Unauthenticated,
+        description: "`unauthenticated`: no valid API key in `Authorization: Bearer <key>`.",
+        retry_after: false,
+    },
+    SharedError {
+        status: "403",
+        code: ErrorCode::InsufficientScope,
+        description: "`insufficient_scope`: the key lacks the scope this operation needs.",
+        retry_after: false,
+    },
+];
+
+/// Where the admin operations' paths begin in the document.
+const ADMIN_PATHS: &str = "/api/v1/admin/";
+
+/// Adds the failures every endpoint with a JSON body shares (413, 415, 429, 500, 503; an
+/// admin operation without a body 429, 500 and 503) and those of every admin operation
+/// (401, 403), so each handler documents only its own answers, and narrows every error
+/// answer's body to the codes it carries ([`OPERATION_ERRORS`]).
 struct CommonErrors;
 
 impl Modify for CommonErrors {
     fn modify(&self, openapi: &mut Document) {
-        for item in openapi.paths.paths.values_mut() {
-            let Some(operation) = item.post.as_mut() else {
-                continue;
-            };
-            let id = operation.operation_id.clone().unwrap_or_default();
-            for (op, status, codes) in OPERATION_ERRORS {
-                if *op == id
-                    && let Some(RefOr::T(response)) = operation.responses.responses.get_mut(*status)
-                {
-                    response.content.insert(
-                        "application/json".to_owned(),
-                        Content::new(Some(error_body_with(codes))).into(),
-                    );
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let admin = path.starts_with(ADMIN_PATHS);
+            let operations = [
+                item.get.as_mut(),
+                item.post.as_mut(),
+                item.put.as_mut(),
+                item.delete.as_mut(),
+            ];
+            for operation in operations.into_iter().flatten() {
+                let id = operation.operation_id.clone().unwrap_or_default();
+                for (op, status, codes) in OPERATION_ERRORS {
+                    if *op == id
+                        && let Some(RefOr::T(response)) =
+                            operation.responses.responses.get_mut(*status)
+                    {
+                        response.content.insert(
+                            "application/json".to_owned(),
+                            Content::new(Some(error_body_with(codes))).into(),
+                        );
+                    }
+                }
+                let body = operation.request_body.is_some();
+                for shared in &SHARED_ERRORS {
+                    let reads_body = matches!(shared.status, "413" | "415");
+                    if body || (admin && !reads_body) {
+                        add_error(operation, shared);
+                    }
+                }
+                if admin {
+                    for shared in &ADMIN_ERRORS {
+                        add_error(operation, shared);
+                    }
                 }
             }
-            for shared in &SHARED_ERRORS {
-                add_error(operation, shared);
-            }
         }
+    }
+}
+
+/// The `admin_key` security scheme: an API key sent as a bearer token.
+struct AdminKey;
+
+impl Modify for AdminKey {
+    fn modify(&self, openapi: &mut Document) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        let mut scheme = Http::new(HttpAuthScheme::Bearer);
+        scheme.description = Some(
+            "An admin API key (`lifeline api-keys create --name NAME --scope …`), as \
+             `Authorization: Bearer <key>`."
+                .to_owned(),
+        );
+        components.add_security_scheme("admin_key", SecurityScheme::Http(scheme));
     }
 }
 
