@@ -112,10 +112,17 @@ async fn a_returned_recovery_link_sets_the_password_once(backend: Backend) {
     assert!(audit_of(&app, ada.id).contains(&created));
     let mails = app.wait_for_mail(1).await;
     app.drain_outbox().await;
-    assert_eq!(app.sink.messages().len(), 1, "only the \"password changed\" mail");
+    assert_eq!(
+        app.sink.messages().len(),
+        1,
+        "only the \"password changed\" mail"
+    );
     assert_eq!(mails[0].rcpt_to, vec![ADA.to_owned()], "the owner is told");
     let text = String::from_utf8_lossy(&mails[0].data).into_owned();
-    assert!(!text.contains("/password/reset?token="), "a returned link is not also mailed");
+    assert!(
+        !text.contains("/password/reset?token="),
+        "a returned link is not also mailed"
+    );
     assert!(text.contains("/password/not-me?token="), "{text}");
 }
 

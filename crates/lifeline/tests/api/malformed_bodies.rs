@@ -534,8 +534,8 @@ async fn every_api_endpoint_refuses_every_malformed_body_and_changes_nothing(bac
         as_array,
         address_field,
     };
-    let admin = |method, template: &str, body: Value, as_array: Value, address_field| {
-        JsonEndpoint {
+    let admin =
+        |method, template: &str, body: Value, as_array: Value, address_field| JsonEndpoint {
             method,
             path: template.replace("{id}", &ada.id.to_string()),
             documented: template.to_owned(),
@@ -543,8 +543,7 @@ async fn every_api_endpoint_refuses_every_malformed_body_and_changes_nothing(bac
             body,
             as_array,
             address_field,
-        }
-    };
+        };
     let endpoints = [
         public(
             "/api/v1/password/forgot",
@@ -610,7 +609,9 @@ async fn every_api_endpoint_refuses_every_malformed_body_and_changes_nothing(bac
         .iter()
         .filter(|(_, item)| {
             let operations = item.as_object().expect("operations").values();
-            operations.into_iter().any(|op| op.get("requestBody").is_some())
+            operations
+                .into_iter()
+                .any(|op| op.get("requestBody").is_some())
         })
         .map(|(path, _)| path.clone())
         .collect();
