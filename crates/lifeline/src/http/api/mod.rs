@@ -6,6 +6,7 @@
 //! answer is JSON: an unknown path is a 404 `not_found`, a known path with another method a
 //! 405 `method_not_allowed` with an `Allow` header, never the HTML 404 page.
 
+pub mod admin;
 pub mod error;
 pub mod field_schemas;
 pub mod magic_link;
@@ -56,6 +57,11 @@ pub const ENDPOINTS: &[Endpoint] = &[
         method: Method::GET,
         path: Url::OpenApi.path(),
         handler: |route| route.to(openapi::get),
+    },
+    Endpoint {
+        method: Method::GET,
+        path: Url::AdminKey.path(),
+        handler: |route| route.to(admin::key::get),
     },
 ];
 

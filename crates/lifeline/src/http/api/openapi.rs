@@ -9,11 +9,13 @@ use utoipa::openapi::extensions::Extensions;
 use utoipa::openapi::header::{Header, HeaderBuilder};
 use utoipa::openapi::path::Operation;
 use utoipa::openapi::schema::{AllOfBuilder, ObjectBuilder, Schema, Type};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{Content, OpenApi as Document, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
+use super::admin::key::SECURITY_SCHEME;
 use super::error::{ErrorBody, ErrorCode};
-use super::{magic_link, password};
+use super::{admin, magic_link, password};
 use crate::http::urls::{API_PREFIX, Url};
 
 /// The API description.
@@ -36,13 +38,17 @@ use crate::http::urls::{API_PREFIX, Url};
         magic_link::request,
         magic_link::verify,
         get,
+        admin::key::get,
     ),
     components(schemas(ErrorBody, ErrorCode)),
-    modifiers(&CommonErrors),
+    modifiers(&AdminKeyScheme, &CommonErrors),
     tags(
         (name = "password", description = "Password reset by mailed link."),
         (name = "magic-link", description = "Sign-in by mailed link."),
         (name = "meta", description = "This description."),
+        (name = "admin", description = "The admin API, for a help desk and for provisioning: \
+            every request carries an API key (`Authorization: Bearer llk_…`, made by \
+            `lifeline api-keys create`)."),
     )
 )]
 pub struct ApiDoc;
@@ -76,6 +82,8 @@ pub async fn get() -> HttpResponse {
 /// [`CommonErrors`] adds: `(operation id, status, codes)`. A unit test checks that every error
 /// answer in the document is listed, so none is documented with "any code".
 const OPERATION_ERRORS: &[(&str, &str, &[ErrorCode])] = &[
+    ("getAdminKey", "400", &[ErrorCode::InvalidRequest]),
+    ("getAdminKey", "403", &[ErrorCode::InsufficientScope]),
     (
         "requestPasswordReset",
         "400",
@@ -148,32 +156,92 @@ const SHARED_ERRORS: [SharedError; 5] = [
     },
 ];
 
-/// Adds the failures every endpoint with a JSON body shares (413, 415, 429, 500, 503), so
-/// each handler documents only its own answers, and narrows every error answer's body to
-/// the codes it carries ([`OPERATION_ERRORS`]).
+/// The answers every admin endpoint may give before its handler runs (the API key check):
+/// 401 with `WWW-Authenticate` and 429 with `Retry-After`.
+const ADMIN_ERRORS: [SharedError; 2] = [
+    SharedError {
+        status: "401",
+        code: ErrorCode::Unauthenticated,
+        description: "`unauthenticated`: no API key, or one that is malformed, unknown, wrong \
+            or revoked (all alike). `WWW-Authenticate: Bearer`.",
+        retry_after: false,
+    },
+    SharedError {
+        status: "429",
+        code: ErrorCode::TooManyRequests,
+        description: "`too_many_requests`: this key is over `admin_api.per_key_per_minute`, or \
+            this client over its failed key checks (`admin_api.failed_per_ip_per_minute`) or, \
+            for a `POST`, over its POST rate; wait `Retry-After` seconds.",
+        retry_after: true,
+    },
+];
+
+/// Where the admin endpoints live, below the API prefix.
+const ADMIN_PATHS: &str = "/api/v1/admin/";
+
+/// Adds the failures every endpoint with a JSON body shares (413, 415, 429, 500, 503), and
+/// every admin endpoint (401, 429, 500, 503), so each handler documents only its own answers,
+/// and narrows every error answer's body to the codes it carries ([`OPERATION_ERRORS`]).
 struct CommonErrors;
 
 impl Modify for CommonErrors {
     fn modify(&self, openapi: &mut Document) {
-        for item in openapi.paths.paths.values_mut() {
-            let Some(operation) = item.post.as_mut() else {
-                continue;
-            };
-            let id = operation.operation_id.clone().unwrap_or_default();
-            for (op, status, codes) in OPERATION_ERRORS {
-                if *op == id
-                    && let Some(RefOr::T(response)) = operation.responses.responses.get_mut(*status)
-                {
-                    response.content.insert(
-                        "application/json".to_owned(),
-                        Content::new(Some(error_body_with(codes))).into(),
-                    );
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let admin = path.starts_with(ADMIN_PATHS);
+            if let Some(operation) = item.get.as_mut().filter(|_| admin) {
+                // SHARED_ERRORS[3..]: 500 and 503; a GET has no body to refuse.
+                for shared in ADMIN_ERRORS.iter().chain(&SHARED_ERRORS[3..]) {
+                    add_error(operation, shared);
                 }
+                narrow(operation);
             }
-            for shared in &SHARED_ERRORS {
-                add_error(operation, shared);
+            if let Some(operation) = item.post.as_mut() {
+                for shared in &SHARED_ERRORS {
+                    add_error(operation, shared);
+                }
+                if admin {
+                    for shared in &ADMIN_ERRORS {
+                        add_error(operation, shared);
+                    }
+                }
+                narrow(operation);
             }
         }
+    }
+}
+
+/// Narrows the operation's own error answers to the codes [`OPERATION_ERRORS`] lists.
+fn narrow(operation: &mut Operation) {
+    let id = operation.operation_id.clone().unwrap_or_default();
+    for (op, status, codes) in OPERATION_ERRORS {
+        if *op == id
+            && let Some(RefOr::T(response)) = operation.responses.responses.get_mut(*status)
+        {
+            response.content.insert(
+                "application/json".to_owned(),
+                Content::new(Some(error_body_with(codes))).into(),
+            );
+        }
+    }
+}
+
+/// The `admin_key` security scheme: HTTP bearer with an API key.
+struct AdminKeyScheme;
+
+impl Modify for AdminKeyScheme {
+    fn modify(&self, openapi: &mut Document) {
+        let scheme = HttpBuilder::new()
+            .scheme(HttpAuthScheme::Bearer)
+            .bearer_format("llk_<key id>_<secret>")
+            .description(Some(
+                "An admin API key, made by `lifeline api-keys create --name NAME --scope …` \
+                 and shown once: `Authorization: Bearer llk_…`.",
+            ))
+            .build();
+        openapi
+            .components
+            .get_or_insert_with(Default::default)
+            .add_security_scheme(SECURITY_SCHEME, SecurityScheme::Http(scheme));
     }
 }
 
@@ -211,6 +279,22 @@ fn retry_after() -> Header {
     header
 }
 
+/// `WWW-Authenticate: Bearer`, always present on a 401.
+fn www_authenticate() -> Header {
+    let mut header = HeaderBuilder::new()
+        .schema(Some(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .enum_values(Some(["Bearer"])),
+        ))
+        .description(Some("The authentication scheme the API expects."))
+        .build();
+    let mut required = Extensions::default();
+    required.insert("required".to_owned(), serde_json::Value::Bool(true));
+    header.extensions = Some(required);
+    header
+}
+
 fn add_error(operation: &mut Operation, shared: &SharedError) {
     let mut response = ResponseBuilder::new()
         .description(shared.description)
@@ -220,6 +304,9 @@ fn add_error(operation: &mut Operation, shared: &SharedError) {
         );
     if shared.retry_after {
         response = response.header("Retry-After", retry_after());
+    }
+    if shared.code == ErrorCode::Unauthenticated {
+        response = response.header("WWW-Authenticate", www_authenticate());
     }
     operation
         .responses
@@ -361,5 +448,36 @@ mod tests {
 
         // Assert
         assert_eq!(registered, documented);
+    }
+
+    #[test]
+    fn admin_endpoints_require_the_admin_key_scheme_and_document_its_refusals() {
+        // Arrange / Act
+        let doc: serde_json::Value = serde_json::from_str(document_json()).unwrap();
+
+        // Assert
+        let scheme = &doc["components"]["securitySchemes"]["admin_key"];
+        assert_eq!(scheme["type"], "http");
+        assert_eq!(scheme["scheme"], "bearer");
+        let get = &doc["paths"]["/api/v1/admin/key"]["get"];
+        assert_eq!(get["security"], serde_json::json!([{"admin_key": []}]));
+        let unauthenticated = &get["responses"]["401"];
+        assert_eq!(
+            unauthenticated["headers"]["WWW-Authenticate"]["required"],
+            true
+        );
+        let codes = &unauthenticated["content"]["application/json"]["schema"]["allOf"][1];
+        assert_eq!(
+            codes["properties"]["error"]["enum"],
+            serde_json::json!(["unauthenticated"])
+        );
+        assert_eq!(
+            get["responses"]["429"]["headers"]["Retry-After"]["required"],
+            true
+        );
+        for status in ["500", "503"] {
+            assert!(get["responses"][status].is_object(), "{status}");
+        }
+        assert!(get["responses"]["415"].is_null());
     }
 }

@@ -1,0 +1,3 @@
+//! `/api/v1/admin/…`: the admin API, authenticated by API keys (`key::ApiKey`).
+
+pub mod key;
