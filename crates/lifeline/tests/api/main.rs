@@ -10,6 +10,7 @@
 
 mod account_protection;
 mod address_variants;
+mod admin_keys;
 mod api;
 mod api_errors;
 mod base_path;
