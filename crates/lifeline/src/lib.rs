@@ -33,6 +33,7 @@
 //! outside the request path. Everything else is private to this crate.
 #![forbid(unsafe_code)]
 
+mod api_keys;
 mod config;
 mod directory;
 mod embed;

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use storage::Backend;
 
 use crate::admin_support::{Key, call, full_key, key, status_and_json};
-use crate::helpers::{TestApp, spawn_app};
+use crate::helpers::{TestApp, spawn_app, spawn_app_with};
 use crate::on_both_backends;
 
 on_both_backends!(
@@ -118,8 +118,12 @@ async fn assert_refused_by_all(
 }
 
 async fn every_endpoint_refuses_a_request_without_a_key_and_changes_nothing(backend: Backend) {
-    // Arrange
-    let Some(app) = spawn_app(backend).await else {
+    // Arrange: more failed checks than one client may make by default (then 429).
+    let Some(app) = spawn_app_with(backend, |figment| {
+        figment.merge(("admin_api.failed_per_ip_per_minute", 1000))
+    })
+    .await
+    else {
         return;
     };
     let ada = app.create_user(ADA, "the password of ada");
@@ -158,7 +162,7 @@ async fn every_endpoint_refuses_a_key_without_its_scope_and_changes_nothing(back
             .into_iter()
             .filter(|other| *other != scope)
             .collect();
-        let key = key(&app, "narrow", &others);
+        let key = key(&app, &format!("without-{scope}"), &others);
         assert_refused_by_all(
             &app,
             Some(&key),

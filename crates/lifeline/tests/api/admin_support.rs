@@ -1,6 +1,7 @@
 //! What the admin API tests share: an API key with chosen scopes, requests that carry it,
 //! and the audit events an account has.
 
+use lifeline::ops::{ApiKeys, Scope};
 use reqwest::{Method, Response};
 use serde_json::Value;
 
@@ -23,13 +24,21 @@ impl Key {
     }
 }
 
-/// A key called `name` with `scopes` (`read`, `write`, `recovery`).
-pub fn key(_app: &TestApp, name: &str, scopes: &[&str]) -> Key {
-    let id = 7;
+/// A key called `name` with `scopes` (`read`, `write`, `recovery`), made the way
+/// `lifeline api-keys create` makes it.
+pub fn key(app: &TestApp, name: &str, scopes: &[&str]) -> Key {
+    let scopes: Vec<Scope> = scopes
+        .iter()
+        .map(|scope| Scope::from_code(scope).expect("a scope"))
+        .collect();
+    let created = ApiKeys::new(&app.settings, (*app.db).clone())
+        .unwrap()
+        .create(name, &scopes, app.now())
+        .unwrap();
     Key {
-        id,
+        id: created.record.id,
         name: name.to_owned(),
-        secret: format!("TEST:{id}:{name}:{}", scopes.join(",")),
+        secret: created.expose_key().to_owned(),
     }
 }
 

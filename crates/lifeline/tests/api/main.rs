@@ -11,6 +11,7 @@
 mod account_protection;
 mod address_variants;
 mod admin_accounts;
+mod admin_keys;
 mod admin_recovery;
 mod admin_refusals;
 mod admin_sessions_audit;

@@ -1,7 +1,7 @@
 //! JSON errors for `/api/v1`: `{"error": "<stable_code>", "message": "…"}`.
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::{ALLOW, HeaderValue, RETRY_AFTER};
+use actix_web::http::header::{ALLOW, HeaderValue, RETRY_AFTER, WWW_AUTHENTICATE};
 use actix_web::{HttpResponse, ResponseError};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -16,6 +16,7 @@ pub struct ApiError {
     code: ErrorCode,
     message: String,
     retry_after_secs: Option<u64>,
+    www_authenticate: Option<&'static str>,
 }
 
 /// The stable code of an API error, for clients to branch on. Every code an error can
@@ -39,6 +40,11 @@ pub enum ErrorCode {
     WeakPassword,
     /// A refused cross-site form (not answered by the current endpoints).
     Forbidden,
+    /// The request carries no valid credentials: no API key, or one that is malformed,
+    /// unknown, wrong or revoked (all alike); `WWW-Authenticate` names the scheme.
+    Unauthenticated,
+    /// The API key is valid but lacks the scope this endpoint needs.
+    InsufficientScope,
     /// The body is over `server.max_body_bytes`.
     BodyTooLarge,
     /// The body is not `application/json`.
@@ -53,10 +59,6 @@ pub enum ErrorCode {
     Unavailable,
     /// A fault on the server; nothing was changed.
     InternalError,
-    /// Admin API: no valid API key in `Authorization: Bearer …`.
-    Unauthenticated,
-    /// Admin API: the key lacks the scope the endpoint needs.
-    InsufficientScope,
     /// Admin API: no account has this id (or address).
     AccountNotFound,
     /// Admin API: an account with the address exists already.
@@ -84,6 +86,8 @@ impl ErrorCode {
             Self::OtherBrowser => "other_browser",
             Self::WeakPassword => "weak_password",
             Self::Forbidden => "forbidden",
+            Self::Unauthenticated => "unauthenticated",
+            Self::InsufficientScope => "insufficient_scope",
             Self::BodyTooLarge => "body_too_large",
             Self::UnsupportedMediaType => "unsupported_media_type",
             Self::TooManyRequests => "too_many_requests",
@@ -91,8 +95,6 @@ impl ErrorCode {
             Self::MethodNotAllowed => "method_not_allowed",
             Self::Unavailable => "unavailable",
             Self::InternalError => "internal_error",
-            Self::Unauthenticated => "unauthenticated",
-            Self::InsufficientScope => "insufficient_scope",
             Self::AccountNotFound => "account_not_found",
             Self::AccountExists => "account_exists",
             Self::SessionNotFound => "session_not_found",
@@ -122,7 +124,20 @@ impl ApiError {
             code,
             message: message.into(),
             retry_after_secs: None,
+            www_authenticate: None,
         }
+    }
+
+    /// This error with a `WWW-Authenticate` header (e.g. `Bearer`), for a 401.
+    pub fn with_www_authenticate(mut self, challenge: &'static str) -> Self {
+        self.www_authenticate = Some(challenge);
+        self
+    }
+
+    /// This error with a `Retry-After` header, for a 429.
+    pub fn with_retry_after(mut self, secs: u64) -> Self {
+        self.retry_after_secs = Some(secs);
+        self
     }
 
     /// Parses the address of a link request; a malformed one is a 400
@@ -186,6 +201,7 @@ impl From<AppError> for ApiError {
             code,
             message: error.public_message(),
             retry_after_secs,
+            www_authenticate: None,
         }
     }
 }
@@ -199,6 +215,9 @@ impl ResponseError for ApiError {
         let mut response = HttpResponse::build(self.status);
         if let Some(secs) = self.retry_after_secs {
             response.insert_header((RETRY_AFTER, secs.to_string()));
+        }
+        if let Some(challenge) = self.www_authenticate {
+            response.insert_header((WWW_AUTHENTICATE, challenge));
         }
         response.json(ErrorBody {
             error: self.code,

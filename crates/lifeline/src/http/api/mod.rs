@@ -123,6 +123,11 @@ pub const ENDPOINTS: &[Endpoint] = &[
         path: Url::OpenApi.path(),
         handler: |route| route.to(openapi::get),
     },
+    Endpoint {
+        method: Method::GET,
+        path: Url::AdminKey.path(),
+        handler: |route| route.to(admin::key::get),
+    },
 ];
 
 /// Registers the `/api/v1` scope with every endpoint of [`ENDPOINTS`]: one

@@ -9,10 +9,11 @@ use utoipa::openapi::extensions::Extensions;
 use utoipa::openapi::header::{Header, HeaderBuilder};
 use utoipa::openapi::path::Operation;
 use utoipa::openapi::schema::{AllOfBuilder, ObjectBuilder, Schema, Type};
-use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{Content, OpenApi as Document, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
+use super::admin::key::SECURITY_SCHEME;
 use super::error::{ErrorBody, ErrorCode};
 use super::{admin, magic_link, password};
 use crate::http::urls::{API_PREFIX, Url};
@@ -37,6 +38,7 @@ use crate::http::urls::{API_PREFIX, Url};
         magic_link::request,
         magic_link::verify,
         get,
+        admin::key::get,
         admin::accounts::create,
         admin::accounts::find,
         admin::accounts::get,
@@ -52,13 +54,13 @@ use crate::http::urls::{API_PREFIX, Url};
         admin::audit::list,
     ),
     components(schemas(ErrorBody, ErrorCode)),
-    modifiers(&CommonErrors, &AdminKey),
+    modifiers(&AdminKeyScheme, &CommonErrors),
     tags(
         (name = "password", description = "Password reset by mailed link."),
         (name = "magic-link", description = "Sign-in by mailed link."),
         (name = "meta", description = "This description."),
         (name = "admin", description = "The admin API, for a help desk and for provisioning: \
-            every request carries an API key (`Authorization: Bearer <key>`, made with \
+            every request carries an API key (`Authorization: Bearer llk_…`, made by \
             `lifeline api-keys create`) with the scope the operation names; every action \
             writes an audit event naming the key. Accounts are named by id."),
     )
@@ -94,6 +96,8 @@ pub async fn get() -> HttpResponse {
 /// [`CommonErrors`] adds: `(operation id, status, codes)`. A unit test checks that every error
 /// answer in the document is listed, so none is documented with "any code".
 const OPERATION_ERRORS: &[(&str, &str, &[ErrorCode])] = &[
+    ("getAdminKey", "400", &[ErrorCode::InvalidRequest]),
+    ("getAdminKey", "403", &[ErrorCode::InsufficientScope]),
     (
         "requestPasswordReset",
         "400",
@@ -223,13 +227,15 @@ const SHARED_ERRORS: [SharedError; 5] = [
     },
 ];
 
-/// The answers every admin operation may give besides its own: a missing or invalid key,
-/// a key without the scope.
-const ADMIN_ERRORS: [SharedError; 2] = [
+/// The answers every admin endpoint may give besides its own: 401 with `WWW-Authenticate`
+/// and 429 with `Retry-After` (the API key check, before the handler runs), 403 (a key
+/// without the operation's scope).
+const ADMIN_ERRORS: [SharedError; 3] = [
     SharedError {
         status: "401",
         code: ErrorCode::Unauthenticated,
-        description: "`unauthenticated`: no valid API key in `Authorization: Bearer <key>`.",
+        description: "`unauthenticated`: no API key, or one that is malformed, unknown, wrong \
+            or revoked (all alike). `WWW-Authenticate: Bearer`.",
         retry_after: false,
     },
     SharedError {
@@ -238,15 +244,23 @@ const ADMIN_ERRORS: [SharedError; 2] = [
         description: "`insufficient_scope`: the key lacks the scope this operation needs.",
         retry_after: false,
     },
+    SharedError {
+        status: "429",
+        code: ErrorCode::TooManyRequests,
+        description: "`too_many_requests`: this key is over `admin_api.per_key_per_minute`, or \
+            this client over its failed key checks (`admin_api.failed_per_ip_per_minute`) or, \
+            for a `POST`, over its POST rate; wait `Retry-After` seconds.",
+        retry_after: true,
+    },
 ];
 
-/// Where the admin operations' paths begin in the document.
+/// Where the admin endpoints live, below the API prefix.
 const ADMIN_PATHS: &str = "/api/v1/admin/";
 
-/// Adds the failures every endpoint with a JSON body shares (413, 415, 429, 500, 503; an
-/// admin operation without a body 429, 500 and 503) and those of every admin operation
-/// (401, 403), so each handler documents only its own answers, and narrows every error
-/// answer's body to the codes it carries ([`OPERATION_ERRORS`]).
+/// Adds the failures every endpoint with a JSON body shares (413, 415, 429, 500, 503), and
+/// those of every admin operation (401, 403, 429, 500, 503; 413 and 415 with a body), so
+/// each handler documents only its own answers, and narrows every error answer's body to
+/// the codes it carries ([`OPERATION_ERRORS`]).
 struct CommonErrors;
 
 impl Modify for CommonErrors {
@@ -260,18 +274,6 @@ impl Modify for CommonErrors {
                 item.delete.as_mut(),
             ];
             for operation in operations.into_iter().flatten() {
-                let id = operation.operation_id.clone().unwrap_or_default();
-                for (op, status, codes) in OPERATION_ERRORS {
-                    if *op == id
-                        && let Some(RefOr::T(response)) =
-                            operation.responses.responses.get_mut(*status)
-                    {
-                        response.content.insert(
-                            "application/json".to_owned(),
-                            Content::new(Some(error_body_with(codes))).into(),
-                        );
-                    }
-                }
                 let body = operation.request_body.is_some();
                 for shared in &SHARED_ERRORS {
                     let reads_body = matches!(shared.status, "413" | "415");
@@ -284,24 +286,44 @@ impl Modify for CommonErrors {
                         add_error(operation, shared);
                     }
                 }
+                narrow(operation);
             }
         }
     }
 }
 
-/// The `admin_key` security scheme: an API key sent as a bearer token.
-struct AdminKey;
+/// Narrows the operation's own error answers to the codes [`OPERATION_ERRORS`] lists.
+fn narrow(operation: &mut Operation) {
+    let id = operation.operation_id.clone().unwrap_or_default();
+    for (op, status, codes) in OPERATION_ERRORS {
+        if *op == id
+            && let Some(RefOr::T(response)) = operation.responses.responses.get_mut(*status)
+        {
+            response.content.insert(
+                "application/json".to_owned(),
+                Content::new(Some(error_body_with(codes))).into(),
+            );
+        }
+    }
+}
 
-impl Modify for AdminKey {
+/// The `admin_key` security scheme: HTTP bearer with an API key.
+struct AdminKeyScheme;
+
+impl Modify for AdminKeyScheme {
     fn modify(&self, openapi: &mut Document) {
-        let components = openapi.components.get_or_insert_with(Default::default);
-        let mut scheme = Http::new(HttpAuthScheme::Bearer);
-        scheme.description = Some(
-            "An admin API key (`lifeline api-keys create --name NAME --scope …`), as \
-             `Authorization: Bearer <key>`."
-                .to_owned(),
-        );
-        components.add_security_scheme("admin_key", SecurityScheme::Http(scheme));
+        let scheme = HttpBuilder::new()
+            .scheme(HttpAuthScheme::Bearer)
+            .bearer_format("llk_<key id>_<secret>")
+            .description(Some(
+                "An admin API key, made by `lifeline api-keys create --name NAME --scope …` \
+                 and shown once: `Authorization: Bearer llk_…`.",
+            ))
+            .build();
+        openapi
+            .components
+            .get_or_insert_with(Default::default)
+            .add_security_scheme(SECURITY_SCHEME, SecurityScheme::Http(scheme));
     }
 }
 
@@ -339,6 +361,22 @@ fn retry_after() -> Header {
     header
 }
 
+/// `WWW-Authenticate: Bearer`, always present on a 401.
+fn www_authenticate() -> Header {
+    let mut header = HeaderBuilder::new()
+        .schema(Some(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .enum_values(Some(["Bearer"])),
+        ))
+        .description(Some("The authentication scheme the API expects."))
+        .build();
+    let mut required = Extensions::default();
+    required.insert("required".to_owned(), serde_json::Value::Bool(true));
+    header.extensions = Some(required);
+    header
+}
+
 fn add_error(operation: &mut Operation, shared: &SharedError) {
     let mut response = ResponseBuilder::new()
         .description(shared.description)
@@ -348,6 +386,9 @@ fn add_error(operation: &mut Operation, shared: &SharedError) {
         );
     if shared.retry_after {
         response = response.header("Retry-After", retry_after());
+    }
+    if shared.code == ErrorCode::Unauthenticated {
+        response = response.header("WWW-Authenticate", www_authenticate());
     }
     operation
         .responses
@@ -489,5 +530,36 @@ mod tests {
 
         // Assert
         assert_eq!(registered, documented);
+    }
+
+    #[test]
+    fn admin_endpoints_require_the_admin_key_scheme_and_document_its_refusals() {
+        // Arrange / Act
+        let doc: serde_json::Value = serde_json::from_str(document_json()).unwrap();
+
+        // Assert
+        let scheme = &doc["components"]["securitySchemes"]["admin_key"];
+        assert_eq!(scheme["type"], "http");
+        assert_eq!(scheme["scheme"], "bearer");
+        let get = &doc["paths"]["/api/v1/admin/key"]["get"];
+        assert_eq!(get["security"], serde_json::json!([{"admin_key": []}]));
+        let unauthenticated = &get["responses"]["401"];
+        assert_eq!(
+            unauthenticated["headers"]["WWW-Authenticate"]["required"],
+            true
+        );
+        let codes = &unauthenticated["content"]["application/json"]["schema"]["allOf"][1];
+        assert_eq!(
+            codes["properties"]["error"]["enum"],
+            serde_json::json!(["unauthenticated"])
+        );
+        assert_eq!(
+            get["responses"]["429"]["headers"]["Retry-After"]["required"],
+            true
+        );
+        for status in ["500", "503"] {
+            assert!(get["responses"][status].is_object(), "{status}");
+        }
+        assert!(get["responses"]["415"].is_null());
     }
 }

@@ -1,5 +1,5 @@
 //! `/api/v1/admin/…`: the admin API, for a help desk and for provisioning. Every endpoint
-//! takes an API key ([`key::ApiKey`]) and checks the scope it needs; the work is the
+//! takes an API key (`key::ApiKey`) and checks the scope it needs; the work is the
 //! operator's ([`crate::ops::Accounts`]), so every action writes its audit event naming
 //! the key. Accounts are named by their id.
 
