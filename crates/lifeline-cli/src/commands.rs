@@ -1,6 +1,7 @@
 //! What each `lifeline` subcommand does.
 
 pub mod accounts;
+pub mod api_keys;
 pub mod demo;
 pub mod import_progress;
 pub mod outbox;
@@ -50,6 +51,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Audit { email, limit, json } => {
             accounts::audit(&Settings::load(config)?, &email, limit, json).await
         }
+        Command::ApiKeys { command } => api_keys::run(&Settings::load(config)?, command).await,
         Command::Outbox { command } => outbox::run(&Settings::load(config)?, command).await,
         Command::Keys {
             command: KeysCommand::Generate { id },
