@@ -5,6 +5,7 @@
 use std::sync::OnceLock;
 
 use actix_web::HttpResponse;
+use utoipa::openapi::Required;
 use utoipa::openapi::extensions::Extensions;
 use utoipa::openapi::header::{Header, HeaderBuilder};
 use utoipa::openapi::path::Operation;
@@ -54,7 +55,7 @@ use crate::http::urls::{API_PREFIX, Url};
         admin::audit::list,
     ),
     components(schemas(ErrorBody, ErrorCode)),
-    modifiers(&AdminKeyScheme, &CommonErrors),
+    modifiers(&AdminKeyScheme, &CommonErrors, &RequiredParameters),
     tags(
         (name = "password", description = "Password reset by mailed link."),
         (name = "magic-link", description = "Sign-in by mailed link."),
@@ -292,6 +293,32 @@ impl Modify for CommonErrors {
     }
 }
 
+/// Query parameters a handler cannot do without, by operation id: utoipa marks a parameter
+/// whose schema is given by `schema_with` optional, whatever its type.
+const REQUIRED_PARAMETERS: &[(&str, &str)] = &[("findAccount", "email")];
+
+/// Marks the [`REQUIRED_PARAMETERS`] required.
+struct RequiredParameters;
+
+impl Modify for RequiredParameters {
+    fn modify(&self, openapi: &mut Document) {
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [item.get.as_mut(), item.delete.as_mut()];
+            for operation in operations.into_iter().flatten() {
+                let id = operation.operation_id.clone().unwrap_or_default();
+                for parameter in operation.parameters.iter_mut().flatten() {
+                    let RefOr::T(parameter) = parameter else {
+                        continue;
+                    };
+                    if REQUIRED_PARAMETERS.contains(&(id.as_str(), parameter.name.as_str())) {
+                        parameter.required = Required::True;
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// Narrows the operation's own error answers to the codes [`OPERATION_ERRORS`] lists.
 fn narrow(operation: &mut Operation) {
     let id = operation.operation_id.clone().unwrap_or_default();
@@ -421,6 +448,23 @@ mod tests {
             }
         }
         assert!(doc["paths"]["/api/v1/openapi.json"]["get"].is_object());
+    }
+
+    #[test]
+    fn a_query_parameter_the_handler_needs_is_required() {
+        // Arrange / Act
+        let doc: serde_json::Value = serde_json::from_str(document_json()).unwrap();
+
+        // Assert
+        let find = &doc["paths"]["/api/v1/admin/accounts"]["get"]["parameters"][0];
+        assert_eq!(find["name"], "email");
+        assert_eq!(find["in"], "query");
+        assert_eq!(find["required"], true, "{find}");
+        let audit = &doc["paths"]["/api/v1/admin/accounts/{id}/audit"]["get"]["parameters"];
+        for parameter in audit.as_array().unwrap() {
+            let optional = parameter["in"] == "query";
+            assert_eq!(parameter["required"], !optional, "{parameter}");
+        }
     }
 
     #[test]
