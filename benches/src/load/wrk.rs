@@ -18,6 +18,8 @@ pub mod scripts {
     pub const RESET: &str = include_str!("../../load/reset.lua");
     /// A GET with a session cookie; argument: the cookie (`name=value`).
     pub const SESSION: &str = include_str!("../../load/session.lua");
+    /// A GET with an admin API key; argument: the key.
+    pub const ADMIN_KEY: &str = include_str!("../../load/admin_key.lua");
 }
 
 /// How hard to push.
