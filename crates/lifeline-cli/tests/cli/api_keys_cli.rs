@@ -207,9 +207,9 @@ async fn create_refuses_bad_names_taken_names_and_missing_scopes(backend: Backen
     let taken = create("taken").await;
     let spaced = create("two words").await;
     let key_id_like = create("0123456789abcdef").await;
-    let no_scope = run(&app, &["api-keys", "create", "--name", "bare"]).await;
+    let no_scope = run(app, &["api-keys", "create", "--name", "bare"]).await;
     let unknown_scope = run(
-        &app,
+        app,
         &["api-keys", "create", "--name", "x", "--scope", "all"],
     )
     .await;
