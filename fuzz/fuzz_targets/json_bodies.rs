@@ -20,8 +20,9 @@ use libfuzzer_sys::fuzz_target;
 // The body types and the decoding are private to the library; its `fuzzing` feature
 // re-exports them.
 use lifeline::fuzzing::{
-    BodyRefusal, ForgotRequest, MagicLinkRequest, ResetRequest, SignInRequest, VerifyRequest,
-    check_media_type, decode_json,
+    BodyRefusal, CreateAccountRequest, ForgotRequest, MagicLinkRequest, RecoveryLinkRequest,
+    ResetRequest, SetPasswordRequest, SignInRequest, VerifyRequest, check_media_type,
+    decode_json,
 };
 use lifeline_fuzz::split_header_and_body;
 use serde::de::DeserializeOwned;
@@ -40,6 +41,9 @@ fuzz_target!(|data: &[u8]| {
     json::<MagicLinkRequest>(content_type, body, &["email"]);
     json::<VerifyRequest>(content_type, body, &["token", "browser", "session_token"]);
     json::<SignInRequest>(content_type, body, &["email", "password"]);
+    json::<CreateAccountRequest>(content_type, body, &["email", "password"]);
+    json::<SetPasswordRequest>(content_type, body, &["password"]);
+    json::<RecoveryLinkRequest>(content_type, body, &["delivery"]);
 });
 
 /// An `application/json` body with its header, as the API's extractor decodes it.

@@ -94,6 +94,10 @@ async fn run_backend(ctx: &mut Context, report: &mut Report) -> anyhow::Result<(
         let result = scenarios::api_session(ctx, "api_session").await;
         record(ctx, report, "api_session", result);
     }
+    if ctx.options.wants("admin_rejected") {
+        let result = scenarios::admin_rejected(ctx, "admin_rejected").await;
+        record(ctx, report, "admin_rejected", result);
+    }
     if ctx.options.wants("drain") {
         let result = scenarios::drain(ctx).await;
         record(ctx, report, "drain", result);

@@ -330,6 +330,26 @@ async fn set_password(
     Ok(())
 }
 
+/// `GET /api/v1/admin/key` with a well-formed admin API key that no row has: every request
+/// parses the key, looks its key id up and is refused with 401 (the per-IP limit on failed
+/// checks is lifted for the run, as the other limits are).
+pub async fn admin_rejected(ctx: &Context, name: &str) -> anyhow::Result<Figure> {
+    let running = ctx.start(name).await?;
+    let unknown_key = format!("llk_{}_{}", "0".repeat(16), "A".repeat(43));
+    let scenario = HttpScenario {
+        name,
+        path: "/api/v1/admin/key".into(),
+        script: scripts::ADMIN_KEY,
+        args: vec![unknown_key],
+        route: "/api/v1/admin/key",
+        method: "GET",
+        expected: 401,
+    };
+    let figure = measure(ctx, &running, scenario).await?;
+    running.server.stop().await?;
+    Ok(figure)
+}
+
 /// Signs in through the `/login` form and returns the signed-in cookie (`name=value`).
 async fn sign_in(
     client: &reqwest::Client,

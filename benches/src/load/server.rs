@@ -36,6 +36,10 @@ pub fn base_env(db_url: &str, port: u16, smtp_port: u16, work: &Path) -> Vec<(St
         ),
         ("LIFELINE_LIMITS__GLOBAL_PER_SECOND", huge.to_owned()),
         ("LIFELINE_LIMITS__LOGIN_PER_ACCOUNT", huge.to_owned()),
+        (
+            "LIFELINE_ADMIN_API__FAILED_PER_IP_PER_MINUTE",
+            huge.to_owned(),
+        ),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v))

@@ -8,6 +8,9 @@ pub const ACCEPT_P99_MS: f64 = 20.0;
 pub const REJECT_FORGED_SHARE: f64 = 0.70;
 /// Smallest `GET /api/v1/session` rate (bearer token), as a fraction of the ceiling.
 pub const API_SESSION_SHARE: f64 = 0.60;
+/// Smallest rate of admin API requests refused for an unknown key, as a fraction of the
+/// ceiling.
+pub const ADMIN_REJECTED_SHARE: f64 = 0.70;
 /// Smallest drain rate, in mails per second.
 pub const DRAIN_PER_SEC: f64 = 1_000.0;
 /// Largest peak RSS of the server, in MiB.
@@ -74,6 +77,16 @@ pub fn check(report: &Report, backend: &str) -> Vec<Check> {
                 API_SESSION_SHARE * 100.0
             ),
             share(f) >= API_SESSION_SHARE,
+            format!("{:.0} req/s = {:.1} %", f.rate, share(f) * 100.0),
+        );
+    }
+    if let Some(f) = report.figure(backend, "admin_rejected") {
+        add(
+            format!(
+                "admin_rejected ≥ {:.0} % of the ceiling",
+                ADMIN_REJECTED_SHARE * 100.0
+            ),
+            share(f) >= ADMIN_REJECTED_SHARE,
             format!("{:.0} req/s = {:.1} %", f.rate, share(f) * 100.0),
         );
     }

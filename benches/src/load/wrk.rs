@@ -20,6 +20,8 @@ pub mod scripts {
     pub const SESSION: &str = include_str!("../../load/session.lua");
     /// A GET with a bearer session token; argument: the token (`lls1_…`).
     pub const BEARER: &str = include_str!("../../load/bearer.lua");
+    /// A GET with an admin API key; argument: the key.
+    pub const ADMIN_KEY: &str = include_str!("../../load/admin_key.lua");
 }
 
 /// How hard to push.

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 
 /// Lifeline: password reset and magic-link sign-in for web applications.
 #[derive(Debug, Parser)]
@@ -54,6 +54,12 @@ pub enum Command {
         /// What to do with the sessions.
         #[command(subcommand)]
         command: SessionsCommand,
+    },
+    /// Manage the admin API's keys (`Authorization: Bearer llk_…`).
+    ApiKeys {
+        /// What to do with API keys.
+        #[command(subcommand)]
+        command: ApiKeysCommand,
     },
     /// Manage keys.
     Keys {
@@ -168,6 +174,47 @@ pub enum SessionsCommand {
         #[arg(long)]
         id: Option<i64>,
     },
+}
+
+/// `lifeline api-keys …`
+#[derive(Debug, Subcommand)]
+pub enum ApiKeysCommand {
+    /// Create a key and print it once: it is stored only as a keyed hash and cannot be shown
+    /// again.
+    Create {
+        /// A name to tell the key by (letters, digits, `-`, `_`, `.`; unique among live keys).
+        #[arg(long)]
+        name: String,
+        /// What the key may do; repeat for several.
+        #[arg(long = "scope", value_enum, required = true)]
+        scopes: Vec<ScopeArg>,
+        /// Print one JSON document (with the key) instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List every key, revoked ones too (never the secret).
+    List {
+        /// Print one JSON document instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Revoke a live key, named by its name or its key id: requests with it get 401 from now
+    /// on.
+    Revoke {
+        /// The key's name, or its key id (the 16 hex digits after `llk_`).
+        name_or_key_id: String,
+    },
+}
+
+/// An API key scope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ScopeArg {
+    /// Read accounts, sessions and audit events.
+    Read,
+    /// Change accounts.
+    Write,
+    /// Create recovery links.
+    Recovery,
 }
 
 /// `lifeline outbox …`

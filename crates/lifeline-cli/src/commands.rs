@@ -1,6 +1,7 @@
 //! What each `lifeline` subcommand does.
 
 pub mod accounts;
+pub mod api_keys;
 pub mod demo;
 pub mod import_progress;
 pub mod outbox;
@@ -12,9 +13,9 @@ use std::io::Write;
 
 use anyhow::{Context, bail};
 use chrono::Utc;
-use storage::{EmailAddress, users};
+use storage::EmailAddress;
 
-use lifeline::ops::{self, connect_database};
+use lifeline::ops::{self, Actor, connect_database};
 use lifeline::{Application, Settings};
 
 use crate::cli::{Cli, Command, ConfigCommand, KeysCommand, UsersCommand, WebhooksCommand};
@@ -50,6 +51,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Audit { email, limit, json } => {
             accounts::audit(&Settings::load(config)?, &email, limit, json).await
         }
+        Command::ApiKeys { command } => api_keys::run(&Settings::load(config)?, command).await,
         Command::Outbox { command } => outbox::run(&Settings::load(config)?, command).await,
         Command::Keys {
             command: KeysCommand::Generate { id },
@@ -131,21 +133,10 @@ async fn add_user(settings: &Settings, email: &str) -> anyhow::Result<()> {
         bail!("password refused: {reason}");
     }
     let hasher = ops::password_hasher(settings)?;
-    let db = connect_database(settings).await?;
-    let auto_migrate = settings.database.auto_migrate;
-    let user = tokio::task::spawn_blocking(move || -> anyhow::Result<users::User> {
-        let hash = hasher.hash(&password)?;
-        if auto_migrate {
-            db.migrate()?;
-        }
-        Ok(users::create(
-            &mut *db.conn()?,
-            &users::NewUser {
-                email: &email,
-                password_hash: Some(&hash),
-                now: Utc::now().naive_utc(),
-            },
-        )?)
+    let accounts = accounts::open(settings).await?;
+    let user = tokio::task::spawn_blocking(move || {
+        let now = Utc::now().naive_utc();
+        accounts.create(&email, Some(&password), &hasher, &Actor::Operator, now)
     })
     .await??;
     println!("created user {} ({})", user.id, user.display_email);

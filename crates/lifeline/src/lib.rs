@@ -33,6 +33,7 @@
 //! outside the request path. Everything else is private to this crate.
 #![forbid(unsafe_code)]
 
+mod api_keys;
 mod config;
 mod directory;
 mod embed;
@@ -77,6 +78,8 @@ pub use webhooks::generate_secret as generate_webhook_secret;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing {
+    pub use crate::http::api::admin::accounts::{CreateAccountRequest, SetPasswordRequest};
+    pub use crate::http::api::admin::recovery_link::RecoveryLinkRequest;
     pub use crate::http::api::magic_link::{MagicLinkRequest, VerifyRequest};
     pub use crate::http::api::password::{ForgotRequest, ResetRequest};
     pub use crate::http::api::session::SignInRequest;

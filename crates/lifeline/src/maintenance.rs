@@ -39,6 +39,7 @@ pub async fn run(state: web::Data<AppState>) {
     loop {
         ticker.tick().await;
         state.limits.retain_recent();
+        state.admin_limits.retain_recent();
         round = round.wrapping_add(1);
         if round % PURGE_EVERY_N_TRIMS == 1 {
             let (db, now, stop) = (state.db.clone(), state.now(), stop.clone());

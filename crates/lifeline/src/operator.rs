@@ -16,24 +16,42 @@ use std::sync::Arc;
 use chrono::NaiveDateTime;
 use storage::audit::{self, AuditEvent, NewAuditEvent};
 use storage::sessions;
-use storage::{Database, DbConnection, EmailAddress, StorageError, tokens, write_transaction};
+use storage::{Database, DbConnection, EmailAddress, StorageError, tokens};
 
 use crate::config::Settings;
 use crate::directory::{
     self, DirectoryConnection, DirectoryError, DirectoryKind, DirectoryUser, UserDirectory,
 };
-use crate::outbox::{MailJob, PasswordChanged};
+use crate::outbox::{JobKind, MailJob, PasswordChanged};
 use crate::security::password_hash::{Password, PasswordHasherService};
-use crate::webhooks::{Event, EventType, Webhooks};
+use crate::webhooks::{Event as WebhookEvent, EventType, Webhooks};
 
+mod actor;
+mod committed_jobs;
+mod recovery_link;
 mod sessions_of_account;
+
+use self::actor::Event;
+pub use self::actor::{AccountKey, Actor};
+pub(crate) use self::committed_jobs::Announce;
+use self::committed_jobs::CommittedJobs;
+pub(crate) use self::recovery_link::{Delivery, LinkIssuer, Recovery};
 
 /// An operator action could not be done. Each message is meant for the operator as it is.
 #[derive(Debug, thiserror::Error)]
 pub enum OperatorError {
-    /// No account has the address.
-    #[error("no account with the address {0}")]
+    /// No account has the address or id (as the message puts it: `the address …`, `id …`).
+    #[error("no account with {0}")]
     NoSuchAccount(String),
+    /// An account with the address exists already.
+    #[error("an account with the address {0} exists already")]
+    AccountExists(String),
+    /// The account is disabled: no link of it would work.
+    #[error("account {0} is disabled; enable it first")]
+    Disabled(i64),
+    /// The owner said "this wasn't me": links are paused until then (UTC).
+    #[error("the account's links are paused until {0} UTC; lift the pause first")]
+    Paused(NaiveDateTime),
     /// The account has no live session with this id.
     #[error("the account has no session {0} (see `lifeline sessions list`)")]
     NoSuchSession(i64),
@@ -68,6 +86,7 @@ pub struct Accounts {
     directory: Arc<dyn UserDirectory>,
     settings: Settings,
     webhooks: Arc<Webhooks>,
+    jobs: CommittedJobs,
 }
 
 impl Accounts {
@@ -75,62 +94,168 @@ impl Accounts {
     pub fn new(settings: &Settings, db: Database) -> anyhow::Result<Self> {
         let directory = directory::from_settings(&settings.directory, db.backend())?;
         let webhooks = Webhooks::from_settings(&settings.webhooks).map_err(anyhow::Error::msg)?;
-        Ok(Self {
+        Ok(Self::with_directory(
+            settings,
+            db,
+            directory,
+            Arc::new(webhooks),
+        ))
+    }
+
+    /// The accounts of `directory` over `db`: the running service's own directory and
+    /// webhook endpoints.
+    pub(crate) fn with_directory(
+        settings: &Settings,
+        db: Database,
+        directory: Arc<dyn UserDirectory>,
+        webhooks: Arc<Webhooks>,
+    ) -> Self {
+        Self {
             db,
             directory,
             settings: settings.clone(),
-            webhooks: Arc::new(webhooks),
-        })
+            webhooks,
+            jobs: CommittedJobs::default(),
+        }
     }
 
-    /// The account with this address (disabled or not).
-    pub fn find(&self, email: &EmailAddress) -> Result<DirectoryUser, OperatorError> {
+    /// The same accounts, announcing the outbox jobs each action commits through
+    /// `announce` (the running service's outbox), so they are sent at once.
+    pub(crate) fn announcing(mut self, announce: Announce) -> Self {
+        self.jobs = CommittedJobs::announcing(announce);
+        self
+    }
+
+    /// The account (disabled or not).
+    pub fn find(&self, account: impl Into<AccountKey>) -> Result<DirectoryUser, OperatorError> {
         let mut conn = self.db.conn()?;
-        self.find_in(&mut conn, email)
+        self.find_in(&mut conn, &account.into())
+    }
+
+    /// When the account was created, if the directory records it (Lifeline's own table
+    /// does; an application's mapped table does not tell).
+    pub fn created_at(&self, user: &DirectoryUser) -> Result<Option<NaiveDateTime>, OperatorError> {
+        if self.settings.directory.kind != DirectoryKind::Builtin {
+            return Ok(None);
+        }
+        let mut conn = self.db.conn()?;
+        Ok(storage::users::find_by_id(&mut conn, user.id)?.map(|row| row.created_at))
     }
 
     /// The account's latest `limit` audit events, newest first.
     pub fn audit(
         &self,
-        email: &EmailAddress,
+        account: impl Into<AccountKey>,
         limit: u32,
     ) -> Result<(DirectoryUser, Vec<AuditEvent>), OperatorError> {
         let mut conn = self.db.conn()?;
-        let user = self.find_in(&mut conn, email)?;
+        let user = self.find_in(&mut conn, &account.into())?;
         let events = audit::recent_for_user(&mut conn, user.id, limit)?;
         Ok((user, events))
+    }
+
+    /// One page of the account's audit events, newest first: at most `limit`, and only
+    /// those older than the event `before` when given (the previous page's last id).
+    pub fn audit_page(
+        &self,
+        account: impl Into<AccountKey>,
+        limit: u32,
+        before: Option<i64>,
+    ) -> Result<(DirectoryUser, Vec<AuditEvent>), OperatorError> {
+        let mut conn = self.db.conn()?;
+        let user = self.find_in(&mut conn, &account.into())?;
+        let events = audit::page_for_user(&mut conn, user.id, limit, before)?;
+        Ok((user, events))
+    }
+
+    /// Creates an account in Lifeline's own table, with `password` (checked against the
+    /// policy first) or without one (the owner then sets it through a recovery link).
+    /// A SQL-mapped directory refuses: the application creates its accounts.
+    pub fn create(
+        &self,
+        email: &EmailAddress,
+        password: Option<&Password>,
+        hasher: &PasswordHasherService,
+        actor: &Actor,
+        now: NaiveDateTime,
+    ) -> Result<DirectoryUser, OperatorError> {
+        if self.settings.directory.kind != DirectoryKind::Builtin {
+            return Err(OperatorError::Unsupported(format!(
+                "cannot create accounts: they live in the application's table `{}` \
+                 ([directory] kind = \"sql\"); create the account there",
+                self.table()
+            )));
+        }
+        let hash = match password {
+            Some(password) => {
+                crate::ops::check_new_password(&self.settings, password, email)?;
+                Some(
+                    hasher
+                        .hash(password)
+                        .map_err(|e| OperatorError::Hash(e.into()))?,
+                )
+            }
+            None => None,
+        };
+        let mut conn = self.db.conn()?;
+        let event = Event::new("operator_created", "lifeline users add");
+        let exists = || OperatorError::AccountExists(email.display().to_owned());
+        let created = self.jobs.transaction(&mut conn, |conn| {
+            if storage::users::find_by_email(conn, email)?.is_some() {
+                return Ok(None);
+            }
+            let row = storage::users::create(
+                conn,
+                &storage::users::NewUser {
+                    email,
+                    password_hash: hash.as_deref(),
+                    now,
+                },
+            )?;
+            let user = DirectoryUser::from(row);
+            self.record(conn, &user, actor, &event, now)?;
+            Ok(Some(user))
+        });
+        match created {
+            Ok(Some(user)) => Ok(user),
+            Ok(None) | Err(StorageError::Conflict) => Err(exists()),
+            Err(error) => Err(error.into()),
+        }
     }
 
     /// Disables the account: no mail, no sign-in, every public answer the one an unknown
     /// address gets; its epoch is bumped, so every link and session dies at once.
     pub fn disable(
         &self,
-        email: &EmailAddress,
+        account: impl Into<AccountKey>,
+        actor: &Actor,
         now: NaiveDateTime,
     ) -> Result<DirectoryUser, OperatorError> {
-        self.set_disabled(email, true, now)
+        self.set_disabled(account.into(), actor, true, now)
     }
 
     /// Enables a disabled account. Its old links and sessions stay void.
     pub fn enable(
         &self,
-        email: &EmailAddress,
+        account: impl Into<AccountKey>,
+        actor: &Actor,
         now: NaiveDateTime,
     ) -> Result<DirectoryUser, OperatorError> {
-        self.set_disabled(email, false, now)
+        self.set_disabled(account.into(), actor, false, now)
     }
 
     fn set_disabled(
         &self,
-        email: &EmailAddress,
+        account: AccountKey,
+        actor: &Actor,
         disabled: bool,
         now: NaiveDateTime,
     ) -> Result<DirectoryUser, OperatorError> {
-        let (kind, command) = match disabled {
-            true => ("operator_disabled", "lifeline users disable"),
-            false => ("operator_enabled", "lifeline users enable"),
+        let event = match disabled {
+            true => Event::new("operator_disabled", "lifeline users disable"),
+            false => Event::new("operator_enabled", "lifeline users enable"),
         };
-        self.change(email, now, kind, command, |directory, conn, user| {
+        let (user, done) = self.change(&account, actor, now, &event, |directory, conn, user| {
             let done = directory.set_disabled(
                 &mut DirectoryConnection::new(conn),
                 user.id,
@@ -141,26 +266,30 @@ impl Accounts {
                 sessions::revoke_all_for_user(conn, user.id, None)?;
             }
             Ok(done)
-        })?
-        .then_some(())
-        .ok_or_else(|| {
-            self.unsupported(
+        })?;
+        if !done {
+            return Err(self.unsupported(
                 "disable accounts",
                 "directory.disabled_at_column (a nullable timestamp column)",
-            )
-        })?;
-        self.find(email)
+            ));
+        }
+        self.find(user.id)
     }
 
     /// Deletes the account and revokes its links. The SQL-mapped directory refuses: the
     /// rows are the application's to delete.
-    pub fn delete(&self, email: &EmailAddress, now: NaiveDateTime) -> Result<i64, OperatorError> {
-        let user = self.find(email)?;
-        let deleted = self.change(
-            email,
+    pub fn delete(
+        &self,
+        account: impl Into<AccountKey>,
+        actor: &Actor,
+        now: NaiveDateTime,
+    ) -> Result<i64, OperatorError> {
+        let event = Event::new("operator_deleted", "lifeline users delete");
+        let (user, deleted) = self.change(
+            &account.into(),
+            actor,
             now,
-            "operator_deleted",
-            "lifeline users delete",
+            &event,
             |directory, conn, user| {
                 let deleted =
                     directory.delete(&mut DirectoryConnection::new(conn), user.id, now)?;
@@ -186,14 +315,16 @@ impl Accounts {
     /// Ends a "this wasn't me" pause now, so the owner can ask for links again.
     pub fn lift_pause(
         &self,
-        email: &EmailAddress,
+        account: impl Into<AccountKey>,
+        actor: &Actor,
         now: NaiveDateTime,
     ) -> Result<DirectoryUser, OperatorError> {
-        let lifted = self.change(
-            email,
+        let event = Event::new("operator_pause_lifted", "lifeline users unpause");
+        let (user, lifted) = self.change(
+            &account.into(),
+            actor,
             now,
-            "operator_pause_lifted",
-            "lifeline users unpause",
+            &event,
             |directory, conn, user| {
                 directory.lift_pause(&mut DirectoryConnection::new(conn), user.id, now)
             },
@@ -204,7 +335,7 @@ impl Accounts {
                 "directory.resets_paused_until_column (a nullable timestamp column)",
             ));
         }
-        self.find(email)
+        self.find(user.id)
     }
 
     /// Checks `password` against the policy, hashes it, stores it and bumps the epoch
@@ -213,13 +344,16 @@ impl Accounts {
     /// back if the request to support was not theirs.
     pub fn set_password(
         &self,
-        email: &EmailAddress,
+        account: impl Into<AccountKey>,
         password: &Password,
         hasher: &PasswordHasherService,
+        actor: &Actor,
         now: NaiveDateTime,
     ) -> Result<DirectoryUser, OperatorError> {
-        let user = self.find(email)?;
-        crate::ops::check_new_password(&self.settings, password, email)?;
+        let account = account.into();
+        let user = self.find(account.clone())?;
+        let address = EmailAddress::parse(&user.display_email)?;
+        crate::ops::check_new_password(&self.settings, password, &address)?;
         let hash = hasher
             .hash(password)
             .map_err(|e| OperatorError::Hash(e.into()))?;
@@ -231,70 +365,87 @@ impl Accounts {
         })
         .encode()
         .map_err(|e| OperatorError::Mail(e.into()))?;
-        self.change(
-            email,
-            now,
-            "operator_password_set",
-            "lifeline users set-password",
-            |directory, conn, user| {
-                directory.set_password(&mut DirectoryConnection::new(conn), user.id, &hash, now)?;
-                tokens::revoke_all_for_user(conn, user.id, now)?;
-                notice.write(conn, now)?;
-                Ok(true)
-            },
-        )?;
-        self.find(email)
+        let event = Event::new("operator_password_set", "lifeline users set-password");
+        self.change(&account, actor, now, &event, |directory, conn, user| {
+            directory.set_password(&mut DirectoryConnection::new(conn), user.id, &hash, now)?;
+            tokens::revoke_all_for_user(conn, user.id, now)?;
+            notice.write(conn, now)?;
+            self.jobs.wrote(notice.kind(), 1);
+            Ok(true)
+        })?;
+        self.find(user.id)
     }
 
-    /// Finds the account, then runs `act`, records the audit event `kind` (detail:
-    /// `command`) and raises its webhook event ([`webhook_event`]) in one write
-    /// transaction. Both are written only when `act` did something (returned `true`).
+    /// Finds the account, then runs `act`, records `event` and raises its webhook event
+    /// ([`webhook_event`]) in one write transaction. Both are written only when `act` did
+    /// something (returned `true`).
     fn change(
         &self,
-        email: &EmailAddress,
+        account: &AccountKey,
+        actor: &Actor,
         now: NaiveDateTime,
-        kind: &str,
-        command: &str,
+        event: &Event<'_>,
         act: impl Fn(
             &dyn UserDirectory,
             &mut DbConnection,
             &DirectoryUser,
         ) -> Result<bool, DirectoryError>,
-    ) -> Result<bool, OperatorError> {
+    ) -> Result<(DirectoryUser, bool), OperatorError> {
         let mut conn = self.db.conn()?;
-        let user = self.find_in(&mut conn, email)?;
+        let user = self.find_in(&mut conn, account)?;
         let directory = Arc::clone(&self.directory);
-        Ok(write_transaction(&mut conn, |conn| {
+        let done = self.jobs.transaction(&mut conn, |conn| {
             let done = act(directory.as_ref(), conn, &user)?;
             if done {
-                audit::record(
-                    conn,
-                    &NewAuditEvent {
-                        user_id: Some(user.id),
-                        kind,
-                        ip: None,
-                        user_agent: None,
-                        detail: Some(command),
-                        created_at: now,
-                    },
-                )?;
-                if let Some(event) = webhook_event(kind) {
-                    let event = Event::new(event, user.id, &user.display_email);
-                    self.webhooks.raise(conn, &event, now)?;
-                }
+                self.record(conn, &user, actor, event, now)?;
             }
             Ok(done)
-        })?)
+        })?;
+        Ok((user, done))
+    }
+
+    /// Writes the audit event of an action on `user` by `actor`: the one place every
+    /// operator and admin action is recorded, so anything that must follow an account
+    /// change (a notification, say) hooks in here. Call it inside the action's transaction.
+    fn record(
+        &self,
+        conn: &mut DbConnection,
+        user: &DirectoryUser,
+        actor: &Actor,
+        event: &Event<'_>,
+        now: NaiveDateTime,
+    ) -> Result<(), StorageError> {
+        let detail = actor.detail(event.command, event.extra.as_deref());
+        audit::record(
+            conn,
+            &NewAuditEvent {
+                user_id: Some(user.id),
+                kind: event.kind,
+                ip: None,
+                user_agent: None,
+                detail: Some(&detail),
+                created_at: now,
+            },
+        )?;
+        if let Some(kind) = webhook_event(event.kind) {
+            let event = WebhookEvent::new(kind, user.id, &user.display_email);
+            let raised = self.webhooks.raise(conn, &event, now)?;
+            self.jobs.wrote(JobKind::Webhook, raised);
+        }
+        Ok(())
     }
 
     fn find_in(
         &self,
         conn: &mut DbConnection,
-        email: &EmailAddress,
+        account: &AccountKey,
     ) -> Result<DirectoryUser, OperatorError> {
-        self.directory
-            .find_by_email(&mut DirectoryConnection::new(conn), email)?
-            .ok_or_else(|| OperatorError::NoSuchAccount(email.display().to_owned()))
+        let mut conn = DirectoryConnection::new(conn);
+        let found = match account {
+            AccountKey::Email(email) => self.directory.find_by_email(&mut conn, email)?,
+            AccountKey::Id(id) => self.directory.find_by_id(&mut conn, *id)?,
+        };
+        found.ok_or_else(|| OperatorError::NoSuchAccount(account.to_string()))
     }
 
     fn table(&self) -> &str {

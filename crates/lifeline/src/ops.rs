@@ -4,7 +4,8 @@
 //! Everything here works from a [`Settings`] value, so a tool sees the same database, password
 //! cost and policy as the service it manages. [`Accounts`] does an operator's account actions
 //! (disable, enable, delete, set a password, lift a pause, read the audit events) through the
-//! configured directory, each recorded as an audit event. Account and outbox rows themselves are storage's
+//! configured directory, each recorded as an audit event. [`ApiKeys`] creates, lists and
+//! revokes the admin API's keys. Account and outbox rows themselves are storage's
 //! (`storage::users`, `storage::outbox`), reached through the [`Database`](storage::Database)
 //! [`connect_database`] opens.
 
@@ -15,10 +16,12 @@ use crate::directory::DirectoryKind;
 use crate::security::password_hash::{HashError, Password, PasswordHasherService};
 use crate::security::password_policy::PasswordPolicy;
 
-pub use crate::operator::{Accounts, OperatorError};
+pub use crate::api_keys::{API_KEY_REGEX, ApiKeyError, ApiKeys, CreatedKey};
+pub use crate::operator::{AccountKey, Accounts, Actor, OperatorError};
 pub use crate::security::password_hash::{HashRejection, check_stored_hash};
 pub use crate::security::password_policy::PasswordRejection;
 pub use crate::startup::connect_database;
+pub use storage::api_keys::{ApiKeyRecord, Scope};
 
 /// The password hasher with the configured argon2id cost (`[password]`), as the service
 /// builds it: a hash made with it verifies in the running service.

@@ -14,9 +14,11 @@ use anyhow::Context;
 use storage::{Database, PoolSettings};
 use token_core::{Clock, Lifetime, SystemClock};
 
+use crate::api_keys::ApiKeyHasher;
 use crate::config::{LogSettings, Mode, Settings};
 use crate::directory::UserDirectory;
 use crate::embed::{Lifeline, Workers};
+use crate::http::limits::admin_keys::AdminKeyLimits;
 use crate::http::limits::rate_limit::RateLimits;
 use crate::http::middleware::headers::security_headers;
 use crate::http::routes;
@@ -189,6 +191,7 @@ pub(crate) async fn build_state(
         webhooks,
         pages: Pages::new(&settings.branding, &settings.server.base_path)?,
         limits: RateLimits::new(&settings.limits),
+        admin_limits: AdminKeyLimits::new(&settings.admin_api),
         hasher,
         directory,
         policy: PasswordPolicy {
@@ -204,6 +207,7 @@ pub(crate) async fn build_state(
         metrics,
         keys: ring,
         session_secrets: SessionSecretKey::from_cookie_key(&keys.session),
+        api_keys: ApiKeyHasher::from_cookie_key(&keys.session),
         db,
         clock,
         settings,

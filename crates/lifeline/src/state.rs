@@ -5,8 +5,10 @@ use std::sync::Arc;
 use storage::Database;
 use token_core::{Clock, KeyRing};
 
+use crate::api_keys::ApiKeyHasher;
 use crate::config::Settings;
 use crate::directory::UserDirectory;
+use crate::http::limits::admin_keys::AdminKeyLimits;
 use crate::http::limits::rate_limit::RateLimits;
 use crate::http::session::SessionSecretKey;
 use crate::links::Links;
@@ -26,10 +28,14 @@ pub struct AppState {
     pub keys: Arc<KeyRing>,
     /// Hashes session secrets for the session table (derived from `keys.session`).
     pub session_secrets: SessionSecretKey,
+    /// Hashes admin API keys for the `api_keys` table (derived from `keys.session`).
+    pub api_keys: ApiKeyHasher,
     /// Page templates and branding.
     pub pages: Pages,
     /// In-memory rate limiters.
     pub limits: RateLimits,
+    /// The admin API's limiters (per key, failed checks per IP).
+    pub admin_limits: AdminKeyLimits,
     /// argon2id hashing.
     pub hasher: PasswordHasherService,
     /// Where accounts live (Lifeline's `users` table, a mapped table, or the host's own).

@@ -92,6 +92,28 @@ pub fn recent_for_user(
         .load(conn)?)
 }
 
+/// One page of the account's events, newest first (by id, the order they were written):
+/// at most `limit`, and only those older than the event `before` when given, so the last
+/// id of a page asks for the next one. Events written meanwhile never shift a page.
+pub fn page_for_user(
+    conn: &mut DbConnection,
+    user_id: i64,
+    limit: u32,
+    before: Option<i64>,
+) -> Result<Vec<AuditEvent>, StorageError> {
+    let mut query = audit_events::table
+        .filter(audit_events::user_id.eq(user_id))
+        .into_boxed();
+    if let Some(before) = before {
+        query = query.filter(audit_events::id.lt(before));
+    }
+    Ok(query
+        .order(audit_events::id.desc())
+        .limit(i64::from(limit))
+        .select(AuditEvent::as_select())
+        .load(conn)?)
+}
+
 /// Deletes events older than `older_than` (retention), in batches; returns how many.
 pub fn purge(conn: &mut DbConnection, older_than: NaiveDateTime) -> Result<usize, StorageError> {
     purge::in_batches(conn, &mut || true, |conn, limit| {
@@ -125,6 +147,43 @@ mod tests {
             detail: None,
             created_at: fixed_now() + TimeDelta::minutes(minutes),
         }
+    }
+
+    #[test]
+    fn pages_come_newest_first_and_the_cursor_continues_after_the_last_id() {
+        for_each_backend(|db| {
+            // Arrange
+            let conn = &mut db.conn().unwrap();
+            let user = create_user(conn, "a@example.com");
+            let other = create_user(conn, "b@example.com");
+            for minute in 0..5 {
+                record(conn, &event(Some(user.id), "reset_requested", minute)).unwrap();
+                record(conn, &event(Some(other.id), "reset_requested", minute)).unwrap();
+            }
+            let all = recent_for_user(conn, user.id, 10).unwrap();
+            let ids: Vec<i64> = all.iter().map(|e| e.id).collect();
+
+            // Act
+            let first = page_for_user(conn, user.id, 2, None).unwrap();
+            let second = page_for_user(conn, user.id, 2, Some(first[1].id)).unwrap();
+            let third = page_for_user(conn, user.id, 2, Some(second[1].id)).unwrap();
+            let past_the_end = page_for_user(conn, user.id, 2, Some(third[0].id)).unwrap();
+
+            // Assert
+            let paged: Vec<i64> = [first, second, third.clone()]
+                .iter()
+                .flatten()
+                .map(|e| e.id)
+                .collect();
+            assert_eq!(paged, ids, "every event once, newest first");
+            assert_eq!(third.len(), 1);
+            assert!(past_the_end.is_empty());
+            assert!(
+                page_for_user(conn, other.id, 10, Some(ids[4]))
+                    .unwrap()
+                    .is_empty()
+            );
+        });
     }
 
     #[test]

@@ -103,6 +103,21 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Admin API keys; only a keyed hash of each key is stored. (MySQL also has a generated
+    /// `live_name` column behind the unique name of live keys; it is never read or written.)
+    api_keys (id) {
+        id -> BigInt,
+        name -> Text,
+        key_id -> Text,
+        secret_hash -> Binary,
+        scopes -> Text,
+        created_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(tokens -> users (user_id));
 diesel::joinable!(audit_events -> users (user_id));
 
@@ -113,5 +128,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_events,
     throttles,
     mailbox,
-    sessions
+    sessions,
+    api_keys
 );

@@ -11,7 +11,7 @@ use serde::Serialize;
 use storage::audit::AuditEvent;
 use storage::{Database, EmailAddress, users};
 
-use lifeline::ops::{self, Accounts, OperatorError, connect_database};
+use lifeline::ops::{self, Accounts, Actor, OperatorError, connect_database};
 use lifeline::{DirectoryUser, Settings};
 
 use crate::cli::UsersCommand;
@@ -27,7 +27,10 @@ pub async fn run(settings: &Settings, command: UsersCommand) -> anyhow::Result<(
             show(&user, json)
         }
         UsersCommand::Disable { email } => {
-            let user = blocking(&accounts, &email, |a, e| a.disable(e, now())).await?;
+            let user = blocking(&accounts, &email, |a, e| {
+                a.disable(e, &Actor::Operator, now())
+            })
+            .await?;
             println!(
                 "disabled {} (its sessions and links have ended)",
                 user.display_email
@@ -35,20 +38,29 @@ pub async fn run(settings: &Settings, command: UsersCommand) -> anyhow::Result<(
             Ok(())
         }
         UsersCommand::Enable { email } => {
-            let user = blocking(&accounts, &email, |a, e| a.enable(e, now())).await?;
+            let user = blocking(&accounts, &email, |a, e| {
+                a.enable(e, &Actor::Operator, now())
+            })
+            .await?;
             println!("enabled {}", user.display_email);
             Ok(())
         }
         UsersCommand::Delete { email, yes } => {
             let address = parse(&email)?;
             confirm_delete(&address, yes)?;
-            let id = blocking(&accounts, &email, |a, e| a.delete(e, now())).await?;
+            let id = blocking(&accounts, &email, |a, e| {
+                a.delete(e, &Actor::Operator, now())
+            })
+            .await?;
             println!("deleted user {id} ({})", address.display());
             Ok(())
         }
         UsersCommand::SetPassword { email } => set_password(settings, &accounts, &email).await,
         UsersCommand::Unpause { email } => {
-            let user = blocking(&accounts, &email, |a, e| a.lift_pause(e, now())).await?;
+            let user = blocking(&accounts, &email, |a, e| {
+                a.lift_pause(e, &Actor::Operator, now())
+            })
+            .await?;
             println!(
                 "{} may ask for reset and sign-in links again",
                 user.display_email
@@ -155,7 +167,7 @@ async fn set_password(settings: &Settings, accounts: &Accounts, email: &str) -> 
     }
     let hasher = ops::password_hasher(settings)?;
     let user = blocking(accounts, email, move |a, e| {
-        a.set_password(e, &password, &hasher, now())
+        a.set_password(e, &password, &hasher, &Actor::Operator, now())
     })
     .await?;
     println!(

@@ -5,6 +5,7 @@ use serde::Serialize;
 use storage::sessions::SessionRecord;
 
 use lifeline::Settings;
+use lifeline::ops::Actor;
 
 use super::accounts::{blocking, dash, now, open};
 use crate::cli::SessionsCommand;
@@ -38,7 +39,7 @@ pub async fn run(settings: &Settings, command: SessionsCommand) -> anyhow::Resul
         }
         SessionsCommand::Revoke { email, id } => {
             let ended = blocking(&accounts, &email, move |a, e| {
-                a.revoke_sessions(e, id, now())
+                a.revoke_sessions(e, id, &Actor::Operator, now())
             })
             .await?;
             println!("{ended} session(s) ended");

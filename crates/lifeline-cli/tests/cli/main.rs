@@ -18,6 +18,7 @@
 #[path = "../../../lifeline/tests/api/helpers.rs"]
 mod helpers;
 
+mod api_keys_cli;
 mod auto_migrate;
 mod cli;
 mod config_check;

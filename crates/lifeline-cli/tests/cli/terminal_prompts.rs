@@ -114,6 +114,20 @@ async fn users_add_on_a_terminal_asks_twice_without_echo(backend: Backend) {
     assert!(shown.contains("created user"), "{shown}");
     assert!(!shown.contains("terminal passphrase"), "echoed: {shown}");
     assert!(verifies(&db, "ada's terminal passphrase"));
+    let conn = &mut db.conn().unwrap();
+    let ada = users::find_by_email(conn, &EmailAddress::parse(ADA).unwrap())
+        .unwrap()
+        .unwrap();
+    let events = storage::audit::recent_for_user(conn, ada.id, 10).unwrap();
+    let recorded: Vec<_> = events
+        .iter()
+        .map(|e| (e.kind.as_str(), e.detail.as_deref()))
+        .collect();
+    assert_eq!(
+        recorded,
+        [("operator_created", Some("lifeline users add"))],
+        "the creation is audited"
+    );
 }
 
 async fn delete_on_a_terminal_needs_the_address_typed_again(backend: Backend) {

@@ -374,4 +374,19 @@ mod tests {
             Ok(())
         });
     }
+
+    #[test]
+    fn an_admin_api_limit_of_zero_is_refused_by_name() {
+        Jail::expect_with(|jail| {
+            let error = with_file(jail, "[admin_api]\nfailed_per_ip_per_minute = 0\n")
+                .expect_err("a zero limit would lock every key out");
+            assert!(
+                error
+                    .to_string()
+                    .contains("admin_api.failed_per_ip_per_minute"),
+                "{error}"
+            );
+            Ok(())
+        });
+    }
 }

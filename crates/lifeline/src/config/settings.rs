@@ -54,6 +54,8 @@ pub struct Settings {
     /// Signed webhooks: `[[webhooks.endpoints]]`.
     #[serde(default)]
     pub webhooks: WebhookSettings,
+    /// The admin API's rate limits.
+    pub admin_api: AdminApiSettings,
 }
 
 /// Development relaxes what production forbids (dev mail transports, generated
@@ -252,6 +254,18 @@ pub struct MaintenanceSettings {
     /// Pause between two purge batches, in milliseconds, so requests' writes get the
     /// database in between.
     pub purge_pause_ms: u64,
+}
+
+/// The admin API (`/api/v1/admin/…`, authenticated by API keys). Its limits are kept in
+/// memory, per instance.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AdminApiSettings {
+    /// Requests per API key per minute (also the burst a key may make at once).
+    pub per_key_per_minute: u32,
+    /// Failed key checks (missing, malformed, unknown, wrong or revoked key) per client IP per
+    /// minute (also the burst); over it, the client's keys are not checked until it waits.
+    pub failed_per_ip_per_minute: u32,
 }
 
 /// Logging.

@@ -26,6 +26,7 @@ pub(super) fn problems(settings: &Settings) -> Vec<Problem> {
     for (key, why) in crate::webhooks::problems(&settings.webhooks) {
         found.push(Problem::in_settings_file(&key, why));
     }
+    admin_api(settings, &mut found);
     if tracing_subscriber::EnvFilter::try_new(&settings.log.filter).is_err() {
         found.push(Problem::setting(
             "log.filter",
@@ -249,6 +250,24 @@ fn directory(settings: &Settings, found: &mut Vec<Problem>) {
 }
 
 /// The password of a `scheme://user:password@host/…` URL.
+fn admin_api(settings: &Settings, found: &mut Vec<Problem>) {
+    let limits = [
+        (
+            "admin_api.per_key_per_minute",
+            settings.admin_api.per_key_per_minute,
+        ),
+        (
+            "admin_api.failed_per_ip_per_minute",
+            settings.admin_api.failed_per_ip_per_minute,
+        ),
+    ];
+    for (key, value) in limits {
+        if value == 0 {
+            found.push(Problem::setting(key, "must be ≥ 1"));
+        }
+    }
+}
+
 fn url_password(url: &str) -> Option<&str> {
     let authority = url.split_once("://")?.1.split(['/', '?', '#']).next()?;
     let credentials = authority.rsplit_once('@')?.0;

@@ -55,6 +55,8 @@ pub enum Url {
     OpenApi,
     /// Who is signed in; signing in and out for API clients (below [`API_PREFIX`] only).
     Session,
+    /// The admin API key the request carries (below [`API_PREFIX`] only).
+    AdminKey,
 }
 
 impl Url {
@@ -82,6 +84,7 @@ impl Url {
             Self::DevMailboxMessageHtml => "/dev/mailbox/{id}/html",
             Self::OpenApi => "/openapi.json",
             Self::Session => "/session",
+            Self::AdminKey => "/admin/key",
         }
     }
 
@@ -96,7 +99,7 @@ impl Url {
 mod tests {
     use super::*;
 
-    const ALL: [Url; 21] = [
+    const ALL: [Url; 22] = [
         Url::Healthz,
         Url::Readyz,
         Url::Metrics,
@@ -118,6 +121,7 @@ mod tests {
         Url::DevMailboxMessageHtml,
         Url::OpenApi,
         Url::Session,
+        Url::AdminKey,
     ];
 
     #[test]

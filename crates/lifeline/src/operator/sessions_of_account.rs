@@ -1,22 +1,21 @@
-//! An account's signed-in sessions, for `lifeline sessions list|revoke`.
+//! An account's signed-in sessions, for `lifeline sessions list|revoke` and the admin API.
 
 use chrono::NaiveDateTime;
-use storage::EmailAddress;
 use storage::sessions::{self, SessionRecord};
 
-use super::{Accounts, OperatorError};
+use super::{AccountKey, Accounts, Actor, Event, OperatorError};
 use crate::directory::DirectoryUser;
-use crate::webhooks::Event;
+use crate::webhooks::Event as WebhookEvent;
 
 impl Accounts {
     /// The account's live sessions, most recently seen first.
     pub fn sessions(
         &self,
-        email: &EmailAddress,
+        account: impl Into<AccountKey>,
         now: NaiveDateTime,
     ) -> Result<(DirectoryUser, Vec<SessionRecord>), OperatorError> {
         let mut conn = self.db.conn()?;
-        let user = self.find_in(&mut conn, email)?;
+        let user = self.find_in(&mut conn, &account.into())?;
         let list = sessions::list_for_user(&mut conn, user.id, user.auth_epoch, now)?;
         Ok((user, list))
     }
@@ -25,34 +24,37 @@ impl Accounts {
     /// ended. Its links stay: a person signed out everywhere can still use a reset link.
     pub fn revoke_sessions(
         &self,
-        email: &EmailAddress,
+        account: impl Into<AccountKey>,
         id: Option<i64>,
+        actor: &Actor,
         now: NaiveDateTime,
     ) -> Result<usize, OperatorError> {
-        let command = match id {
-            Some(id) => format!("lifeline sessions revoke --id {id}"),
-            None => "lifeline sessions revoke".to_owned(),
+        let (command, extra) = match id {
+            Some(id) => (
+                format!("lifeline sessions revoke --id {id}"),
+                format!("session {id}"),
+            ),
+            None => (
+                "lifeline sessions revoke".to_owned(),
+                "every session".to_owned(),
+            ),
         };
+        let event = Event::new("operator_sessions_revoked", &command).with_extra(extra);
         let ended = std::cell::Cell::new(0);
-        self.change(
-            email,
-            now,
-            "operator_sessions_revoked",
-            &command,
-            |_, conn, user| {
-                let count = match id {
-                    Some(id) => usize::from(sessions::revoke(conn, user.id, id)?),
-                    None => sessions::revoke_all_for_user(conn, user.id, None)?,
-                };
-                ended.set(count);
-                let done = count > 0 || id.is_none();
-                if done {
-                    let event = Event::session_revoked(user.id, &user.display_email, id);
-                    self.webhooks.raise(conn, &event, now)?;
-                }
-                Ok(done)
-            },
-        )?;
+        self.change(&account.into(), actor, now, &event, |_, conn, user| {
+            let count = match id {
+                Some(id) => usize::from(sessions::revoke(conn, user.id, id)?),
+                None => sessions::revoke_all_for_user(conn, user.id, None)?,
+            };
+            ended.set(count);
+            let done = count > 0 || id.is_none();
+            if done {
+                let event = WebhookEvent::session_revoked(user.id, &user.display_email, id);
+                let raised = self.webhooks.raise(conn, &event, now)?;
+                self.jobs.wrote(crate::outbox::JobKind::Webhook, raised);
+            }
+            Ok(done)
+        })?;
         match (id, ended.get()) {
             (Some(id), 0) => Err(OperatorError::NoSuchSession(id)),
             (_, count) => Ok(count),

@@ -2,7 +2,7 @@
 //! address: no mail, no sign-in, and every public answer byte for byte an unknown address's.
 //! Disabling ends its sessions and links at once; enabling lets it ask for links again.
 
-use lifeline::ops::Accounts;
+use lifeline::ops::{Accounts, Actor};
 use reqwest::StatusCode;
 use storage::{Backend, EmailAddress};
 
@@ -38,7 +38,7 @@ async fn accounts(app: &TestApp) -> Accounts {
 async fn disable(app: &TestApp, address: &str) {
     let (accounts, now) = (accounts(app).await, app.now());
     let address = email(address);
-    tokio::task::spawn_blocking(move || accounts.disable(&address, now).unwrap())
+    tokio::task::spawn_blocking(move || accounts.disable(&address, &Actor::Operator, now).unwrap())
         .await
         .unwrap();
 }
@@ -46,7 +46,7 @@ async fn disable(app: &TestApp, address: &str) {
 async fn enable(app: &TestApp, address: &str) {
     let (accounts, now) = (accounts(app).await, app.now());
     let address = email(address);
-    tokio::task::spawn_blocking(move || accounts.enable(&address, now).unwrap())
+    tokio::task::spawn_blocking(move || accounts.enable(&address, &Actor::Operator, now).unwrap())
         .await
         .unwrap();
 }

@@ -10,6 +10,12 @@
 
 mod account_protection;
 mod address_variants;
+mod admin_accounts;
+mod admin_keys;
+mod admin_recovery;
+mod admin_refusals;
+mod admin_sessions_audit;
+mod admin_support;
 mod api;
 mod api_errors;
 mod base_path;

@@ -3,16 +3,17 @@
 //! one must get a clear 4xx — never a 500 — and write nothing.
 //!
 //! `malformed_input.rs` holds the first cases for the forgot-password and
-//! new-password forms; this file covers every other form and all four API
-//! endpoints. The bodies that would be valid carry live links and the right
+//! new-password forms; this file covers every other form and every API
+//! endpoint with a body (the admin ones sent with a key of every scope). The bodies that would be valid carry live links and the right
 //! password, so a case refused for the wrong reason would show up as a used
 //! link, a sign-in, a mail or a new row.
 
 use reqwest::header::CONTENT_TYPE;
-use reqwest::{Client, RequestBuilder, StatusCode};
+use reqwest::{Client, Method, RequestBuilder, StatusCode};
 use serde_json::{Value, json};
 use storage::Backend;
 
+use crate::admin_support::full_key;
 use crate::helpers::{TestApp, spawn_app, spawn_app_with, with_dev_mailbox};
 use crate::malformed_input::address_of_255_octets;
 use crate::on_both_backends;
@@ -299,7 +300,12 @@ async fn every_form_refuses_every_malformed_body_and_changes_nothing(backend: Ba
 
 /// A JSON endpoint and a body it would accept.
 struct JsonEndpoint {
-    path: &'static str,
+    method: Method,
+    path: String,
+    /// The path as the OpenAPI document names it.
+    documented: String,
+    /// The admin API key it is sent with.
+    key: Option<String>,
     body: Value,
     /// The values of `body` in the order of the body type's fields: the array
     /// serde's derived structs would accept in place of the object.
@@ -326,7 +332,10 @@ fn with_raw(body: &Value, key: &str, raw: &[u8]) -> Vec<u8> {
 
 fn json_corpus(app: &TestApp, client: &Client, endpoint: &JsonEndpoint) -> Vec<Case> {
     let post = |content_type: Option<&str>, body: Vec<u8>| {
-        let request = client.post(app.url(endpoint.path));
+        let mut request = client.request(endpoint.method.clone(), app.url(&endpoint.path));
+        if let Some(key) = &endpoint.key {
+            request = request.bearer_auth(key);
+        }
         match content_type {
             Some(content_type) => request.header(CONTENT_TYPE, content_type),
             None => request,
@@ -334,7 +343,7 @@ fn json_corpus(app: &TestApp, client: &Client, endpoint: &JsonEndpoint) -> Vec<C
         .body(body)
     };
     let json = |body: Vec<u8>| post(Some("application/json"), body);
-    let name = |what: &str| format!("{} {what}", endpoint.path);
+    let name = |what: &str| format!("{} {} {what}", endpoint.method, endpoint.path);
     let invalid = || Refusal::Exactly(StatusCode::BAD_REQUEST, "\"invalid_body\"");
     let unsupported = || {
         Refusal::Exactly(
@@ -509,60 +518,113 @@ async fn every_api_endpoint_refuses_every_malformed_body_and_changes_nothing(bac
     };
     let live = app.account_with_live_links(EMAIL, PASSWORD).await;
     let client = app.browser();
+    let ada = storage::users::find_by_email(
+        &mut app.db.conn().expect("conn"),
+        &storage::EmailAddress::parse(EMAIL).expect("address"),
+    )
+    .expect("lookup")
+    .expect("the account");
+    let key = full_key(&app).secret;
+    let public = |path: &str, body: Value, as_array: Value, address_field| JsonEndpoint {
+        method: Method::POST,
+        path: path.to_owned(),
+        documented: path.to_owned(),
+        key: None,
+        body,
+        as_array,
+        address_field,
+    };
+    let admin =
+        |method, template: &str, body: Value, as_array: Value, address_field| JsonEndpoint {
+            method,
+            path: template.replace("{id}", &ada.id.to_string()),
+            documented: template.to_owned(),
+            key: Some(key.clone()),
+            body,
+            as_array,
+            address_field,
+        };
     let endpoints = [
-        JsonEndpoint {
-            path: "/api/v1/password/forgot",
-            body: json!({ "email": EMAIL }),
-            as_array: json!([EMAIL]),
-            address_field: Some("email"),
-        },
-        JsonEndpoint {
-            path: "/api/v1/password/reset",
-            body: json!({ "token": live.reset, "password": NEW_PASSWORD }),
-            as_array: json!([live.reset, NEW_PASSWORD]),
-            address_field: None,
-        },
-        JsonEndpoint {
-            path: "/api/v1/magic-link",
-            body: json!({ "email": EMAIL }),
-            as_array: json!([EMAIL]),
-            address_field: Some("email"),
-        },
-        JsonEndpoint {
-            path: "/api/v1/magic-link/verify",
-            body: json!({ "token": live.magic }),
-            as_array: json!([live.magic]),
-            address_field: None,
-        },
+        public(
+            "/api/v1/password/forgot",
+            json!({ "email": EMAIL }),
+            json!([EMAIL]),
+            Some("email"),
+        ),
+        public(
+            "/api/v1/password/reset",
+            json!({ "token": live.reset, "password": NEW_PASSWORD }),
+            json!([live.reset, NEW_PASSWORD]),
+            None,
+        ),
+        public(
+            "/api/v1/magic-link",
+            json!({ "email": EMAIL }),
+            json!([EMAIL]),
+            Some("email"),
+        ),
+        public(
+            "/api/v1/magic-link/verify",
+            json!({ "token": live.magic }),
+            json!([live.magic]),
+            None,
+        ),
         // A malformed address is refused like a wrong password (401), not as a body.
-        JsonEndpoint {
-            path: "/api/v1/session",
-            body: json!({ "email": EMAIL, "password": PASSWORD }),
-            as_array: json!([EMAIL, PASSWORD]),
-            address_field: None,
-        },
+        public(
+            "/api/v1/session",
+            json!({ "email": EMAIL, "password": PASSWORD }),
+            json!([EMAIL, PASSWORD]),
+            None,
+        ),
+        // The optional password is left out: `null` in its place is a valid body.
+        admin(
+            Method::POST,
+            "/api/v1/admin/accounts",
+            json!({ "email": "new@example.com" }),
+            json!(["new@example.com"]),
+            Some("email"),
+        ),
+        admin(
+            Method::PUT,
+            "/api/v1/admin/accounts/{id}/password",
+            json!({ "password": NEW_PASSWORD }),
+            json!([NEW_PASSWORD]),
+            None,
+        ),
+        admin(
+            Method::POST,
+            "/api/v1/admin/accounts/{id}/recovery-link",
+            json!({ "delivery": "response" }),
+            json!(["response"]),
+            None,
+        ),
     ];
 
     let covered: std::collections::BTreeSet<String> =
-        endpoints.iter().map(|e| e.path.to_owned()).collect();
-    // Every POST operation the served OpenAPI document lists (a unit test of the document
-    // checks that it lists exactly the registered routes).
+        endpoints.iter().map(|e| e.documented.clone()).collect();
+    // Every operation with a body the served OpenAPI document lists (a unit test of the
+    // document checks that it lists exactly the registered routes).
     let doc: Value = app
         .get(&client, "/api/v1/openapi.json")
         .await
         .json()
         .await
         .expect("the OpenAPI document");
-    let every_post: std::collections::BTreeSet<String> = doc["paths"]
+    let with_a_body: std::collections::BTreeSet<String> = doc["paths"]
         .as_object()
         .expect("paths")
         .iter()
-        .filter(|(_, item)| item.get("post").is_some())
+        .filter(|(_, item)| {
+            let operations = item.as_object().expect("operations").values();
+            operations
+                .into_iter()
+                .any(|op| op.get("requestBody").is_some())
+        })
         .map(|(path, _)| path.clone())
         .collect();
     assert_eq!(
-        covered, every_post,
-        "the corpus covers every POST endpoint of the API"
+        covered, with_a_body,
+        "the corpus covers every API endpoint with a body"
     );
 
     // Act / Assert

@@ -9,7 +9,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use storage::Backend;
 
-use crate::helpers::{TestApp, spawn_app, spawn_app_with};
+use crate::helpers::{TestApp, spawn_app_with};
 use crate::on_both_backends;
 
 on_both_backends!(
@@ -38,13 +38,22 @@ fn example_body(doc: &Value, operation: &Value) -> Option<Value> {
 }
 
 async fn call(app: &TestApp, method: &str, path: &str, body: Option<&Value>) -> reqwest::Response {
-    let client = app.new_client();
-    let request = match method {
-        "GET" => client.get(app.url(path)),
-        "POST" => client.post(app.url(path)),
-        "DELETE" => client.delete(app.url(path)),
-        other => panic!("the test does not know how to send {other}"),
-    };
+    call_with(app, None, method, path, body).await
+}
+
+/// `method path` with `key` as the bearer token when given.
+async fn call_with(
+    app: &TestApp,
+    key: Option<&str>,
+    method: &str,
+    path: &str,
+    body: Option<&Value>,
+) -> reqwest::Response {
+    let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+    let mut request = app.new_client().request(method, app.url(path));
+    if let Some(key) = key {
+        request = request.bearer_auth(key);
+    }
     let request = match body {
         Some(body) => request.json(body),
         None => request,
@@ -71,10 +80,14 @@ async fn assert_documented(
         if header["required"] == true {
             let value = response.headers().get(name.as_str());
             let value = value.unwrap_or_else(|| panic!("{what}: {status} without {name}"));
-            assert!(
-                value.to_str().unwrap().parse::<u64>().is_ok(),
-                "{what}: {name} {value:?}"
-            );
+            let value = value.to_str().unwrap();
+            match header["schema"]["enum"].as_array() {
+                Some(allowed) => assert!(
+                    allowed.iter().any(|v| v == value),
+                    "{what}: {name} {value:?}, documented {allowed:?}"
+                ),
+                None => assert!(value.parse::<u64>().is_ok(), "{what}: {name} {value:?}"),
+            }
         }
     }
     if status.is_client_error() || status.is_server_error() {
@@ -107,11 +120,17 @@ fn documented_codes(response: &Value) -> Vec<&str> {
 async fn every_documented_operation_answers_valid_and_invalid_requests_as_documented(
     backend: Backend,
 ) {
-    // Arrange
-    let Some(app) = spawn_app(backend).await else {
+    // Arrange: every admin operation is asked without a key too, more often than one client
+    // may fail a key check by default.
+    let Some(app) = spawn_app_with(backend, |figment| {
+        figment.merge(("admin_api.failed_per_ip_per_minute", 1000))
+    })
+    .await
+    else {
         return;
     };
-    app.create_user("ada@example.com", "old password for ada");
+    let ada = app.create_user("ada@example.com", "old password for ada");
+    let admin_key = crate::admin_support::full_key(&app).secret;
     let response = app.get(&app.new_client(), "/api/v1/openapi.json").await;
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()["content-type"], "application/json");
@@ -120,36 +139,57 @@ async fn every_documented_operation_answers_valid_and_invalid_requests_as_docume
     let operations = documented(&doc);
     assert!(operations.len() >= 5, "{operations:?}");
 
-    for (method, path) in &operations {
-        let operation = &doc["paths"][path][method.to_ascii_lowercase()];
-        let what = format!("{method} {path}");
+    for (method, template) in &operations {
+        let operation = &doc["paths"][template][method.to_ascii_lowercase()];
+        let what = format!("{method} {template}");
+        // Path parameters name ada (or her first session); admin operations carry a key
+        // with every scope.
+        let path = template
+            .replace("{id}", &ada.id.to_string())
+            .replace("{session_id}", "1");
+        let key = template
+            .starts_with("/api/v1/admin/")
+            .then_some(admin_key.as_str());
 
         // Act / Assert: the documented example, then a body no endpoint accepts.
         match example_body(&doc, operation) {
             Some(example) => {
-                let valid = call(&app, method, path, Some(&example)).await;
+                let valid = call_with(&app, key, method, &path, Some(&example)).await;
                 let valid = assert_documented(operation, valid, &format!("{what} example")).await;
-                assert_ne!(valid, StatusCode::NOT_FOUND, "{what} does not exist");
-                let invalid = call(&app, method, path, Some(&json!({"unexpected": 1}))).await;
+                assert_ne!(
+                    valid,
+                    StatusCode::METHOD_NOT_ALLOWED,
+                    "{what} does not exist"
+                );
+                let body = json!({"unexpected": 1});
+                let invalid = call_with(&app, key, method, &path, Some(&body)).await;
                 let invalid = assert_documented(operation, invalid, &format!("{what} bad")).await;
                 assert_eq!(invalid, StatusCode::BAD_REQUEST, "{what}");
-                let not_json = app
+                let mut not_json = app
                     .new_client()
-                    .post(app.url(path))
+                    .request(
+                        reqwest::Method::from_bytes(method.as_bytes()).unwrap(),
+                        app.url(&path),
+                    )
                     .header("content-type", "text/plain")
-                    .body("hello")
-                    .send()
-                    .await
-                    .unwrap();
+                    .body("hello");
+                if let Some(key) = key {
+                    not_json = not_json.bearer_auth(key);
+                }
+                let not_json = not_json.send().await.unwrap();
                 let not_json =
                     assert_documented(operation, not_json, &format!("{what} text")).await;
                 assert_eq!(not_json, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{what}");
             }
-            // No body and no parameters: nothing a client can get wrong but the method.
+            // No body: asked without its query parameters and without credentials, then
+            // (an admin operation) with its key, the answer must still be a documented one.
             None => {
-                assert!(operation["parameters"].is_null(), "{what} has parameters");
-                let valid = call(&app, method, path, None).await;
+                let valid = call(&app, method, &path, None).await;
                 assert_documented(operation, valid, &what).await;
+                if key.is_some() {
+                    let keyed = call_with(&app, key, method, &path, None).await;
+                    assert_documented(operation, keyed, &format!("{what} with a key")).await;
+                }
             }
         }
     }

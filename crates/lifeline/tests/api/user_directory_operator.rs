@@ -2,7 +2,7 @@
 //! "sql"`): done through the mapped columns, or refused with the setting that would allow
 //! them.
 
-use lifeline::ops::{Accounts, OperatorError};
+use lifeline::ops::{Accounts, Actor, OperatorError};
 use reqwest::StatusCode;
 use storage::{Backend, EmailAddress};
 
@@ -58,14 +58,20 @@ async fn a_mapped_account_is_disabled_and_enabled_through_its_column(backend: Ba
     let now = app.now();
 
     // Act / Assert
-    let disabled = with_accounts(&app, move |a, e| a.disable(e, now).unwrap()).await;
+    let disabled = with_accounts(&app, move |a, e| {
+        a.disable(e, &Actor::Operator, now).unwrap()
+    })
+    .await;
     assert!(disabled.is_disabled());
     assert_eq!(disabled.auth_epoch, 1, "every link and session voided");
     assert_eq!(
         sign_in(&app, GRACE, PASSWORD).await,
         StatusCode::UNAUTHORIZED
     );
-    let enabled = with_accounts(&app, move |a, e| a.enable(e, now).unwrap()).await;
+    let enabled = with_accounts(&app, move |a, e| {
+        a.enable(e, &Actor::Operator, now).unwrap()
+    })
+    .await;
     assert!(!enabled.is_disabled());
     assert_eq!(sign_in(&app, GRACE, PASSWORD).await, StatusCode::SEE_OTHER);
 }
@@ -82,7 +88,10 @@ async fn a_mapped_pause_is_lifted_through_its_column(backend: Backend) {
     let now = app.now();
 
     // Act
-    let lifted = with_accounts(&app, move |a, e| a.lift_pause(e, now).unwrap()).await;
+    let lifted = with_accounts(&app, move |a, e| {
+        a.lift_pause(e, &Actor::Operator, now).unwrap()
+    })
+    .await;
 
     // Assert
     assert_eq!(lifted.resets_paused_until, None);
@@ -96,7 +105,7 @@ async fn without_a_disabled_column_disabling_is_refused_naming_the_setting(backe
     let now = app.now();
 
     // Act
-    let refused = with_accounts(&app, move |a, e| a.disable(e, now)).await;
+    let refused = with_accounts(&app, move |a, e| a.disable(e, &Actor::Operator, now)).await;
 
     // Assert
     let Err(OperatorError::Unsupported(message)) = refused else {
@@ -118,7 +127,7 @@ async fn a_mapped_account_is_never_deleted_by_lifeline(backend: Backend) {
     let now = app.now();
 
     // Act
-    let refused = with_accounts(&app, move |a, e| a.delete(e, now)).await;
+    let refused = with_accounts(&app, move |a, e| a.delete(e, &Actor::Operator, now)).await;
 
     // Assert
     let Err(OperatorError::Unsupported(message)) = refused else {

@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use lifeline::ops::Accounts;
+use lifeline::ops::{Accounts, Actor};
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 use storage::outbox::{self, OutboxJob};
@@ -18,6 +18,7 @@ use crate::webhook_verify::verify_webhook;
 
 on_both_backends!(
     every_event_arrives_once_signed_and_verifiable,
+    the_admin_api_s_actions_raise_their_events,
     an_endpoint_gets_only_the_events_it_asked_for,
     a_host_that_failed_gets_the_event_again_under_the_same_id,
     a_delivery_is_given_up_after_its_attempts_and_an_operator_retry_sends_it,
@@ -192,17 +193,23 @@ async fn every_event_arrives_once_signed_and_verifiable(backend: Backend) {
     assert_eq!(revoked.status(), StatusCode::SEE_OTHER);
     receiver.wait_for(step("session.revoked")).await;
     let operator = accounts(&app).await;
-    operator.disable(&ada(), app.now()).unwrap();
+    operator
+        .disable(&ada(), &Actor::Operator, app.now())
+        .unwrap();
     receiver.wait_for(step("account.disabled")).await;
-    operator.enable(&ada(), app.now()).unwrap();
+    operator
+        .enable(&ada(), &Actor::Operator, app.now())
+        .unwrap();
     receiver.wait_for(step("account.enabled")).await;
     let hasher = lifeline::ops::password_hasher(&app.settings).unwrap();
     let password = lifeline::Password::new("an operator's new passphrase".into());
     operator
-        .set_password(&ada(), &password, &hasher, app.now())
+        .set_password(&ada(), &password, &hasher, &Actor::Operator, app.now())
         .unwrap();
     receiver.wait_for(step("password.changed")).await;
-    operator.revoke_sessions(&ada(), None, app.now()).unwrap();
+    operator
+        .revoke_sessions(&ada(), None, &Actor::Operator, app.now())
+        .unwrap();
     receiver.wait_for(step("session.revoked")).await;
     let mails = app.sink.messages().len();
     app.request_reset(&app.new_client(), ADA).await;
@@ -216,7 +223,9 @@ async fn every_event_arrives_once_signed_and_verifiable(backend: Backend) {
         StatusCode::OK
     );
     receiver.wait_for(step("account.locked_down")).await;
-    operator.delete(&ada(), app.now()).unwrap();
+    operator
+        .delete(&ada(), &Actor::Operator, app.now())
+        .unwrap();
     let received = receiver.wait_for(step("account.deleted")).await;
     app.drain_outbox().await;
 
@@ -281,7 +290,7 @@ async fn an_endpoint_gets_only_the_events_it_asked_for(backend: Backend) {
     let hasher = lifeline::ops::password_hasher(&app.settings).unwrap();
     let password = lifeline::Password::new(NEW_PASSWORD.into());
     operator
-        .set_password(&ada(), &password, &hasher, app.now())
+        .set_password(&ada(), &password, &hasher, &Actor::Operator, app.now())
         .unwrap();
     all.wait_for(2).await;
     app.drain_outbox().await;
@@ -479,4 +488,57 @@ fn the_rust_verifier_in_the_integration_guide_is_the_tested_one() {
         .unwrap();
     assert!(block.contains("verify_webhook"), "{block}");
     assert!(source.contains(block), "not in webhook_verify.rs:\n{block}");
+}
+
+async fn the_admin_api_s_actions_raise_their_events(backend: Backend) {
+    // Arrange
+    let receiver = Receiver::start(0).await;
+    let Some(app) =
+        app_with_endpoints(backend, &[("host-app", &receiver.url, SECRET, None)], 8).await
+    else {
+        return;
+    };
+    let key = crate::admin_support::full_key(&app);
+    let admin = |method, path: String| {
+        let (app, key) = (&app, &key);
+        async move {
+            crate::admin_support::call(app, Some(key), method, &path, None)
+                .await
+                .status()
+        }
+    };
+
+    // Act
+    let created = crate::admin_support::call(
+        &app,
+        Some(&key),
+        reqwest::Method::POST,
+        "/accounts",
+        Some(&json!({"email": ADA, "password": PASSWORD})),
+    )
+    .await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let id = created.json::<Value>().await.unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    receiver.wait_for(1).await;
+    let disable = format!("/accounts/{id}/disable");
+    assert_eq!(admin(reqwest::Method::POST, disable).await, StatusCode::OK);
+    receiver.wait_for(2).await;
+    assert_eq!(
+        admin(reqwest::Method::DELETE, format!("/accounts/{id}")).await,
+        StatusCode::NO_CONTENT
+    );
+    let received = receiver.wait_for(3).await;
+
+    // Assert
+    assert_eq!(
+        receiver.accepted_types(),
+        ["account.created", "account.disabled", "account.deleted"]
+    );
+    for request in &received {
+        let event = verified(request, SECRET);
+        assert_eq!(event["data"]["user_id"], json!(id));
+        assert_eq!(event["data"]["email"], json!(ADA));
+    }
 }

@@ -16,8 +16,7 @@ pub struct ApiError {
     code: ErrorCode,
     message: String,
     retry_after_secs: Option<u64>,
-    /// Sends `WWW-Authenticate: Bearer` (a 401 that a session token would answer).
-    challenge: bool,
+    www_authenticate: Option<&'static str>,
 }
 
 /// The stable code of an API error, for clients to branch on. Every code an error can
@@ -30,7 +29,8 @@ pub enum ErrorCode {
     InvalidBody,
     /// The address is not one Lifeline accepts.
     InvalidEmail,
-    /// A request the service cannot act on (not answered by the current endpoints).
+    /// A query parameter is missing, unknown or malformed (the admin API's `limit`,
+    /// `before`, `email`).
     InvalidRequest,
     /// The link is forged, expired, used or superseded: all alike.
     InvalidOrExpiredLink,
@@ -38,12 +38,16 @@ pub enum ErrorCode {
     OtherBrowser,
     /// The new password breaks the policy; the message says why.
     WeakPassword,
-    /// Not signed in: no session cookie or token, or one that does not name a live session.
-    Unauthenticated,
     /// The address and password don't match an account.
     InvalidCredentials,
     /// A refused cross-site form (not answered by the current endpoints).
     Forbidden,
+    /// The request carries no valid credentials: no session cookie or token that names a
+    /// live session, or no API key, or one that is malformed, unknown, wrong or revoked (all
+    /// alike); `WWW-Authenticate` names the scheme.
+    Unauthenticated,
+    /// The API key is valid but lacks the scope this endpoint needs.
+    InsufficientScope,
     /// The body is over `server.max_body_bytes`.
     BodyTooLarge,
     /// The body is not `application/json`.
@@ -58,6 +62,20 @@ pub enum ErrorCode {
     Unavailable,
     /// A fault on the server; nothing was changed.
     InternalError,
+    /// Admin API: no account has this id (or address).
+    AccountNotFound,
+    /// Admin API: an account with the address exists already.
+    AccountExists,
+    /// Admin API: the account has no live session with this id.
+    SessionNotFound,
+    /// Admin API: the account is disabled, so no link of it would work.
+    AccountDisabled,
+    /// Admin API: the owner said "this wasn't me"; links are paused until the pause is
+    /// lifted or ends.
+    LinksPaused,
+    /// Admin API: the configured directory cannot do this (an application's mapped table
+    /// lacks the column, or its rows are the application's); the message names the setting.
+    UnsupportedByDirectory,
 }
 
 impl ErrorCode {
@@ -70,9 +88,10 @@ impl ErrorCode {
             Self::InvalidOrExpiredLink => "invalid_or_expired_link",
             Self::OtherBrowser => "other_browser",
             Self::WeakPassword => "weak_password",
-            Self::Unauthenticated => "unauthenticated",
             Self::InvalidCredentials => "invalid_credentials",
             Self::Forbidden => "forbidden",
+            Self::Unauthenticated => "unauthenticated",
+            Self::InsufficientScope => "insufficient_scope",
             Self::BodyTooLarge => "body_too_large",
             Self::UnsupportedMediaType => "unsupported_media_type",
             Self::TooManyRequests => "too_many_requests",
@@ -80,6 +99,12 @@ impl ErrorCode {
             Self::MethodNotAllowed => "method_not_allowed",
             Self::Unavailable => "unavailable",
             Self::InternalError => "internal_error",
+            Self::AccountNotFound => "account_not_found",
+            Self::AccountExists => "account_exists",
+            Self::SessionNotFound => "session_not_found",
+            Self::AccountDisabled => "account_disabled",
+            Self::LinksPaused => "links_paused",
+            Self::UnsupportedByDirectory => "unsupported_by_directory",
         }
     }
 }
@@ -103,14 +128,19 @@ impl ApiError {
             code,
             message: message.into(),
             retry_after_secs: None,
-            challenge: false,
+            www_authenticate: None,
         }
     }
 
-    /// The same error with `WWW-Authenticate: Bearer`, as a 401 asking for a session token
-    /// must carry (RFC 9110).
-    pub fn with_challenge(mut self) -> Self {
-        self.challenge = true;
+    /// This error with a `WWW-Authenticate` header (e.g. `Bearer`), for a 401.
+    pub fn with_www_authenticate(mut self, challenge: &'static str) -> Self {
+        self.www_authenticate = Some(challenge);
+        self
+    }
+
+    /// This error with a `Retry-After` header, for a 429.
+    pub fn with_retry_after(mut self, secs: u64) -> Self {
+        self.retry_after_secs = Some(secs);
         self
     }
 
@@ -175,7 +205,7 @@ impl From<AppError> for ApiError {
             code,
             message: error.public_message(),
             retry_after_secs,
-            challenge: false,
+            www_authenticate: None,
         }
     }
 }
@@ -190,8 +220,8 @@ impl ResponseError for ApiError {
         if let Some(secs) = self.retry_after_secs {
             response.insert_header((RETRY_AFTER, secs.to_string()));
         }
-        if self.challenge {
-            response.insert_header((WWW_AUTHENTICATE, "Bearer"));
+        if let Some(challenge) = self.www_authenticate {
+            response.insert_header((WWW_AUTHENTICATE, challenge));
         }
         response.json(ErrorBody {
             error: self.code,

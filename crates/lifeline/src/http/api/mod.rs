@@ -6,6 +6,7 @@
 //! answer is JSON: an unknown path is a 404 `not_found`, a known path with another method a
 //! 405 `method_not_allowed` with an `Allow` header, never the HTML 404 page.
 
+pub mod admin;
 pub mod error;
 pub mod field_schemas;
 pub mod magic_link;
@@ -54,6 +55,71 @@ pub const ENDPOINTS: &[Endpoint] = &[
         handler: |route| route.to(magic_link::verify),
     },
     Endpoint {
+        method: Method::POST,
+        path: admin::ACCOUNTS,
+        handler: |route| route.to(admin::accounts::create),
+    },
+    Endpoint {
+        method: Method::GET,
+        path: admin::ACCOUNTS,
+        handler: |route| route.to(admin::accounts::find),
+    },
+    Endpoint {
+        method: Method::GET,
+        path: admin::ACCOUNT,
+        handler: |route| route.to(admin::accounts::get),
+    },
+    Endpoint {
+        method: Method::DELETE,
+        path: admin::ACCOUNT,
+        handler: |route| route.to(admin::accounts::delete),
+    },
+    Endpoint {
+        method: Method::POST,
+        path: admin::ACCOUNT_DISABLE,
+        handler: |route| route.to(admin::accounts::disable),
+    },
+    Endpoint {
+        method: Method::POST,
+        path: admin::ACCOUNT_ENABLE,
+        handler: |route| route.to(admin::accounts::enable),
+    },
+    Endpoint {
+        method: Method::PUT,
+        path: admin::ACCOUNT_PASSWORD,
+        handler: |route| route.to(admin::accounts::set_password),
+    },
+    Endpoint {
+        method: Method::DELETE,
+        path: admin::ACCOUNT_PAUSE,
+        handler: |route| route.to(admin::accounts::lift_pause),
+    },
+    Endpoint {
+        method: Method::POST,
+        path: admin::ACCOUNT_RECOVERY_LINK,
+        handler: |route| route.to(admin::recovery_link::create),
+    },
+    Endpoint {
+        method: Method::GET,
+        path: admin::ACCOUNT_SESSIONS,
+        handler: |route| route.to(admin::sessions::list),
+    },
+    Endpoint {
+        method: Method::DELETE,
+        path: admin::ACCOUNT_SESSIONS,
+        handler: |route| route.to(admin::sessions::revoke_all),
+    },
+    Endpoint {
+        method: Method::DELETE,
+        path: admin::ACCOUNT_SESSION,
+        handler: |route| route.to(admin::sessions::revoke),
+    },
+    Endpoint {
+        method: Method::GET,
+        path: admin::ACCOUNT_AUDIT,
+        handler: |route| route.to(admin::audit::list),
+    },
+    Endpoint {
         method: Method::GET,
         path: Url::Session.path(),
         handler: |route| route.to(session::get),
@@ -72,6 +138,11 @@ pub const ENDPOINTS: &[Endpoint] = &[
         method: Method::GET,
         path: Url::OpenApi.path(),
         handler: |route| route.to(openapi::get),
+    },
+    Endpoint {
+        method: Method::GET,
+        path: Url::AdminKey.path(),
+        handler: |route| route.to(admin::key::get),
     },
 ];
 

@@ -5,16 +5,20 @@
 use std::sync::OnceLock;
 
 use actix_web::HttpResponse;
+use utoipa::openapi::Required;
 use utoipa::openapi::extensions::Extensions;
 use utoipa::openapi::header::{Header, HeaderBuilder};
 use utoipa::openapi::path::Operation;
 use utoipa::openapi::schema::{AllOfBuilder, ObjectBuilder, Schema, Type};
-use utoipa::openapi::security::{ApiKey, ApiKeyValue, Http, HttpAuthScheme, SecurityScheme};
+use utoipa::openapi::security::{
+    ApiKey, ApiKeyValue, Http, HttpAuthScheme, HttpBuilder, SecurityScheme,
+};
 use utoipa::openapi::{Content, OpenApi as Document, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
+use super::admin::key::SECURITY_SCHEME;
 use super::error::{ErrorBody, ErrorCode};
-use super::{magic_link, password, session};
+use super::{admin, magic_link, password, session};
 use crate::http::urls::{API_PREFIX, Url};
 
 /// The API description.
@@ -41,14 +45,32 @@ use crate::http::urls::{API_PREFIX, Url};
         session::create,
         session::delete,
         get,
+        admin::key::get,
+        admin::accounts::create,
+        admin::accounts::find,
+        admin::accounts::get,
+        admin::accounts::delete,
+        admin::accounts::disable,
+        admin::accounts::enable,
+        admin::accounts::set_password,
+        admin::accounts::lift_pause,
+        admin::recovery_link::create,
+        admin::sessions::list,
+        admin::sessions::revoke_all,
+        admin::sessions::revoke,
+        admin::audit::list,
     ),
     components(schemas(ErrorBody, ErrorCode)),
-    modifiers(&SecuritySchemes, &CommonErrors),
+    modifiers(&SecuritySchemes, &CommonErrors, &RequiredParameters),
     tags(
         (name = "password", description = "Password reset by mailed link."),
         (name = "magic-link", description = "Sign-in by mailed link."),
         (name = "session", description = "Who is signed in; sign-in and sign-out for API clients."),
         (name = "meta", description = "This description."),
+        (name = "admin", description = "The admin API, for a help desk and for provisioning: \
+            every request carries an API key (`Authorization: Bearer llk_…`, made by \
+            `lifeline api-keys create`) with the scope the operation names; every action \
+            writes an audit event naming the key. Accounts are named by id."),
     )
 )]
 pub struct ApiDoc;
@@ -82,6 +104,8 @@ pub async fn get() -> HttpResponse {
 /// [`CommonErrors`] adds: `(operation id, status, codes)`. A unit test checks that every error
 /// answer in the document is listed, so none is documented with "any code".
 const OPERATION_ERRORS: &[(&str, &str, &[ErrorCode])] = &[
+    ("getAdminKey", "400", &[ErrorCode::InvalidRequest]),
+    ("getAdminKey", "403", &[ErrorCode::InsufficientScope]),
     (
         "requestPasswordReset",
         "400",
@@ -97,6 +121,63 @@ const OPERATION_ERRORS: &[(&str, &str, &[ErrorCode])] = &[
     ("createSession", "400", &[ErrorCode::InvalidBody]),
     ("createSession", "401", &[ErrorCode::InvalidCredentials]),
     ("deleteSession", "401", &[ErrorCode::Unauthenticated]),
+    (
+        "createAccount",
+        "400",
+        &[ErrorCode::InvalidBody, ErrorCode::InvalidEmail],
+    ),
+    (
+        "createAccount",
+        "409",
+        &[ErrorCode::AccountExists, ErrorCode::UnsupportedByDirectory],
+    ),
+    ("createAccount", "422", &[ErrorCode::WeakPassword]),
+    (
+        "findAccount",
+        "400",
+        &[ErrorCode::InvalidRequest, ErrorCode::InvalidEmail],
+    ),
+    ("findAccount", "404", &[ErrorCode::AccountNotFound]),
+    ("getAccount", "404", &[ErrorCode::AccountNotFound]),
+    ("deleteAccount", "404", &[ErrorCode::AccountNotFound]),
+    ("deleteAccount", "409", &[ErrorCode::UnsupportedByDirectory]),
+    ("disableAccount", "404", &[ErrorCode::AccountNotFound]),
+    (
+        "disableAccount",
+        "409",
+        &[ErrorCode::UnsupportedByDirectory],
+    ),
+    ("enableAccount", "404", &[ErrorCode::AccountNotFound]),
+    ("enableAccount", "409", &[ErrorCode::UnsupportedByDirectory]),
+    ("setAccountPassword", "400", &[ErrorCode::InvalidBody]),
+    ("setAccountPassword", "404", &[ErrorCode::AccountNotFound]),
+    ("setAccountPassword", "422", &[ErrorCode::WeakPassword]),
+    ("liftAccountPause", "404", &[ErrorCode::AccountNotFound]),
+    (
+        "liftAccountPause",
+        "409",
+        &[ErrorCode::UnsupportedByDirectory],
+    ),
+    ("createRecoveryLink", "400", &[ErrorCode::InvalidBody]),
+    ("createRecoveryLink", "404", &[ErrorCode::AccountNotFound]),
+    (
+        "createRecoveryLink",
+        "409",
+        &[ErrorCode::AccountDisabled, ErrorCode::LinksPaused],
+    ),
+    ("listAccountSessions", "404", &[ErrorCode::AccountNotFound]),
+    (
+        "revokeAccountSession",
+        "404",
+        &[ErrorCode::AccountNotFound, ErrorCode::SessionNotFound],
+    ),
+    (
+        "revokeAccountSessions",
+        "404",
+        &[ErrorCode::AccountNotFound],
+    ),
+    ("listAccountAudit", "400", &[ErrorCode::InvalidRequest]),
+    ("listAccountAudit", "404", &[ErrorCode::AccountNotFound]),
     (
         "requestMagicLink",
         "400",
@@ -166,33 +247,103 @@ const SHARED_ERRORS: [SharedError; 5] = [
     },
 ];
 
-/// Adds the failures every endpoint with a JSON body shares (413, 415, 429, 500, 503) and
-/// those every signed-in operation shares (500, 503: it reads the session from the
-/// database), so each handler documents only its own answers, and narrows every error
-/// answer's body to the codes it carries ([`OPERATION_ERRORS`]).
+/// The answers every admin endpoint may give besides its own: 401 with `WWW-Authenticate`
+/// and 429 with `Retry-After` (the API key check, before the handler runs), 403 (a key
+/// without the operation's scope).
+const ADMIN_ERRORS: [SharedError; 3] = [
+    SharedError {
+        status: "401",
+        code: ErrorCode::Unauthenticated,
+        description: "`unauthenticated`: no API key, or one that is malformed, unknown, wrong \
+            or revoked (all alike). `WWW-Authenticate: Bearer`.",
+        retry_after: false,
+        body_only: false,
+    },
+    SharedError {
+        status: "403",
+        code: ErrorCode::InsufficientScope,
+        description: "`insufficient_scope`: the key lacks the scope this operation needs.",
+        retry_after: false,
+        body_only: false,
+    },
+    SharedError {
+        status: "429",
+        code: ErrorCode::TooManyRequests,
+        description: "`too_many_requests`: this key is over `admin_api.per_key_per_minute`, or \
+            this client over its failed key checks (`admin_api.failed_per_ip_per_minute`) or, \
+            for a `POST`, over its POST rate; wait `Retry-After` seconds.",
+        retry_after: true,
+        body_only: false,
+    },
+];
+
+/// Where the admin endpoints live, below the API prefix.
+const ADMIN_PATHS: &str = "/api/v1/admin/";
+
+/// Adds the failures every endpoint with a JSON body shares (413, 415, 429, 500, 503), those
+/// every signed-in operation shares (500, 503: it reads the session from the database), and
+/// those of every admin operation (401, 403, 429, 500, 503; 413 and 415 with a body), so
+/// each handler documents only its own answers, and narrows every error answer's body to
+/// the codes it carries ([`OPERATION_ERRORS`]).
 struct CommonErrors;
 
 impl Modify for CommonErrors {
     fn modify(&self, openapi: &mut Document) {
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let admin = path.starts_with(ADMIN_PATHS);
+            let operations = [
+                item.get.as_mut(),
+                item.post.as_mut(),
+                item.put.as_mut(),
+                item.delete.as_mut(),
+            ];
+            for operation in operations.into_iter().flatten() {
+                let body = operation.request_body.is_some();
+                let signed_in = operation.security.is_some();
+                for shared in &SHARED_ERRORS {
+                    if body || (signed_in && !shared.body_only) {
+                        add_error(operation, shared);
+                    }
+                }
+                if admin {
+                    for shared in &ADMIN_ERRORS {
+                        add_error(operation, shared);
+                    }
+                }
+                narrow(operation);
+            }
+        }
+    }
+}
+
+/// Query parameters a handler cannot do without, by operation id: utoipa marks a parameter
+/// whose schema is given by `schema_with` optional, whatever its type.
+const REQUIRED_PARAMETERS: &[(&str, &str)] = &[("findAccount", "email")];
+
+/// Marks the [`REQUIRED_PARAMETERS`] required.
+struct RequiredParameters;
+
+impl Modify for RequiredParameters {
+    fn modify(&self, openapi: &mut Document) {
         for item in openapi.paths.paths.values_mut() {
-            let with_body = item.post.iter_mut().map(|operation| (operation, true));
-            let signed_in = [item.get.as_mut(), item.delete.as_mut()]
-                .into_iter()
-                .flatten()
-                .filter(|operation| operation.security.is_some())
-                .map(|operation| (operation, false));
-            for (operation, takes_body) in with_body.chain(signed_in) {
-                narrow_errors(operation);
-                for shared in SHARED_ERRORS.iter().filter(|s| takes_body || !s.body_only) {
-                    add_error(operation, shared);
+            let operations = [item.get.as_mut(), item.delete.as_mut()];
+            for operation in operations.into_iter().flatten() {
+                let id = operation.operation_id.clone().unwrap_or_default();
+                for parameter in operation.parameters.iter_mut().flatten() {
+                    let RefOr::T(parameter) = parameter else {
+                        continue;
+                    };
+                    if REQUIRED_PARAMETERS.contains(&(id.as_str(), parameter.name.as_str())) {
+                        parameter.required = Required::True;
+                    }
                 }
             }
         }
     }
 }
 
-/// Narrows each of `operation`'s error answers to the codes [`OPERATION_ERRORS`] lists.
-fn narrow_errors(operation: &mut Operation) {
+/// Narrows the operation's own error answers to the codes [`OPERATION_ERRORS`] lists.
+fn narrow(operation: &mut Operation) {
     let id = operation.operation_id.clone().unwrap_or_default();
     for (op, status, codes) in OPERATION_ERRORS {
         if *op == id
@@ -206,8 +357,9 @@ fn narrow_errors(operation: &mut Operation) {
     }
 }
 
-/// The two ways to be signed in: `session_cookie` (the browser's `lifeline_session` cookie)
-/// and `session_token` (`Authorization: Bearer lls1_…` from `POST /session`).
+/// The ways to authenticate: `session_cookie` (the browser's `lifeline_session` cookie),
+/// `session_token` (`Authorization: Bearer lls1_…` from `POST /session`) and the admin API's
+/// key ([`SECURITY_SCHEME`]).
 struct SecuritySchemes;
 
 impl Modify for SecuritySchemes {
@@ -227,6 +379,15 @@ impl Modify for SecuritySchemes {
                 .to_owned(),
         );
         components.add_security_scheme("session_token", SecurityScheme::Http(bearer));
+        let admin_key = HttpBuilder::new()
+            .scheme(HttpAuthScheme::Bearer)
+            .bearer_format("llk_<key id>_<secret>")
+            .description(Some(
+                "An admin API key, made by `lifeline api-keys create --name NAME --scope …` \
+                 and shown once: `Authorization: Bearer llk_…`.",
+            ))
+            .build();
+        components.add_security_scheme(SECURITY_SCHEME, SecurityScheme::Http(admin_key));
     }
 }
 
@@ -264,6 +425,22 @@ fn retry_after() -> Header {
     header
 }
 
+/// `WWW-Authenticate: Bearer`, always present on a 401.
+fn www_authenticate() -> Header {
+    let mut header = HeaderBuilder::new()
+        .schema(Some(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .enum_values(Some(["Bearer"])),
+        ))
+        .description(Some("The authentication scheme the API expects."))
+        .build();
+    let mut required = Extensions::default();
+    required.insert("required".to_owned(), serde_json::Value::Bool(true));
+    header.extensions = Some(required);
+    header
+}
+
 fn add_error(operation: &mut Operation, shared: &SharedError) {
     let mut response = ResponseBuilder::new()
         .description(shared.description)
@@ -273,6 +450,9 @@ fn add_error(operation: &mut Operation, shared: &SharedError) {
         );
     if shared.retry_after {
         response = response.header("Retry-After", retry_after());
+    }
+    if shared.code == ErrorCode::Unauthenticated {
+        response = response.header("WWW-Authenticate", www_authenticate());
     }
     operation
         .responses
@@ -305,6 +485,23 @@ mod tests {
             }
         }
         assert!(doc["paths"]["/api/v1/openapi.json"]["get"].is_object());
+    }
+
+    #[test]
+    fn a_query_parameter_the_handler_needs_is_required() {
+        // Arrange / Act
+        let doc: serde_json::Value = serde_json::from_str(document_json()).unwrap();
+
+        // Assert
+        let find = &doc["paths"]["/api/v1/admin/accounts"]["get"]["parameters"][0];
+        assert_eq!(find["name"], "email");
+        assert_eq!(find["in"], "query");
+        assert_eq!(find["required"], true, "{find}");
+        let audit = &doc["paths"]["/api/v1/admin/accounts/{id}/audit"]["get"]["parameters"];
+        for parameter in audit.as_array().unwrap() {
+            let optional = parameter["in"] == "query";
+            assert_eq!(parameter["required"], !optional, "{parameter}");
+        }
     }
 
     #[test]
@@ -414,5 +611,36 @@ mod tests {
 
         // Assert
         assert_eq!(registered, documented);
+    }
+
+    #[test]
+    fn admin_endpoints_require_the_admin_key_scheme_and_document_its_refusals() {
+        // Arrange / Act
+        let doc: serde_json::Value = serde_json::from_str(document_json()).unwrap();
+
+        // Assert
+        let scheme = &doc["components"]["securitySchemes"]["admin_key"];
+        assert_eq!(scheme["type"], "http");
+        assert_eq!(scheme["scheme"], "bearer");
+        let get = &doc["paths"]["/api/v1/admin/key"]["get"];
+        assert_eq!(get["security"], serde_json::json!([{"admin_key": []}]));
+        let unauthenticated = &get["responses"]["401"];
+        assert_eq!(
+            unauthenticated["headers"]["WWW-Authenticate"]["required"],
+            true
+        );
+        let codes = &unauthenticated["content"]["application/json"]["schema"]["allOf"][1];
+        assert_eq!(
+            codes["properties"]["error"]["enum"],
+            serde_json::json!(["unauthenticated"])
+        );
+        assert_eq!(
+            get["responses"]["429"]["headers"]["Retry-After"]["required"],
+            true
+        );
+        for status in ["500", "503"] {
+            assert!(get["responses"][status].is_object(), "{status}");
+        }
+        assert!(get["responses"]["415"].is_null());
     }
 }

@@ -170,7 +170,7 @@ fn unauthenticated() -> ApiError {
         ErrorCode::Unauthenticated,
         "Sign in first: send the session cookie or a session token.",
     )
-    .with_challenge()
+    .with_www_authenticate("Bearer")
 }
 
 /// Who is signed in.

@@ -62,7 +62,7 @@ fn nonzero(n: u32) -> NonZeroU32 {
     NonZeroU32::new(n).unwrap_or(NonZeroU32::MIN)
 }
 
-fn quota(per: Duration, count: u32, burst: u32) -> Quota {
+pub(super) fn quota(per: Duration, count: u32, burst: u32) -> Quota {
     let count = count.max(1);
     Quota::with_period(per / count)
         .unwrap_or_else(|| Quota::per_second(NonZeroU32::MIN))
