@@ -194,21 +194,19 @@ async fn every_event_arrives_once_signed_and_verifiable(backend: Backend) {
     receiver.wait_for(step("session.revoked")).await;
     let operator = accounts(&app).await;
     operator
-        .disable(&ada(), &Actor::Operator, app.now())
+        .disable(ada(), &Actor::Operator, app.now())
         .unwrap();
     receiver.wait_for(step("account.disabled")).await;
-    operator
-        .enable(&ada(), &Actor::Operator, app.now())
-        .unwrap();
+    operator.enable(ada(), &Actor::Operator, app.now()).unwrap();
     receiver.wait_for(step("account.enabled")).await;
     let hasher = lifeline::ops::password_hasher(&app.settings).unwrap();
     let password = lifeline::Password::new("an operator's new passphrase".into());
     operator
-        .set_password(&ada(), &password, &hasher, &Actor::Operator, app.now())
+        .set_password(ada(), &password, &hasher, &Actor::Operator, app.now())
         .unwrap();
     receiver.wait_for(step("password.changed")).await;
     operator
-        .revoke_sessions(&ada(), None, &Actor::Operator, app.now())
+        .revoke_sessions(ada(), None, &Actor::Operator, app.now())
         .unwrap();
     receiver.wait_for(step("session.revoked")).await;
     let mails = app.sink.messages().len();
@@ -223,9 +221,7 @@ async fn every_event_arrives_once_signed_and_verifiable(backend: Backend) {
         StatusCode::OK
     );
     receiver.wait_for(step("account.locked_down")).await;
-    operator
-        .delete(&ada(), &Actor::Operator, app.now())
-        .unwrap();
+    operator.delete(ada(), &Actor::Operator, app.now()).unwrap();
     let received = receiver.wait_for(step("account.deleted")).await;
     app.drain_outbox().await;
 
@@ -290,7 +286,7 @@ async fn an_endpoint_gets_only_the_events_it_asked_for(backend: Backend) {
     let hasher = lifeline::ops::password_hasher(&app.settings).unwrap();
     let password = lifeline::Password::new(NEW_PASSWORD.into());
     operator
-        .set_password(&ada(), &password, &hasher, &Actor::Operator, app.now())
+        .set_password(ada(), &password, &hasher, &Actor::Operator, app.now())
         .unwrap();
     all.wait_for(2).await;
     app.drain_outbox().await;
