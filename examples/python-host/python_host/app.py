@@ -46,3 +46,10 @@ def create_app(config: Config, app_url: str) -> Flask:
         return jsonify({"events": events.events()})
 
     return app
+
+
+def app_from_env() -> Flask:
+    """The app configured from the environment, for a WSGI server
+    (``gunicorn 'python_host:app_from_env()'``); ``APP_URL`` names the app's own URL."""
+    config = Config.from_env()
+    return create_app(config, config.app_url or f"http://{config.host}:{config.port}")
