@@ -20,8 +20,8 @@ use libfuzzer_sys::fuzz_target;
 // The body types and the decoding are private to the library; its `fuzzing` feature
 // re-exports them.
 use lifeline::fuzzing::{
-    BodyRefusal, ForgotRequest, MagicLinkRequest, ResetRequest, VerifyRequest, check_media_type,
-    decode_json,
+    BodyRefusal, ForgotRequest, MagicLinkRequest, ResetRequest, SignInRequest, VerifyRequest,
+    check_media_type, decode_json,
 };
 use lifeline_fuzz::split_header_and_body;
 use serde::de::DeserializeOwned;
@@ -39,6 +39,7 @@ fuzz_target!(|data: &[u8]| {
     json::<ResetRequest>(content_type, body, &["token", "password"]);
     json::<MagicLinkRequest>(content_type, body, &["email"]);
     json::<VerifyRequest>(content_type, body, &["token", "browser"]);
+    json::<SignInRequest>(content_type, body, &["email", "password"]);
 });
 
 /// An `application/json` body with its header, as the API's extractor decodes it.

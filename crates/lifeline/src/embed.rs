@@ -160,7 +160,8 @@ impl Lifeline {
     /// The private (encrypted and signed) cookie session. Its path is the base
     /// path, so the browser sends it to Lifeline's pages only, never to the host's.
     fn session_middleware(&self, https: bool) -> SessionMiddleware<CookieSessionStore> {
-        session::middleware(self.session_key.clone(), self.base_path(), https)
+        let domain = self.state.settings.server.cookie_domain.as_deref();
+        session::middleware(self.session_key.clone(), self.base_path(), https, domain)
     }
 }
 

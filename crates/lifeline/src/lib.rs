@@ -76,6 +76,7 @@ pub use token_core::{Clock, SystemClock};
 pub mod fuzzing {
     pub use crate::http::api::magic_link::{MagicLinkRequest, VerifyRequest};
     pub use crate::http::api::password::{ForgotRequest, ResetRequest};
+    pub use crate::http::api::session::SignInRequest;
     pub use crate::http::pages::account::password::ChangePasswordForm;
     pub use crate::http::pages::login::{LoginForm, LogoutForm};
     pub use crate::http::pages::magic_link::request::{RequestForm, RequestQuery};

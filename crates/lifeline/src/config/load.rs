@@ -194,12 +194,20 @@ mod tests {
     #[test]
     fn a_redirect_allow_list_entry_that_leaves_the_site_is_refused() {
         Jail::expect_with(|jail| {
-            for entry in ["https://evil.example", "//evil.example", "/\\evil.example"] {
+            for entry in [
+                "https://evil.example/",
+                "https://evil.example/account",
+                "//evil.example",
+                "/\\evil.example",
+                "evil.example",
+            ] {
                 let toml = format!("[server]\nredirect_allow_list = [{entry:?}]\n");
                 let error = with_file(jail, &toml).unwrap_err();
                 assert!(error.to_string().contains("redirect_allow_list"), "{error}");
             }
             assert!(with_file(jail, "[server]\nredirect_allow_list = [\"/welcome\"]\n").is_ok());
+            let origin = "[server]\nredirect_allow_list = [\"https://app.example.com\"]\n";
+            assert!(with_file(jail, origin).is_ok());
             Ok(())
         });
     }

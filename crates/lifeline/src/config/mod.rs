@@ -1,5 +1,6 @@
 //! Typed, layered configuration.
 
+mod cookie_domain;
 mod environment;
 mod error;
 mod known_keys;

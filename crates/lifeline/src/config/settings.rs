@@ -88,9 +88,15 @@ pub struct ServerSettings {
     pub blocking_threads_per_worker: usize,
     /// Seconds a graceful shutdown waits for in-flight requests.
     pub shutdown_timeout_secs: u64,
+    /// The session cookie's `Domain`, e.g. `example.com` so that `app.example.com` and
+    /// `id.example.com` share it. Unset (the default): a host-only cookie. Must be the host
+    /// of `public_url` or a parent domain of it.
+    pub cookie_domain: Option<String>,
     /// Allowed `next` targets after sign-in: local paths such as `/account`,
-    /// matched exactly (no prefixes, no patterns). Anything else sends the
-    /// browser to `/account`. Entries that are not plain local paths are refused
+    /// matched exactly (no prefixes, no patterns), and origins such as
+    /// `https://app.example.com`, which allow any absolute URL of exactly that
+    /// scheme, host and port. Anything else sends the browser to `/account`.
+    /// Entries that are neither a plain local path nor a bare origin are refused
     /// at start-up.
     pub redirect_allow_list: Vec<String>,
     /// Clients allowed to read `/metrics`: addresses or CIDR networks (default: loopback).

@@ -9,8 +9,9 @@ use std::path::Path;
 use storage::Backend;
 
 use super::error::Problem;
-use super::{Mode, Settings};
+use super::{Mode, Settings, cookie_domain};
 use crate::config::SecretString;
+use crate::http::redirect;
 
 /// Every problem of `settings`; empty when they are usable.
 pub(super) fn problems(settings: &Settings) -> Vec<Problem> {
@@ -55,10 +56,19 @@ fn server(settings: &Settings, found: &mut Vec<Problem>) {
         found.push(Problem::setting("server.base_path", why));
     }
     for entry in &server.redirect_allow_list {
-        if !crate::http::redirect::is_local_path(entry) {
-            let why = format!("entry {entry:?} is not a plain local path like \"/account\"");
+        if !(redirect::is_local_path(entry) || redirect::is_origin(entry)) {
+            let why = format!(
+                "entry {entry:?} is neither a plain local path like \"/account\" nor a bare \
+                 origin like \"https://app.example.com\" (lower-case, no trailing /, no \
+                 default port)"
+            );
             found.push(Problem::setting("server.redirect_allow_list", why));
         }
+    }
+    if let Some(domain) = &server.cookie_domain
+        && let Err(why) = cookie_domain::check(domain, &server.public_url)
+    {
+        found.push(Problem::setting("server.cookie_domain", why));
     }
 }
 

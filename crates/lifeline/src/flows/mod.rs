@@ -6,3 +6,4 @@ pub mod link_check;
 pub mod magic_link;
 pub mod not_me;
 pub mod password_reset;
+pub mod sign_in;

@@ -8,21 +8,36 @@ const MAX_NEXT_LEN: usize = 512;
 
 /// The `next` target to redirect to after sign-in, or `None` when it is not allowed.
 ///
-/// Only an exact, byte-for-byte match of an allow-list entry counts, and the
-/// entry itself must be a plain local path (see [`is_local_path`]). Nothing is
-/// decoded, trimmed or normalised first: an attacker's `//evil.example`,
-/// `https://evil.example`, `/\evil.example` or `%2F%2Fevil.example` can only
-/// ever be compared with the configured paths, and none of them equals one.
-/// Accepting prefixes or patterns instead would invite the classic bypasses
-/// (`/account.evil.example`, `/account/../../`, encoded slashes).
-pub fn allowed_next<'a>(candidate: &str, allow_list: &'a [String]) -> Option<&'a str> {
+/// Two kinds of target are allowed, both only by an exact match:
+///
+/// - a local path equal, byte for byte, to an allow-list entry that is itself a plain local
+///   path (see [`is_local_path`]). Nothing is decoded, trimmed or normalised first: an
+///   attacker's `//evil.example`, `/\evil.example` or `%2F%2Fevil.example` can only ever be
+///   compared with the configured paths, and none of them equals one. Accepting prefixes or
+///   patterns instead would invite the classic bypasses (`/account.evil.example`,
+///   `/account/../../`, encoded slashes);
+/// - an absolute `http`/`https` URL whose origin (scheme, host and port) equals an
+///   allow-list entry that is a bare origin such as `https://app.example.com` (see
+///   [`is_origin`]). The URL must already be in the canonical form a URL parser writes it
+///   in (lower-case host, no default port, no user name or password, no backslash or white
+///   space), so what is compared is what the browser will follow:
+///   `https://app.example.com@evil.example`, `https://app.example.com%2F@evil.example` or
+///   `https:\\app.example.com` never reach the comparison.
+pub fn allowed_next(candidate: &str, allow_list: &[String]) -> Option<String> {
     if candidate.is_empty() || candidate.len() > MAX_NEXT_LEN {
         return None;
     }
+    if let Some(path) = allow_list
+        .iter()
+        .find(|entry| *entry == candidate && is_local_path(entry))
+    {
+        return Some(path.clone());
+    }
+    let origin = canonical_origin(candidate)?;
     allow_list
         .iter()
-        .map(String::as_str)
-        .find(|entry| *entry == candidate && is_local_path(entry))
+        .any(|entry| *entry == origin && is_origin(entry))
+        .then(|| candidate.to_owned())
 }
 
 /// The redirect target after sign-in: `next` when allow-listed, else Lifeline's
@@ -31,7 +46,7 @@ pub fn allowed_next<'a>(candidate: &str, allow_list: &'a [String]) -> Option<&'a
 /// used as written: one may name a host application's page outside the base path.
 pub fn after_sign_in(next: Option<&str>, allow_list: &[String], base_path: &str) -> String {
     match next.and_then(|next| allowed_next(next, allow_list)) {
-        Some(allowed) => allowed.to_owned(),
+        Some(allowed) => allowed,
         None => format!("{base_path}{DEFAULT_AFTER_SIGN_IN}"),
     }
 }
@@ -52,6 +67,46 @@ pub fn is_local_path(path: &str) -> bool {
         && !path.split(['/', '?', '#']).any(|segment| segment == "..")
 }
 
+/// Whether `entry` is a bare origin written as a browser serialises it:
+/// `http://` or `https://`, a lower-case host, a port only when it is not the scheme's
+/// default, and nothing else (no trailing `/`, path, query, fragment or user name).
+pub fn is_origin(entry: &str) -> bool {
+    match url::Url::parse(entry) {
+        Ok(url) => {
+            web_url(&url)
+                && url.path() == "/"
+                && url.query().is_none()
+                && url.fragment().is_none()
+                && url.origin().ascii_serialization() == entry
+        }
+        Err(_) => false,
+    }
+}
+
+/// The origin of `candidate` if it is an absolute `http`/`https` URL without user name or
+/// password, written exactly as the URL parser writes it back (a bare origin may omit the
+/// final `/`).
+fn canonical_origin(candidate: &str) -> Option<String> {
+    if candidate
+        .chars()
+        .any(|c| c == '\\' || c.is_whitespace() || c.is_control())
+    {
+        return None;
+    }
+    let url = url::Url::parse(candidate).ok()?;
+    let canonical = url.as_str() == candidate
+        || (url.path() == "/" && url.as_str().strip_suffix('/') == Some(candidate));
+    (web_url(&url) && canonical).then(|| url.origin().ascii_serialization())
+}
+
+/// An `http`/`https` URL with a host and no user name or password.
+fn web_url(url: &url::Url) -> bool {
+    matches!(url.scheme(), "http" | "https")
+        && url.host().is_some()
+        && url.username().is_empty()
+        && url.password().is_none()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -66,9 +121,9 @@ mod tests {
         let list = allow_list();
 
         // Act / Assert
-        assert_eq!(allowed_next("/account", &list), Some("/account"));
+        assert_eq!(allowed_next("/account", &list).as_deref(), Some("/account"));
         assert_eq!(
-            allowed_next("/welcome?tab=security", &list),
+            allowed_next("/welcome?tab=security", &list).as_deref(),
             Some("/welcome?tab=security")
         );
     }
@@ -193,5 +248,115 @@ mod tests {
         ] {
             assert!(!is_local_path(path), "{path:?}");
         }
+    }
+
+    fn with_origins() -> Vec<String> {
+        vec![
+            "/account".into(),
+            "https://app.example.com".into(),
+            "http://localhost:3000".into(),
+        ]
+    }
+
+    #[test]
+    fn an_absolute_url_on_an_allowed_origin_is_accepted_as_is() {
+        let list = with_origins();
+        for next in [
+            "https://app.example.com",
+            "https://app.example.com/",
+            "https://app.example.com/dashboard?tab=1#top",
+            "https://app.example.com/a%20b",
+            "http://localhost:3000/welcome",
+        ] {
+            assert_eq!(allowed_next(next, &list).as_deref(), Some(next), "{next}");
+        }
+        assert_eq!(
+            after_sign_in(Some("https://app.example.com/x"), &list, "/auth"),
+            "https://app.example.com/x"
+        );
+    }
+
+    #[test]
+    fn another_origin_or_the_same_host_with_another_scheme_or_port_is_refused() {
+        let list = with_origins();
+        for next in [
+            "https://evil.example/",
+            "https://app.example.com.evil.example/",
+            "https://evil.app.example.com/",
+            "https://example.com/",
+            "http://app.example.com/",
+            "https://app.example.com:8443/",
+            "https://localhost:3000/",
+            "http://localhost/",
+            "http://localhost:3001/",
+            "ftp://app.example.com/",
+            "javascript://app.example.com/%0aalert(1)",
+        ] {
+            assert_eq!(allowed_next(next, &list), None, "{next}");
+        }
+    }
+
+    #[test]
+    fn userinfo_tricks_are_refused() {
+        let list = with_origins();
+        for next in [
+            "https://app.example.com@evil.example/",
+            "https://app.example.com:443@evil.example/",
+            "https://user@app.example.com/",
+            "https://user:pass@app.example.com/",
+            "https://evil.example#@app.example.com/",
+            "https://evil.example?@app.example.com/",
+            "https://evil.example\\@app.example.com/",
+        ] {
+            assert_eq!(allowed_next(next, &list), None, "{next}");
+        }
+    }
+
+    #[test]
+    fn encoded_and_non_canonical_absolute_urls_are_refused() {
+        let list = with_origins();
+        for next in [
+            "https://app.example.com%2F@evil.example/",
+            "https://app.example.com%40evil.example/",
+            "https://app%2Eexample%2Ecom/",
+            "https://APP.example.com/",
+            "HTTPS://app.example.com/",
+            "https://app.example.com:443/",
+            "https:app.example.com/",
+            "https:/app.example.com/",
+            "https:\\\\app.example.com/",
+            "https://app.example.com\\@evil.example/",
+            " https://app.example.com/",
+            "https://app.example.com/\r\nLocation: https://evil.example",
+            "https://app.example.com\t/",
+            "https://xn--pp-0ia.example.com/",
+            "https://app.example.com./",
+        ] {
+            assert_eq!(allowed_next(next, &list), None, "{next:?}");
+        }
+    }
+
+    #[test]
+    fn only_a_bare_canonical_origin_counts_as_an_origin_entry() {
+        for entry in ["https://app.example.com", "http://localhost:3000"] {
+            assert!(is_origin(entry), "{entry}");
+        }
+        for entry in [
+            "https://app.example.com/",
+            "https://app.example.com/account",
+            "https://app.example.com?x",
+            "https://APP.example.com",
+            "https://app.example.com:443",
+            "https://user@app.example.com",
+            "ftp://app.example.com",
+            "app.example.com",
+            "//app.example.com",
+            "/account",
+        ] {
+            assert!(!is_origin(entry), "{entry}");
+        }
+        // An entry with a path never lets an absolute URL through.
+        let list = vec!["https://app.example.com/account".to_owned()];
+        assert_eq!(allowed_next("https://app.example.com/account", &list), None);
     }
 }

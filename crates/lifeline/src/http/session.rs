@@ -28,25 +28,23 @@ use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, web};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use chrono::{NaiveDateTime, TimeDelta};
-use storage::sessions::{self, NewSession, SessionRecord};
+use storage::sessions;
 use token_core::Purpose;
 use zeroize::Zeroizing;
 
 pub use storage::sessions::Method as SignInMethod;
 
-use crate::directory::DirectoryConnection;
+pub use crate::http::session_records::{IDLE_HOURS, SignedIn};
+
 use crate::directory::DirectoryUser as User;
 use crate::error::AppError;
-use crate::http::blocking;
 use crate::http::client::ClientInfo;
 use crate::http::pages::held_link::HeldLink;
+use crate::http::session_records;
 use crate::state::AppState;
 
 /// The cookie's name.
 const COOKIE_NAME: &str = "lifeline_session";
-/// How long a session lasts without being used (cookie and record alike).
-pub const IDLE_HOURS: i64 = 12;
 /// `blake3::derive_key` context of the key that hashes session secrets.
 const SECRET_KEY_CONTEXT: &str = "lifeline 2026-12 session secret hash v1";
 
@@ -78,8 +76,16 @@ const BROWSER: &str = "magic_link_browser";
 /// the base path, so the browser sends it to Lifeline's pages only, never to a
 /// host's; `HttpOnly` keeps it from scripts, `SameSite=Lax` from cross-site
 /// POSTs (the CSRF token is the defence that does not rely on the browser),
-/// and behind HTTPS it is `Secure`.
-pub fn middleware(key: Key, base_path: &str, https: bool) -> SessionMiddleware<CookieSessionStore> {
+/// and behind HTTPS it is `Secure`. Without `domain` (`server.cookie_domain`) it is a
+/// host-only cookie; with one, the browser sends it to that domain and its subdomains, so
+/// sibling hosts (`app.example.com` beside `id.example.com`) can pass it on to
+/// `GET /api/v1/session`. Its content stays encrypted: only Lifeline can read it.
+pub fn middleware(
+    key: Key,
+    base_path: &str,
+    https: bool,
+    domain: Option<&str>,
+) -> SessionMiddleware<CookieSessionStore> {
     let path = match base_path {
         "" => "/",
         base => base,
@@ -87,6 +93,7 @@ pub fn middleware(key: Key, base_path: &str, https: bool) -> SessionMiddleware<C
     SessionMiddleware::builder(CookieSessionStore::default(), key)
         .cookie_name(COOKIE_NAME.into())
         .cookie_path(path.into())
+        .cookie_domain(domain.map(str::to_owned))
         .cookie_content_security(CookieContentSecurity::Private)
         .cookie_http_only(true)
         .cookie_same_site(SameSite::Lax)
@@ -109,15 +116,6 @@ impl FromRequest for LifelineSession {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         ready(Ok(Self(req.get_session())))
     }
-}
-
-/// A signed-in request: the account and this browser's session record.
-#[derive(Clone, Debug)]
-pub struct SignedIn {
-    /// The signed-in account.
-    pub user: User,
-    /// This browser's session record.
-    pub session: SessionRecord,
 }
 
 impl From<Session> for LifelineSession {
@@ -250,25 +248,7 @@ impl LifelineSession {
     ) -> Result<(), AppError> {
         let secret = random_value()?;
         let hash = state.session_secrets.hash(&secret);
-        let now = state.now();
-        let (db, user_id, auth_epoch) = (state.db.clone(), user.id, user.auth_epoch);
-        let (ip, user_agent) = (client.ip_text(), client.user_agent.clone());
-        blocking::run("recording the new session", move || {
-            sessions::create(
-                &mut *db.conn()?,
-                &NewSession {
-                    user_id,
-                    secret_hash: &hash,
-                    auth_epoch,
-                    method,
-                    ip: Some(ip.as_str()).filter(|ip| !ip.is_empty()),
-                    user_agent: user_agent.as_deref(),
-                    now,
-                    expires_at: idle_expiry(now),
-                },
-            )
-        })
-        .await?;
+        session_records::create(state, user, method, client, hash).await?;
         self.start_signed_in(&secret)
     }
 
@@ -287,11 +267,7 @@ impl LifelineSession {
         let Some(secret) = secret else {
             return Ok(());
         };
-        let (db, hash) = (state.db.clone(), state.session_secrets.hash(&secret));
-        blocking::run("ending the session", move || {
-            sessions::revoke_by_hash(&mut *db.conn()?, &hash)
-        })
-        .await?;
+        session_records::revoke(state, state.session_secrets.hash(&secret)).await?;
         Ok(())
     }
 
@@ -303,7 +279,8 @@ impl LifelineSession {
 
     /// [`LifelineSession::user`] with this browser's session record. The record
     /// and the account are read on one connection in one blocking call; the
-    /// record is marked as seen at most once a minute.
+    /// record is marked as seen at most once a minute. A disabled account's
+    /// session ends here too.
     pub async fn signed_in(
         &self,
         state: &web::Data<AppState>,
@@ -311,36 +288,8 @@ impl LifelineSession {
         let Some(secret) = self.secret() else {
             return Ok(None);
         };
-        let hash = state.session_secrets.hash(&secret);
-        let (db, directory, now) = (state.db.clone(), state.directory.clone(), state.now());
-        let found = blocking::run(
-            "loading the signed-in account",
-            move || -> Result<_, AppError> {
-                let mut conn = db.conn()?;
-                let Some(record) = sessions::find_live(&mut conn, &hash, now)? else {
-                    return Ok(None);
-                };
-                let user = directory
-                    .find_by_id(&mut DirectoryConnection::new(&mut conn), record.user_id)?;
-                let Some(user) = user.filter(|user| user.auth_epoch == record.auth_epoch) else {
-                    // Stale since a password change (or the account is gone): the
-                    // record can never work again.
-                    sessions::revoke(&mut conn, record.user_id, record.id)?;
-                    return Ok(None);
-                };
-                let touched = record.last_seen_at < now - sessions::TOUCH_AFTER
-                    && sessions::touch(&mut conn, record.id, now, idle_expiry(now))?;
-                Ok(Some((
-                    SignedIn {
-                        user,
-                        session: record,
-                    },
-                    touched,
-                )))
-            },
-        )
-        .await?;
-        match found {
+        let now = state.now();
+        match session_records::find(state, state.session_secrets.hash(&secret)).await? {
             Some((signed_in, touched)) => {
                 if touched {
                     // Best effort: only the cookie's Max-Age depends on it.
@@ -435,13 +384,8 @@ impl std::fmt::Debug for SessionSecretKey {
     }
 }
 
-/// When a session used at `now` ends unless used again.
-fn idle_expiry(now: NaiveDateTime) -> NaiveDateTime {
-    now + TimeDelta::hours(IDLE_HOURS)
-}
-
 /// 32 random bytes from the OS, base64url.
-fn random_value() -> Result<String, AppError> {
+pub fn random_value() -> Result<String, AppError> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes)
         .map_err(|e| AppError::Internal(anyhow::anyhow!("OS random failed: {e}")))?;

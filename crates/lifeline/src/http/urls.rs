@@ -53,6 +53,8 @@ pub enum Url {
     DevMailboxMessageHtml,
     /// The API's OpenAPI document (below [`API_PREFIX`] only).
     OpenApi,
+    /// Who is signed in; signing in and out for API clients (below [`API_PREFIX`] only).
+    Session,
 }
 
 impl Url {
@@ -79,6 +81,7 @@ impl Url {
             Self::DevMailboxMessage => "/dev/mailbox/{id}",
             Self::DevMailboxMessageHtml => "/dev/mailbox/{id}/html",
             Self::OpenApi => "/openapi.json",
+            Self::Session => "/session",
         }
     }
 
@@ -93,7 +96,7 @@ impl Url {
 mod tests {
     use super::*;
 
-    const ALL: [Url; 20] = [
+    const ALL: [Url; 21] = [
         Url::Healthz,
         Url::Readyz,
         Url::Metrics,
@@ -114,6 +117,7 @@ mod tests {
         Url::DevMailboxMessage,
         Url::DevMailboxMessageHtml,
         Url::OpenApi,
+        Url::Session,
     ];
 
     #[test]

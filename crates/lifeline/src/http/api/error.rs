@@ -1,7 +1,7 @@
 //! JSON errors for `/api/v1`: `{"error": "<stable_code>", "message": "…"}`.
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::{ALLOW, HeaderValue, RETRY_AFTER};
+use actix_web::http::header::{ALLOW, HeaderValue, RETRY_AFTER, WWW_AUTHENTICATE};
 use actix_web::{HttpResponse, ResponseError};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -16,6 +16,8 @@ pub struct ApiError {
     code: ErrorCode,
     message: String,
     retry_after_secs: Option<u64>,
+    /// Sends `WWW-Authenticate: Bearer` (a 401 that a session token would answer).
+    challenge: bool,
 }
 
 /// The stable code of an API error, for clients to branch on. Every code an error can
@@ -36,6 +38,10 @@ pub enum ErrorCode {
     OtherBrowser,
     /// The new password breaks the policy; the message says why.
     WeakPassword,
+    /// Not signed in: no session cookie or token, or one that does not name a live session.
+    Unauthenticated,
+    /// The address and password don't match an account.
+    InvalidCredentials,
     /// A refused cross-site form (not answered by the current endpoints).
     Forbidden,
     /// The body is over `server.max_body_bytes`.
@@ -64,6 +70,8 @@ impl ErrorCode {
             Self::InvalidOrExpiredLink => "invalid_or_expired_link",
             Self::OtherBrowser => "other_browser",
             Self::WeakPassword => "weak_password",
+            Self::Unauthenticated => "unauthenticated",
+            Self::InvalidCredentials => "invalid_credentials",
             Self::Forbidden => "forbidden",
             Self::BodyTooLarge => "body_too_large",
             Self::UnsupportedMediaType => "unsupported_media_type",
@@ -95,7 +103,15 @@ impl ApiError {
             code,
             message: message.into(),
             retry_after_secs: None,
+            challenge: false,
         }
+    }
+
+    /// The same error with `WWW-Authenticate: Bearer`, as a 401 asking for a session token
+    /// must carry (RFC 9110).
+    pub fn with_challenge(mut self) -> Self {
+        self.challenge = true;
+        self
     }
 
     /// Parses the address of a link request; a malformed one is a 400
@@ -159,6 +175,7 @@ impl From<AppError> for ApiError {
             code,
             message: error.public_message(),
             retry_after_secs,
+            challenge: false,
         }
     }
 }
@@ -172,6 +189,9 @@ impl ResponseError for ApiError {
         let mut response = HttpResponse::build(self.status);
         if let Some(secs) = self.retry_after_secs {
             response.insert_header((RETRY_AFTER, secs.to_string()));
+        }
+        if self.challenge {
+            response.insert_header((WWW_AUTHENTICATE, "Bearer"));
         }
         response.json(ErrorBody {
             error: self.code,

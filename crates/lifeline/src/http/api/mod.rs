@@ -11,6 +11,7 @@ pub mod field_schemas;
 pub mod magic_link;
 pub mod openapi;
 pub mod password;
+pub mod session;
 
 use actix_web::http::Method;
 use actix_web::{Route, web};
@@ -51,6 +52,21 @@ pub const ENDPOINTS: &[Endpoint] = &[
         method: Method::POST,
         path: Url::MagicLinkVerify.path(),
         handler: |route| route.to(magic_link::verify),
+    },
+    Endpoint {
+        method: Method::GET,
+        path: Url::Session.path(),
+        handler: |route| route.to(session::get),
+    },
+    Endpoint {
+        method: Method::POST,
+        path: Url::Session.path(),
+        handler: |route| route.to(session::create),
+    },
+    Endpoint {
+        method: Method::DELETE,
+        path: Url::Session.path(),
+        handler: |route| route.to(session::delete),
     },
     Endpoint {
         method: Method::GET,

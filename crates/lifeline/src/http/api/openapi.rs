@@ -9,11 +9,12 @@ use utoipa::openapi::extensions::Extensions;
 use utoipa::openapi::header::{Header, HeaderBuilder};
 use utoipa::openapi::path::Operation;
 use utoipa::openapi::schema::{AllOfBuilder, ObjectBuilder, Schema, Type};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, Http, HttpAuthScheme, SecurityScheme};
 use utoipa::openapi::{Content, OpenApi as Document, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use super::error::{ErrorBody, ErrorCode};
-use super::{magic_link, password};
+use super::{magic_link, password, session};
 use crate::http::urls::{API_PREFIX, Url};
 
 /// The API description.
@@ -27,7 +28,8 @@ use crate::http::urls::{API_PREFIX, Url};
             missing or mistyped one is a 400 `invalid_body`. Errors are `{\"error\": \"<stable_code>\", \"message\": \"…\"}`, also for a \
             path no endpoint serves (404 `not_found`) and a method an endpoint does not answer \
             (405 `method_not_allowed`, with `Allow`). Answers never reveal whether an account \
-            exists.",
+            exists. `/session` is signed in by the session cookie (`session_cookie`) or a \
+            session token from `POST /session` (`session_token`).",
         license(name = "Apache-2.0", identifier = "Apache-2.0"),
     ),
     paths(
@@ -35,13 +37,17 @@ use crate::http::urls::{API_PREFIX, Url};
         password::reset,
         magic_link::request,
         magic_link::verify,
+        session::get,
+        session::create,
+        session::delete,
         get,
     ),
     components(schemas(ErrorBody, ErrorCode)),
-    modifiers(&CommonErrors),
+    modifiers(&SecuritySchemes, &CommonErrors),
     tags(
         (name = "password", description = "Password reset by mailed link."),
         (name = "magic-link", description = "Sign-in by mailed link."),
+        (name = "session", description = "Who is signed in; sign-in and sign-out for API clients."),
         (name = "meta", description = "This description."),
     )
 )]
@@ -87,6 +93,10 @@ const OPERATION_ERRORS: &[(&str, &str, &[ErrorCode])] = &[
         &[ErrorCode::InvalidBody, ErrorCode::InvalidOrExpiredLink],
     ),
     ("resetPassword", "422", &[ErrorCode::WeakPassword]),
+    ("getSession", "401", &[ErrorCode::Unauthenticated]),
+    ("createSession", "400", &[ErrorCode::InvalidBody]),
+    ("createSession", "401", &[ErrorCode::InvalidCredentials]),
+    ("deleteSession", "401", &[ErrorCode::Unauthenticated]),
     (
         "requestMagicLink",
         "400",
@@ -110,6 +120,9 @@ struct SharedError {
     code: ErrorCode,
     description: &'static str,
     retry_after: bool,
+    /// Only operations that take a body (POST) can give it; the others (which read a
+    /// session) give only the answers without this flag.
+    body_only: bool,
 }
 
 const SHARED_ERRORS: [SharedError; 5] = [
@@ -118,12 +131,14 @@ const SHARED_ERRORS: [SharedError; 5] = [
         code: ErrorCode::BodyTooLarge,
         description: "`body_too_large`: the body is over `server.max_body_bytes`.",
         retry_after: false,
+        body_only: true,
     },
     SharedError {
         status: "415",
         code: ErrorCode::UnsupportedMediaType,
         description: "`unsupported_media_type`: the body is not `application/json`.",
         retry_after: false,
+        body_only: true,
     },
     SharedError {
         status: "429",
@@ -132,12 +147,14 @@ const SHARED_ERRORS: [SharedError; 5] = [
             its global rate for link requests, or (on `/password/reset`) the link over its \
             attempts; wait `Retry-After` seconds.",
         retry_after: true,
+        body_only: true,
     },
     SharedError {
         status: "500",
         code: ErrorCode::InternalError,
         description: "`internal_error`: a fault on the server; nothing was changed.",
         retry_after: false,
+        body_only: false,
     },
     SharedError {
         status: "503",
@@ -145,35 +162,71 @@ const SHARED_ERRORS: [SharedError; 5] = [
         description: "`unavailable`: the database is briefly unreachable; retry after \
             `Retry-After` seconds.",
         retry_after: true,
+        body_only: false,
     },
 ];
 
-/// Adds the failures every endpoint with a JSON body shares (413, 415, 429, 500, 503), so
-/// each handler documents only its own answers, and narrows every error answer's body to
-/// the codes it carries ([`OPERATION_ERRORS`]).
+/// Adds the failures every endpoint with a JSON body shares (413, 415, 429, 500, 503) and
+/// those every signed-in operation shares (500, 503: it reads the session from the
+/// database), so each handler documents only its own answers, and narrows every error
+/// answer's body to the codes it carries ([`OPERATION_ERRORS`]).
 struct CommonErrors;
 
 impl Modify for CommonErrors {
     fn modify(&self, openapi: &mut Document) {
         for item in openapi.paths.paths.values_mut() {
-            let Some(operation) = item.post.as_mut() else {
-                continue;
-            };
-            let id = operation.operation_id.clone().unwrap_or_default();
-            for (op, status, codes) in OPERATION_ERRORS {
-                if *op == id
-                    && let Some(RefOr::T(response)) = operation.responses.responses.get_mut(*status)
-                {
-                    response.content.insert(
-                        "application/json".to_owned(),
-                        Content::new(Some(error_body_with(codes))).into(),
-                    );
+            let with_body = item.post.iter_mut().map(|operation| (operation, true));
+            let signed_in = [item.get.as_mut(), item.delete.as_mut()]
+                .into_iter()
+                .flatten()
+                .filter(|operation| operation.security.is_some())
+                .map(|operation| (operation, false));
+            for (operation, takes_body) in with_body.chain(signed_in) {
+                narrow_errors(operation);
+                for shared in SHARED_ERRORS.iter().filter(|s| takes_body || !s.body_only) {
+                    add_error(operation, shared);
                 }
             }
-            for shared in &SHARED_ERRORS {
-                add_error(operation, shared);
-            }
         }
+    }
+}
+
+/// Narrows each of `operation`'s error answers to the codes [`OPERATION_ERRORS`] lists.
+fn narrow_errors(operation: &mut Operation) {
+    let id = operation.operation_id.clone().unwrap_or_default();
+    for (op, status, codes) in OPERATION_ERRORS {
+        if *op == id
+            && let Some(RefOr::T(response)) = operation.responses.responses.get_mut(*status)
+        {
+            response.content.insert(
+                "application/json".to_owned(),
+                Content::new(Some(error_body_with(codes))).into(),
+            );
+        }
+    }
+}
+
+/// The two ways to be signed in: `session_cookie` (the browser's `lifeline_session` cookie)
+/// and `session_token` (`Authorization: Bearer lls1_…` from `POST /session`).
+struct SecuritySchemes;
+
+impl Modify for SecuritySchemes {
+    fn modify(&self, openapi: &mut Document) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "session_cookie",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                "lifeline_session",
+                "The session cookie a browser gets when it signs in on Lifeline's pages \
+                 (encrypted; a host application passes its visitor's `Cookie` header on).",
+            ))),
+        );
+        let mut bearer = Http::new(HttpAuthScheme::Bearer);
+        bearer.description = Some(
+            "A session token from `POST /api/v1/session`: `lls1_` and 43 base64url characters."
+                .to_owned(),
+        );
+        components.add_security_scheme("session_token", SecurityScheme::Http(bearer));
     }
 }
 

@@ -4,15 +4,12 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::LOCATION;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
-use storage::{EmailAddress, audit};
 use tera::Context;
 
-use crate::directory::SignIn;
 use crate::error::AppError;
-use crate::http::blocking;
+use crate::flows::sign_in;
 use crate::http::client::ClientInfo;
 use crate::http::csrf::{CsrfForm, csrf_field};
-use crate::http::limits::rate_limit::Verdict;
 use crate::http::session::{LifelineSession, SignInMethod};
 use crate::http::urls::Url;
 use crate::security::password_hash::Password;
@@ -54,9 +51,9 @@ pub async fn get(state: web::Data<AppState>, session: LifelineSession) -> HttpRe
     )
 }
 
-/// `POST /login`. An unknown address costs the same argon2 verification as a
-/// wrong password and gets the same 401, so neither timing nor wording tells
-/// whether the account exists.
+/// `POST /login` (the check is `flows::sign_in`). An unknown address costs the same argon2
+/// verification as a wrong password and gets the same 401, so neither timing nor wording
+/// tells whether the account exists.
 pub async fn post(
     state: web::Data<AppState>,
     session: LifelineSession,
@@ -66,46 +63,7 @@ pub async fn post(
     let LoginForm {
         email, password, ..
     } = form.into_inner();
-    let address = EmailAddress::parse(&email).ok();
-    let key = token_core::fingerprint(
-        &state.keys,
-        "login",
-        address
-            .as_ref()
-            .map_or(email.as_bytes(), |a| a.as_str().as_bytes()),
-    );
-    if let Verdict::Limited { retry_after_secs } = state.limits.check_login(&key) {
-        return Err(AppError::TooManyRequests { retry_after_secs });
-    }
-    let hasher = state.hasher.clone();
-    let (db, directory, now) = (state.db.clone(), state.directory.clone(), state.now());
-    let password = Password::new(password);
-    let ip = client.ip_text();
-    let user = blocking::run("signing in", move || -> Result<_, AppError> {
-        // The account is found with a connection that goes back to the pool before the
-        // password is hashed; an unknown or malformed address costs the same verification.
-        let sign_in = SignIn {
-            db: &db,
-            directory: &*directory,
-            hasher: &hasher,
-        };
-        let Some(user) = sign_in.verify(address.as_ref(), &password, now)? else {
-            return Ok(None);
-        };
-        audit::record(
-            &mut *db.conn()?,
-            &audit::NewAuditEvent {
-                user_id: Some(user.id),
-                kind: "sign_in",
-                ip: Some(ip.as_str()).filter(|ip| !ip.is_empty()),
-                user_agent: None,
-                detail: None,
-                created_at: now,
-            },
-        )?;
-        Ok(Some(user))
-    })
-    .await?;
+    let user = sign_in::with_password(&state, &email, Password::new(password), &client).await?;
     let Some(user) = user else {
         return Ok(page(
             &state,

@@ -82,7 +82,7 @@ fn remember_next(
     next: Option<&str>,
 ) -> Result<(), AppError> {
     let allowed = next.and_then(|n| allowed_next(n, &state.settings.server.redirect_allow_list));
-    session.remember_next(allowed)
+    session.remember_next(allowed.as_deref())
 }
 
 fn form(

@@ -1,0 +1,110 @@
+//! The server side of a session, whoever carries its secret: the browser's encrypted
+//! cookie (`http::session`) or an API client's bearer token (`http::bearer`). Both are one
+//! row of `storage::sessions`, found by the keyed hash of the secret
+//! ([`SessionSecretKey::hash`](crate::http::session::SessionSecretKey::hash)); only the
+//! secret's form differs, and a bearer token's prefix keeps the two sets of secrets apart.
+
+use chrono::{NaiveDateTime, TimeDelta};
+use storage::sessions::{self, NewSession, SECRET_HASH_LEN, SessionRecord};
+
+use crate::directory::DirectoryConnection;
+use crate::directory::DirectoryUser as User;
+use crate::error::AppError;
+use crate::http::blocking;
+use crate::http::client::ClientInfo;
+use crate::http::session::SignInMethod;
+use crate::state::AppState;
+
+/// How long a session lasts without being used (cookie, bearer token and record alike).
+pub const IDLE_HOURS: i64 = 12;
+
+/// A signed-in request: the account and its session record.
+#[derive(Clone, Debug)]
+pub struct SignedIn {
+    /// The signed-in account.
+    pub user: User,
+    /// This session's record, as it stands after this request (a touch moved its expiry).
+    pub session: SessionRecord,
+}
+
+/// When a session used at `now` ends unless used again.
+pub fn idle_expiry(now: NaiveDateTime) -> NaiveDateTime {
+    now + TimeDelta::hours(IDLE_HOURS)
+}
+
+/// Stores the record of a new session of `user` whose secret hashes to `hash`.
+pub async fn create(
+    state: &AppState,
+    user: &User,
+    method: SignInMethod,
+    client: &ClientInfo,
+    hash: [u8; SECRET_HASH_LEN],
+) -> Result<SessionRecord, AppError> {
+    let now = state.now();
+    let (db, user_id, auth_epoch) = (state.db.clone(), user.id, user.auth_epoch);
+    let (ip, user_agent) = (client.ip_text(), client.user_agent.clone());
+    blocking::run("recording the new session", move || {
+        sessions::create(
+            &mut *db.conn()?,
+            &NewSession {
+                user_id,
+                secret_hash: &hash,
+                auth_epoch,
+                method,
+                ip: Some(ip.as_str()).filter(|ip| !ip.is_empty()),
+                user_agent: user_agent.as_deref(),
+                now,
+                expires_at: idle_expiry(now),
+            },
+        )
+    })
+    .await
+}
+
+/// The live session whose secret hashes to `hash` and its account, read on one connection in
+/// one blocking call; `touched` tells whether this call marked it as seen (at most once a
+/// minute, sliding its expiry). A record whose account is gone, disabled or past the epoch it
+/// started with can never work again: it is deleted and `None` returned.
+pub async fn find(
+    state: &AppState,
+    hash: [u8; SECRET_HASH_LEN],
+) -> Result<Option<(SignedIn, bool)>, AppError> {
+    let (db, directory, now) = (state.db.clone(), state.directory.clone(), state.now());
+    blocking::run(
+        "loading the signed-in account",
+        move || -> Result<_, AppError> {
+            let mut conn = db.conn()?;
+            let Some(mut record) = sessions::find_live(&mut conn, &hash, now)? else {
+                return Ok(None);
+            };
+            let user =
+                directory.find_by_id(&mut DirectoryConnection::new(&mut conn), record.user_id)?;
+            let live = |user: &User| user.auth_epoch == record.auth_epoch && !user.is_disabled();
+            let Some(user) = user.filter(live) else {
+                sessions::revoke(&mut conn, record.user_id, record.id)?;
+                return Ok(None);
+            };
+            let touched = record.last_seen_at < now - sessions::TOUCH_AFTER
+                && sessions::touch(&mut conn, record.id, now, idle_expiry(now))?;
+            if touched {
+                record.last_seen_at = now;
+                record.expires_at = idle_expiry(now);
+            }
+            let signed_in = SignedIn {
+                user,
+                session: record,
+            };
+            Ok(Some((signed_in, touched)))
+        },
+    )
+    .await
+}
+
+/// Ends the session whose secret hashes to `hash`; `false` if there was none.
+pub async fn revoke(state: &AppState, hash: [u8; SECRET_HASH_LEN]) -> Result<bool, AppError> {
+    let db = state.db.clone();
+    blocking::run("ending the session", move || {
+        sessions::revoke_by_hash(&mut *db.conn()?, &hash)
+    })
+    .await
+}
