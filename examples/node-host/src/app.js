@@ -7,8 +7,8 @@ import { homePage, unavailablePage } from "./pages.js";
 import { EventLog, webhookReceiver } from "./webhooks.js";
 
 /**
- * Builds the app. `config.appUrl` is the app's absolute URL without a trailing
- * slash, exactly as Lifeline's `server.redirect_allow_list` names it (plus "/").
+ * Builds the app. `config.appUrl` is the app's origin (no trailing slash), as
+ * Lifeline's `server.redirect_allow_list` names it.
  */
 export function createApp(config) {
   const events = new EventLog();

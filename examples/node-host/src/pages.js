@@ -9,7 +9,7 @@ export function escapeHtml(text) {
 
 /**
  * The home page: who is signed in (from Lifeline's `GET /api/v1/session`) and
- * links to Lifeline's pages that bring the browser back here (`next`).
+ * links to Lifeline's pages; the magic link brings the browser back here (`next`).
  */
 export function homePage({ lifelineUrl, appUrl, signedIn }) {
   const back = encodeURIComponent(`${appUrl}/`);
@@ -21,7 +21,7 @@ export function homePage({ lifelineUrl, appUrl, signedIn }) {
 <ul>
   <li><a href="${escapeHtml(lifelineUrl)}/login">Sign in with your password</a></li>
   <li><a id="magic-link" href="${escapeHtml(lifelineUrl)}/magic-link?next=${back}">Sign in with a link by email</a></li>
-  <li><a id="forgot" href="${escapeHtml(lifelineUrl)}/password/forgot?next=${back}">Forgot your password?</a></li>
+  <li><a id="forgot" href="${escapeHtml(lifelineUrl)}/password/forgot">Forgot your password?</a></li>
 </ul>`;
   return layout("Example app", `<h1>Example app</h1>
 ${who}

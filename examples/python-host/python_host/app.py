@@ -14,8 +14,8 @@ MAX_WEBHOOK_BYTES = 64 * 1024
 
 
 def create_app(config: Config, app_url: str) -> Flask:
-    """Builds the app. ``app_url`` is its absolute URL without a trailing slash, exactly as
-    Lifeline's ``server.redirect_allow_list`` names it (plus ``/``)."""
+    """Builds the app. ``app_url`` is its origin (no trailing slash), as Lifeline's
+    ``server.redirect_allow_list`` names it."""
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = MAX_WEBHOOK_BYTES
     events = EventLog()

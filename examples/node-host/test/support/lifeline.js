@@ -32,7 +32,7 @@ export async function freePort() {
 export class Lifeline {
   /**
    * Starts `lifeline serve` on `port` with SQLite in a temporary directory,
-   * mail to `smtpPort`, `appUrl + "/"` allow-listed as `next`, and a webhook
+   * mail to `smtpPort`, the app's origin allow-listed for `next`, and a webhook
    * endpoint at the app; returns once `/healthz` answers.
    */
   static async start({ port, smtpPort, appUrl, webhookSecret }) {
@@ -47,7 +47,7 @@ bind = "127.0.0.1:${port}"
 public_url = "${lifeline.url}"
 workers = 1
 shutdown_timeout_secs = 1
-redirect_allow_list = ["/account", "${appUrl}/"]
+redirect_allow_list = ["/account", "${appUrl}"]
 
 [database]
 url = "sqlite://${join(lifeline.dir, "lifeline.db")}"

@@ -34,7 +34,7 @@ def free_port() -> int:
 
 class Lifeline:
     """``lifeline serve`` on ``port`` with SQLite in a temporary directory, mail to
-    ``smtp_port``, ``app_url + "/"`` allow-listed as ``next`` and a webhook endpoint at the app."""
+    ``smtp_port``, the app's origin allow-listed for ``next`` and a webhook endpoint at the app."""
 
     def __init__(self, port: int, smtp_port: int, app_url: str, webhook_secret: str) -> None:
         self.dir = Path(tempfile.mkdtemp(prefix="lifeline-python-host-"))
@@ -46,7 +46,7 @@ bind = "127.0.0.1:{port}"
 public_url = "{self.url}"
 workers = 1
 shutdown_timeout_secs = 1
-redirect_allow_list = ["/account", "{app_url}/"]
+redirect_allow_list = ["/account", "{app_url}"]
 
 [database]
 url = "sqlite://{self.dir / 'lifeline.db'}"
