@@ -44,6 +44,7 @@ mod rate_limits;
 mod reset_links;
 mod reset_steps;
 mod security_headers;
+mod session_api;
 mod session_records;
 mod sessions;
 mod sign_in_after_reset;

@@ -534,6 +534,13 @@ async fn every_api_endpoint_refuses_every_malformed_body_and_changes_nothing(bac
             as_array: json!([live.magic]),
             address_field: None,
         },
+        // A malformed address is refused like a wrong password (401), not as a body.
+        JsonEndpoint {
+            path: "/api/v1/session",
+            body: json!({ "email": EMAIL, "password": PASSWORD }),
+            as_array: json!([EMAIL, PASSWORD]),
+            address_field: None,
+        },
     ];
 
     let covered: std::collections::BTreeSet<String> =

@@ -42,6 +42,7 @@ async fn call(app: &TestApp, method: &str, path: &str, body: Option<&Value>) -> 
     let request = match method {
         "GET" => client.get(app.url(path)),
         "POST" => client.post(app.url(path)),
+        "DELETE" => client.delete(app.url(path)),
         other => panic!("the test does not know how to send {other}"),
     };
     let request = match body {
