@@ -61,6 +61,12 @@ pub enum Command {
         #[command(subcommand)]
         command: KeysCommand,
     },
+    /// Webhook helpers.
+    Webhooks {
+        /// What to do.
+        #[command(subcommand)]
+        command: WebhooksCommand,
+    },
     /// Inspect and repair the mail outbox.
     Outbox {
         /// What to do with the outbox.
@@ -191,6 +197,13 @@ pub enum KeysCommand {
         #[arg(long, default_value_t = 1)]
         id: u8,
     },
+}
+
+/// `lifeline webhooks …`
+#[derive(Debug, Subcommand)]
+pub enum WebhooksCommand {
+    /// Print a new signing secret (`whsec_…`) for a `[[webhooks.endpoints]]` table.
+    Secret,
 }
 
 /// `lifeline config …`

@@ -17,7 +17,7 @@ use storage::{EmailAddress, users};
 use lifeline::ops::{self, connect_database};
 use lifeline::{Application, Settings};
 
-use crate::cli::{Cli, Command, ConfigCommand, KeysCommand, UsersCommand};
+use crate::cli::{Cli, Command, ConfigCommand, KeysCommand, UsersCommand, WebhooksCommand};
 
 pub use demo::DEMO_EMAIL;
 
@@ -66,6 +66,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 token.as_str(),
                 session.as_str()
             );
+            Ok(())
+        }
+        Command::Webhooks {
+            command: WebhooksCommand::Secret,
+        } => {
+            println!("{}", lifeline::generate_webhook_secret()?);
             Ok(())
         }
         Command::Config {

@@ -51,9 +51,11 @@ mod security;
 mod shutdown;
 mod startup;
 mod state;
+mod webhooks;
 
 pub use config::{
-    ConfigError, DEFAULTS_TOML, Mode, NOT_SETTINGS, Problem, SECRET_KEYS, SecretString, Settings,
+    ConfigError, DEFAULTS_TOML, EndpointSettings, Mode, NOT_SETTINGS, Problem, SECRET_KEYS,
+    SecretString, Settings, WebhookSettings,
 };
 pub use directory::{
     BoxError, DirectoryConnection, DirectoryError, DirectoryUser, StoredHash, UserDirectory,
@@ -66,6 +68,7 @@ pub use startup::{Application, init_tracing};
 pub use storage::EmailAddress;
 /// The clock [`Lifeline::build_with_directory`] takes: [`SystemClock`] outside tests.
 pub use token_core::{Clock, SystemClock};
+pub use webhooks::generate_secret as generate_webhook_secret;
 
 /// The request bodies of every form and JSON endpoint and the functions that decide and
 /// decode them, for the `form_bodies` and `json_bodies` fuzz targets only: they feed

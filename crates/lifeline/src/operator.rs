@@ -5,7 +5,9 @@
 //! SQL-mapped directory as against Lifeline's own table, or refuses with an
 //! [`OperatorError::Unsupported`] naming the setting the mapped table lacks. Every change
 //! is written together with its audit event (`operator_…`, the detail naming the command)
-//! in one transaction: no change without its record.
+//! in one transaction: no change without its record. The same helper raises the action's
+//! webhook event (`account.disabled`, `password.changed`, `session.revoked`, …) in that
+//! transaction.
 //!
 //! The methods are synchronous, like storage: call them on a blocking thread.
 
@@ -22,6 +24,7 @@ use crate::directory::{
 };
 use crate::outbox::{MailJob, PasswordChanged};
 use crate::security::password_hash::{Password, PasswordHasherService};
+use crate::webhooks::{Event, EventType, Webhooks};
 
 mod sessions_of_account;
 
@@ -64,16 +67,19 @@ pub struct Accounts {
     db: Database,
     directory: Arc<dyn UserDirectory>,
     settings: Settings,
+    webhooks: Arc<Webhooks>,
 }
 
 impl Accounts {
     /// The configured directory over `db` (opened with [`crate::ops::connect_database`]).
     pub fn new(settings: &Settings, db: Database) -> anyhow::Result<Self> {
         let directory = directory::from_settings(&settings.directory, db.backend())?;
+        let webhooks = Webhooks::from_settings(&settings.webhooks).map_err(anyhow::Error::msg)?;
         Ok(Self {
             db,
             directory,
             settings: settings.clone(),
+            webhooks: Arc::new(webhooks),
         })
     }
 
@@ -120,11 +126,20 @@ impl Accounts {
         disabled: bool,
         now: NaiveDateTime,
     ) -> Result<DirectoryUser, OperatorError> {
-        let (kind, command) = match disabled {
-            true => ("operator_disabled", "lifeline users disable"),
-            false => ("operator_enabled", "lifeline users enable"),
+        let (kind, command, event) = match disabled {
+            true => (
+                "operator_disabled",
+                "lifeline users disable",
+                EventType::AccountDisabled,
+            ),
+            false => (
+                "operator_enabled",
+                "lifeline users enable",
+                EventType::AccountEnabled,
+            ),
         };
-        self.change(email, now, kind, command, |directory, conn, user| {
+        let action = Action::new(kind, command).raising(event);
+        self.change(email, now, action, |directory, conn, user| {
             let done = directory.set_disabled(
                 &mut DirectoryConnection::new(conn),
                 user.id,
@@ -150,21 +165,16 @@ impl Accounts {
     /// rows are the application's to delete.
     pub fn delete(&self, email: &EmailAddress, now: NaiveDateTime) -> Result<i64, OperatorError> {
         let user = self.find(email)?;
-        let deleted = self.change(
-            email,
-            now,
-            "operator_deleted",
-            "lifeline users delete",
-            |directory, conn, user| {
-                let deleted =
-                    directory.delete(&mut DirectoryConnection::new(conn), user.id, now)?;
-                if deleted {
-                    tokens::revoke_all_for_user(conn, user.id, now)?;
-                    sessions::revoke_all_for_user(conn, user.id, None)?;
-                }
-                Ok(deleted)
-            },
-        )?;
+        let action = Action::new("operator_deleted", "lifeline users delete")
+            .raising(EventType::AccountDeleted);
+        let deleted = self.change(email, now, action, |directory, conn, user| {
+            let deleted = directory.delete(&mut DirectoryConnection::new(conn), user.id, now)?;
+            if deleted {
+                tokens::revoke_all_for_user(conn, user.id, now)?;
+                sessions::revoke_all_for_user(conn, user.id, None)?;
+            }
+            Ok(deleted)
+        })?;
         match deleted {
             true => Ok(user.id),
             false => Err(OperatorError::Unsupported(format!(
@@ -186,8 +196,7 @@ impl Accounts {
         let lifted = self.change(
             email,
             now,
-            "operator_pause_lifted",
-            "lifeline users unpause",
+            Action::new("operator_pause_lifted", "lifeline users unpause"),
             |directory, conn, user| {
                 directory.lift_pause(&mut DirectoryConnection::new(conn), user.id, now)
             },
@@ -225,30 +234,25 @@ impl Accounts {
         })
         .encode()
         .map_err(|e| OperatorError::Mail(e.into()))?;
-        self.change(
-            email,
-            now,
-            "operator_password_set",
-            "lifeline users set-password",
-            |directory, conn, user| {
-                directory.set_password(&mut DirectoryConnection::new(conn), user.id, &hash, now)?;
-                tokens::revoke_all_for_user(conn, user.id, now)?;
-                notice.write(conn, now)?;
-                Ok(true)
-            },
-        )?;
+        let action = Action::new("operator_password_set", "lifeline users set-password")
+            .raising(EventType::PasswordChanged);
+        self.change(email, now, action, |directory, conn, user| {
+            directory.set_password(&mut DirectoryConnection::new(conn), user.id, &hash, now)?;
+            tokens::revoke_all_for_user(conn, user.id, now)?;
+            notice.write(conn, now)?;
+            Ok(true)
+        })?;
         self.find(email)
     }
 
-    /// Finds the account, then runs `act` and records the audit event `kind` (detail:
-    /// `command`) in one write transaction. The event is written only when `act` did
+    /// Finds the account, then runs `act`, records the action's audit event and raises its
+    /// webhook event in one write transaction. Both are written only when `act` did
     /// something (returned `true`).
     fn change(
         &self,
         email: &EmailAddress,
         now: NaiveDateTime,
-        kind: &str,
-        command: &str,
+        action: Action<'_>,
         act: impl Fn(
             &dyn UserDirectory,
             &mut DbConnection,
@@ -265,13 +269,16 @@ impl Accounts {
                     conn,
                     &NewAuditEvent {
                         user_id: Some(user.id),
-                        kind,
+                        kind: action.kind,
                         ip: None,
                         user_agent: None,
-                        detail: Some(command),
+                        detail: Some(action.command),
                         created_at: now,
                     },
                 )?;
+                if let Some(event) = action.event(&user) {
+                    self.webhooks.raise(conn, &event, now)?;
+                }
             }
             Ok(done)
         })?)
@@ -304,5 +311,40 @@ impl Accounts {
                 "cannot {what}: the directory keeps no such state"
             )),
         }
+    }
+}
+
+/// An operator action as [`Accounts::change`] records it: the audit event's kind and
+/// detail, and the webhook event it raises, if any.
+struct Action<'a> {
+    kind: &'a str,
+    command: &'a str,
+    event: Option<EventType>,
+    /// For `session.revoked`: the session ended, `None` for all of them.
+    session: Option<i64>,
+}
+
+impl<'a> Action<'a> {
+    fn new(kind: &'a str, command: &'a str) -> Self {
+        Self {
+            kind,
+            command,
+            event: None,
+            session: None,
+        }
+    }
+
+    fn raising(mut self, event: EventType) -> Self {
+        self.event = Some(event);
+        self
+    }
+
+    fn event(&self, user: &DirectoryUser) -> Option<Event> {
+        Some(match self.event? {
+            EventType::SessionRevoked => {
+                Event::session_revoked(user.id, &user.display_email, self.session)
+            }
+            kind => Event::new(kind, user.id, &user.display_email),
+        })
     }
 }

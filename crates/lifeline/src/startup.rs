@@ -178,8 +178,15 @@ pub(crate) async fn build_state(
         None => directory::from_settings(&settings.directory, db.backend())?,
     };
     directory::check(&directory, &db).await?;
-    let worker = outbox_worker(&settings, &db, &directory, &ring, &clock, &metrics)?;
+    let webhooks = Arc::new(
+        crate::webhooks::Webhooks::from_settings(&settings.webhooks)
+            .map_err(|why| anyhow::anyhow!(why))?,
+    );
+    let worker = outbox_worker(
+        &settings, &db, &directory, &ring, &clock, &metrics, &webhooks,
+    )?;
     let state = web::Data::new(AppState {
+        webhooks,
         pages: Pages::new(&settings.branding, &settings.server.base_path)?,
         limits: RateLimits::new(&settings.limits),
         hasher,
@@ -213,6 +220,7 @@ fn outbox_worker(
     ring: &Arc<token_core::KeyRing>,
     clock: &Arc<dyn Clock + Send + Sync>,
     metrics: &Arc<Metrics>,
+    webhooks: &Arc<crate::webhooks::Webhooks>,
 ) -> anyhow::Result<mail::OutboxWorker> {
     let transport = mail::Transport::from_settings(&settings.mail.transport, db)?;
     if settings.mode == Mode::Production && transport.is_development() {
@@ -256,6 +264,7 @@ fn outbox_worker(
         notify_unknown_addresses: settings.mail.notify_unknown_addresses,
         clock: Arc::clone(clock),
         metrics: Arc::clone(metrics),
+        webhooks: Arc::clone(webhooks),
     };
     let worker_clock = Arc::clone(clock);
     let worker = mail::OutboxWorker::new(

@@ -38,6 +38,8 @@ pub struct AppState {
     pub policy: PasswordPolicy,
     /// Queues mail jobs (group-committed), counts them, wakes the worker and reads its counters.
     pub outbox: Outbox,
+    /// The webhook endpoints: [`crate::webhooks::Webhooks::raise`] writes an event's rows.
+    pub webhooks: Arc<crate::webhooks::Webhooks>,
     /// The clock tokens are minted and checked against (injectable for tests).
     pub clock: Arc<dyn Clock + Send + Sync>,
     /// Request, token and mail counters (shared with the outbox composer).

@@ -2,12 +2,15 @@
 
 use storage::outbox::OutboxJob;
 
-use crate::{MailError, OutgoingEmail};
+use crate::{HttpPost, MailError, OutgoingEmail};
 
 /// What to do with a claimed job.
 pub enum Composition {
     /// Deliver this email.
     Send(OutgoingEmail),
+    /// Deliver this HTTP request (a webhook): a 2xx answer is a delivery; any other answer,
+    /// a refused connection or a timeout is retried with backoff like an SMTP outage.
+    Post(HttpPost),
     /// Deliver nothing and close the job, e.g. a reset asked for an unknown address while the
     /// "no account" notice is off, or an account over its mail quota. The job is closed like a
     /// sent one and the reason is logged; it must not contain an address or a token.

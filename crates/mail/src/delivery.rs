@@ -10,7 +10,7 @@ use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 use crate::worker::OutboxWorker;
-use crate::{Composition, MailError, OutgoingEmail};
+use crate::{Composition, HttpPost, MailError, OutgoingEmail};
 
 /// A successful outcome of one attempt.
 enum Delivered {
@@ -18,6 +18,10 @@ enum Delivered {
         to: String,
         template: String,
         message_id: String,
+    },
+    Posted {
+        target: String,
+        status: u16,
     },
     Skipped(String),
 }
@@ -61,8 +65,9 @@ pub(crate) async fn deliver_batch(
                 "the composer returned too few results".into(),
             ))
         });
-        let email = match composed {
-            Ok(Composition::Send(email)) => email,
+        let delivery = match composed {
+            Ok(Composition::Send(email)) => Delivery::Email(email),
+            Ok(Composition::Post(post)) => Delivery::Post(post),
             Ok(Composition::Skip(reason)) => {
                 let outcome = outcome(worker, &job, Ok(Delivered::Skipped(reason)));
                 batch.outcomes.push((job.id, outcome));
@@ -83,7 +88,10 @@ pub(crate) async fn deliver_batch(
         let worker = Arc::clone(worker);
         running.spawn(async move {
             let _slot = permit;
-            let result = send(&worker, &job, email).await;
+            let result = match delivery {
+                Delivery::Email(email) => send(&worker, &job, email).await,
+                Delivery::Post(post) => post_to(&worker, &post).await,
+            };
             (job.id, outcome(&worker, &job, result))
         });
     }
@@ -95,6 +103,21 @@ pub(crate) async fn deliver_batch(
         }
     }
     Ok(batch)
+}
+
+/// What a composed job is delivered as.
+enum Delivery {
+    Email(OutgoingEmail),
+    Post(HttpPost),
+}
+
+/// Posts the request (the client holds the send timeout).
+async fn post_to(worker: &OutboxWorker, post: &HttpPost) -> Result<Delivered, MailError> {
+    let status = worker.http.post(post).await?;
+    Ok(Delivered::Posted {
+        target: post.target.clone(),
+        status,
+    })
 }
 
 /// Builds the message and sends it within the send timeout.
@@ -133,20 +156,25 @@ fn outcome(
             tracing::info!(job = id, %to, %template, %message_id, attempt = job.attempts, "email sent");
             Outcome::Sent(now)
         }
+        Ok(Delivered::Posted { target, status }) => {
+            counters.posted.fetch_add(1, Ordering::Relaxed);
+            tracing::info!(job = id, kind = %job.kind, %target, status, attempt = job.attempts, "request delivered");
+            Outcome::Sent(now)
+        }
         Ok(Delivered::Skipped(reason)) => {
             counters.skipped.fetch_add(1, Ordering::Relaxed);
-            tracing::info!(job = id, kind = %job.kind, %reason, "email skipped");
+            tracing::info!(job = id, kind = %job.kind, %reason, "job skipped");
             Outcome::Sent(now)
         }
         Err(error) if error.is_permanent() || attempts(job) >= worker.settings.max_attempts => {
             counters.failed.fetch_add(1, Ordering::Relaxed);
-            tracing::error!(job = id, kind = %job.kind, attempt = job.attempts, %error, "email given up");
+            tracing::error!(job = id, kind = %job.kind, attempt = job.attempts, %error, "delivery given up");
             Outcome::GiveUpAt(now, error.to_string())
         }
         Err(error) => {
             counters.retried.fetch_add(1, Ordering::Relaxed);
             let next = next_attempt(job, now);
-            tracing::warn!(job = id, kind = %job.kind, attempt = job.attempts, %next, %error, "email will be retried");
+            tracing::warn!(job = id, kind = %job.kind, attempt = job.attempts, %next, %error, "delivery will be retried");
             Outcome::RetryAt(next, error.to_string())
         }
     }

@@ -1,5 +1,5 @@
 //! Lifeline mail: tera-rendered messages, SMTP/mailbox/log transports and the durable outbox
-//! worker. It knows nothing of HTTP.
+//! worker. It serves no HTTP and knows no application's job kinds.
 //!
 //! - [`EmailTemplates`] renders one folder per email (`templates/email/<name>/`: subject, text
 //!   and HTML), compiled in, optionally overridden from a directory through
@@ -11,6 +11,9 @@
 //! - [`OutboxWorker`] claims due outbox jobs with a lease, asks the application's [`Composer`]
 //!   for the email, sends it, and records the outcome: sent, retried with backoff, or given up.
 //!   An SMTP outage delays mail, never loses it.
+//! - A [`Composition`] may instead be an [`HttpPost`] (a signed webhook): the worker posts it
+//!   with its own HTTP client (rustls, no redirects, the send timeout), with the same leases,
+//!   retries and backoff; a 2xx answer is a delivery.
 //! - With the `sink` feature, [`sink::SmtpSink`] is a real SMTP server for tests.
 
 mod branding;
@@ -18,6 +21,7 @@ mod compose;
 mod delivery;
 mod emails;
 mod error;
+mod http_post;
 mod message;
 mod overrides;
 mod palette;
@@ -35,6 +39,7 @@ pub use emails::{
     Email, MagicLink, MagicLinkSignin, NoAccount, NotMeConfirmation, PasswordChanged, PasswordReset,
 };
 pub use error::{MailError, SettingError};
+pub use http_post::HttpPost;
 pub use message::{OutboundMessage, OutgoingEmail, Sender, parse_address};
 pub use overrides::{OverrideError, load_with_overrides};
 pub use palette::{Palette, Rgb};

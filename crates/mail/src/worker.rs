@@ -11,6 +11,7 @@ use tokio::sync::{Notify, watch};
 use tokio::task::JoinHandle;
 
 use crate::delivery::{blocking, deliver_batch};
+use crate::http_post::HttpClient;
 use crate::{Composer, MailError, Sender, Transport, WorkerSettings};
 
 /// Where the worker reads the time; replaceable so tests can step over retry delays.
@@ -26,6 +27,7 @@ pub struct OutboxWorker {
     pub(crate) clock: Clock,
     pub(crate) owner: String,
     pub(crate) counters: Arc<Counters>,
+    pub(crate) http: HttpClient,
     nudge: Arc<Notify>,
 }
 
@@ -39,7 +41,9 @@ impl OutboxWorker {
         settings: WorkerSettings,
     ) -> Result<Self, MailError> {
         settings.validate()?;
+        let http = HttpClient::new(settings.send_timeout())?;
         Ok(Self {
+            http,
             db,
             transport,
             sender,
@@ -93,6 +97,8 @@ impl Nudge {
 pub struct WorkerStats {
     /// Emails handed to the transport.
     pub sent: u64,
+    /// HTTP requests (webhooks) answered with a 2xx.
+    pub posted: u64,
     /// Failed attempts scheduled for a retry.
     pub retried: u64,
     /// Jobs given up (permanent failure or too many attempts).
@@ -105,6 +111,7 @@ pub struct WorkerStats {
 #[derive(Default)]
 pub(crate) struct Counters {
     pub(crate) sent: AtomicU64,
+    pub(crate) posted: AtomicU64,
     pub(crate) retried: AtomicU64,
     pub(crate) failed: AtomicU64,
     pub(crate) skipped: AtomicU64,
@@ -114,6 +121,7 @@ impl Counters {
     fn snapshot(&self) -> WorkerStats {
         WorkerStats {
             sent: self.sent.load(Ordering::Relaxed),
+            posted: self.posted.load(Ordering::Relaxed),
             retried: self.retried.load(Ordering::Relaxed),
             failed: self.failed.load(Ordering::Relaxed),
             skipped: self.skipped.load(Ordering::Relaxed),
@@ -332,6 +340,7 @@ mod tests {
 
         // Act
         counters.sent.fetch_add(2, Ordering::Relaxed);
+        counters.posted.fetch_add(5, Ordering::Relaxed);
         counters.retried.fetch_add(1, Ordering::Relaxed);
         counters.failed.fetch_add(3, Ordering::Relaxed);
         counters.skipped.fetch_add(4, Ordering::Relaxed);
@@ -341,6 +350,7 @@ mod tests {
             reader.clone().stats(),
             WorkerStats {
                 sent: 2,
+                posted: 5,
                 retried: 1,
                 failed: 3,
                 skipped: 4

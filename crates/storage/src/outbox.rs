@@ -21,7 +21,7 @@ use crate::time;
 
 pub use crate::backoff::{BACKOFF_BASE, BACKOFF_MAX, backoff, with_jitter};
 pub use enqueue::{NewJob, enqueue_all};
-pub use operators::{find, list_failed, requeue, requeue_failed};
+pub use operators::{find, list_failed, list_of_kind, requeue, requeue_failed};
 pub use outcomes::{Outcome, mark_sent_many, record_outcomes};
 
 mod enqueue;

@@ -346,15 +346,23 @@ fn the_example_listens_on_its_own_port_as_the_guide_says() {
     assert_ne!(DEFAULT_PORT, standalone.server.bind.port());
 }
 
-/// docs/integrating.md shows the host's code: each of its Rust blocks must be a
-/// verbatim piece of this example, so the page cannot drift from code that runs.
+/// docs/integrating.md shows the host's code: each Rust block of its embedding section
+/// ("## Rust: embed it …") must be a verbatim piece of this example, so the page cannot
+/// drift from code that runs. (Other sections' blocks are checked by their own tests.)
 #[test]
 fn the_code_shown_in_the_embedding_guide_is_the_example_s_own() {
     let guide = include_str!("../../../docs/integrating.md");
     let source = include_str!("../src/lib.rs");
     let mut blocks = Vec::new();
     let mut current: Option<String> = None;
+    let mut embedding = false;
     for line in guide.lines() {
+        if current.is_none() && line.starts_with("## ") {
+            embedding = line.starts_with("## Rust: embed it");
+        }
+        if !embedding {
+            continue;
+        }
         match (&mut current, line.trim()) {
             (None, "```rust") => current = Some(String::new()),
             (Some(block), "```") => {

@@ -14,6 +14,10 @@ use crate::cli::OutboxCommand;
 
 /// Given-up jobs listed by `outbox status`.
 pub const FAILED_LISTED: u32 = 20;
+/// Webhook deliveries counted per endpoint by `outbox status` (the newest).
+pub const WEBHOOKS_COUNTED: u32 = 10_000;
+/// The outbox kind of a webhook delivery.
+const WEBHOOK_KIND: &str = "webhook";
 /// Longest error text shown per job, in characters.
 const ERROR_SHOWN: usize = 160;
 
@@ -42,7 +46,41 @@ pub async fn run(settings: &Settings, command: OutboxCommand) -> anyhow::Result<
 pub fn status(conn: &mut DbConnection, now: NaiveDateTime) -> anyhow::Result<String> {
     let stats = outbox::stats(conn, now)?;
     let failed = outbox::list_failed(conn, FAILED_LISTED)?;
-    Ok(render_status(&stats, &failed, now))
+    let webhooks = outbox::list_of_kind(conn, WEBHOOK_KIND, WEBHOOKS_COUNTED)?;
+    let mut text = render_status(&stats, &failed, now);
+    text.push_str(&render_webhooks(&webhooks));
+    Ok(text)
+}
+
+/// Webhook deliveries per endpoint and state: pending, delivered, given up. Empty when
+/// there are none.
+fn render_webhooks(jobs: &[OutboxJob]) -> String {
+    let mut counts = std::collections::BTreeMap::<String, [u64; 3]>::new();
+    for job in jobs {
+        let endpoint = serde_json::from_str::<serde_json::Value>(&job.payload)
+            .ok()
+            .and_then(|payload| payload["endpoint"].as_str().map(str::to_owned))
+            .unwrap_or_else(|| "?".to_owned());
+        let state = match (job.sent_at, job.failed_at) {
+            (Some(_), _) => 1,
+            (None, Some(_)) => 2,
+            (None, None) => 0,
+        };
+        counts.entry(endpoint).or_default()[state] += 1;
+    }
+    if counts.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from(
+        "\nwebhook deliveries per endpoint (delivered rows are purged like sent mail):\n",
+    );
+    for (endpoint, [pending, delivered, failed]) in counts {
+        let _ = writeln!(
+            out,
+            "  {endpoint}  pending {pending}  delivered {delivered}  given up {failed}"
+        );
+    }
+    out
 }
 
 fn render_status(stats: &OutboxStats, failed: &[OutboxJob], now: NaiveDateTime) -> String {
@@ -170,6 +208,46 @@ mod tests {
         assert!(shown.ends_with(">: Recipient address rejected"), "{shown}");
         assert_eq!(shown_error("line\nbreak"), "line break");
         assert_eq!(shown_error(&"x".repeat(500)).len(), ERROR_SHOWN);
+    }
+
+    #[test]
+    fn webhook_deliveries_are_counted_per_endpoint_and_state() {
+        // Arrange
+        let now = fixed_now();
+        let job = |endpoint: &str, sent: bool, failed: bool| OutboxJob {
+            id: 1,
+            job_key: "k".into(),
+            kind: WEBHOOK_KIND.into(),
+            payload: format!("{{\"endpoint\":\"{endpoint}\",\"event\":\"password.changed\"}}"),
+            attempts: 1,
+            next_attempt_at: now,
+            lease_owner: None,
+            lease_expires_at: None,
+            sent_at: sent.then_some(now),
+            failed_at: failed.then_some(now),
+            last_error: None,
+            created_at: now,
+        };
+        let jobs = [
+            job("host-app", true, false),
+            job("host-app", false, false),
+            job("crm", false, true),
+            job("host-app", true, false),
+        ];
+
+        // Act
+        let text = render_webhooks(&jobs);
+
+        // Assert
+        assert!(
+            text.contains("  crm  pending 0  delivered 0  given up 1\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("  host-app  pending 1  delivered 2  given up 0\n"),
+            "{text}"
+        );
+        assert_eq!(render_webhooks(&[]), "");
     }
 
     #[test]

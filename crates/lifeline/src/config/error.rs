@@ -33,6 +33,15 @@ impl Problem {
         }
     }
 
+    /// A problem with `key`, an item of an array of tables (`webhooks.endpoints[0].url`),
+    /// which only the settings file can hold.
+    pub(crate) fn in_settings_file(key: &str, message: impl Into<String>) -> Self {
+        Self {
+            subject: key.to_owned(),
+            message: message.into(),
+        }
+    }
+
     /// A problem with the environment variable `name`.
     pub(crate) fn variable(name: &str, message: impl Into<String>) -> Self {
         Self {

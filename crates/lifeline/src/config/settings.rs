@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use super::SecretString;
 pub use crate::directory::DirectorySettings;
 use crate::http::limits::ip_network::IpNetwork;
+pub use crate::webhooks::{EndpointSettings, WebhookSettings};
 
 /// The settings that hold secrets: printed as [`SecretString::REDACTED`] (only the password
 /// of `database.url`), never shown in an error.
@@ -50,6 +51,9 @@ pub struct Settings {
     pub directory: DirectorySettings,
     /// Housekeeping: purging rows that can no longer matter.
     pub maintenance: MaintenanceSettings,
+    /// Signed webhooks: `[[webhooks.endpoints]]`.
+    #[serde(default)]
+    pub webhooks: WebhookSettings,
 }
 
 /// Development relaxes what production forbids (dev mail transports, generated

@@ -23,6 +23,9 @@ pub(super) fn problems(settings: &Settings) -> Vec<Problem> {
     mail(settings, &mut found);
     branding(settings, &mut found);
     directory(settings, &mut found);
+    for (key, why) in crate::webhooks::problems(&settings.webhooks) {
+        found.push(Problem::in_settings_file(&key, why));
+    }
     if tracing_subscriber::EnvFilter::try_new(&settings.log.filter).is_err() {
         found.push(Problem::setting(
             "log.filter",

@@ -24,6 +24,7 @@ use crate::outbox::{MailJob, PasswordChanged};
 use crate::security::password_hash::{Checked, Password};
 use crate::security::password_policy::PasswordRejection;
 use crate::state::AppState;
+use crate::webhooks::{Event, EventType};
 
 /// The audit event of a change made while signed in.
 pub const CHANGED_EVENT: &str = "password_changed";
@@ -87,7 +88,7 @@ pub async fn change(
         hasher.hash(&new).map_err(|e| AppError::Internal(e.into()))
     })
     .await?;
-    let epoch = store(state, user.id, hash, client).await?;
+    let epoch = store(state, user.id, &user.display_email, hash, client).await?;
     Ok(DirectoryUser {
         auth_epoch: epoch,
         password_hash: None,
@@ -109,6 +110,7 @@ fn budget_key(state: &AppState, user: &DirectoryUser) -> [u8; 32] {
 async fn store(
     state: &web::Data<AppState>,
     user_id: i64,
+    email: &str,
     hash: String,
     client: &ClientInfo,
 ) -> Result<i64, AppError> {
@@ -123,7 +125,9 @@ async fn store(
     let queued = notice.kind();
     let (db, directory, now) = (state.db.clone(), state.directory.clone(), state.now());
     let ip = client.ip.map(|ip| ip.to_string());
-    let epoch = run("storing the changed password", move || {
+    let webhooks = state.webhooks.clone();
+    let event = Event::new(EventType::PasswordChanged, user_id, email);
+    let (epoch, raised) = run("storing the changed password", move || {
         let mut conn = db.conn()?;
         storage::write_transaction(&mut conn, |conn| {
             let epoch =
@@ -143,10 +147,12 @@ async fn store(
                     created_at: now,
                 },
             )?;
-            Ok(epoch)
+            let raised = webhooks.raise(conn, &event, now)?;
+            Ok((epoch, raised))
         })
     })
     .await?;
     state.outbox.committed(queued);
+    state.outbox.committed_webhooks(raised);
     Ok(epoch)
 }

@@ -21,6 +21,7 @@ use crate::http::client::ClientInfo;
 use crate::links::{Links, LiveLink};
 use crate::outbox::{EncodedJob, MailJob, NotMeConfirmed};
 use crate::state::AppState;
+use crate::webhooks::{Event, EventType, Webhooks};
 
 /// Audit kind of a lock-down from a reset-requested or new-sign-in mail.
 const AUDIT_NOT_ME: &str = "not_me";
@@ -92,6 +93,7 @@ pub async fn confirm(
         ip,
         user_agent: client.user_agent.clone(),
         notice,
+        webhooks: state.webhooks.clone(),
     };
     let db = state.db.clone();
     let done = run("locking the account down", move || {
@@ -99,12 +101,13 @@ pub async fn confirm(
         storage::write_transaction(&mut conn, |conn| lock_down.apply(conn, &link))
     })
     .await?;
-    if !done {
+    let Some(raised) = done else {
         // The link service logged and counted why (used or voided since the check).
         return Ok(None);
-    }
+    };
     state.metrics.token_consumed(purpose);
     state.outbox.committed(queued);
+    state.outbox.committed_webhooks(raised);
     Ok(Some(LockedDown { password_voided }))
 }
 
@@ -118,18 +121,25 @@ struct LockDown {
     ip: Option<String>,
     user_agent: Option<String>,
     notice: EncodedJob,
+    webhooks: std::sync::Arc<Webhooks>,
 }
 
 impl LockDown {
-    /// The lock-down's writes, inside the caller's transaction; `false` (and nothing
-    /// written) when the link was used or voided since it was checked.
-    fn apply(&self, conn: &mut DbConnection, link: &LiveLink) -> Result<bool, StorageError> {
+    /// The lock-down's writes, inside the caller's transaction, with its `account.locked_down`
+    /// webhook rows (how many is returned); `None` (and nothing written) when the link was
+    /// used or voided since it was checked.
+    fn apply(
+        &self,
+        conn: &mut DbConnection,
+        link: &LiveLink,
+    ) -> Result<Option<usize>, StorageError> {
         // Using the link compares and bumps the epoch inside the transaction: two clicks
         // at once lock down once.
         let Ok(used) = self.links.consume(conn, link, self.now_unix)? else {
-            return Ok(false);
+            return Ok(None);
         };
-        let user_id = used.into_user().id;
+        let user = used.into_user();
+        let user_id = user.id;
         let password_voided = link.purpose() == Purpose::NotMeChange;
         if password_voided {
             self.directory.clear_password(
@@ -168,7 +178,8 @@ impl LockDown {
             },
         )?;
         self.notice.write(conn, self.now)?;
-        Ok(true)
+        let event = Event::new(EventType::AccountLockedDown, user_id, &user.display_email);
+        Ok(Some(self.webhooks.raise(conn, &event, self.now)?))
     }
 }
 

@@ -14,6 +14,7 @@ use crate::outbox::{MailJob, PasswordChanged, ResetRequested};
 use crate::security::password_hash::Password;
 use crate::security::password_policy::PasswordRejection;
 use crate::state::AppState;
+use crate::webhooks::{Event, EventType};
 
 /// Why a reset could not be completed.
 #[derive(Debug, thiserror::Error)]
@@ -113,6 +114,7 @@ pub async fn complete(
     .map_err(|e| AppError::Internal(e.into()))?;
     let queued = notice.kind();
     let (links, directory) = (state.links(), state.directory.clone());
+    let (webhooks, email) = (state.webhooks.clone(), user.display_email.clone());
     let (db, now, now_unix, ip) = (
         state.db.clone(),
         state.now(),
@@ -152,16 +154,19 @@ pub async fn complete(
                     created_at: now,
                 },
             )?;
-            Ok(Some(epoch))
+            let event = Event::new(EventType::PasswordChanged, user_id, &email);
+            let raised = webhooks.raise(conn, &event, now)?;
+            Ok(Some((epoch, raised)))
         })
     })
     .await?;
-    let Some(epoch) = epoch else {
+    let Some((epoch, raised)) = epoch else {
         // The link service logged and counted why (used or voided since the check).
         return Err(ResetError::InvalidLink);
     };
     state.metrics.token_consumed(Purpose::PasswordReset);
     state.outbox.committed(queued);
+    state.outbox.committed_webhooks(raised);
     user.auth_epoch = epoch;
     Ok(user)
 }

@@ -42,6 +42,7 @@ use crate::http::client::ClientInfo;
 use crate::http::pages::held_link::HeldLink;
 use crate::http::session_records;
 use crate::state::AppState;
+use crate::webhooks::Event;
 
 /// The cookie's name.
 const COOKIE_NAME: &str = "lifeline_session";
@@ -239,6 +240,9 @@ impl LifelineSession {
     /// Starts a signed-in session for `user`: a session record is stored (how,
     /// from where), the old session's state is dropped and a new cookie issued
     /// (no fixation) holding the new secret and a new CSRF token.
+    ///
+    /// A sign-in with a password or a magic link raises `signin.succeeded` in the
+    /// transaction that stores the record: this is the one place every sign-in passes.
     pub async fn sign_in(
         &self,
         state: &web::Data<AppState>,
@@ -246,9 +250,38 @@ impl LifelineSession {
         method: SignInMethod,
         client: &ClientInfo,
     ) -> Result<(), AppError> {
+        let event = match method {
+            SignInMethod::Password => Some(false),
+            SignInMethod::MagicLink => Some(true),
+            SignInMethod::Reset => None,
+        }
+        .map(|by_link| Event::signed_in(user.id, &user.display_email, by_link));
+        self.start_session(state, user, method, client, event).await
+    }
+
+    /// Signs the browser in again after its own password change (the epoch moved on): a
+    /// new session record, no `signin.succeeded` (the change raised `password.changed`).
+    pub async fn sign_in_again(
+        &self,
+        state: &web::Data<AppState>,
+        user: &User,
+        client: &ClientInfo,
+    ) -> Result<(), AppError> {
+        self.start_session(state, user, SignInMethod::Password, client, None)
+            .await
+    }
+
+    async fn start_session(
+        &self,
+        state: &web::Data<AppState>,
+        user: &User,
+        method: SignInMethod,
+        client: &ClientInfo,
+        event: Option<Event>,
+    ) -> Result<(), AppError> {
         let secret = random_value()?;
         let hash = state.session_secrets.hash(&secret);
-        session_records::create(state, user, method, client, hash).await?;
+        session_records::create(state, user, method, client, hash, event.as_ref()).await?;
         self.start_signed_in(&secret)
     }
 

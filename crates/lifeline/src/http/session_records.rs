@@ -14,6 +14,7 @@ use crate::http::blocking;
 use crate::http::client::ClientInfo;
 use crate::http::session::SignInMethod;
 use crate::state::AppState;
+use crate::webhooks::Event;
 
 /// How long a session lasts without being used (cookie, bearer token and record alike).
 pub const IDLE_HOURS: i64 = 12;
@@ -32,33 +33,46 @@ pub fn idle_expiry(now: NaiveDateTime) -> NaiveDateTime {
     now + TimeDelta::hours(IDLE_HOURS)
 }
 
-/// Stores the record of a new session of `user` whose secret hashes to `hash`.
+/// Stores the record of a new session of `user` whose secret hashes to `hash`, and raises
+/// `event` (the sign-in's webhook, if any) in the same transaction.
 pub async fn create(
     state: &AppState,
     user: &User,
     method: SignInMethod,
     client: &ClientInfo,
     hash: [u8; SECRET_HASH_LEN],
+    event: Option<&Event>,
 ) -> Result<SessionRecord, AppError> {
     let now = state.now();
     let (db, user_id, auth_epoch) = (state.db.clone(), user.id, user.auth_epoch);
     let (ip, user_agent) = (client.ip_text(), client.user_agent.clone());
-    blocking::run("recording the new session", move || {
-        sessions::create(
-            &mut *db.conn()?,
-            &NewSession {
-                user_id,
-                secret_hash: &hash,
-                auth_epoch,
-                method,
-                ip: Some(ip.as_str()).filter(|ip| !ip.is_empty()),
-                user_agent: user_agent.as_deref(),
-                now,
-                expires_at: idle_expiry(now),
-            },
-        )
+    let (webhooks, event) = (state.webhooks.clone(), event.cloned());
+    let (record, raised) = blocking::run("recording the new session", move || {
+        let mut conn = db.conn()?;
+        storage::write_transaction(&mut conn, |conn| {
+            let record = sessions::create(
+                conn,
+                &NewSession {
+                    user_id,
+                    secret_hash: &hash,
+                    auth_epoch,
+                    method,
+                    ip: Some(ip.as_str()).filter(|ip| !ip.is_empty()),
+                    user_agent: user_agent.as_deref(),
+                    now,
+                    expires_at: idle_expiry(now),
+                },
+            )?;
+            let raised = match &event {
+                Some(event) => webhooks.raise(conn, event, now)?,
+                None => 0,
+            };
+            Ok((record, raised))
+        })
     })
-    .await
+    .await?;
+    state.outbox.committed_webhooks(raised);
+    Ok(record)
 }
 
 /// The live session whose secret hashes to `hash` and its account, read on one connection in

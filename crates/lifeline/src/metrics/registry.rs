@@ -169,12 +169,12 @@ impl Metrics {
             ),
             (
                 "failed",
-                "Outbox jobs given up by this instance's worker.",
+                "Outbox jobs (mail and webhooks) given up by this instance's worker.",
                 mail.failed,
             ),
             (
                 "retried",
-                "Failed sends scheduled for another attempt.",
+                "Failed deliveries (mail and webhooks) scheduled for another attempt.",
                 mail.retried,
             ),
             (
@@ -184,6 +184,15 @@ impl Metrics {
             ),
         ] {
             let metric = format!("lifeline_mails_{name}_total");
+            write_header(&mut out, &metric, "counter", help);
+            let _ = writeln!(out, "{metric} {value}");
+        }
+        for (name, help, value) in [(
+            "delivered",
+            "Webhook requests answered with a 2xx by this instance's worker.",
+            mail.posted,
+        )] {
+            let metric = format!("lifeline_webhooks_{name}_total");
             write_header(&mut out, &metric, "counter", help);
             let _ = writeln!(out, "{metric} {value}");
         }
@@ -291,6 +300,7 @@ mod tests {
         Scrape {
             mail: mail::WorkerStats {
                 sent: 7,
+                posted: 4,
                 retried: 2,
                 failed: 1,
                 skipped: 3,
@@ -360,6 +370,7 @@ mod tests {
             "lifeline_mails_retried_total 2",
             "lifeline_mails_failed_total 1",
             "lifeline_mails_skipped_total 3",
+            "lifeline_webhooks_delivered_total 4",
             "lifeline_password_verifications_total 9",
             "lifeline_rate_limit_hits_total{kind=\"ip\"} 4",
             "lifeline_rate_limit_hits_total{kind=\"address\"} 5",

@@ -4,8 +4,9 @@ use chrono::NaiveDateTime;
 use storage::EmailAddress;
 use storage::sessions::{self, SessionRecord};
 
-use super::{Accounts, OperatorError};
+use super::{Accounts, Action, OperatorError};
 use crate::directory::DirectoryUser;
+use crate::webhooks::EventType;
 
 impl Accounts {
     /// The account's live sessions, most recently seen first.
@@ -33,20 +34,17 @@ impl Accounts {
             None => "lifeline sessions revoke".to_owned(),
         };
         let ended = std::cell::Cell::new(0);
-        self.change(
-            email,
-            now,
-            "operator_sessions_revoked",
-            &command,
-            |_, conn, user| {
-                let count = match id {
-                    Some(id) => usize::from(sessions::revoke(conn, user.id, id)?),
-                    None => sessions::revoke_all_for_user(conn, user.id, None)?,
-                };
-                ended.set(count);
-                Ok(count > 0 || id.is_none())
-            },
-        )?;
+        let mut action =
+            Action::new("operator_sessions_revoked", &command).raising(EventType::SessionRevoked);
+        action.session = id;
+        self.change(email, now, action, |_, conn, user| {
+            let count = match id {
+                Some(id) => usize::from(sessions::revoke(conn, user.id, id)?),
+                None => sessions::revoke_all_for_user(conn, user.id, None)?,
+            };
+            ended.set(count);
+            Ok(count > 0 || id.is_none())
+        })?;
         match (id, ended.get()) {
             (Some(id), 0) => Err(OperatorError::NoSuchSession(id)),
             (_, count) => Ok(count),

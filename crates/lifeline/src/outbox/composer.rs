@@ -43,6 +43,8 @@ pub struct LifelineComposer {
     pub clock: Arc<dyn Clock + Send + Sync>,
     /// Counts minted tokens and quota refusals.
     pub metrics: Arc<crate::metrics::Metrics>,
+    /// The webhook endpoints, which sign the `webhook` rows.
+    pub webhooks: Arc<crate::webhooks::Webhooks>,
 }
 
 /// A payload or minting failure: retried later like any compose error.

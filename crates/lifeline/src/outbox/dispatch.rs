@@ -29,6 +29,11 @@ impl LifelineComposer {
             MailJob::NotMeConfirmed(confirmed) => self.not_me_confirmed(conn, confirmed),
             MailJob::MagicLinkRequested(request) => self.magic_link(conn, job, request),
             MailJob::MagicLinkSignedIn(signed_in) => self.magic_link_signed_in(conn, signed_in),
+            MailJob::Webhook(delivery) => Ok(Draft::Ready(self.webhooks.compose(
+                job,
+                &delivery,
+                self.now().0,
+            ))),
         }
     }
 

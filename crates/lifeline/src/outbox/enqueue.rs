@@ -62,6 +62,14 @@ impl Outbox {
         self.worker.nudge();
     }
 
+    /// Announces `rows` webhook deliveries written by `crate::webhooks::Webhooks::raise` in
+    /// a transaction that committed: counts them and wakes the worker.
+    pub fn committed_webhooks(&self, rows: usize) {
+        for _ in 0..rows {
+            self.committed(JobKind::Webhook);
+        }
+    }
+
     /// Connects the running worker. Returns `false` when one was connected before
     /// (a second worker for the same state is refused, not swapped in silently).
     pub fn connect(&self, worker: &mail::WorkerHandle) -> bool {

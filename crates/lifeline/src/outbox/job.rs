@@ -14,6 +14,7 @@ use storage::{DbConnection, StorageError, outbox};
 
 use super::payloads::{
     MagicLinkRequested, MagicLinkSignedIn, NotMeConfirmed, PasswordChanged, ResetRequested,
+    WebhookDelivery,
 };
 
 /// A mail to send, with what the worker needs to compose it.
@@ -33,6 +34,8 @@ pub enum MailJob {
     MagicLinkRequested(MagicLinkRequested),
     /// The "new sign-in by magic link" notice.
     MagicLinkSignedIn(MagicLinkSignedIn),
+    /// Not a mail: a signed webhook request to one endpoint (`crate::webhooks`).
+    Webhook(WebhookDelivery),
 }
 
 /// The kind of a [`MailJob`] without its payload: what `outbox.kind` stores and what the
@@ -49,16 +52,19 @@ pub enum JobKind {
     MagicLinkRequested,
     /// [`MailJob::MagicLinkSignedIn`].
     MagicLinkSignedIn,
+    /// [`MailJob::Webhook`].
+    Webhook,
 }
 
 impl JobKind {
     /// Every kind.
-    pub const ALL: [JobKind; 5] = [
+    pub const ALL: [JobKind; 6] = [
         JobKind::PasswordResetRequested,
         JobKind::PasswordChanged,
         JobKind::NotMeConfirmed,
         JobKind::MagicLinkRequested,
         JobKind::MagicLinkSignedIn,
+        JobKind::Webhook,
     ];
 
     /// The name in `outbox.kind`: [`MailJob`]'s serde tag for the same variant (encoding
@@ -70,6 +76,7 @@ impl JobKind {
             JobKind::NotMeConfirmed => "not_me_confirmed",
             JobKind::MagicLinkRequested => "magic_link_requested",
             JobKind::MagicLinkSignedIn => "magic_link_signed_in",
+            JobKind::Webhook => "webhook",
         }
     }
 
@@ -182,6 +189,7 @@ impl MailJob {
             MailJob::NotMeConfirmed(_) => JobKind::NotMeConfirmed,
             MailJob::MagicLinkRequested(_) => JobKind::MagicLinkRequested,
             MailJob::MagicLinkSignedIn(_) => JobKind::MagicLinkSignedIn,
+            MailJob::Webhook(_) => JobKind::Webhook,
         }
     }
 }
@@ -248,6 +256,12 @@ mod tests {
                 ip: None,
                 user_agent: None,
                 signed_in_at: 1,
+            }),
+            JobKind::Webhook => MailJob::Webhook(WebhookDelivery {
+                endpoint: "host-app".into(),
+                event: "password.changed".into(),
+                occurred_at: 1,
+                data: serde_json::json!({"user_id": 1, "email": "ada@example.com"}),
             }),
         }
     }
@@ -336,11 +350,11 @@ mod tests {
     #[test]
     fn a_kind_this_version_does_not_know_is_reported_as_unknown() {
         // Act
-        let error = MailJob::decode("webhook_delivery", "{}").unwrap_err();
+        let error = MailJob::decode("webhook_v9", "{}").unwrap_err();
 
         // Assert
-        assert!(matches!(&error, JobError::UnknownKind(kind) if kind == "webhook_delivery"));
-        assert_eq!(error.to_string(), "unknown job kind webhook_delivery");
+        assert!(matches!(&error, JobError::UnknownKind(kind) if kind == "webhook_v9"));
+        assert_eq!(error.to_string(), "unknown job kind webhook_v9");
     }
 
     #[test]

@@ -25,4 +25,5 @@ pub use enqueue::Outbox;
 pub use job::{EncodedJob, JobError, JobKind, MailJob};
 pub use payloads::{
     MagicLinkRequested, MagicLinkSignedIn, NotMeConfirmed, PasswordChanged, ResetRequested,
+    WebhookDelivery,
 };

@@ -89,3 +89,19 @@ pub struct MagicLinkSignedIn {
     /// When (Unix seconds).
     pub signed_in_at: i64,
 }
+
+/// An event to post to one webhook endpoint: [`MailJob::Webhook`]. One row per (event,
+/// endpoint), written in the transaction of the change it reports; the body is built from it
+/// on every attempt, byte for byte the same, and signed afresh.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebhookDelivery {
+    /// The endpoint's `name` in `[[webhooks.endpoints]]`.
+    pub endpoint: String,
+    /// The event type, e.g. `password.changed`.
+    pub event: String,
+    /// When it happened (Unix seconds): the body's `timestamp`.
+    pub occurred_at: i64,
+    /// The body's `data` object.
+    pub data: serde_json::Value,
+}

@@ -41,6 +41,21 @@ pub fn list_failed(conn: &mut DbConnection, limit: u32) -> Result<Vec<OutboxJob>
         .load(conn)?)
 }
 
+/// Up to `limit` jobs of `kind` in any state, the newest first: for a view of one kind, such
+/// as the webhook deliveries per endpoint.
+pub fn list_of_kind(
+    conn: &mut DbConnection,
+    kind: &str,
+    limit: u32,
+) -> Result<Vec<OutboxJob>, StorageError> {
+    Ok(outbox::table
+        .filter(outbox::kind.eq(kind))
+        .order(outbox::id.desc())
+        .limit(i64::from(limit))
+        .select(OutboxJob::as_select())
+        .load(conn)?)
+}
+
 /// Puts a given-up job back in the queue, due at `now`, with a fresh attempt budget (the old
 /// attempts were spent against a failure the operator has since dealt with). `false` when the
 /// job does not exist or was not given up: a pending or sent job is never touched, so a job

@@ -25,6 +25,7 @@ use crate::http::session_records;
 use crate::http::urls::{API_PREFIX, Url};
 use crate::security::password_hash::Password;
 use crate::state::AppState;
+use crate::webhooks::Event;
 
 /// Sign in with an address and a password.
 #[derive(Deserialize, ToSchema)]
@@ -232,8 +233,16 @@ pub async fn create(
     };
     let token = bearer::mint()?;
     let hash = bearer::hash(&state.session_secrets, &token);
-    let record =
-        session_records::create(&state, &user, SignInMethod::Password, &client, hash).await?;
+    let signed_in = Event::signed_in(user.id, &user.display_email, false);
+    let record = session_records::create(
+        &state,
+        &user,
+        SignInMethod::Password,
+        &client,
+        hash,
+        Some(&signed_in),
+    )
+    .await?;
     let CurrentSession { user, session } = CurrentSession::from(&SignedIn {
         user,
         session: record,

@@ -18,6 +18,7 @@ use crate::http::session::{LifelineSession, SignInMethod, SignedIn};
 use crate::http::urls::Url;
 use crate::http::user_agent;
 use crate::state::AppState;
+use crate::webhooks::Event;
 
 /// The refusal for a session id that is not one of the account's live sessions.
 const NOT_YOURS: &str = "That session is not one of your active sessions.";
@@ -113,11 +114,19 @@ pub async fn revoke(
         session.sign_out(&state).await?;
         return Ok(to(&state, Url::Login));
     }
-    let db = state.db.clone();
-    let ended = blocking::run("ending a session", move || {
-        sessions::revoke(&mut *db.conn()?, user.id, id)
+    let (db, webhooks, now) = (state.db.clone(), state.webhooks.clone(), state.now());
+    let event = Event::session_revoked(user.id, &user.display_email, Some(id));
+    let (ended, raised) = blocking::run("ending a session", move || {
+        let mut conn = db.conn()?;
+        storage::write_transaction(&mut conn, |conn| {
+            match sessions::revoke(conn, user.id, id)? {
+                true => Ok((true, webhooks.raise(conn, &event, now)?)),
+                false => Ok((false, 0)),
+            }
+        })
     })
     .await?;
+    state.outbox.committed_webhooks(raised);
     if !ended {
         return Err(AppError::BadRequest(NOT_YOURS.into()));
     }
@@ -135,11 +144,22 @@ pub async fn revoke_others(
     let Some(SignedIn { user, session: own }) = session.signed_in(&state).await? else {
         return Ok(to(&state, Url::Login));
     };
-    let db = state.db.clone();
-    let ended = blocking::run("ending the other sessions", move || {
-        sessions::revoke_all_for_user(&mut *db.conn()?, user.id, Some(own.id))
+    let (db, webhooks, now) = (state.db.clone(), state.webhooks.clone(), state.now());
+    // Several sessions at once: `session_id` is null.
+    let event = Event::session_revoked(user.id, &user.display_email, None);
+    let (ended, raised) = blocking::run("ending the other sessions", move || {
+        let mut conn = db.conn()?;
+        storage::write_transaction(&mut conn, |conn| {
+            let ended = sessions::revoke_all_for_user(conn, user.id, Some(own.id))?;
+            let raised = match ended {
+                0 => 0,
+                _ => webhooks.raise(conn, &event, now)?,
+            };
+            Ok((ended, raised))
+        })
     })
     .await?;
+    state.outbox.committed_webhooks(raised);
     session.set_notice(&match ended {
         1 => "1 other session is signed out.".to_string(),
         n => format!("{n} other sessions are signed out."),

@@ -11,7 +11,7 @@ use crate::error::AppError;
 use crate::flows::change_password::{self, Change, ChangeError};
 use crate::http::client::ClientInfo;
 use crate::http::csrf::{CsrfForm, csrf_field};
-use crate::http::session::{LifelineSession, SignInMethod};
+use crate::http::session::LifelineSession;
 use crate::http::urls::Url;
 use crate::security::password_hash::Password;
 use crate::state::AppState;
@@ -82,9 +82,7 @@ pub async fn post(
     let refused = StatusCode::UNPROCESSABLE_ENTITY;
     match change_password::change(&state, &user, change, &client).await {
         Ok(changed) => {
-            session
-                .sign_in(&state, &changed, SignInMethod::Password, &client)
-                .await?;
+            session.sign_in_again(&state, &changed, &client).await?;
             session.set_notice(CHANGED);
             Ok(HttpResponse::SeeOther()
                 .insert_header((LOCATION, state.path(Url::Account.path())))
