@@ -40,10 +40,19 @@ before(async () => {
 after(async () => {
   await Promise.allSettled([app?.stop(), lifeline?.stop()]);
   await sink?.stop();
-  if (process.exitCode) {
-    console.error(`--- lifeline output:\n${lifeline?.child.output}\n--- node-host output:\n${app?.output}`);
-  }
 });
+
+/** A test whose failure message ends with what Lifeline and the app printed. */
+function walk(name, body) {
+  test(name, async () => {
+    try {
+      await body();
+    } catch (error) {
+      error.message += `\n--- lifeline output:\n${lifeline?.child.output}\n--- node-host output:\n${app?.output}`;
+      throw error;
+    }
+  });
+}
 
 /** The events the app recorded, once `matches` finds one among them. */
 async function waitForEvent(what, matches) {
@@ -53,7 +62,7 @@ async function waitForEvent(what, matches) {
   });
 }
 
-test("a password reset asked from the app's link ends signed in, and the app hears of it", async () => {
+walk("a password reset asked from the app's link ends signed in, and the app hears of it", async () => {
   const email = "reset@example.com";
   await lifeline.addUser(email, "the first password");
   const browser = new Browser();
@@ -89,7 +98,7 @@ test("a password reset asked from the app's link ends signed in, and the app hea
   assert.equal(signedIn.data.method, "password");
 });
 
-test("a magic link asked from the app's link lands back on the app, signed in", async () => {
+walk("a magic link asked from the app's link lands back on the app, signed in", async () => {
   const email = "link@example.com";
   await lifeline.addUser(email, "a password unused here");
   const browser = new Browser();
@@ -115,7 +124,7 @@ test("a magic link asked from the app's link lands back on the app, signed in", 
   assert.equal(signedIn.data.method, "link");
 });
 
-test("the webhook receiver refuses forged, stale and unsigned deliveries and records a retry once", async () => {
+walk("the webhook receiver refuses forged, stale and unsigned deliveries and records a retry once", async () => {
   const body = JSON.stringify({
     type: "account.deleted",
     timestamp: new Date().toISOString(),

@@ -2,7 +2,7 @@
 
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -36,6 +36,9 @@ export class Lifeline {
    * endpoint at the app; returns once `/healthz` answers.
    */
   static async start({ port, smtpPort, appUrl, webhookSecret }) {
+    if (!existsSync(lifelineBin)) {
+      throw new Error(`no Lifeline binary at ${lifelineBin}: run \`cargo build -p lifeline-cli\` or set LIFELINE_BIN`);
+    }
     const lifeline = new Lifeline();
     lifeline.dir = mkdtempSync(join(tmpdir(), "lifeline-node-host-"));
     lifeline.url = `http://127.0.0.1:${port}`;
@@ -80,13 +83,18 @@ events = ["password.changed", "signin.succeeded"]
 `,
     );
     lifeline.child = new Child("lifeline", lifelineBin, ["serve"], { env: lifeline.env() });
-    await waitFor("Lifeline's /healthz", 30000, async () => {
-      if (lifeline.child.hasExited) {
-        throw new Error(`lifeline exited:\n${lifeline.child.output}`);
-      }
-      const response = await fetch(`${lifeline.url}/healthz`);
-      return response.ok;
-    });
+    try {
+      await waitFor("Lifeline's /healthz", 30000, async () => {
+        if (lifeline.child.hasExited) {
+          throw new Error(`lifeline exited:\n${lifeline.child.output}`);
+        }
+        const response = await fetch(`${lifeline.url}/healthz`);
+        return response.ok;
+      });
+    } catch (error) {
+      await lifeline.stop();
+      throw error;
+    }
     return lifeline;
   }
 

@@ -37,6 +37,10 @@ class Lifeline:
     ``smtp_port``, the app's origin allow-listed for ``next`` and a webhook endpoint at the app."""
 
     def __init__(self, port: int, smtp_port: int, app_url: str, webhook_secret: str) -> None:
+        if not LIFELINE_BIN.is_file():
+            raise FileNotFoundError(
+                f"no Lifeline binary at {LIFELINE_BIN}: run `cargo build -p lifeline-cli` or set LIFELINE_BIN"
+            )
         self.dir = Path(tempfile.mkdtemp(prefix="lifeline-python-host-"))
         self.url = f"http://127.0.0.1:{port}"
         self.config = self.dir / "lifeline.toml"
