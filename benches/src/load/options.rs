@@ -78,7 +78,7 @@ pub struct Options {
     pub scale_outbox: u64,
 
     /// Only these scenarios (comma separated: ceiling, accept, reject_forged, reject_used,
-    /// session, drain, e2e). The ceiling always runs: every ratio needs it.
+    /// session, api_session, drain, e2e). The ceiling always runs: every ratio needs it.
     #[arg(long, value_delimiter = ',')]
     pub only: Vec<String>,
 

@@ -90,6 +90,10 @@ async fn run_backend(ctx: &mut Context, report: &mut Report) -> anyhow::Result<(
         let result = scenarios::session(ctx, "session").await;
         record(ctx, report, "session", result);
     }
+    if ctx.options.wants("api_session") {
+        let result = scenarios::api_session(ctx, "api_session").await;
+        record(ctx, report, "api_session", result);
+    }
     if ctx.options.wants("drain") {
         let result = scenarios::drain(ctx).await;
         record(ctx, report, "drain", result);

@@ -252,20 +252,11 @@ pub async fn session(ctx: &Context, name: &str) -> anyhow::Result<Figure> {
     let running = ctx.start(name).await?;
     let base = &running.server.base_url;
     let email = fill::account(2);
-    let password = "a long enough new passphrase";
-    let token = fresh_token(&running, &email).await?;
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()?;
-    let reset = client
-        .post(format!("{base}/api/v1/password/reset"))
-        .json(&serde_json::json!({"token": token, "password": password}))
-        .send()
-        .await?;
-    if reset.status() != reqwest::StatusCode::NO_CONTENT {
-        bail!("setting the password answered {}", reset.status());
-    }
-    let cookie = sign_in(&client, base, &email, password).await?;
+    set_password(&running, &client, &email).await?;
+    let cookie = sign_in(&client, base, &email, PASSWORD).await?;
     let scenario = HttpScenario {
         name,
         path: "/account".into(),
@@ -279,6 +270,64 @@ pub async fn session(ctx: &Context, name: &str) -> anyhow::Result<Figure> {
     running.server.stop().await?;
     ctx.db.clear_pending_outbox()?;
     Ok(figure)
+}
+
+/// `GET /api/v1/session` with a bearer session token, as a host application or an API
+/// client asks who is signed in: every request reads the session's record and the account.
+/// The token comes from `POST /api/v1/session` after a reset gave the account a password.
+pub async fn api_session(ctx: &Context, name: &str) -> anyhow::Result<Figure> {
+    let running = ctx.start(name).await?;
+    let base = &running.server.base_url;
+    let email = fill::account(3);
+    let client = reqwest::Client::new();
+    set_password(&running, &client, &email).await?;
+    let signed_in = client
+        .post(format!("{base}/api/v1/session"))
+        .json(&serde_json::json!({"email": email, "password": PASSWORD}))
+        .send()
+        .await?;
+    if signed_in.status() != reqwest::StatusCode::CREATED {
+        bail!("signing in through the API answered {}", signed_in.status());
+    }
+    let body: serde_json::Value = signed_in.json().await?;
+    let token = body["token"]
+        .as_str()
+        .context("the sign-in answer has no token")?
+        .to_owned();
+    let scenario = HttpScenario {
+        name,
+        path: "/api/v1/session".into(),
+        script: scripts::BEARER,
+        args: vec![token],
+        route: "/api/v1/session",
+        method: "GET",
+        expected: 200,
+    };
+    let figure = measure(ctx, &running, scenario).await?;
+    running.server.stop().await?;
+    ctx.db.clear_pending_outbox()?;
+    Ok(figure)
+}
+
+/// The password the session scenarios give their account.
+const PASSWORD: &str = "a long enough new passphrase";
+
+/// Gives `email` the password [`PASSWORD`] through a mailed reset link, as a person would.
+async fn set_password(
+    running: &Running,
+    client: &reqwest::Client,
+    email: &str,
+) -> anyhow::Result<()> {
+    let token = fresh_token(running, email).await?;
+    let reset = client
+        .post(format!("{}/api/v1/password/reset", running.server.base_url))
+        .json(&serde_json::json!({"token": token, "password": PASSWORD}))
+        .send()
+        .await?;
+    if reset.status() != reqwest::StatusCode::NO_CONTENT {
+        bail!("setting the password answered {}", reset.status());
+    }
+    Ok(())
 }
 
 /// Signs in through the `/login` form and returns the signed-in cookie (`name=value`).

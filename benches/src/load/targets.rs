@@ -6,6 +6,8 @@ use super::report::{CEILING, Check, Figure, Report};
 pub const ACCEPT_P99_MS: f64 = 20.0;
 /// Smallest forged-token rejection rate, as a fraction of the ceiling.
 pub const REJECT_FORGED_SHARE: f64 = 0.70;
+/// Smallest `GET /api/v1/session` rate (bearer token), as a fraction of the ceiling.
+pub const API_SESSION_SHARE: f64 = 0.60;
 /// Smallest drain rate, in mails per second.
 pub const DRAIN_PER_SEC: f64 = 1_000.0;
 /// Largest peak RSS of the server, in MiB.
@@ -64,6 +66,16 @@ pub fn check(report: &Report, backend: &str) -> Vec<Check> {
                 format!("{:.0} req/s = {:.1} %", f.rate, share(f) * 100.0),
             );
         }
+    }
+    if let Some(f) = report.figure(backend, "api_session") {
+        add(
+            format!(
+                "api_session ≥ {:.0} % of the ceiling",
+                API_SESSION_SHARE * 100.0
+            ),
+            share(f) >= API_SESSION_SHARE,
+            format!("{:.0} req/s = {:.1} %", f.rate, share(f) * 100.0),
+        );
     }
     if let Some(f) = report.figure(backend, "drain") {
         add(

@@ -18,6 +18,8 @@ pub mod scripts {
     pub const RESET: &str = include_str!("../../load/reset.lua");
     /// A GET with a session cookie; argument: the cookie (`name=value`).
     pub const SESSION: &str = include_str!("../../load/session.lua");
+    /// A GET with a bearer session token; argument: the token (`lls1_…`).
+    pub const BEARER: &str = include_str!("../../load/bearer.lua");
 }
 
 /// How hard to push.
