@@ -163,3 +163,106 @@ fn body(delivery: &WebhookDelivery) -> String {
     })
     .to_string()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+
+    fn webhooks() -> Webhooks {
+        Webhooks::from_settings(&WebhookSettings {
+            endpoints: vec![EndpointSettings {
+                name: "host-app".into(),
+                url: "http://127.0.0.1:9/hooks".into(),
+                secret: Some(crate::config::SecretString::new(SECRET.to_owned())),
+                secret_file: None,
+                events: None,
+            }],
+        })
+        .unwrap()
+    }
+
+    fn row(endpoint: &str) -> (OutboxJob, WebhookDelivery) {
+        let now = chrono::DateTime::UNIX_EPOCH.naive_utc();
+        let job = OutboxJob {
+            id: 1,
+            job_key: "0123456789abcdef0123456789abcdef".into(),
+            kind: "webhook".into(),
+            payload: String::new(),
+            attempts: 1,
+            next_attempt_at: now,
+            lease_owner: None,
+            lease_expires_at: None,
+            sent_at: None,
+            failed_at: None,
+            last_error: None,
+            created_at: now,
+        };
+        let delivery = WebhookDelivery {
+            endpoint: endpoint.into(),
+            event: "signin.succeeded".into(),
+            occurred_at: 1_764_000_000,
+            data: serde_json::json!({"user_id": 5, "email": "a@example.com", "method": "link"}),
+        };
+        (job, delivery)
+    }
+
+    #[test]
+    fn each_attempt_is_signed_afresh_under_the_same_id_and_body() {
+        // Arrange
+        let (job, delivery) = row("host-app");
+        let hooks = webhooks();
+
+        // Act
+        let first = hooks.compose(&job, &delivery, 1_764_000_100);
+        let second = hooks.compose(&job, &delivery, 1_764_000_200);
+
+        // Assert
+        let (Composition::Post(first), Composition::Post(second)) = (first, second) else {
+            panic!("not posts");
+        };
+        assert_eq!(first.body, second.body);
+        assert_eq!(
+            first.body,
+            r#"{"data":{"email":"a@example.com","method":"link","user_id":5},"timestamp":"2025-11-24T16:00:00Z","type":"signin.succeeded"}"#
+        );
+        let header = |post: &HttpPost, name: &str| {
+            post.headers
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, v)| v.clone())
+                .unwrap()
+        };
+        assert_eq!(
+            header(&first, "webhook-id"),
+            "msg_0123456789abcdef0123456789abcdef"
+        );
+        assert_eq!(header(&first, "webhook-id"), header(&second, "webhook-id"));
+        assert_eq!(header(&first, "webhook-timestamp"), "1764000100");
+        let secret = WebhookSecret::parse(SECRET).unwrap();
+        assert_eq!(
+            header(&first, "webhook-signature"),
+            secret.sign(&header(&first, "webhook-id"), 1_764_000_100, &first.body)
+        );
+        assert_ne!(
+            header(&first, "webhook-signature"),
+            header(&second, "webhook-signature")
+        );
+        assert!(!format!("{first:?}").contains("MfKQ9r8"));
+    }
+
+    #[test]
+    fn a_delivery_for_an_endpoint_no_longer_configured_is_skipped() {
+        // Arrange
+        let (job, delivery) = row("removed");
+
+        // Act
+        let composed = webhooks().compose(&job, &delivery, 1);
+
+        // Assert
+        assert!(
+            matches!(&composed, Composition::Skip(reason) if reason.contains("\"removed\" is no longer configured"))
+        );
+    }
+}

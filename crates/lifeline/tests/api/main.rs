@@ -56,3 +56,6 @@ mod threat_model;
 mod token_leaks;
 mod user_directory;
 mod user_directory_operator;
+mod webhook_receiver;
+mod webhook_verify;
+mod webhooks;
