@@ -38,7 +38,7 @@ fuzz_target!(|data: &[u8]| {
     json::<ForgotRequest>(content_type, body, &["email"]);
     json::<ResetRequest>(content_type, body, &["token", "password"]);
     json::<MagicLinkRequest>(content_type, body, &["email"]);
-    json::<VerifyRequest>(content_type, body, &["token", "browser"]);
+    json::<VerifyRequest>(content_type, body, &["token", "browser", "session_token"]);
     json::<SignInRequest>(content_type, body, &["email", "password"]);
 });
 

@@ -34,6 +34,14 @@ mod helpers;
 )]
 #[path = "../cli/served_binary.rs"]
 mod served_binary;
+#[allow(
+    dead_code,
+    reason = "shared with the other test suites, which use the rest"
+)]
+#[path = "../../../lifeline/tests/api/webhook_receiver.rs"]
+mod webhook_receiver;
+#[path = "../../../lifeline/tests/api/webhook_verify.rs"]
+mod webhook_verify;
 
 mod cluster;
 mod crash_recovery;
@@ -41,3 +49,4 @@ mod database_outage;
 mod outbox_drain;
 mod single_use_race;
 mod tcp_proxy;
+mod webhook_crash;

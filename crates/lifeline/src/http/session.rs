@@ -242,7 +242,8 @@ impl LifelineSession {
     /// (no fixation) holding the new secret and a new CSRF token.
     ///
     /// A sign-in with a password or a magic link raises `signin.succeeded` in the
-    /// transaction that stores the record: this is the one place every sign-in passes.
+    /// transaction that stores the record (`session_records::create`, which bearer
+    /// sessions pass too).
     pub async fn sign_in(
         &self,
         state: &web::Data<AppState>,
@@ -250,12 +251,7 @@ impl LifelineSession {
         method: SignInMethod,
         client: &ClientInfo,
     ) -> Result<(), AppError> {
-        let event = match method {
-            SignInMethod::Password => Some(false),
-            SignInMethod::MagicLink => Some(true),
-            SignInMethod::Reset => None,
-        }
-        .map(|by_link| Event::signed_in(user.id, &user.display_email, by_link));
+        let event = session_records::sign_in_event(user, method);
         self.start_session(state, user, method, client, event).await
     }
 

@@ -33,8 +33,20 @@ pub fn idle_expiry(now: NaiveDateTime) -> NaiveDateTime {
     now + TimeDelta::hours(IDLE_HOURS)
 }
 
+/// The `signin.succeeded` event of a session started by `method`: a password or a magic
+/// link; none for the session a reset may end in (the reset raised `password.changed`).
+pub fn sign_in_event(user: &User, method: SignInMethod) -> Option<Event> {
+    let by_link = match method {
+        SignInMethod::Password => false,
+        SignInMethod::MagicLink => true,
+        SignInMethod::Reset => return None,
+    };
+    Some(Event::signed_in(user.id, &user.display_email, by_link))
+}
+
 /// Stores the record of a new session of `user` whose secret hashes to `hash`, and raises
-/// `event` (the sign-in's webhook, if any) in the same transaction.
+/// `event` (see [`sign_in_event`]) in the same transaction: the one place every sign-in,
+/// cookie or bearer, passes.
 pub async fn create(
     state: &AppState,
     user: &User,

@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use storage::Backend;
 use storage::sessions;
 
-use crate::helpers::{TestApp, csrf_in, spawn_app, spawn_app_with, test_figment};
+use crate::helpers::{TestApp, csrf_in, spawn_app, spawn_app_with, test_figment, token_of};
 use crate::on_both_backends;
 
 const ADA: &str = "ada@example.com";
@@ -31,6 +31,7 @@ on_both_backends!(
     the_session_endpoint_answers_only_its_methods,
     the_cookie_domain_is_sent_only_when_configured,
     an_absolute_next_is_followed_only_on_an_allowed_origin,
+    a_magic_link_verified_through_the_api_hands_out_a_token_when_asked,
 );
 
 /// A plain API client: no cookies.
@@ -532,4 +533,45 @@ async fn an_absolute_next_is_followed_only_on_an_allowed_origin(backend: Backend
         assert_eq!(signed_in.status(), StatusCode::SEE_OTHER, "{next}");
         assert_eq!(signed_in.headers()["location"], expected, "{next}");
     }
+}
+
+async fn a_magic_link_verified_through_the_api_hands_out_a_token_when_asked(backend: Backend) {
+    // Arrange: two sign-in links, asked for through the API.
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    app.create_user(ADA, PASSWORD);
+    let client = api_client();
+    for nth in 1..=2 {
+        let asked = app
+            .post_json(&client, "/api/v1/magic-link", &json!({ "email": ADA }))
+            .await;
+        assert_eq!(asked.status(), StatusCode::ACCEPTED);
+        let link = app.nth_magic_link(nth).await;
+        // Only the newest link works: each is used before the next is asked for.
+        let body = json!({ "token": token_of(&link), "session_token": nth == 1 });
+        let response = app
+            .post_json(&client, "/api/v1/magic-link/verify", &body)
+            .await;
+
+        // Assert: with `session_token`, 201 and a token, no cookie; without, the cookie.
+        if nth == 1 {
+            assert_eq!(response.status(), StatusCode::CREATED);
+            assert!(response.headers().get(SET_COOKIE).is_none());
+            let issued: Value = response.json().await.unwrap();
+            let token = issued["token"].as_str().unwrap().to_owned();
+            assert!(token.starts_with("lls1_"), "{token}");
+            let seen = whoami(&app, &api_client(), Some(&token)).await;
+            assert_eq!(seen.status(), StatusCode::OK);
+            let seen: Value = seen.json().await.unwrap();
+            assert_eq!(seen["session"]["method"], "link");
+            assert_eq!(seen["session"], issued["session"]);
+        } else {
+            assert_eq!(response.status(), StatusCode::OK);
+            assert!(response.headers().contains_key(SET_COOKIE));
+            let body: Value = response.json().await.unwrap();
+            assert_eq!(body, json!({ "user": { "email": ADA } }));
+        }
+    }
+    assert_eq!(session_ids(&app, ADA).len(), 2);
 }

@@ -1,8 +1,9 @@
 //! A real HTTP receiver on 127.0.0.1 for the webhook tests: it records every request it is
 //! sent, answers 503 to as many as it is told to fail, 200 to the rest, and lets a test wait
-//! for the requests (never for time).
+//! for the requests (never for time). While told to hold, it reads requests and never
+//! answers them: a host that hangs, with a delivery in flight.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -14,7 +15,7 @@ use tokio::net::{TcpListener, TcpStream};
 pub struct Received {
     pub headers: http::HeaderMap,
     pub body: Vec<u8>,
-    /// Whether it was answered 200 (not 503).
+    /// Whether it was answered 200 (not 503, nor held unanswered).
     pub accepted: bool,
 }
 
@@ -32,6 +33,7 @@ impl Received {
 struct Shared {
     received: Mutex<Vec<Received>>,
     failures_left: AtomicUsize,
+    holding: AtomicBool,
 }
 
 /// A running receiver.
@@ -55,6 +57,24 @@ impl Receiver {
             }
         });
         Receiver { url, shared }
+    }
+
+    /// From now on, requests are read and recorded but never answered, until [`Self::answer`].
+    #[allow(
+        dead_code,
+        reason = "used by the adversarial crash test, which shares this file"
+    )]
+    pub fn hold(&self) {
+        self.shared.holding.store(true, Ordering::SeqCst);
+    }
+
+    /// Answers requests again (held ones stay unanswered).
+    #[allow(
+        dead_code,
+        reason = "used by the adversarial crash test, which shares this file"
+    )]
+    pub fn answer(&self) {
+        self.shared.holding.store(false, Ordering::SeqCst);
     }
 
     /// Every request so far, in arrival order.
@@ -118,6 +138,17 @@ async fn serve(stream: TcpStream, shared: Arc<Shared>) {
             .map_or(0, |v| v.to_str().unwrap().parse().unwrap());
         let mut body = vec![0; length];
         if stream.read_exact(&mut body).await.is_err() {
+            return;
+        }
+        if shared.holding.load(Ordering::SeqCst) {
+            shared.received.lock().unwrap().push(Received {
+                headers,
+                body,
+                accepted: false,
+            });
+            // Never answered: wait until the client goes away.
+            let mut rest = Vec::new();
+            let _ = stream.read_to_end(&mut rest).await;
             return;
         }
         let fail = shared

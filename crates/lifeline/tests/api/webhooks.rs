@@ -21,6 +21,7 @@ on_both_backends!(
     an_endpoint_gets_only_the_events_it_asked_for,
     a_host_that_failed_gets_the_event_again_under_the_same_id,
     a_delivery_is_given_up_after_its_attempts_and_an_operator_retry_sends_it,
+    a_json_sign_in_with_a_bearer_token_raises_signin_succeeded_once,
 );
 
 const ADA: &str = "ada@example.com";
@@ -376,4 +377,62 @@ async fn a_delivery_is_given_up_after_its_attempts_and_an_operator_retry_sends_i
     let id = received[0].header("webhook-id");
     assert!(received.iter().all(|r| r.header("webhook-id") == id));
     verified(&received[2], SECRET);
+}
+
+async fn a_json_sign_in_with_a_bearer_token_raises_signin_succeeded_once(backend: Backend) {
+    // Arrange
+    let receiver = Receiver::start(0).await;
+    let Some(app) =
+        app_with_endpoints(backend, &[("host-app", &receiver.url, SECRET, None)], 8).await
+    else {
+        return;
+    };
+    let user_id = app.create_user(ADA, PASSWORD).id;
+
+    // Act
+    let wrong = app
+        .post_json(
+            &app.new_client(),
+            "/api/v1/session",
+            &json!({"email": ADA, "password": "not the password"}),
+        )
+        .await;
+    let signed_in = app
+        .post_json(
+            &app.new_client(),
+            "/api/v1/session",
+            &json!({"email": ADA, "password": PASSWORD}),
+        )
+        .await;
+    let received = receiver.wait_for(1).await;
+    app.drain_outbox().await;
+
+    // Assert
+    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(signed_in.status(), StatusCode::CREATED);
+    assert_eq!(receiver.received().len(), 1);
+    let event = verified(&received[0], SECRET);
+    assert_eq!(event["type"], "signin.succeeded");
+    assert_eq!(event["data"]["method"], "password");
+    assert_eq!(event["data"]["user_id"], json!(user_id));
+}
+
+/// The Rust verifier docs/integrating.md shows is the one these tests run: its block in the
+/// "### Webhooks" section is `webhook_verify.rs`'s code, verbatim.
+#[test]
+fn the_rust_verifier_in_the_integration_guide_is_the_tested_one() {
+    let guide = include_str!("../../../../docs/integrating.md");
+    let source = include_str!("webhook_verify.rs");
+    let section = guide
+        .split("\n### Webhooks\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n## ").next())
+        .unwrap();
+    let block = section
+        .split("```rust\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .unwrap();
+    assert!(block.contains("verify_webhook"), "{block}");
+    assert!(source.contains(block), "not in webhook_verify.rs:\n{block}");
 }

@@ -8,6 +8,7 @@ use utoipa::ToSchema;
 use super::error::{ApiError, ErrorBody, ErrorCode};
 use super::field_schemas;
 use super::password::Accepted;
+use super::session::{IssuedSession, issue_token};
 use crate::flows::magic_link::{self, LinkError, Presented};
 use crate::http::client::ClientInfo;
 use crate::http::extractors::ApiJson;
@@ -37,6 +38,10 @@ pub struct VerifyRequest {
     /// is on.
     #[serde(default)]
     browser: Option<String>,
+    /// `true`: sign in an API client, answering 201 with a session token (as
+    /// `POST /api/v1/session` does) instead of 200 with a session cookie. Default `false`.
+    #[serde(default)]
+    session_token: bool,
 }
 
 /// The account that is now signed in.
@@ -84,7 +89,8 @@ pub async fn request(
 
 /// Signs in with a magic link's token.
 ///
-/// 200 `{"user": {"email": …}}` with a new session cookie; 400
+/// 200 `{"user": {"email": …}}` with a new session cookie, or with `"session_token": true`
+/// 201 with a bearer session token and no cookie; 400
 /// `invalid_or_expired_link` for any unusable link; 400 `other_browser` when
 /// same-browser links are on and this client did not ask for the link.
 ///
@@ -101,6 +107,7 @@ pub async fn request(
     responses(
         (status = 200, description = "Signed in. The link is used up.", body = SignedIn,
             headers(("Set-Cookie" = String, description = "The new session: `lifeline_session`, HttpOnly, SameSite=Lax, Secure behind HTTPS."))),
+        (status = 201, description = "Signed in with `\"session_token\": true`: the session token (shown once), the account and the session; no cookie. The link is used up.", body = IssuedSession),
         (status = 400, description = "`invalid_or_expired_link` (malformed, forged, expired, used or superseded: all alike), `other_browser` (same-browser links are on and this client did not ask for the link) or `invalid_body` (not a JSON object of the documented shape).", body = ErrorBody),
     )
 )]
@@ -110,7 +117,11 @@ pub async fn verify(
     client: ClientInfo,
     body: ApiJson<VerifyRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let VerifyRequest { token, browser } = body.into_inner();
+    let VerifyRequest {
+        token,
+        browser,
+        session_token,
+    } = body.into_inner();
     let presented = Presented {
         token: &token,
         browser_tag: browser.as_deref(),
@@ -134,6 +145,10 @@ pub async fn verify(
         }
         Err(LinkError::App(error)) => return Err(error.into()),
     };
+    if session_token {
+        let issued = issue_token(&state, user, SignInMethod::MagicLink, &client).await?;
+        return Ok(HttpResponse::Created().json(issued));
+    }
     session
         .sign_in(&state, &user, SignInMethod::MagicLink, &client)
         .await?;

@@ -16,6 +16,7 @@ use storage::sessions::SECRET_HASH_LEN;
 use utoipa::ToSchema;
 
 use super::error::{ApiError, ErrorBody, ErrorCode};
+use crate::directory::DirectoryUser as User;
 use crate::flows::sign_in;
 use crate::http::bearer::{self, Presented};
 use crate::http::client::ClientInfo;
@@ -25,7 +26,6 @@ use crate::http::session_records;
 use crate::http::urls::{API_PREFIX, Url};
 use crate::security::password_hash::Password;
 use crate::state::AppState;
-use crate::webhooks::Event;
 
 /// Sign in with an address and a password.
 #[derive(Deserialize, ToSchema)]
@@ -231,27 +231,31 @@ pub async fn create(
             "That email address and password don't match an account.",
         ));
     };
+    let issued = issue_token(&state, user, SignInMethod::Password, &client).await?;
+    Ok(HttpResponse::Created().json(issued))
+}
+
+/// Starts a bearer session for `user` (signed in by `method`): a new token and its record.
+pub async fn issue_token(
+    state: &AppState,
+    user: User,
+    method: SignInMethod,
+    client: &ClientInfo,
+) -> Result<IssuedSession, ApiError> {
     let token = bearer::mint()?;
     let hash = bearer::hash(&state.session_secrets, &token);
-    let signed_in = Event::signed_in(user.id, &user.display_email, false);
-    let record = session_records::create(
-        &state,
-        &user,
-        SignInMethod::Password,
-        &client,
-        hash,
-        Some(&signed_in),
-    )
-    .await?;
+    let event = session_records::sign_in_event(&user, method);
+    let record =
+        session_records::create(state, &user, method, client, hash, event.as_ref()).await?;
     let CurrentSession { user, session } = CurrentSession::from(&SignedIn {
         user,
         session: record,
     });
-    Ok(HttpResponse::Created().json(IssuedSession {
+    Ok(IssuedSession {
         token,
         user,
         session,
-    }))
+    })
 }
 
 /// Signs out: ends the session the request is signed in with.
