@@ -59,4 +59,3 @@ mod user_directory_operator;
 mod webhook_receiver;
 mod webhook_verify;
 mod webhooks;
-mod webhooks_api_sign_in;
