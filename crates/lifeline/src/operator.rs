@@ -5,9 +5,9 @@
 //! SQL-mapped directory as against Lifeline's own table, or refuses with an
 //! [`OperatorError::Unsupported`] naming the setting the mapped table lacks. Every change
 //! is written together with its audit event (`operator_…`, the detail naming the command)
-//! in one transaction: no change without its record. The same helper raises the action's
-//! webhook event (`account.disabled`, `password.changed`, `session.revoked`, …) in that
-//! transaction.
+//! in one transaction: no change without its record. The helper that records it also raises
+//! the action's webhook event (`account.disabled`, `password.changed`, …; see
+//! [`webhook_event`]) in that transaction.
 //!
 //! The methods are synchronous, like storage: call them on a blocking thread.
 
@@ -126,20 +126,11 @@ impl Accounts {
         disabled: bool,
         now: NaiveDateTime,
     ) -> Result<DirectoryUser, OperatorError> {
-        let (kind, command, event) = match disabled {
-            true => (
-                "operator_disabled",
-                "lifeline users disable",
-                EventType::AccountDisabled,
-            ),
-            false => (
-                "operator_enabled",
-                "lifeline users enable",
-                EventType::AccountEnabled,
-            ),
+        let (kind, command) = match disabled {
+            true => ("operator_disabled", "lifeline users disable"),
+            false => ("operator_enabled", "lifeline users enable"),
         };
-        let action = Action::new(kind, command).raising(event);
-        self.change(email, now, action, |directory, conn, user| {
+        self.change(email, now, kind, command, |directory, conn, user| {
             let done = directory.set_disabled(
                 &mut DirectoryConnection::new(conn),
                 user.id,
@@ -165,16 +156,21 @@ impl Accounts {
     /// rows are the application's to delete.
     pub fn delete(&self, email: &EmailAddress, now: NaiveDateTime) -> Result<i64, OperatorError> {
         let user = self.find(email)?;
-        let action = Action::new("operator_deleted", "lifeline users delete")
-            .raising(EventType::AccountDeleted);
-        let deleted = self.change(email, now, action, |directory, conn, user| {
-            let deleted = directory.delete(&mut DirectoryConnection::new(conn), user.id, now)?;
-            if deleted {
-                tokens::revoke_all_for_user(conn, user.id, now)?;
-                sessions::revoke_all_for_user(conn, user.id, None)?;
-            }
-            Ok(deleted)
-        })?;
+        let deleted = self.change(
+            email,
+            now,
+            "operator_deleted",
+            "lifeline users delete",
+            |directory, conn, user| {
+                let deleted =
+                    directory.delete(&mut DirectoryConnection::new(conn), user.id, now)?;
+                if deleted {
+                    tokens::revoke_all_for_user(conn, user.id, now)?;
+                    sessions::revoke_all_for_user(conn, user.id, None)?;
+                }
+                Ok(deleted)
+            },
+        )?;
         match deleted {
             true => Ok(user.id),
             false => Err(OperatorError::Unsupported(format!(
@@ -196,7 +192,8 @@ impl Accounts {
         let lifted = self.change(
             email,
             now,
-            Action::new("operator_pause_lifted", "lifeline users unpause"),
+            "operator_pause_lifted",
+            "lifeline users unpause",
             |directory, conn, user| {
                 directory.lift_pause(&mut DirectoryConnection::new(conn), user.id, now)
             },
@@ -234,25 +231,30 @@ impl Accounts {
         })
         .encode()
         .map_err(|e| OperatorError::Mail(e.into()))?;
-        let action = Action::new("operator_password_set", "lifeline users set-password")
-            .raising(EventType::PasswordChanged);
-        self.change(email, now, action, |directory, conn, user| {
-            directory.set_password(&mut DirectoryConnection::new(conn), user.id, &hash, now)?;
-            tokens::revoke_all_for_user(conn, user.id, now)?;
-            notice.write(conn, now)?;
-            Ok(true)
-        })?;
+        self.change(
+            email,
+            now,
+            "operator_password_set",
+            "lifeline users set-password",
+            |directory, conn, user| {
+                directory.set_password(&mut DirectoryConnection::new(conn), user.id, &hash, now)?;
+                tokens::revoke_all_for_user(conn, user.id, now)?;
+                notice.write(conn, now)?;
+                Ok(true)
+            },
+        )?;
         self.find(email)
     }
 
-    /// Finds the account, then runs `act`, records the action's audit event and raises its
-    /// webhook event in one write transaction. Both are written only when `act` did
-    /// something (returned `true`).
+    /// Finds the account, then runs `act`, records the audit event `kind` (detail:
+    /// `command`) and raises its webhook event ([`webhook_event`]) in one write
+    /// transaction. Both are written only when `act` did something (returned `true`).
     fn change(
         &self,
         email: &EmailAddress,
         now: NaiveDateTime,
-        action: Action<'_>,
+        kind: &str,
+        command: &str,
         act: impl Fn(
             &dyn UserDirectory,
             &mut DbConnection,
@@ -269,14 +271,15 @@ impl Accounts {
                     conn,
                     &NewAuditEvent {
                         user_id: Some(user.id),
-                        kind: action.kind,
+                        kind,
                         ip: None,
                         user_agent: None,
-                        detail: Some(action.command),
+                        detail: Some(command),
                         created_at: now,
                     },
                 )?;
-                if let Some(event) = action.event(&user) {
+                if let Some(event) = webhook_event(kind) {
+                    let event = Event::new(event, user.id, &user.display_email);
                     self.webhooks.raise(conn, &event, now)?;
                 }
             }
@@ -314,37 +317,15 @@ impl Accounts {
     }
 }
 
-/// An operator action as [`Accounts::change`] records it: the audit event's kind and
-/// detail, and the webhook event it raises, if any.
-struct Action<'a> {
-    kind: &'a str,
-    command: &'a str,
-    event: Option<EventType>,
-    /// For `session.revoked`: the session ended, `None` for all of them.
-    session: Option<i64>,
-}
-
-impl<'a> Action<'a> {
-    fn new(kind: &'a str, command: &'a str) -> Self {
-        Self {
-            kind,
-            command,
-            event: None,
-            session: None,
-        }
-    }
-
-    fn raising(mut self, event: EventType) -> Self {
-        self.event = Some(event);
-        self
-    }
-
-    fn event(&self, user: &DirectoryUser) -> Option<Event> {
-        Some(match self.event? {
-            EventType::SessionRevoked => {
-                Event::session_revoked(user.id, &user.display_email, self.session)
-            }
-            kind => Event::new(kind, user.id, &user.display_email),
-        })
+/// The webhook event an operator or admin action raises, by its audit event's kind. Ending
+/// sessions raises `session.revoked` itself, as its data names the session.
+fn webhook_event(audit_kind: &str) -> Option<EventType> {
+    match audit_kind {
+        "operator_created" => Some(EventType::AccountCreated),
+        "operator_disabled" => Some(EventType::AccountDisabled),
+        "operator_enabled" => Some(EventType::AccountEnabled),
+        "operator_deleted" => Some(EventType::AccountDeleted),
+        "operator_password_set" => Some(EventType::PasswordChanged),
+        _ => None,
     }
 }

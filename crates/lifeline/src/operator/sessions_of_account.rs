@@ -4,9 +4,9 @@ use chrono::NaiveDateTime;
 use storage::EmailAddress;
 use storage::sessions::{self, SessionRecord};
 
-use super::{Accounts, Action, OperatorError};
+use super::{Accounts, OperatorError};
 use crate::directory::DirectoryUser;
-use crate::webhooks::EventType;
+use crate::webhooks::Event;
 
 impl Accounts {
     /// The account's live sessions, most recently seen first.
@@ -34,17 +34,25 @@ impl Accounts {
             None => "lifeline sessions revoke".to_owned(),
         };
         let ended = std::cell::Cell::new(0);
-        let mut action =
-            Action::new("operator_sessions_revoked", &command).raising(EventType::SessionRevoked);
-        action.session = id;
-        self.change(email, now, action, |_, conn, user| {
-            let count = match id {
-                Some(id) => usize::from(sessions::revoke(conn, user.id, id)?),
-                None => sessions::revoke_all_for_user(conn, user.id, None)?,
-            };
-            ended.set(count);
-            Ok(count > 0 || id.is_none())
-        })?;
+        self.change(
+            email,
+            now,
+            "operator_sessions_revoked",
+            &command,
+            |_, conn, user| {
+                let count = match id {
+                    Some(id) => usize::from(sessions::revoke(conn, user.id, id)?),
+                    None => sessions::revoke_all_for_user(conn, user.id, None)?,
+                };
+                ended.set(count);
+                let done = count > 0 || id.is_none();
+                if done {
+                    let event = Event::session_revoked(user.id, &user.display_email, id);
+                    self.webhooks.raise(conn, &event, now)?;
+                }
+                Ok(done)
+            },
+        )?;
         match (id, ended.get()) {
             (Some(id), 0) => Err(OperatorError::NoSuchSession(id)),
             (_, count) => Ok(count),
