@@ -279,3 +279,58 @@ fn config_check_prints_toml_that_loads_again_once_its_secrets_are_supplied() {
     assert_eq!(reloaded.status, 0, "{reloaded:?}");
     assert_eq!(reloaded.stdout, printed.stdout);
 }
+
+#[test]
+fn webhook_endpoints_are_checked_by_place_and_field_and_their_secrets_never_printed() {
+    // Arrange: a secret from `lifeline webhooks secret`, one good endpoint, one bad.
+    let dir = tempfile::tempdir().unwrap();
+    let printed = run(dir.path(), &["webhooks", "secret"], &[]);
+    let secret = printed.stdout.trim().to_owned();
+    let again = run(dir.path(), &["webhooks", "secret"], &[]).stdout;
+    let config = dir.path().join("lifeline.toml");
+    let good = format!(
+        "[[webhooks.endpoints]]\nname = \"host-app\"\nurl = \"https://app.example/hooks\"\nsecret = \"{secret}\"\nevents = [\"password.changed\"]\n"
+    );
+    let bad = "[[webhooks.endpoints]]\nname = \"host-app\"\nurl = \"ftp://app.example\"\nsecret = \"not-a-secret\"\nevents = [\"password.chnged\"]\n";
+    let with = |toml: &str| {
+        std::fs::write(&config, toml).unwrap();
+        run(
+            dir.path(),
+            &["config", "check"],
+            &[("LIFELINE_CONFIG", config.to_str().unwrap())],
+        )
+    };
+
+    // Act
+    let accepted = with(&good);
+    let refused = with(&format!("{good}{bad}"));
+
+    // Assert
+    assert_eq!(printed.status, 0, "{printed:?}");
+    assert!(
+        secret.starts_with("whsec_") && secret.len() == 6 + 44,
+        "{secret}"
+    );
+    assert_ne!(again.trim(), secret);
+    assert_eq!(accepted.status, 0, "{accepted:?}");
+    assert!(
+        accepted.stdout.contains("[[webhooks.endpoints]]"),
+        "{accepted:?}"
+    );
+    assert!(accepted.stdout.contains("secret = \"***\""), "{accepted:?}");
+    assert!(!accepted.stdout.contains(&secret[6..]), "{accepted:?}");
+    assert_eq!(refused.status, 1, "{refused:?}");
+    for expected in [
+        "webhooks.endpoints[1].name: \"host-app\" names two endpoints",
+        "webhooks.endpoints[1].url: \"ftp://app.example\" must start with http:// or https://",
+        "webhooks.endpoints[1].secret: must be \"whsec_\"",
+        "webhooks.endpoints[1].events: \"password.chnged\" is no event",
+    ] {
+        assert_eq!(
+            refused.stderr.matches(expected).count(),
+            1,
+            "{expected}: {refused:?}"
+        );
+    }
+    assert!(!refused.stderr.contains(&secret[6..]), "{refused:?}");
+}

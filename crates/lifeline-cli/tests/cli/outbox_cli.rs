@@ -22,6 +22,7 @@ on_both_backends!(
     a_job_given_up_during_an_outage_is_delivered_after_retry_failed,
     retrying_by_id_requeues_only_a_given_up_job,
     retry_needs_an_id_or_failed,
+    the_status_counts_webhook_deliveries_per_endpoint_and_retry_requeues_them,
 );
 
 /// Enqueues a job and gives it up, as the worker does after a permanent failure.
@@ -191,4 +192,70 @@ async fn retry_needs_an_id_or_failed(backend: Backend) {
     assert_eq!(neither.status, 2, "{neither:?}");
     assert!(neither.stderr.contains("--id <ID>|--failed"), "{neither:?}");
     assert_eq!(both.status, 2, "{both:?}");
+}
+
+async fn the_status_counts_webhook_deliveries_per_endpoint_and_retry_requeues_them(
+    backend: Backend,
+) {
+    // Arrange: two deliveries to one endpoint (one pending, one given up), one to another.
+    let Some(db) = TestDb::new(backend) else {
+        return;
+    };
+    let payload = |endpoint: &str| {
+        json!({"endpoint": endpoint, "event": "password.changed", "occurred_at": 1,
+               "data": {"user_id": 1, "email": EMAIL}})
+        .to_string()
+    };
+    let now = chrono::Utc::now().naive_utc();
+    let failed = {
+        let conn = &mut db.conn().unwrap();
+        outbox::enqueue(conn, "webhook", &payload("crm"), now + TimeDelta::hours(1)).unwrap();
+        let id = outbox::enqueue(conn, "webhook", &payload("host-app"), now).unwrap();
+        outbox::enqueue(
+            conn,
+            "webhook",
+            &payload("host-app"),
+            now + TimeDelta::hours(1),
+        )
+        .unwrap();
+        outbox::claim(conn, "cli-test", now, Duration::from_secs(60), 100).unwrap();
+        assert!(
+            outbox::give_up(
+                conn,
+                id,
+                "cli-test",
+                "webhook host-app: answered HTTP 503",
+                now
+            )
+            .unwrap()
+        );
+        id
+    };
+
+    // Act
+    let status = lifeline(&db, &["outbox", "status"]).await;
+    let retry = lifeline(&db, &["outbox", "retry", "--id", &failed.to_string()]).await;
+
+    // Assert
+    assert_eq!(status.status, 0, "{status:?}");
+    let out = &status.stdout;
+    assert!(out.contains("webhook deliveries per endpoint"), "{out}");
+    assert!(
+        out.contains("  crm  pending 1  delivered 0  given up 0\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("  host-app  pending 1  delivered 0  given up 1\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!("  id {failed}  webhook  attempts 1  given up ")),
+        "{out}"
+    );
+    assert!(!out.contains(EMAIL), "{out}");
+    assert_eq!(retry.status, 0, "{retry:?}");
+    let job = outbox::find(&mut db.conn().unwrap(), failed)
+        .unwrap()
+        .unwrap();
+    assert!(job.failed_at.is_none() && job.sent_at.is_none(), "{job:?}");
 }
