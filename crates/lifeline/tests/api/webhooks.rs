@@ -22,6 +22,7 @@ on_both_backends!(
     a_host_that_failed_gets_the_event_again_under_the_same_id,
     a_delivery_is_given_up_after_its_attempts_and_an_operator_retry_sends_it,
     a_json_sign_in_with_a_bearer_token_raises_signin_succeeded_once,
+    signing_out_the_other_sessions_raises_one_session_revoked,
 );
 
 const ADA: &str = "ada@example.com";
@@ -415,6 +416,49 @@ async fn a_json_sign_in_with_a_bearer_token_raises_signin_succeeded_once(backend
     assert_eq!(event["type"], "signin.succeeded");
     assert_eq!(event["data"]["method"], "password");
     assert_eq!(event["data"]["user_id"], json!(user_id));
+}
+
+async fn signing_out_the_other_sessions_raises_one_session_revoked(backend: Backend) {
+    // Arrange: two other sessions, and an endpoint that wants only this event.
+    let receiver = Receiver::start(0).await;
+    let only = Some(&["session.revoked"][..]);
+    let Some(app) =
+        app_with_endpoints(backend, &[("host-app", &receiver.url, SECRET, only)], 8).await
+    else {
+        return;
+    };
+    app.create_user(ADA, PASSWORD);
+    let this = signed_in(&app, PASSWORD).await;
+    signed_in(&app, PASSWORD).await;
+    signed_in(&app, PASSWORD).await;
+
+    // Act
+    let csrf = app.csrf(&this, "/account").await;
+    let ended = app
+        .post_form(
+            &this,
+            "/account/sessions/revoke-others",
+            &[("csrf_token", csrf.as_str())],
+        )
+        .await;
+    let received = receiver.wait_for(1).await;
+    let csrf = app.csrf(&this, "/account").await;
+    let none_left = app
+        .post_form(
+            &this,
+            "/account/sessions/revoke-others",
+            &[("csrf_token", csrf.as_str())],
+        )
+        .await;
+    app.drain_outbox().await;
+
+    // Assert: one event for both sessions, none when nothing ended.
+    assert_eq!(ended.status(), StatusCode::SEE_OTHER);
+    assert_eq!(none_left.status(), StatusCode::SEE_OTHER);
+    assert_eq!(receiver.received().len(), 1);
+    let event = verified(&received[0], SECRET);
+    assert_eq!(event["type"], "session.revoked");
+    assert_eq!(event["data"]["session_id"], Value::Null);
 }
 
 /// The Rust verifier docs/integrating.md shows is the one these tests run: its block in the
