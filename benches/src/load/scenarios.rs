@@ -330,9 +330,10 @@ async fn set_password(
     Ok(())
 }
 
-/// `GET /api/v1/admin/key` with a well-formed admin API key that no row has: every request
-/// parses the key, looks its key id up and is refused with 401 (the per-IP limit on failed
-/// checks is lifted for the run, as the other limits are).
+/// `GET /api/v1/admin/key` with a well-formed admin API key that this deployment never minted
+/// (a forged key: its secret does not carry the deployment's MAC): every request parses the
+/// key, checks the MAC in memory and is refused with 401 without any database work (the
+/// per-IP limit on failed checks is lifted for the run, as the other limits are).
 pub async fn admin_rejected(ctx: &Context, name: &str) -> anyhow::Result<Figure> {
     let running = ctx.start(name).await?;
     let unknown_key = format!("llk_{}_{}", "0".repeat(16), "A".repeat(43));

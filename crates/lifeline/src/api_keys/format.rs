@@ -3,7 +3,9 @@
 //! - `llk_`: a fixed prefix ("Lifeline key"), so secret scanners can recognise a leaked key
 //!   ([`API_KEY_REGEX`]) and nobody mistakes it for a link token (`lr1_`, `lm1_`, …).
 //! - the key id: 16 lowercase hex digits (8 random bytes), stored plainly to find the row.
-//! - the secret: 43 base64url characters (32 random bytes), never stored; the table keeps a
+//! - the secret: 43 base64url characters (32 bytes: 16 random bytes, then a 16-byte keyed MAC
+//!   binding them to the key id, so the service refuses a key it never minted without a
+//!   database lookup: [`super::ApiKeyHasher::minted_here`]), never stored; the table keeps a
 //!   keyed hash of the whole key.
 //!
 //! Every key is exactly [`API_KEY_LEN`] ASCII characters. [`ApiKeyText::parse`] checks the
@@ -22,6 +24,10 @@ const API_KEY_PREFIX: &str = "llk_";
 const KEY_ID_LEN: usize = 16;
 /// Length of the secret, in base64url characters (32 bytes).
 const SECRET_LEN: usize = 43;
+/// Length of the public key id, in bytes.
+pub(super) const KEY_ID_BYTES: usize = KEY_ID_LEN / 2;
+/// Length of the secret, in bytes.
+pub(super) const SECRET_BYTES: usize = 32;
 /// Length of a whole key.
 const API_KEY_LEN: usize = API_KEY_PREFIX.len() + KEY_ID_LEN + 1 + SECRET_LEN;
 /// A regular expression that matches a key and nothing shorter, for secret scanners.
@@ -33,20 +39,17 @@ pub const API_KEY_REGEX: &str = r"llk_[0-9a-f]{16}_[A-Za-z0-9_-]{43}";
 pub struct ApiKeyText(Zeroizing<String>);
 
 impl ApiKeyText {
-    /// A new random key.
-    pub fn generate() -> Result<ApiKeyText, getrandom::Error> {
-        let mut id = [0u8; KEY_ID_LEN / 2];
-        let mut secret = Zeroizing::new([0u8; 32]);
-        getrandom::fill(&mut id)?;
-        getrandom::fill(secret.as_mut())?;
+    /// The key with key id `id` and secret `secret` (minted by
+    /// [`super::ApiKeyHasher::mint`]).
+    pub(super) fn from_parts(id: &[u8; KEY_ID_BYTES], secret: &[u8; SECRET_BYTES]) -> ApiKeyText {
         let mut text = Zeroizing::new(String::with_capacity(API_KEY_LEN));
         text.push_str(API_KEY_PREFIX);
         for byte in id {
             text.push_str(&format!("{byte:02x}"));
         }
         text.push('_');
-        URL_SAFE_NO_PAD.encode_string(secret.as_ref(), &mut text);
-        Ok(ApiKeyText(text))
+        URL_SAFE_NO_PAD.encode_string(secret, &mut text);
+        ApiKeyText(text)
     }
 
     /// The key in `text`, if it has the key's exact shape.
@@ -77,6 +80,16 @@ impl ApiKeyText {
         &self.0[API_KEY_PREFIX.len()..API_KEY_PREFIX.len() + KEY_ID_LEN]
     }
 
+    /// The secret's 32 bytes; `None` when its last character carries bits beyond them (no
+    /// key is ever minted so).
+    pub(super) fn secret_bytes(&self) -> Option<Zeroizing<[u8; SECRET_BYTES]>> {
+        let mut secret = Zeroizing::new([0u8; SECRET_BYTES]);
+        let text = &self.0[API_KEY_LEN - SECRET_LEN..];
+        let decoded = Zeroizing::new(URL_SAFE_NO_PAD.decode(text).ok()?);
+        secret.copy_from_slice(decoded.get(..SECRET_BYTES)?);
+        (decoded.len() == SECRET_BYTES).then_some(secret)
+    }
+
     /// The whole key: to be printed once, when it is created, and hashed.
     pub fn expose_secret(&self) -> &str {
         &self.0
@@ -94,6 +107,14 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
+    use crate::api_keys::ApiKeyHasher;
+
+    impl ApiKeyText {
+        /// A key minted under a test cookie key.
+        pub(crate) fn generate() -> Option<ApiKeyText> {
+            ApiKeyHasher::for_tests().mint().ok()
+        }
+    }
 
     #[test]
     fn a_generated_key_parses_and_matches_the_scanner_pattern() {
@@ -154,6 +175,18 @@ mod tests {
             let text = format!("llk_{id}_{secret}");
             let key = ApiKeyText::parse(&text);
             prop_assert_eq!(key.map(|k| k.key_id().to_owned()), Some(id));
+        }
+
+        #[test]
+        fn the_secret_of_a_parsed_key_decodes_to_32_bytes_or_is_refused(
+            secret in "[A-Za-z0-9_-]{43}",
+        ) {
+            let text = format!("llk_0123456789abcdef_{secret}");
+            let key = ApiKeyText::parse(&text).unwrap();
+            if let Some(bytes) = key.secret_bytes() {
+                let again = ApiKeyText::from_parts(&[0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef], &bytes);
+                prop_assert_eq!(again.expose_secret(), text.as_str());
+            }
         }
     }
 }

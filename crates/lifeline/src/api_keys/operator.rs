@@ -83,7 +83,7 @@ impl ApiKeys {
         if scopes.is_empty() {
             return Err(ApiKeyError::NoScope);
         }
-        let key = ApiKeyText::generate().map_err(|_| ApiKeyError::Randomness)?;
+        let key = self.hasher.mint().map_err(|_| ApiKeyError::Randomness)?;
         let secret_hash = self.hasher.hash(&key);
         let new = NewApiKey {
             name,

@@ -17,7 +17,7 @@ const KEY_PATH: &str = "/api/v1/admin/key";
 on_both_backends!(
     a_valid_key_is_answered_with_its_name_key_id_scopes_and_creation_time,
     missing_malformed_unknown_wrong_and_revoked_keys_get_the_same_401_and_write_nothing,
-    a_malformed_key_is_refused_without_touching_the_database,
+    malformed_and_forged_keys_are_refused_without_touching_the_database,
     a_key_without_the_scope_asked_for_gets_403,
     failed_checks_from_one_client_are_throttled_before_any_lookup,
     requests_with_one_key_are_limited_and_other_keys_are_not,
@@ -144,7 +144,7 @@ async fn missing_malformed_unknown_wrong_and_revoked_keys_get_the_same_401_and_w
             "overlong",
             Some(format!("Bearer {good}{}", "A".repeat(1000))),
         ),
-        ("unknown key id", Some(format!("Bearer {unknown}"))),
+        ("forged: another key id", Some(format!("Bearer {unknown}"))),
         ("wrong secret", Some(format!("Bearer {wrong}"))),
         ("revoked", Some(format!("Bearer {revoked}"))),
     ];
@@ -160,12 +160,24 @@ async fn missing_malformed_unknown_wrong_and_revoked_keys_get_the_same_401_and_w
     assert_eq!(get_key(&app, &good).await.status(), StatusCode::OK);
 }
 
-async fn a_malformed_key_is_refused_without_touching_the_database(backend: Backend) {
+async fn malformed_and_forged_keys_are_refused_without_touching_the_database(backend: Backend) {
     // Arrange: without its table, any lookup fails.
     let Some(app) = app_with(backend, 100, 100).await else {
         return;
     };
     let good = create_key(&app, "good", &[Scope::Read]);
+    let revoked = create_key(&app, "gone", &[Scope::Read]);
+    api_keys(&app).revoke("gone", app.now()).unwrap();
+    // Well-formed keys this deployment never minted: their MAC does not verify.
+    let other_id = format!("llk_0123456789abcdef_{}", &good[21..]);
+    let at = 21 + 30;
+    let changed = if good.as_bytes()[at] == b'x' {
+        'y'
+    } else {
+        'x'
+    };
+    let other_mac = format!("{}{changed}{}", &good[..at], &good[at + 1..]);
+    let made_up = format!("llk_{}_{}", "0".repeat(16), "A".repeat(43));
     let mut conn = app.db.conn().unwrap();
     diesel::sql_query("DROP TABLE api_keys")
         .execute(&mut *conn)
@@ -174,9 +186,14 @@ async fn a_malformed_key_is_refused_without_touching_the_database(backend: Backe
 
     // Act
     let malformed = get_key(&app, &good[..good.len() - 1]).await;
-    let well_formed = get_key(&app, &good).await;
+    let mut forged = Vec::new();
+    for key in [&other_id, &other_mac, &made_up] {
+        forged.push((key, get_key(&app, key).await));
+    }
+    let minted = get_key(&app, &good).await;
+    let minted_and_revoked = get_key(&app, &revoked).await;
 
-    // Assert: only the well-formed key reached the database.
+    // Assert: only the keys minted here reached the database.
     assert_error(
         malformed,
         StatusCode::UNAUTHORIZED,
@@ -184,7 +201,14 @@ async fn a_malformed_key_is_refused_without_touching_the_database(backend: Backe
         "malformed",
     )
     .await;
-    assert!(well_formed.status().is_server_error(), "{well_formed:?}");
+    for (key, response) in forged {
+        assert_error(response, StatusCode::UNAUTHORIZED, "unauthenticated", key).await;
+    }
+    assert!(minted.status().is_server_error(), "{minted:?}");
+    assert!(
+        minted_and_revoked.status().is_server_error(),
+        "{minted_and_revoked:?}"
+    );
 }
 
 async fn a_key_without_the_scope_asked_for_gets_403(backend: Backend) {

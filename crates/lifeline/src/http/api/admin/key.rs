@@ -7,11 +7,15 @@
 //!    nothing;
 //! 2. refuses a client IP barred after too many failed checks (429, before any lookup, so a
 //!    barred client learns nothing about its guesses);
-//! 3. looks the key id up on the blocking pool and compares the keyed hash in constant time
-//!    (an unknown key id costs the same hash), and records the use at most once a minute;
-//! 4. counts the request against the key's own rate.
+//! 3. checks, in memory and in constant time, the MAC every key this deployment mints carries
+//!    (`ApiKeyHasher::minted_here`): a key never minted here (forged, guessed, or minted
+//!    under another `keys.session`) is refused without any database work;
+//! 4. looks the key id up on the blocking pool and compares the keyed hash in constant time
+//!    (a minted key whose row is gone or revoked costs the same hash), and records the use at
+//!    most once a minute;
+//! 5. counts the request against the key's own rate.
 //!
-//! Missing, malformed, unknown, wrong and revoked keys get the same 401 `unauthenticated`
+//! Missing, malformed, forged, unknown, wrong and revoked keys get the same 401 `unauthenticated`
 //! with `WWW-Authenticate: Bearer`, and count as a failed check of the client's IP; none of
 //! them writes to the database. A valid key without the scope a handler needs gets 403
 //! `insufficient_scope` from [`ApiKey::require`].
@@ -114,11 +118,15 @@ async fn authenticate(
         tracing::info!("admin API key missing or malformed");
         return Err(failed(state, ip));
     };
+    if !state.api_keys.minted_here(&presented) {
+        tracing::info!(key_id = presented.key_id(), "admin API key not minted here");
+        return Err(failed(state, ip));
+    }
     let (hasher, db, now) = (state.api_keys.clone(), state.db.clone(), state.now());
     let found = blocking::run("checking the API key", move || {
         let mut conn = db.conn()?;
         let stored = api_keys::find_live_by_key_id(&mut conn, presented.key_id())?;
-        // An unknown key id costs the same hash and comparison as a known one.
+        // A minted key whose row is gone costs the same hash and comparison as a live one.
         let expected = stored.as_ref().map_or([0u8; 32], |key| key.secret_hash);
         let matches = hasher.matches(&presented, &expected);
         let Some(key) = stored.filter(|_| matches) else {
