@@ -23,9 +23,9 @@ use libfuzzer_sys::fuzz_target;
 // The body types and the decoding are private to the library; its `fuzzing` feature
 // re-exports them.
 use lifeline::fuzzing::{
-    BodyRefusal, ChangePasswordForm, ForgotForm, LinkQuery, LoginForm, LoginQuery, LogoutForm, NotMeForm,
-    NotMeQuery, RequestForm, RequestQuery, ResetForm, RevokeOtherSessionsForm, RevokeSessionForm,
-    VerifyForm, VerifyQuery, check_media_type, decode_form,
+    BodyRefusal, ChangePasswordForm, ForgotForm, LinkQuery, LoginForm, LoginQuery, LogoutForm,
+    NotMeForm, NotMeQuery, RequestForm, RequestQuery, ResetForm, RevokeOtherSessionsForm,
+    RevokeSessionForm, VerifyForm, VerifyQuery, check_media_type, decode_form,
 };
 use lifeline_fuzz::split_header_and_body;
 use serde::de::DeserializeOwned;
