@@ -23,9 +23,9 @@ use libfuzzer_sys::fuzz_target;
 // The body types and the decoding are private to the library; its `fuzzing` feature
 // re-exports them.
 use lifeline::fuzzing::{
-    BodyRefusal, ChangePasswordForm, ForgotForm, LinkQuery, LoginForm, LogoutForm, NotMeForm,
-    NotMeQuery, RequestForm, RequestQuery, ResetForm, RevokeOtherSessionsForm, RevokeSessionForm,
-    VerifyForm, VerifyQuery, check_media_type, decode_form,
+    BodyRefusal, ChangePasswordForm, ForgotForm, LinkQuery, LoginForm, LoginQuery, LogoutForm,
+    NotMeForm, NotMeQuery, RequestForm, RequestQuery, ResetForm, RevokeOtherSessionsForm,
+    RevokeSessionForm, VerifyForm, VerifyQuery, check_media_type, decode_form,
 };
 use lifeline_fuzz::split_header_and_body;
 use serde::de::DeserializeOwned;
@@ -51,7 +51,11 @@ fuzz_target!(|data: &[u8]| {
             "link",
         ],
     );
-    form::<LoginForm>(content_type, body, &["email", "password", "csrf_token"]);
+    form::<LoginForm>(
+        content_type,
+        body,
+        &["email", "password", "csrf_token", "next"],
+    );
     form::<LogoutForm>(content_type, body, &["csrf_token"]);
     form::<RevokeSessionForm>(content_type, body, &["session", "csrf_token"]);
     form::<RevokeOtherSessionsForm>(content_type, body, &["csrf_token"]);
@@ -74,6 +78,7 @@ fuzz_target!(|data: &[u8]| {
         &["link", "token", "csrf_token", "browser"],
     );
     query::<LinkQuery>(body, &["token"]);
+    query::<LoginQuery>(body, &["next"]);
     query::<NotMeQuery>(body, &["token"]);
     query::<RequestQuery>(body, &["next"]);
     query::<VerifyQuery>(body, &["token", "browser"]);

@@ -84,7 +84,7 @@ pub mod fuzzing {
     pub use crate::http::api::password::{ForgotRequest, ResetRequest};
     pub use crate::http::api::session::SignInRequest;
     pub use crate::http::pages::account::password::ChangePasswordForm;
-    pub use crate::http::pages::login::{LoginForm, LogoutForm};
+    pub use crate::http::pages::login::{LoginForm, LoginQuery, LogoutForm};
     pub use crate::http::pages::magic_link::request::{RequestForm, RequestQuery};
     pub use crate::http::pages::magic_link::verify::{VerifyForm, VerifyQuery};
     pub use crate::http::pages::password::forgot::ForgotForm;

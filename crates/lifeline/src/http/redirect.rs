@@ -1,5 +1,7 @@
 //! Where a browser may be sent after signing in (open-redirect protection).
 
+use crate::state::AppState;
+
 /// Where a browser goes after signing in when no usable `next` was given.
 pub const DEFAULT_AFTER_SIGN_IN: &str = crate::http::urls::Url::Account.path();
 
@@ -49,6 +51,20 @@ pub fn after_sign_in(next: Option<&str>, allow_list: &[String], base_path: &str)
         Some(allowed) => allowed,
         None => format!("{base_path}{DEFAULT_AFTER_SIGN_IN}"),
     }
+}
+
+/// `next` as the sign-in pages carry it (the hidden field of `/login` and
+/// `/magic-link`): [`allowed_next`] against the configured
+/// `server.redirect_allow_list`, `None` when absent or not allowed.
+pub fn configured_next(state: &AppState, next: Option<&str>) -> Option<String> {
+    next.and_then(|next| allowed_next(next, &state.settings.server.redirect_allow_list))
+}
+
+/// Where a browser that has just signed in goes: [`after_sign_in`] with the
+/// configured allow-list and base path.
+pub fn configured_after_sign_in(state: &AppState, next: Option<&str>) -> String {
+    let server = &state.settings.server;
+    after_sign_in(next, &server.redirect_allow_list, &server.base_path)
 }
 
 /// Whether `path` can only ever mean a page on this site: it starts with one

@@ -34,6 +34,7 @@ mod host_directory;
 mod link_first_hop;
 mod live_links;
 mod lock_down;
+mod login_next;
 mod magic_link;
 mod mail_outage;
 mod malformed_bodies;

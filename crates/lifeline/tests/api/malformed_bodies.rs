@@ -254,7 +254,11 @@ async fn every_form_refuses_every_malformed_body_and_changes_nothing(backend: Ba
     let endpoints = [
         FormEndpoint {
             path: "/login",
-            fields: vec![("email", EMAIL.into()), ("password", PASSWORD.into())],
+            fields: vec![
+                ("email", EMAIL.into()),
+                ("password", PASSWORD.into()),
+                ("next", "/account".into()),
+            ],
             address: Some(("email", StatusCode::UNAUTHORIZED)),
         },
         FormEndpoint {

@@ -10,6 +10,7 @@ use crate::error::AppError;
 use crate::flows::sign_in;
 use crate::http::client::ClientInfo;
 use crate::http::csrf::{CsrfForm, csrf_field};
+use crate::http::redirect::{configured_after_sign_in, configured_next};
 use crate::http::session::{LifelineSession, SignInMethod};
 use crate::http::urls::Url;
 use crate::security::password_hash::Password;
@@ -18,13 +19,23 @@ use crate::state::AppState;
 /// The same message for an unknown address and a wrong password.
 const FAILED: &str = "That email address and password don't match an account.";
 
-/// The sign-in form's fields.
+/// The sign-in page's query string: where to go after signing in, as on
+/// `/magic-link` (followed only when allow-listed).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoginQuery {
+    next: Option<String>,
+}
+
+/// The sign-in form's fields; `next` is the page's hidden field, if any.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LoginForm {
     email: String,
     password: String,
     csrf_token: String,
+    #[serde(default)]
+    next: Option<String>,
 }
 
 /// The sign-out form's fields.
@@ -37,23 +48,35 @@ pub struct LogoutForm {
 csrf_field!(LoginForm, LogoutForm);
 
 /// `GET /login`. After a reset the address is filled in from the session (see
-/// `reset_form::post`), so the person types only the new password.
-pub async fn get(state: web::Data<AppState>, session: LifelineSession) -> HttpResponse {
+/// `reset_form::post`), so the person types only the new password. An
+/// allow-listed `next` is carried in a hidden field and passed on to the
+/// "sign in with a link" page.
+pub async fn get(
+    state: web::Data<AppState>,
+    session: LifelineSession,
+    query: web::Query<LoginQuery>,
+) -> HttpResponse {
+    let next = query.into_inner().next;
     let notice = session.take_notice();
     let email = session.take_login_email().unwrap_or_default();
     page(
         &state,
         &session,
-        StatusCode::OK,
-        &email,
-        None,
-        notice.as_deref(),
+        Shown {
+            status: StatusCode::OK,
+            email: &email,
+            next: next.as_deref(),
+            error: None,
+            notice: notice.as_deref(),
+        },
     )
 }
 
 /// `POST /login` (the check is `flows::sign_in`). An unknown address costs the same argon2
 /// verification as a wrong password and gets the same 401, so neither timing nor wording
-/// tells whether the account exists.
+/// tells whether the account exists. A signed-in browser goes to the allow-listed
+/// `next` it posted, else to `/account`; a refused one gets the form back with
+/// its `next`.
 pub async fn post(
     state: web::Data<AppState>,
     session: LifelineSession,
@@ -61,24 +84,30 @@ pub async fn post(
     form: CsrfForm<LoginForm>,
 ) -> Result<HttpResponse, AppError> {
     let LoginForm {
-        email, password, ..
+        email,
+        password,
+        next,
+        ..
     } = form.into_inner();
     let user = sign_in::with_password(&state, &email, Password::new(password), &client).await?;
     let Some(user) = user else {
         return Ok(page(
             &state,
             &session,
-            StatusCode::UNAUTHORIZED,
-            &email,
-            Some(FAILED),
-            None,
+            Shown {
+                status: StatusCode::UNAUTHORIZED,
+                email: &email,
+                next: next.as_deref(),
+                error: Some(FAILED),
+                notice: None,
+            },
         ));
     };
     session
         .sign_in(&state, &user, SignInMethod::Password, &client)
         .await?;
     Ok(HttpResponse::SeeOther()
-        .insert_header((LOCATION, state.path(Url::Account.path())))
+        .insert_header((LOCATION, configured_after_sign_in(&state, next.as_deref())))
         .finish())
 }
 
@@ -94,18 +123,22 @@ pub async fn logout(
         .finish())
 }
 
-fn page(
-    state: &AppState,
-    session: &LifelineSession,
+/// What the sign-in form shows.
+struct Shown<'a> {
     status: StatusCode,
-    email: &str,
-    error: Option<&str>,
-    notice: Option<&str>,
-) -> HttpResponse {
+    email: &'a str,
+    /// Carried only when allow-listed.
+    next: Option<&'a str>,
+    error: Option<&'a str>,
+    notice: Option<&'a str>,
+}
+
+fn page(state: &AppState, session: &LifelineSession, shown: Shown<'_>) -> HttpResponse {
     let mut context = Context::new();
     context.insert("csrf_token", &session.csrf_token());
-    context.insert("email", email);
-    context.insert("error", &error);
-    context.insert("notice", &notice);
-    state.pages.render(status, "login.html.tera", context)
+    context.insert("email", shown.email);
+    context.insert("next", &configured_next(state, shown.next));
+    context.insert("error", &shown.error);
+    context.insert("notice", &shown.notice);
+    state.pages.render(shown.status, "login.html.tera", context)
 }

@@ -11,7 +11,7 @@ use crate::flows::magic_link;
 use crate::http::client::ClientInfo;
 use crate::http::csrf::{CsrfForm, csrf_field};
 use crate::http::pages::check_inbox::{Requested, check_inbox};
-use crate::http::redirect::allowed_next;
+use crate::http::redirect::configured_next;
 use crate::http::session::LifelineSession;
 use crate::state::AppState;
 
@@ -81,8 +81,7 @@ fn remember_next(
     session: &LifelineSession,
     next: Option<&str>,
 ) -> Result<(), AppError> {
-    let allowed = next.and_then(|n| allowed_next(n, &state.settings.server.redirect_allow_list));
-    session.remember_next(allowed.as_deref())
+    session.remember_next(configured_next(state, next).as_deref())
 }
 
 fn form(
@@ -93,7 +92,7 @@ fn form(
     next: Option<&str>,
     error: Option<&str>,
 ) -> HttpResponse {
-    let next = next.and_then(|n| allowed_next(n, &state.settings.server.redirect_allow_list));
+    let next = configured_next(state, next);
     let mut context = Context::new();
     context.insert("csrf_token", &session.csrf_token());
     context.insert("email", email);

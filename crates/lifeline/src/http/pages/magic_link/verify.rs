@@ -14,7 +14,7 @@ use crate::http::csrf::{CsrfForm, csrf_field};
 use crate::http::pages::held_link::{
     self, ANOTHER_LINK_OPENED, HeldLink, NAMES_NO_LINK, NamedLink, Posted,
 };
-use crate::http::redirect::after_sign_in;
+use crate::http::redirect::configured_after_sign_in;
 use crate::http::session::{LifelineSession, SignInMethod};
 use crate::http::urls::Url;
 use crate::pages::ConstantPage;
@@ -166,12 +166,7 @@ pub async fn post(
     session
         .sign_in(&state, &user, SignInMethod::MagicLink, &client)
         .await?;
-    let server = &state.settings.server;
-    let target = after_sign_in(
-        next.as_deref(),
-        &server.redirect_allow_list,
-        &server.base_path,
-    );
+    let target = configured_after_sign_in(&state, next.as_deref());
     Ok(HttpResponse::SeeOther()
         .insert_header((LOCATION, target))
         .finish())
