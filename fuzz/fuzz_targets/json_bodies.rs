@@ -21,8 +21,7 @@ use libfuzzer_sys::fuzz_target;
 // re-exports them.
 use lifeline::fuzzing::{
     BodyRefusal, CreateAccountRequest, ForgotRequest, MagicLinkRequest, RecoveryLinkRequest,
-    ResetRequest, SetPasswordRequest, SignInRequest, VerifyRequest, check_media_type,
-    decode_json,
+    ResetRequest, SetPasswordRequest, SignInRequest, VerifyRequest, check_media_type, decode_json,
 };
 use lifeline_fuzz::split_header_and_body;
 use serde::de::DeserializeOwned;
