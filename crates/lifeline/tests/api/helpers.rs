@@ -317,10 +317,10 @@ impl TestApp {
         .await
     }
 
-    /// Waits until the sink holds `count` messages, or panics after 10 s.
+    /// Waits until the sink holds `count` messages, or panics after 30 s.
     pub async fn wait_for_mail(&self, count: usize) -> Vec<ReceivedMessage> {
         self.sink
-            .wait_for(count, Duration::from_secs(10))
+            .wait_for(count, Duration::from_secs(30))
             .await
             .unwrap_or_else(|_| {
                 panic!(
