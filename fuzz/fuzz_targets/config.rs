@@ -58,7 +58,10 @@ fn check_accepted(settings: &Settings) {
     );
     assert!(password.min_length <= password.max_length);
     for entry in &settings.server.redirect_allow_list {
-        check_local_path(entry);
+        match entry.starts_with('/') {
+            true => check_local_path(entry),
+            false => check_bare_origin(entry),
+        }
     }
     if settings.mode == Mode::Production {
         assert!(
@@ -70,7 +73,31 @@ fn check_accepted(settings: &Settings) {
     }
 }
 
-/// An independent statement of what the allow-list may hold: a redirect to anything else
+/// An independent statement of the other kind of entry: a bare origin, `http(s)://host[:port]`
+/// in lower case, with no user name, path, query or fragment, so that a redirect to it can
+/// only reach that exact origin.
+fn check_bare_origin(entry: &str) {
+    let rest = entry
+        .strip_prefix("https://")
+        .map(|rest| (rest, "443"))
+        .or_else(|| entry.strip_prefix("http://").map(|rest| (rest, "80")));
+    let bare = rest.is_some_and(|(authority, default_port)| {
+        let (host, port) = match authority.rsplit_once(':') {
+            Some((host, port)) if !host.ends_with(':') && !port.contains(']') => (host, Some(port)),
+            _ => (authority, None),
+        };
+        !host.is_empty()
+            && host
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "-.[]:".contains(c))
+            && port.is_none_or(|port| {
+                !port.is_empty() && port.chars().all(|c| c.is_ascii_digit()) && port != default_port
+            })
+    });
+    assert!(bare, "accepted redirect allow-list entry {entry:?}");
+}
+
+/// An independent statement of what a local entry may be: a redirect to anything else
 /// could leave the site (open redirect).
 fn check_local_path(entry: &str) {
     let local = entry.starts_with('/')
