@@ -23,6 +23,7 @@ use crate::http::limits::rate_limit::RateLimits;
 use crate::http::middleware::headers::security_headers;
 use crate::http::routes;
 use crate::http::session::SessionSecretKey;
+use crate::http::session_cache::SessionCache;
 use crate::metrics::Metrics;
 use crate::outbox::{LifelineComposer, Outbox};
 use crate::pages::Pages;
@@ -207,6 +208,7 @@ pub(crate) async fn build_state(
         metrics,
         keys: ring,
         session_secrets: SessionSecretKey::from_cookie_key(&keys.session),
+        session_cache: SessionCache::new(settings.server.session_cache_secs),
         api_keys: ApiKeyHasher::from_cookie_key(&keys.session),
         db,
         clock,

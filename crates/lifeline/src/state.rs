@@ -11,6 +11,7 @@ use crate::directory::UserDirectory;
 use crate::http::limits::admin_keys::AdminKeyLimits;
 use crate::http::limits::rate_limit::RateLimits;
 use crate::http::session::SessionSecretKey;
+use crate::http::session_cache::SessionCache;
 use crate::links::Links;
 use crate::metrics::Metrics;
 use crate::outbox::Outbox;
@@ -28,6 +29,9 @@ pub struct AppState {
     pub keys: Arc<KeyRing>,
     /// Hashes session secrets for the session table (derived from `keys.session`).
     pub session_secrets: SessionSecretKey,
+    /// Sessions this process checked moments ago; anything here that ends sessions calls
+    /// [`SessionCache::forget_all`] once its transaction commits.
+    pub session_cache: SessionCache,
     /// Hashes admin API keys for the `api_keys` table (derived from `keys.session`).
     pub api_keys: ApiKeyHasher,
     /// Page templates and branding.

@@ -98,6 +98,11 @@ pub struct ServerSettings {
     /// `id.example.com` share it. Unset (the default): a host-only cookie. Must be the host
     /// of `public_url` or a parent domain of it.
     pub cookie_domain: Option<String>,
+    /// Seconds this process believes a session it checked without asking the database
+    /// again (0: ask every time; at most 60). Sessions ended in this process are forgotten
+    /// at once; ended elsewhere (another instance, the command line), they still work here
+    /// until their entry is this old.
+    pub session_cache_secs: u64,
     /// Allowed `next` targets after sign-in: local paths such as `/account`,
     /// matched exactly (no prefixes, no patterns), and origins such as
     /// `https://app.example.com`, which allow any absolute URL of exactly that

@@ -63,8 +63,8 @@ fn server(settings: &Settings, found: &mut Vec<Problem>) {
         if !(redirect::is_local_path(entry) || redirect::is_origin(entry)) {
             let why = format!(
                 "entry {entry:?} is neither a plain local path like \"/account\" nor a bare \
-                 origin like \"https://app.example.com\" (lower-case, no trailing /, no \
-                 default port)"
+                 origin like \"https://app.example.com\" (a lower-case host name or an IP \
+                 address, no trailing /, no default port)"
             );
             found.push(Problem::setting("server.redirect_allow_list", why));
         }
@@ -74,7 +74,19 @@ fn server(settings: &Settings, found: &mut Vec<Problem>) {
     {
         found.push(Problem::setting("server.cookie_domain", why));
     }
+    if server.session_cache_secs > MAX_SESSION_CACHE_SECS {
+        let why = format!(
+            "{} is longer than {MAX_SESSION_CACHE_SECS}: a session ended on another instance \
+             would keep working here that long",
+            server.session_cache_secs
+        );
+        found.push(Problem::setting("server.session_cache_secs", why));
+    }
 }
+
+/// The longest `server.session_cache_secs`: sessions are marked as seen once a minute, and
+/// a session ended elsewhere should not outlive that by much.
+const MAX_SESSION_CACHE_SECS: u64 = 60;
 
 fn database(settings: &Settings, found: &mut Vec<Problem>) {
     let url = settings.database.url.expose_secret();

@@ -152,6 +152,7 @@ async fn store(
         })
     })
     .await?;
+    state.session_cache.forget_all();
     state.outbox.committed(queued);
     state.outbox.committed_webhooks(raised);
     Ok(epoch)

@@ -105,6 +105,7 @@ pub async fn confirm(
         // The link service logged and counted why (used or voided since the check).
         return Ok(None);
     };
+    state.session_cache.forget_all();
     state.metrics.token_consumed(purpose);
     state.outbox.committed(queued);
     state.outbox.committed_webhooks(raised);

@@ -164,6 +164,7 @@ pub async fn complete(
         // The link service logged and counted why (used or voided since the check).
         return Err(ResetError::InvalidLink);
     };
+    state.session_cache.forget_all();
     state.metrics.token_consumed(Purpose::PasswordReset);
     state.outbox.committed(queued);
     state.outbox.committed_webhooks(raised);

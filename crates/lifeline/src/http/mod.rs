@@ -14,6 +14,7 @@ pub mod redirect;
 pub mod request_body;
 pub mod routes;
 pub mod session;
+pub mod session_cache;
 pub mod session_records;
 pub mod urls;
 pub mod user_agent;

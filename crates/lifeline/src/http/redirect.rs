@@ -85,17 +85,31 @@ pub fn is_local_path(path: &str) -> bool {
 
 /// Whether `entry` is a bare origin written as a browser serialises it:
 /// `http://` or `https://`, a lower-case host, a port only when it is not the scheme's
-/// default, and nothing else (no trailing `/`, path, query, fragment or user name).
+/// default, and nothing else (no trailing `/`, path, query, fragment or user name). The
+/// host is an IP address or a DNS name (letters, digits, `-` and `.`): the URL parser also
+/// takes hosts such as `a*b` or `a_b`, which name no site an operator means.
 pub fn is_origin(entry: &str) -> bool {
     match url::Url::parse(entry) {
         Ok(url) => {
             web_url(&url)
+                && dns_or_ip_host(&url)
                 && url.path() == "/"
                 && url.query().is_none()
                 && url.fragment().is_none()
                 && url.origin().ascii_serialization() == entry
         }
         Err(_) => false,
+    }
+}
+
+/// Whether the URL's host is an IP address or a name made of letters, digits, `-` and `.`.
+fn dns_or_ip_host(url: &url::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(name)) => name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.'),
+        Some(url::Host::Ipv4(_) | url::Host::Ipv6(_)) => true,
+        None => false,
     }
 }
 
@@ -354,7 +368,12 @@ mod tests {
 
     #[test]
     fn only_a_bare_canonical_origin_counts_as_an_origin_entry() {
-        for entry in ["https://app.example.com", "http://localhost:3000"] {
+        for entry in [
+            "https://app.example.com",
+            "http://localhost:3000",
+            "http://127.0.0.1:8080",
+            "http://[::1]:8080",
+        ] {
             assert!(is_origin(entry), "{entry}");
         }
         for entry in [
@@ -364,6 +383,9 @@ mod tests {
             "https://APP.example.com",
             "https://app.example.com:443",
             "https://user@app.example.com",
+            "https://app_1.example.com",
+            "https://a*b.example.com",
+            "https://a$b",
             "ftp://app.example.com",
             "app.example.com",
             "//app.example.com",

@@ -87,15 +87,35 @@ pub async fn create(
     Ok(record)
 }
 
-/// The live session whose secret hashes to `hash` and its account, read on one connection in
-/// one blocking call; `touched` tells whether this call marked it as seen (at most once a
-/// minute, sliding its expiry). A record whose account is gone, disabled or past the epoch it
-/// started with can never work again: it is deleted and `None` returned.
+/// The live session whose secret hashes to `hash` and its account: from the
+/// [`SessionCache`](crate::http::session_cache::SessionCache) when this process checked it
+/// moments ago, otherwise read on one connection in one blocking call and kept there.
+/// `touched` tells whether this call marked it as seen (at most once a minute, sliding its
+/// expiry). A record whose account is gone, disabled or past the epoch it started with can
+/// never work again: it is deleted and `None` returned.
 pub async fn find(
     state: &AppState,
     hash: [u8; SECRET_HASH_LEN],
 ) -> Result<Option<(SignedIn, bool)>, AppError> {
-    let (db, directory, now) = (state.db.clone(), state.directory.clone(), state.now());
+    let now = state.now();
+    if let Some(signed_in) = state.session_cache.get(&hash, now) {
+        return Ok(Some((signed_in, false)));
+    }
+    let generation = state.session_cache.generation();
+    let found = read(state, hash, now).await?;
+    if let Some((signed_in, _)) = &found {
+        state.session_cache.keep(hash, signed_in, generation, now);
+    }
+    Ok(found)
+}
+
+/// [`find`] in the database.
+async fn read(
+    state: &AppState,
+    hash: [u8; SECRET_HASH_LEN],
+    now: NaiveDateTime,
+) -> Result<Option<(SignedIn, bool)>, AppError> {
+    let (db, directory) = (state.db.clone(), state.directory.clone());
     blocking::run(
         "loading the signed-in account",
         move || -> Result<_, AppError> {
@@ -129,8 +149,10 @@ pub async fn find(
 /// Ends the session whose secret hashes to `hash`; `false` if there was none.
 pub async fn revoke(state: &AppState, hash: [u8; SECRET_HASH_LEN]) -> Result<bool, AppError> {
     let db = state.db.clone();
-    blocking::run("ending the session", move || {
+    let ended = blocking::run("ending the session", move || {
         sessions::revoke_by_hash(&mut *db.conn()?, &hash)
     })
-    .await
+    .await?;
+    state.session_cache.forget_all();
+    Ok(ended)
 }

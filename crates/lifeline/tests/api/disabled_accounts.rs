@@ -1,6 +1,7 @@
 //! An account an operator disabled (`lifeline users disable`) is, from outside, an unknown
 //! address: no mail, no sign-in, and every public answer byte for byte an unknown address's.
-//! Disabling ends its sessions and links at once; enabling lets it ask for links again.
+//! Disabling ends its links at once and its sessions within `server.session_cache_secs`; enabling
+//! lets it ask for links again.
 
 use lifeline::ops::{Accounts, Actor};
 use reqwest::StatusCode;
@@ -148,8 +149,10 @@ async fn disabling_ends_the_account_s_sessions_and_links_at_once(backend: Backen
     let mail = app.wait_for_mail(1).await.remove(0);
     let link = link_in(&app, &mail, "/password/reset?token=");
 
-    // Act
+    // Act: from the command line, another process than the server, which believes the
+    // session it checked for `server.session_cache_secs` (5) more seconds.
     disable(&app, ADA).await;
+    app.clock.advance(std::time::Duration::from_secs(5));
 
     // Assert
     assert_eq!(app.account_page(&signed_in).await, None, "signed out");

@@ -52,6 +52,7 @@ mod reset_links;
 mod reset_steps;
 mod security_headers;
 mod session_api;
+mod session_cache;
 mod session_records;
 mod sessions;
 mod sign_in_after_reset;

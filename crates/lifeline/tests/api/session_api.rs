@@ -339,6 +339,9 @@ async fn a_disabled_accounts_sessions_are_unauthenticated(backend: Backend) {
     diesel::sql_query("UPDATE users SET disabled_at = created_at")
         .execute(&mut *app.db.conn().unwrap())
         .unwrap();
+    // The browser's session was checked on its way to the account page: this instance
+    // believes it until its cache entry is `server.session_cache_secs` (5) old.
+    app.clock.advance(Duration::from_secs(5));
 
     // Act / Assert
     assert_unauthenticated(whoami(&app, &api_client(), Some(&token)).await, "token").await;

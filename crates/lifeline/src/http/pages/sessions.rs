@@ -126,6 +126,7 @@ pub async fn revoke(
         })
     })
     .await?;
+    state.session_cache.forget_all();
     state.outbox.committed_webhooks(raised);
     if !ended {
         return Err(AppError::BadRequest(NOT_YOURS.into()));
@@ -159,6 +160,7 @@ pub async fn revoke_others(
         })
     })
     .await?;
+    state.session_cache.forget_all();
     state.outbox.committed_webhooks(raised);
     session.set_notice(&match ended {
         1 => "1 other session is signed out.".to_string(),

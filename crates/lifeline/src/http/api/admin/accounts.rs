@@ -6,7 +6,9 @@ use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 use super::key::{ApiKey, Scope};
-use super::params::{ACCOUNT_ID, Account, AccountId, ApiQuery, accounts, act, actor};
+use super::params::{
+    ACCOUNT_ID, Account, AccountId, ApiQuery, accounts, act, act_ending_sessions, actor,
+};
 use super::{ACCOUNT, ACCOUNT_DISABLE, ACCOUNT_ENABLE, ACCOUNT_PASSWORD, ACCOUNT_PAUSE, ACCOUNTS};
 use crate::http::api::error::{ApiError, ErrorBody};
 use crate::http::api::field_schemas;
@@ -170,7 +172,7 @@ pub async fn delete(
 ) -> Result<HttpResponse, ApiError> {
     key.require(Scope::Write)?;
     let (accounts, actor, now) = (accounts(&state), actor(&key), state.now());
-    act("deleting the account", move || {
+    act_ending_sessions(&state, "deleting the account", move || {
         accounts.delete(id.0, &actor, now)
     })
     .await?;
@@ -231,7 +233,7 @@ async fn set_disabled(
 ) -> Result<HttpResponse, ApiError> {
     key.require(Scope::Write)?;
     let (accounts, actor, now) = (accounts(&state), actor(&key), state.now());
-    let account = act("disabling or enabling the account", move || {
+    let account = act_ending_sessions(&state, "disabling or enabling the account", move || {
         let user = match disabled {
             true => accounts.disable(id.0, &actor, now)?,
             false => accounts.enable(id.0, &actor, now)?,
@@ -273,7 +275,7 @@ pub async fn set_password(
         actor(&key),
         state.now(),
     );
-    act("setting the password", move || {
+    act_ending_sessions(&state, "setting the password", move || {
         accounts.set_password(id.0, &password, &hasher, &actor, now)
     })
     .await?;

@@ -159,6 +159,18 @@ pub async fn act<T: Send + 'static>(
     Ok(blocking::run(what, move || Ok::<_, AppError>(work())).await??)
 }
 
+/// [`act`] for an action that may end sessions (delete, disable, set a password, revoke):
+/// once it is over, this process's session cache believes nothing it kept before.
+pub async fn act_ending_sessions<T: Send + 'static>(
+    state: &AppState,
+    what: &'static str,
+    work: impl FnOnce() -> Result<T, OperatorError> + Send + 'static,
+) -> Result<T, ApiError> {
+    let done = act(what, work).await;
+    state.session_cache.forget_all();
+    done
+}
+
 /// A time as RFC 3339 in UTC, to the second: `2026-12-03T09:21:00Z`.
 pub fn rfc3339(time: NaiveDateTime) -> String {
     time.and_utc().to_rfc3339_opts(SecondsFormat::Secs, true)

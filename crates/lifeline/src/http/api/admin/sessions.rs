@@ -6,7 +6,9 @@ use storage::sessions::SessionRecord;
 use utoipa::ToSchema;
 
 use super::key::{ApiKey, Scope};
-use super::params::{ACCOUNT_ID, AccountId, SessionId, accounts, act, actor, rfc3339};
+use super::params::{
+    ACCOUNT_ID, AccountId, SessionId, accounts, act, act_ending_sessions, actor, rfc3339,
+};
 use super::{ACCOUNT_SESSION, ACCOUNT_SESSIONS};
 use crate::http::api::error::{ApiError, ErrorBody};
 use crate::http::urls::API_PREFIX;
@@ -117,7 +119,7 @@ pub async fn revoke(
 ) -> Result<HttpResponse, ApiError> {
     key.require(Scope::Write)?;
     let (accounts, actor, now) = (accounts(&state), actor(&key), state.now());
-    act("ending the session", move || {
+    act_ending_sessions(&state, "ending the session", move || {
         accounts.revoke_sessions(id.0, Some(session.0), &actor, now)
     })
     .await?;
@@ -145,7 +147,7 @@ pub async fn revoke_all(
 ) -> Result<HttpResponse, ApiError> {
     key.require(Scope::Write)?;
     let (accounts, actor, now) = (accounts(&state), actor(&key), state.now());
-    let ended = act("ending the sessions", move || {
+    let ended = act_ending_sessions(&state, "ending the sessions", move || {
         accounts.revoke_sessions(id.0, None, &actor, now)
     })
     .await?;
