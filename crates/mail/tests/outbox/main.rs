@@ -29,7 +29,11 @@ async fn enqueued_job_is_delivered_once_as_text_and_html_with_a_job_message_id()
         // Act
         worker.nudge().nudge();
         let received = fx.sink.wait_for(1, WAIT).await.expect("delivered");
-        tokio::time::sleep(Duration::from_millis(300)).await;
+        // Once the row is marked sent, nothing can send it again.
+        eventually("the delivery is recorded", WAIT, || {
+            fx.outbox_stats().pending == 0
+        })
+        .await;
 
         // Assert
         let backend = fx.backend;
@@ -94,8 +98,10 @@ async fn smtp_outage_delays_the_mail_and_it_is_delivered_once_when_the_relay_ret
 
         // Act: the first attempt fails while the relay is down
         worker.nudge().nudge();
+        // The attempt is counted before its retry is written: wait for the row itself.
         eventually("the failed attempt is recorded", WAIT, || {
-            worker.stats().retried >= 1
+            let stats = fx.outbox_stats();
+            worker.stats().retried >= 1 && stats.pending == 1 && stats.due == 0
         })
         .await;
         let during_outage = fx.outbox_stats();
@@ -106,7 +112,11 @@ async fn smtp_outage_delays_the_mail_and_it_is_delivered_once_when_the_relay_ret
             .wait_for(1, WAIT)
             .await
             .expect("delivered after the outage");
-        tokio::time::sleep(Duration::from_millis(300)).await;
+        // Once the row is marked sent, nothing can send it again.
+        eventually("the delivery is recorded", WAIT, || {
+            fx.outbox_stats().pending == 0
+        })
+        .await;
 
         // Assert
         assert_eq!(
@@ -256,7 +266,10 @@ async fn two_workers_on_one_database_deliver_every_job_exactly_once() {
             .wait_for(jobs, Duration::from_secs(90))
             .await
             .expect("all delivered");
-        tokio::time::sleep(Duration::from_millis(500)).await;
+        eventually("every delivery is recorded", WAIT, || {
+            fx.outbox_stats().pending == 0
+        })
+        .await;
         let (first_stats, second_stats) = (first.stats(), second.stats());
         first.shutdown().await.expect("clean shutdown");
         second.shutdown().await.expect("clean shutdown");
@@ -299,7 +312,10 @@ async fn a_worker_with_several_lanes_sends_a_backlog_exactly_once_with_batches_o
             .wait_for(jobs, Duration::from_secs(60))
             .await
             .expect("all delivered");
-        tokio::time::sleep(Duration::from_millis(300)).await;
+        eventually("every delivery is recorded", WAIT, || {
+            fx.outbox_stats().pending == 0
+        })
+        .await;
         let stats = worker.stats();
         worker.shutdown().await.expect("clean shutdown");
 
@@ -418,9 +434,11 @@ async fn skipped_job_is_closed_without_mail() {
         worker.nudge().nudge();
         eventually("the job is skipped", WAIT, || worker.stats().skipped == 1).await;
 
-        // Assert
-        tokio::time::sleep(Duration::from_millis(200)).await;
-        assert_eq!(fx.outbox_stats().pending, 0, "{}", fx.backend);
+        // Assert: the skip is counted before it is written.
+        eventually("the skip is recorded", WAIT, || {
+            fx.outbox_stats().pending == 0
+        })
+        .await;
         assert!(fx.sink.messages().is_empty(), "{}", fx.backend);
         worker.shutdown().await.expect("clean shutdown");
     }
