@@ -47,8 +47,10 @@ impl Accounts {
                 None => sessions::revoke_all_for_user(conn, user.id, None)?,
             };
             ended.set(count);
+            // Ending "every session" is an action even when there were none; the event
+            // tells a host that sessions ended, so it is raised only when some did.
             let done = count > 0 || id.is_none();
-            if done {
+            if count > 0 {
                 let event = WebhookEvent::session_revoked(user.id, &user.display_email, id);
                 let raised = self.webhooks.raise(conn, &event, now)?;
                 self.jobs.wrote(crate::outbox::JobKind::Webhook, raised);

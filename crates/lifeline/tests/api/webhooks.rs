@@ -24,6 +24,7 @@ on_both_backends!(
     a_delivery_is_given_up_after_its_attempts_and_an_operator_retry_sends_it,
     a_json_sign_in_with_a_bearer_token_raises_signin_succeeded_once,
     signing_out_the_other_sessions_raises_one_session_revoked,
+    an_operator_ending_sessions_raises_session_revoked_only_when_one_ended,
 );
 
 const ADA: &str = "ada@example.com";
@@ -205,6 +206,9 @@ async fn every_event_arrives_once_signed_and_verifiable(backend: Backend) {
         .set_password(ada(), &password, &hasher, &Actor::Operator, app.now())
         .unwrap();
     receiver.wait_for(step("password.changed")).await;
+    // Setting the password ended every session: one more, for the operator to end.
+    signed_in(&app, "an operator's new passphrase").await;
+    receiver.wait_for(step("signin.succeeded")).await;
     operator
         .revoke_sessions(ada(), None, &Actor::Operator, app.now())
         .unwrap();
@@ -258,8 +262,9 @@ async fn every_event_arrives_once_signed_and_verifiable(backend: Backend) {
     assert_eq!(data(0)["method"], "password");
     assert_eq!(data(2)["method"], "link");
     assert!(data(3)["session_id"].is_i64(), "{}", data(3));
-    assert_eq!(data(7)["session_id"], Value::Null);
-    assert!(data(7).as_object().unwrap().contains_key("session_id"));
+    assert_eq!(data(7)["method"], "password");
+    assert_eq!(data(8)["session_id"], Value::Null);
+    assert!(data(8).as_object().unwrap().contains_key("session_id"));
     assert!(data(1).get("method").is_none());
 }
 
@@ -460,6 +465,37 @@ async fn signing_out_the_other_sessions_raises_one_session_revoked(backend: Back
     // Assert: one event for both sessions, none when nothing ended.
     assert_eq!(ended.status(), StatusCode::SEE_OTHER);
     assert_eq!(none_left.status(), StatusCode::SEE_OTHER);
+    assert_eq!(receiver.received().len(), 1);
+    let event = verified(&received[0], SECRET);
+    assert_eq!(event["type"], "session.revoked");
+    assert_eq!(event["data"]["session_id"], Value::Null);
+}
+
+async fn an_operator_ending_sessions_raises_session_revoked_only_when_one_ended(backend: Backend) {
+    // Arrange: an account without sessions, and an endpoint that wants only this event.
+    let receiver = Receiver::start(0).await;
+    let only = Some(&["session.revoked"][..]);
+    let Some(app) =
+        app_with_endpoints(backend, &[("host-app", &receiver.url, SECRET, only)], 8).await
+    else {
+        return;
+    };
+    app.create_user(ADA, PASSWORD);
+    let operator = accounts(&app).await;
+
+    // Act: every session ended twice, the second time with one to end.
+    let none = operator
+        .revoke_sessions(ada(), None, &Actor::Operator, app.now())
+        .unwrap();
+    signed_in(&app, PASSWORD).await;
+    let one = operator
+        .revoke_sessions(ada(), None, &Actor::Operator, app.now())
+        .unwrap();
+    let received = receiver.wait_for(1).await;
+    app.drain_outbox().await;
+
+    // Assert
+    assert_eq!((none, one), (0, 1));
     assert_eq!(receiver.received().len(), 1);
     let event = verified(&received[0], SECRET);
     assert_eq!(event["type"], "session.revoked");
