@@ -39,7 +39,7 @@ impl TestApp {
     }
 
     /// Submits the change-password form shown in `client`'s session.
-    async fn change_password(
+    pub async fn change_password(
         &self,
         client: &Client,
         current: &str,

@@ -190,18 +190,8 @@ async fn password_changes_resets_lock_downs_and_the_sessions_page_end_cached_ses
     // Changing the password while signed in (mail 1: "password changed").
     let (token, _) = checked_token(&app, email, PASSWORD).await;
     let changed = "the second passphrase of ada";
-    let csrf = app.csrf(&browser, "/account/password").await;
     let change = app
-        .post_form(
-            &browser,
-            "/account/password",
-            &[
-                ("current_password", PASSWORD),
-                ("password", changed),
-                ("password_confirm", changed),
-                ("csrf_token", &csrf),
-            ],
-        )
+        .change_password(&browser, PASSWORD, changed, changed)
         .await;
     assert_eq!(change.status(), StatusCode::SEE_OTHER);
     assert_eq!(
