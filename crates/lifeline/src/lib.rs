@@ -38,6 +38,7 @@ mod config;
 mod directory;
 mod embed;
 mod error;
+mod i18n;
 mod flows;
 mod http;
 mod keys;

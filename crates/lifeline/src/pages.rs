@@ -4,17 +4,19 @@
 //! without rebuilding (through the loader the email templates use,
 //! [`mail::load_with_overrides`]).
 
+use std::collections::HashMap;
 use std::path::Path;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
-use actix_web::http::header::{CONTENT_TYPE, ContentType, HeaderValue};
+use actix_web::http::header::{CONTENT_LANGUAGE, CONTENT_TYPE, ContentType, HeaderValue};
 use actix_web::web::Bytes;
 use tera::{Context, Tera};
 
 use crate::config::BrandingSettings;
 use crate::http::urls::Url;
+use crate::i18n::{Catalogs, FluentArgs, Locale};
 
 macro_rules! page {
     ($name:literal) => {
@@ -103,11 +105,11 @@ impl ConstantPage {
         match self {
             Self::ResetLinkInvalid => {
                 context.insert("again_url", &Url::PasswordForgot.under(base));
-                context.insert("what", "password-reset link");
+                context.insert("what", "reset");
             }
             Self::MagicLinkInvalid => {
                 context.insert("again_url", &Url::MagicLink.under(base));
-                context.insert("what", "sign-in link");
+                context.insert("what", "sign-in");
             }
             Self::MagicLinkOtherBrowser => {}
             Self::NotMeLinkInvalid => {
@@ -120,12 +122,54 @@ impl ConstantPage {
 
 /// The page templates and branding, built once at start-up.
 pub struct Pages {
-    tera: Tera,
+    /// One template set per offered language (indexed by [`Locale`]), whose `t()` speaks it.
+    tera: Vec<Tera>,
+    catalogs: Arc<Catalogs>,
+    /// Every offered language, by its tag and its own name, for the switch.
+    switch: Vec<SwitchEntry>,
     brand: BrandingSettings,
     base: String,
     stylesheet: String,
-    /// Rendered [`ConstantPage`]s, filled on first use (indexed by the variant).
-    constant: [OnceLock<Bytes>; ConstantPage::ALL.len()],
+    /// Rendered [`ConstantPage`]s per language, filled on first use (indexed by the variant).
+    constant: Vec<[OnceLock<Bytes>; ConstantPage::ALL.len()]>,
+}
+
+/// One language of the switch.
+#[derive(Debug, Clone, serde::Serialize)]
+struct SwitchEntry {
+    tag: String,
+    name: String,
+}
+
+/// `t(id="…", name=value, …)` in the templates: message `id` in the template set's
+/// language, with the other arguments as Fluent variables. Its output is escaped by tera's
+/// autoescape like any other value (`is_safe` stays false), placeables included.
+struct Translate {
+    catalogs: Arc<Catalogs>,
+    locale: Locale,
+}
+
+impl tera::Function for Translate {
+    fn call(&self, args: &HashMap<String, serde_json::Value>) -> tera::Result<serde_json::Value> {
+        let id = args
+            .get("id")
+            .and_then(serde_json::Value::as_str)
+            .ok_or_else(|| tera::Error::msg("t() needs id=\"message-id\""))?;
+        let mut fluent = FluentArgs::new();
+        for (name, value) in args.iter().filter(|(name, _)| *name != "id") {
+            match value {
+                serde_json::Value::Number(n) => match n.as_i64() {
+                    Some(i) => fluent.set(name.as_str(), i),
+                    None => fluent.set(name.as_str(), n.as_f64().unwrap_or_default()),
+                },
+                serde_json::Value::String(text) => fluent.set(name.as_str(), text.as_str()),
+                serde_json::Value::Null => {}
+                other => fluent.set(name.as_str(), other.to_string()),
+            }
+        }
+        let text = self.catalogs.text(self.locale, id, Some(&fluent));
+        Ok(serde_json::Value::String(text))
+    }
 }
 
 /// A template failed to load or render, or the override directory is wrong.
@@ -144,7 +188,11 @@ impl Pages {
     /// `lifeline.css`) from the configured override directory. Every page is
     /// rendered with `base` (the validated `server.base_path`) as `{{ base }}`,
     /// which prefixes each of its links and form actions.
-    pub fn new(brand: &BrandingSettings, base: &str) -> Result<Self, PageError> {
+    pub fn new(
+        brand: &BrandingSettings,
+        base: &str,
+        catalogs: Arc<Catalogs>,
+    ) -> Result<Self, PageError> {
         let dir = brand.templates_dir.as_deref().map(Path::new);
         let mut files = mail::load_with_overrides(BUILT_IN, dir)
             .map_err(|e| PageError::Override(e.to_string()))?;
@@ -154,13 +202,71 @@ impl Pages {
         tera.add_raw_templates(files)?;
         tera.autoescape_on(vec![".html.tera"]);
         tera.set_escape_fn(mail::escape_html);
+        let per_language = catalogs
+            .locales()
+            .map(|locale| {
+                let mut own = tera.clone();
+                let catalogs = Arc::clone(&catalogs);
+                own.register_function("t", Translate { catalogs, locale });
+                own
+            })
+            .collect();
+        let switch = catalogs
+            .locales()
+            .map(|locale| SwitchEntry {
+                tag: catalogs.tag(locale).to_owned(),
+                name: catalogs.text(locale, "language-name", None),
+            })
+            .collect();
         Ok(Self {
-            tera,
+            constant: catalogs.locales().map(|_| Default::default()).collect(),
+            tera: per_language,
+            catalogs,
+            switch,
             brand: brand.clone(),
             base: base.to_owned(),
             stylesheet: with_palette(stylesheet, &brand.accent_color),
-            constant: Default::default(),
         })
+    }
+
+    /// The catalogs the pages speak.
+    pub fn catalogs(&self) -> &Catalogs {
+        &self.catalogs
+    }
+
+    /// The language of the request being served, or the default outside a request.
+    fn locale(&self) -> Locale {
+        crate::i18n::current().unwrap_or_else(|| self.catalogs.default_locale())
+    }
+
+    /// A duration in the language of the request being served.
+    pub fn duration(&self, parts: (u64, crate::i18n::Unit)) -> String {
+        self.catalogs.duration(self.locale(), parts)
+    }
+
+    /// Message `id` in the language of the request being served (notices, form errors).
+    pub fn text(&self, id: &str, args: Option<&FluentArgs>) -> String {
+        self.catalogs.text(self.locale(), id, args)
+    }
+
+    /// Renders `name` in `locale` with `context`, the branding and the language's
+    /// `lang`, `dir` and switch; `here` (the path, for the switch) when known.
+    fn render_in(&self, locale: Locale, name: &str, context: &mut Context, here: Option<&str>) -> tera::Result<String> {
+        context.insert("brand", &self.brand);
+        context.insert("base", &self.base);
+        context.insert("lang", self.catalogs.tag(locale));
+        context.insert("dir", if self.catalogs.is_rtl(locale) { "rtl" } else { "ltr" });
+        context.insert("languages", &self.switch);
+        context.insert("here", &here);
+        let Some(tera) = self.tera.get(locale.0) else {
+            return Err(tera::Error::msg("no template set for the language"));
+        };
+        tera.render(name, context)
+    }
+
+    /// The `Content-Language` of a page in `locale`.
+    fn content_language(&self, locale: Locale) -> HeaderValue {
+        HeaderValue::from_str(self.catalogs.tag(locale)).unwrap_or(HeaderValue::from_static("en"))
     }
 
     /// The stylesheet (built-in or the operator's), ended by the `:root` rule that sets the
@@ -171,42 +277,50 @@ impl Pages {
 
     /// Renders `name` with `context` (plus the branding) into an HTML response.
     pub fn render(&self, status: StatusCode, name: &str, mut context: Context) -> HttpResponse {
-        context.insert("brand", &self.brand);
-        context.insert("base", &self.base);
-        match self.tera.render(name, &context) {
+        let locale = self.locale();
+        let here = crate::i18n::current_path();
+        match self.render_in(locale, name, &mut context, here.as_deref()) {
             Ok(body) => HttpResponse::build(status)
                 .content_type(ContentType::html())
+                .insert_header((CONTENT_LANGUAGE, self.content_language(locale)))
                 .body(body),
             Err(error) => render_failed(name, &error),
         }
     }
 
     /// The error page for `status`: `error.html.tera` with `status` (the code),
-    /// `heading` (its reason phrase), `message`, and, when the client is asked
-    /// to wait, `retry_after_secs` and `wait` (the same in words, "2 minutes").
-    /// If the template fails to render, the [`fallback_error_page`] with the
-    /// same status.
+    /// `heading` (its reason phrase, translated), `message` (the text of message id
+    /// `message`, with `$wait`), and, when the client is asked to wait, `retry_after_secs`
+    /// and `wait` (the same in words, "2 minutes"). If the template fails to render, the
+    /// [`fallback_error_page`] with the same status.
     pub fn error_page(
         &self,
         status: StatusCode,
         message: &str,
         retry_after_secs: Option<u64>,
     ) -> HttpResponse {
+        let locale = self.locale();
+        let wait = retry_after_secs
+            .map(|secs| self.catalogs.duration(locale, crate::i18n::rounded_up(secs)));
+        let mut args = FluentArgs::new();
+        args.set("wait", wait.clone().unwrap_or_default());
+        let text = self.catalogs.text(locale, message, Some(&args));
+        let heading = status_heading(&self.catalogs, locale, status);
         let mut context = Context::new();
         context.insert("status", &status.as_u16());
-        context.insert("heading", status.canonical_reason().unwrap_or("Error"));
-        context.insert("message", message);
+        context.insert("heading", &heading);
+        context.insert("message", &text);
         context.insert("retry_after_secs", &retry_after_secs);
-        context.insert("wait", &retry_after_secs.map(crate::error::wait_in_words));
-        context.insert("brand", &self.brand);
-        context.insert("base", &self.base);
-        match self.tera.render(ERROR_PAGE, &context) {
+        context.insert("wait", &wait);
+        let here = crate::i18n::current_path();
+        match self.render_in(locale, ERROR_PAGE, &mut context, here.as_deref()) {
             Ok(body) => HttpResponse::build(status)
                 .insert_header((CONTENT_TYPE, HTML))
+                .insert_header((CONTENT_LANGUAGE, self.content_language(locale)))
                 .body(body),
             Err(error) => {
                 tracing::error!(template = ERROR_PAGE, error = ?error, "error page failed to render");
-                fallback_error_page(status, message, &self.base)
+                fallback_error_page(status, &text, &self.base)
             }
         }
     }
@@ -216,14 +330,15 @@ impl Pages {
     /// page that fails to render is not stored, so each request retries (and
     /// logs) exactly as an ordinary render would.
     pub fn constant(&self, page: ConstantPage) -> HttpResponse {
-        let slot = &self.constant[page as usize];
+        let locale = self.locale();
+        let Some(slot) = self.constant.get(locale.0).and_then(|s| s.get(page as usize)) else {
+            return self.render(page.status(), page.template(), page.context(&self.base));
+        };
         let body = match slot.get() {
             Some(body) => body.clone(),
             None => {
                 let mut context = page.context(&self.base);
-                context.insert("brand", &self.brand);
-                context.insert("base", &self.base);
-                match self.tera.render(page.template(), &context) {
+                match self.render_in(locale, page.template(), &mut context, None) {
                     Ok(body) => slot.get_or_init(|| Bytes::from(body)).clone(),
                     Err(error) => return render_failed(page.template(), &error),
                 }
@@ -231,8 +346,18 @@ impl Pages {
         };
         HttpResponse::build(page.status())
             .insert_header((CONTENT_TYPE, HTML))
+            .insert_header((CONTENT_LANGUAGE, self.content_language(locale)))
             .body(body)
     }
+}
+
+/// The heading of an error page: `status-<code>` in `locale`, or the generic one.
+fn status_heading(catalogs: &Catalogs, locale: Locale, status: StatusCode) -> String {
+    let id = match status.as_u16() {
+        code @ (400 | 403 | 404 | 405 | 408 | 413 | 415 | 429 | 500 | 503) => format!("status-{code}"),
+        _ => "status-other".to_owned(),
+    };
+    catalogs.text(locale, &id, None)
 }
 
 /// The error page when no renderer can be reached or `error.html.tera` fails to

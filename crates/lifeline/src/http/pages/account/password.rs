@@ -17,10 +17,10 @@ use crate::security::password_hash::Password;
 use crate::state::AppState;
 
 /// The account page's notice after a change.
-pub const CHANGED: &str = "Your password was changed; other sessions were signed out.";
+pub const CHANGED: &str = "notice-password-changed";
 /// The message for a wrong current password.
 const WRONG_CURRENT: &str =
-    "That is not your current password. Nothing was changed; type it again.";
+    "current-password-wrong";
 
 /// The form's fields. `username` is the hidden field for password managers.
 #[derive(Deserialize)]

@@ -37,10 +37,10 @@ pub struct ResetForm {
 csrf_field!(ResetForm);
 
 /// The sign-in page's notice after a reset (`password.sign_in_after_reset = false`).
-const SIGN_IN_AFTER_RESET: &str = "Your password was changed. Sign in with your new password.";
+const SIGN_IN_AFTER_RESET: &str = "notice-sign-in-after-reset";
 /// The account page's notice after a reset that signed the browser in.
 const SIGNED_IN_AFTER_RESET: &str =
-    "Your password was changed; other sessions were signed out. You are signed in.";
+    "notice-signed-in-after-reset";
 
 /// Shows the form when the session holds a live reset link, else the 400 page.
 pub async fn show(
