@@ -398,8 +398,25 @@ fn render_failed(name: &str, error: &tera::Error) -> HttpResponse {
 }
 
 #[cfg(test)]
+mod every_language;
+
+#[cfg(test)]
 mod tests {
     use super::*;
+
+    fn catalogs() -> Arc<Catalogs> {
+        let settings = crate::config::I18nSettings {
+            default_locale: "en".into(),
+            locales: ["en", "de", "fr", "es", "ar"].map(String::from).to_vec(),
+            dir: None,
+        };
+        Arc::new(Catalogs::load(&settings).unwrap())
+    }
+
+    /// `name` rendered in the default language with `context`, as a handler's page.
+    fn raw(pages: &Pages, name: &str, mut context: Context) -> tera::Result<String> {
+        pages.render_in(pages.catalogs.default_locale(), name, &mut context, None)
+    }
 
     fn brand() -> BrandingSettings {
         BrandingSettings {
@@ -413,18 +430,18 @@ mod tests {
 
     #[test]
     fn every_built_in_page_renders_with_the_brand_escaped() {
-        let pages = Pages::new(&brand(), "").unwrap();
+        let pages = Pages::new(&brand(), "", catalogs()).unwrap();
         let response = pages.render(StatusCode::OK, "check_inbox.html.tera", {
             let mut c = Context::new();
             c.insert("again_url", "/password/forgot");
+            c.insert("lifetime", "1 hour");
             c
         });
         assert_eq!(response.status(), StatusCode::OK);
-        let html = pages.tera.render("check_inbox.html.tera", &{
+        let html = raw(&pages, "check_inbox.html.tera", {
             let mut c = Context::new();
             c.insert("again_url", "/password/forgot");
-            c.insert("brand", &brand());
-            c.insert("base", "");
+            c.insert("lifetime", "1 hour");
             c
         });
         assert!(html.unwrap().contains("Acme &lt;Login&gt;"));
@@ -447,7 +464,7 @@ mod tests {
     #[actix_web::test]
     async fn a_constant_page_is_the_rendered_page_every_time() {
         for base in ["", "/auth"] {
-            let pages = Pages::new(&brand(), base).unwrap();
+            let pages = Pages::new(&brand(), base, catalogs()).unwrap();
             for page in ConstantPage::ALL {
                 let rendered =
                     parts(pages.render(page.status(), page.template(), page.context(base))).await;
@@ -481,7 +498,7 @@ mod tests {
         .unwrap();
         let mut b = brand();
         b.templates_dir = Some(dir.path().to_string_lossy().into_owned());
-        let pages = Pages::new(&b, "/auth").unwrap();
+        let pages = Pages::new(&b, "/auth", catalogs()).unwrap();
 
         let (status, _, body) = parts(pages.constant(ConstantPage::ResetLinkInvalid)).await;
 
@@ -495,7 +512,7 @@ mod tests {
         std::fs::write(dir.path().join(ERROR_PAGE), template).unwrap();
         let mut b = brand();
         b.templates_dir = Some(dir.path().to_string_lossy().into_owned());
-        let pages = Pages::new(&b, "/auth").unwrap();
+        let pages = Pages::new(&b, "/auth", catalogs()).unwrap();
         (dir, pages)
     }
 
@@ -522,7 +539,7 @@ mod tests {
 
     #[actix_web::test]
     async fn the_built_in_error_page_is_branded_and_says_how_long_to_wait() {
-        let pages = Pages::new(&brand(), "/auth").unwrap();
+        let pages = Pages::new(&brand(), "/auth", catalogs()).unwrap();
         let error = crate::error::AppError::TooManyRequests {
             retry_after_secs: 90,
         };
@@ -557,7 +574,7 @@ mod tests {
 
     #[test]
     fn links_and_forms_start_with_the_base_path() {
-        let pages = Pages::new(&brand(), "/auth").unwrap();
+        let pages = Pages::new(&brand(), "/auth", catalogs()).unwrap();
         let mut c = Context::new();
         c.insert("csrf_token", "t");
         c.insert("email", "");
@@ -565,7 +582,7 @@ mod tests {
         c.insert("brand", &brand());
         c.insert("base", &pages.base);
 
-        let html = pages.tera.render("forgot.html.tera", &c).unwrap();
+        let html = raw(&pages, "forgot.html.tera", c).unwrap();
 
         assert!(html.contains("action=\"/auth/password/forgot\""), "{html}");
         assert!(html.contains("href=\"/auth/login\""), "{html}");
@@ -583,14 +600,14 @@ mod tests {
     #[test]
     fn the_accent_colour_is_applied_only_when_it_is_a_colour() {
         assert_eq!(
-            palette_rule(&Pages::new(&brand(), "").unwrap()),
+            palette_rule(&Pages::new(&brand(), "", catalogs()).unwrap()),
             ":root { --accent: #ff0000; --accent-text: #d90000; --on-accent: #000000; \
              --accent-hover: #ff1f1f; }"
         );
         let mut hostile = brand();
         hostile.accent_color = "red; } body { display:none".into();
         assert_eq!(
-            palette_rule(&Pages::new(&hostile, "").unwrap()),
+            palette_rule(&Pages::new(&hostile, "", catalogs()).unwrap()),
             ":root { --accent: #2563eb; --accent-text: #2563eb; --on-accent: #ffffff; \
              --accent-hover: #2157cf; }"
         );
@@ -601,7 +618,7 @@ mod tests {
         let mut amber = brand();
         amber.accent_color = "#fbbf24".into();
 
-        let rule = palette_rule(&Pages::new(&amber, "").unwrap());
+        let rule = palette_rule(&Pages::new(&amber, "", catalogs()).unwrap());
 
         assert!(
             rule.starts_with(":root { --accent: #fbbf24; --accent-text: #"),
@@ -618,7 +635,7 @@ mod tests {
         let mut b = brand();
         b.templates_dir = Some(dir.path().to_string_lossy().into_owned());
 
-        let pages = Pages::new(&b, "").unwrap();
+        let pages = Pages::new(&b, "", catalogs()).unwrap();
 
         assert!(
             pages
@@ -636,7 +653,7 @@ mod tests {
         let mut b = brand();
         b.templates_dir = Some(dir.path().to_string_lossy().into_owned());
 
-        let error = Pages::new(&b, "").err().unwrap();
+        let error = Pages::new(&b, "", catalogs()).err().unwrap();
 
         assert!(
             error
@@ -651,7 +668,7 @@ mod tests {
         let mut b = brand();
         b.templates_dir = Some("/nonexistent/lifeline-pages".into());
 
-        assert!(matches!(Pages::new(&b, ""), Err(PageError::Override(_))));
+        assert!(matches!(Pages::new(&b, "", catalogs()), Err(PageError::Override(_))));
     }
 
     #[test]
@@ -664,13 +681,10 @@ mod tests {
         .unwrap();
         let mut b = brand();
         b.templates_dir = Some(dir.path().to_string_lossy().into_owned());
-        let pages = Pages::new(&b, "").unwrap();
+        let pages = Pages::new(&b, "", catalogs()).unwrap();
         let mut c = Context::new();
         c.insert("again_url", "/x");
         c.insert("brand", &b);
-        assert_eq!(
-            pages.tera.render("check_inbox.html.tera", &c).unwrap(),
-            "custom /x"
-        );
+        assert_eq!(raw(&pages, "check_inbox.html.tera", c).unwrap(), "custom /x");
     }
 }

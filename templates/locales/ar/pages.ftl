@@ -1,213 +1,230 @@
-# Lifeline's pages in English, the reference catalog: every other language translates
-# exactly these messages, with the same variables.
+# Lifeline's pages in Arabic (Modern Standard Arabic), written right to left.
 
-language-name = English
-language-switch = Language
+language-name = العربية
+language-switch = اللغة
 
 ## Layout
-footer-help = Need help? Write to
+footer-help = هل تحتاج إلى مساعدة؟ راسلنا على
 
 ## Forgot password
-forgot-title = Forgot your password?
-forgot-intro = Enter the email address of your account and we'll send you a link to choose a new password.
-email-label = Email address
-forgot-submit = Send me a link
-back-to-sign-in = Back to sign in
-email-invalid = Enter your email address, like name@example.com.
+forgot-title = هل نسيت كلمة المرور؟
+forgot-intro = أدخل عنوان البريد الإلكتروني لحسابك، وسنرسل إليك رابطًا لاختيار كلمة مرور جديدة.
+email-label = البريد الإلكتروني
+forgot-submit = أرسل لي رابطًا
+back-to-sign-in = العودة إلى تسجيل الدخول
+email-invalid = أدخل عنوان بريدك الإلكتروني، مثل name@example.com.
 
 ## Check your inbox
-check-inbox-title = Check your inbox
+check-inbox-title = تفقّد بريدك الوارد
 check-inbox-sent = { $what ->
-    [reset] If an account exists for that address, we've sent it an email with a link to choose a new password.
-    [sign-in] If an account exists for that address, we've sent it an email with a sign-in link.
-   *[other] If an account exists for that address, we've sent it an email with a link.
+    [reset] إذا كان هناك حساب بهذا العنوان، فقد أرسلنا إليه رسالة تتضمن رابطًا لاختيار كلمة مرور جديدة.
+    [sign-in] إذا كان هناك حساب بهذا العنوان، فقد أرسلنا إليه رسالة تتضمن رابطًا لتسجيل الدخول.
+   *[other] إذا كان هناك حساب بهذا العنوان، فقد أرسلنا إليه رسالة تتضمن رابطًا.
 }
-check-inbox-lifetime = The link works once, for { $lifetime } from now. After that, ask for a new one.
-check-inbox-spam = Nothing there after a few minutes? Look in your spam folder, or
-ask-new-link-lower = ask for a new link
-remembered-password = Remembered your password?
-sign-in-link = Sign in
+check-inbox-lifetime = يعمل الرابط مرة واحدة فقط، ولمدة { $lifetime } من الآن. بعد ذلك، اطلب رابطًا جديدًا.
+check-inbox-spam = لم يصلك شيء بعد بضع دقائق؟ تحقّق من مجلد الرسائل غير المرغوب فيها، أو
+ask-new-link-lower = اطلب رابطًا جديدًا
+remembered-password = هل تذكّرت كلمة المرور؟
+sign-in-link = سجّل الدخول
 
 ## Durations
 duration-seconds = { $count ->
-    [one] { $count } second
-   *[other] { $count } seconds
+    [zero] { $count } ثانية
+    [one] ثانية واحدة
+    [two] ثانيتان
+    [few] { $count } ثوانٍ
+    [many] { $count } ثانية
+   *[other] { $count } ثانية
 }
 duration-minutes = { $count ->
-    [one] { $count } minute
-   *[other] { $count } minutes
+    [zero] { $count } دقيقة
+    [one] دقيقة واحدة
+    [two] دقيقتان
+    [few] { $count } دقائق
+    [many] { $count } دقيقة
+   *[other] { $count } دقيقة
 }
 duration-hours = { $count ->
-    [one] { $count } hour
-   *[other] { $count } hours
+    [zero] { $count } ساعة
+    [one] ساعة واحدة
+    [two] ساعتان
+    [few] { $count } ساعات
+    [many] { $count } ساعة
+   *[other] { $count } ساعة
 }
 
 ## Links that do not work
-link-invalid-title = This link doesn't work
+link-invalid-title = هذا الرابط لا يعمل
 link-invalid-body = { $what ->
-    [reset] This password-reset link can't be used.
-    [sign-in] This sign-in link can't be used.
-   *[other] This link can't be used.
-} It may have expired, been used already, or been replaced by a newer link. For your safety, each link works only once and for a short time. Nothing was changed.
-link-invalid-next = What to do next: ask for a new link and open the newest email we send you.
-ask-new-link = Ask for a new link
-know-password = Know your password?
-other-browser-title = Open this link in the browser where you asked for it
-other-browser-body = For your safety, a sign-in link works only in the browser where you asked for it. Copy the link from the email into that browser, or ask for a new link here.
+    [reset] لا يمكن استخدام رابط إعادة تعيين كلمة المرور هذا.
+    [sign-in] لا يمكن استخدام رابط تسجيل الدخول هذا.
+   *[other] لا يمكن استخدام هذا الرابط.
+} ربما انتهت صلاحيته، أو استُخدم من قبل، أو حلّ محلّه رابط أحدث. حرصًا على أمانك، يعمل كل رابط مرة واحدة فقط ولمدة قصيرة. لم يتغيّر شيء.
+link-invalid-next = ما الخطوة التالية: اطلب رابطًا جديدًا وافتح أحدث رسالة نرسلها إليك.
+ask-new-link = اطلب رابطًا جديدًا
+know-password = هل تعرف كلمة المرور؟
+other-browser-title = افتح هذا الرابط في المتصفح الذي طلبته منه
+other-browser-body = حرصًا على أمانك، لا يعمل رابط تسجيل الدخول إلا في المتصفح الذي طلبته منه. انسخ الرابط من الرسالة إلى ذلك المتصفح، أو اطلب رابطًا جديدًا من هنا.
 
 ## Sign in
-sign-in-title = Sign in
-password-label = Password
-sign-in-with-link-instead = Sign in with a link instead
-forgot-link = Forgot your password?
-sign-in-failed = That email address and password don't match an account.
+sign-in-title = تسجيل الدخول
+password-label = كلمة المرور
+sign-in-with-link-instead = سجّل الدخول برابط بدلًا من ذلك
+forgot-link = هل نسيت كلمة المرور؟
+sign-in-failed = لا يطابق عنوان البريد الإلكتروني وكلمة المرور هذان أيّ حساب.
 
 ## Magic link
-magic-link-title = Sign in with a link
-magic-link-intro = Enter the email address of your account and we'll send you a link that signs you in. No password needed.
-magic-link-same-browser = Open the link in this browser: it works only where you asked for it.
-magic-link-submit = Email me a sign-in link
-sign-in-with-password-instead = Sign in with your password instead
-magic-verify-about = You are about to sign in as
-magic-verify-press = Press the button to sign in. The link in your email then stops working; it works only once.
-magic-verify-not-you = Didn't ask for this? Close this page; nothing happens until you press the button.
+magic-link-title = تسجيل الدخول برابط
+magic-link-intro = أدخل عنوان البريد الإلكتروني لحسابك، وسنرسل إليك رابطًا يسجّل دخولك مباشرة، دون الحاجة إلى كلمة مرور.
+magic-link-same-browser = افتح الرابط في هذا المتصفح: فهو لا يعمل إلا حيث طلبته.
+magic-link-submit = أرسل لي رابط تسجيل الدخول
+sign-in-with-password-instead = سجّل الدخول بكلمة المرور بدلًا من ذلك
+magic-verify-about = أنت على وشك تسجيل الدخول باسم
+magic-verify-press = اضغط الزر لتسجيل الدخول. بعد ذلك يتوقف الرابط الموجود في رسالتك عن العمل، فهو صالح لمرة واحدة فقط.
+magic-verify-not-you = لم تطلب ذلك؟ أغلق هذه الصفحة؛ لن يحدث شيء ما لم تضغط الزر.
 
 ## Reset form
-reset-title = Choose a new password
-for-account = For the account
-password-hint = Use at least { $min } characters. Long passphrases are easiest to remember.
-reset-signs-in = When you save it, every browser signed in to this account is signed out and this one is signed in with the new password. The link in your email then stops working.
-reset-signs-out = When you save it, every browser signed in to this account is signed out, and you sign in again with the new password. The link in your email then stops working.
-new-password-label = New password
-repeat-password-label = Repeat the new password
-reset-submit = Set new password
-notice-sign-in-after-reset = Your password was changed. Sign in with your new password.
-notice-signed-in-after-reset = Your password was changed; other sessions were signed out. You are signed in.
+reset-title = اختر كلمة مرور جديدة
+for-account = للحساب
+password-hint = استخدم { $min } حرفًا على الأقل. عبارات المرور الطويلة هي الأسهل تذكّرًا.
+reset-signs-in = عند حفظها، يُسجَّل خروج كل المتصفحات المسجّلة الدخول إلى هذا الحساب، ويُسجَّل دخول هذا المتصفح بكلمة المرور الجديدة. بعد ذلك يتوقف الرابط الموجود في رسالتك عن العمل.
+reset-signs-out = عند حفظها، يُسجَّل خروج كل المتصفحات المسجّلة الدخول إلى هذا الحساب، ثم تسجّل الدخول من جديد بكلمة المرور الجديدة. بعد ذلك يتوقف الرابط الموجود في رسالتك عن العمل.
+new-password-label = كلمة المرور الجديدة
+repeat-password-label = أعد كتابة كلمة المرور الجديدة
+reset-submit = احفظ كلمة المرور الجديدة
+notice-sign-in-after-reset = تم تغيير كلمة المرور. سجّل الدخول بكلمة المرور الجديدة.
+notice-signed-in-after-reset = تم تغيير كلمة المرور وتسجيل الخروج من الجلسات الأخرى. أنت الآن مسجّل الدخول.
 
 ## Account
-account-title = Your account
-signed-in-as = You are signed in as
-pause-heading = Reset and sign-in links are paused
-pause-body = After "this wasn't me", no new password-reset or sign-in link is sent for this account until { $until } (in about { $remaining }). Until then, asking for a link sends no email.
-pause-can-change = You are signed in, so you can still change your password with the link below.
-change-password-link = Change password
-events-heading = Recent security events
-event-from = from { $ip }
-see-sessions = See where you are signed in
-event-password-reset = Password changed with a reset link
-event-sign-in = Signed in with a password
-event-password-changed = Password changed while signed in
-event-magic-link = Signed in with an email link
-event-not-me = Locked down after "this wasn't me": links voided, sessions signed out
-event-other = Security event
-sign-out = Sign out
+account-title = حسابك
+signed-in-as = أنت مسجّل الدخول باسم
+pause-heading = روابط إعادة التعيين وتسجيل الدخول متوقفة مؤقتًا
+pause-body = بعد «لم أكن أنا»، لن يُرسَل أي رابط جديد لإعادة تعيين كلمة المرور أو لتسجيل الدخول إلى هذا الحساب حتى { $until } (بعد نحو { $remaining }). وحتى ذلك الحين، لا يؤدي طلب رابط إلى إرسال أي رسالة.
+pause-can-change = بما أنك مسجّل الدخول، فما زال بإمكانك تغيير كلمة المرور من الرابط أدناه.
+change-password-link = تغيير كلمة المرور
+events-heading = أحدث الأحداث الأمنية
+event-from = من { $ip }
+see-sessions = اطّلع على الأماكن التي سجّلت الدخول منها
+event-password-reset = تغيير كلمة المرور برابط إعادة التعيين
+event-sign-in = تسجيل الدخول بكلمة المرور
+event-password-changed = تغيير كلمة المرور أثناء تسجيل الدخول
+event-magic-link = تسجيل الدخول برابط عبر البريد الإلكتروني
+event-not-me = قفل الحساب بعد «لم أكن أنا»: أُلغيت الروابط وسُجّل الخروج من الجلسات
+event-other = حدث أمني
+sign-out = تسجيل الخروج
 
 ## Change password
-change-password-title = Change your password
-set-password-title = Set a password
-change-password-intro = When you change it, every other browser signed in to this account is signed out; this one stays signed in. We'll email you to say it changed.
-current-password-label = Current password
-change-password-submit = Change password
-no-password-yet = has no password yet: you sign in with email links.
-your-account = Your account
-set-password-how = To set a password, ask for a reset link. It goes to { $email }, so only the owner of that mailbox can set one.
-set-password-button = Email me a link to set a password
-back-to-account = Back to your account
-notice-password-changed = Your password was changed; other sessions were signed out.
-current-password-wrong = That is not your current password. Nothing was changed; type it again.
+change-password-title = غيّر كلمة المرور
+set-password-title = عيّن كلمة مرور
+change-password-intro = عند تغييرها، يُسجَّل خروج كل المتصفحات الأخرى المسجّلة الدخول إلى هذا الحساب، ويبقى هذا المتصفح مسجّل الدخول. وسنرسل إليك رسالة نُعلمك فيها بالتغيير.
+current-password-label = كلمة المرور الحالية
+change-password-submit = تغيير كلمة المرور
+no-password-yet = ليست له كلمة مرور بعد: فأنت تسجّل الدخول بروابط تصلك عبر البريد الإلكتروني.
+your-account = حسابك
+set-password-how = لتعيين كلمة مرور، اطلب رابط إعادة تعيين. سيُرسَل إلى { $email }، فلا يستطيع تعيينها إلا صاحب ذلك البريد.
+set-password-button = أرسل لي رابطًا لتعيين كلمة مرور
+back-to-account = العودة إلى حسابك
+notice-password-changed = تم تغيير كلمة المرور وتسجيل الخروج من الجلسات الأخرى.
+current-password-wrong = هذه ليست كلمة المرور الحالية. لم يتغيّر شيء؛ اكتبها مرة أخرى.
 
 ## Sessions
-sessions-title = Your sessions
-sessions-intro = These browsers are signed in as { $email }. If you don't recognise one, sign it out and change your password. Times are in UTC; a session ends after 12 hours without use.
-this-browser = (this browser)
-session-signed-in = Signed in { $method ->
-    [password] with a password
-    [link] with an email link
-   *[reset] after a password reset
+sessions-title = جلساتك
+sessions-intro = هذه المتصفحات مسجّلة الدخول باسم { $email }. إن لم تتعرّف على أحدها، فسجّل خروجه وغيّر كلمة المرور. الأوقات بالتوقيت العالمي المنسّق (UTC)، وتنتهي الجلسة بعد 12 ساعة دون استخدام.
+this-browser = (هذا المتصفح)
+session-signed-in = سُجّل الدخول { $method ->
+    [password] بكلمة المرور
+    [link] برابط عبر البريد الإلكتروني
+   *[reset] بعد إعادة تعيين كلمة المرور
 }{ $ip ->
     [none] {""}
-   *[other] {" "}from { $ip }
-},
-session-last-seen = Last seen
-session-sign-out-label = Sign out { $browser }, last seen { $seen }
-sign-out-everywhere-else = Sign out everywhere else
-no-other-sessions = No other browser is signed in.
-notice-session-signed-out = That session is signed out.
+   *[other] {" "}من { $ip }
+}،
+session-last-seen = آخر نشاط:
+session-sign-out-label = سجّل خروج { $browser }، آخر نشاط: { $seen }
+sign-out-everywhere-else = سجّل الخروج من كل الأماكن الأخرى
+no-other-sessions = لا يوجد متصفح آخر مسجّل الدخول.
+notice-session-signed-out = تم تسجيل الخروج من تلك الجلسة.
 notice-others-signed-out = { $count ->
-    [0] No other session was signed in.
-    [one] { $count } other session is signed out.
-   *[other] { $count } other sessions are signed out.
+    [zero] لم تكن هناك أي جلسة أخرى مسجّلة الدخول.
+    [one] تم تسجيل الخروج من جلسة أخرى واحدة.
+    [two] تم تسجيل الخروج من جلستين أخريين.
+    [few] تم تسجيل الخروج من { $count } جلسات أخرى.
+    [many] تم تسجيل الخروج من { $count } جلسة أخرى.
+   *[other] تم تسجيل الخروج من { $count } جلسة أخرى.
 }
-session-not-yours = That session is not one of your active sessions.
+session-not-yours = هذه الجلسة ليست من جلساتك النشطة.
 
 ## "This wasn't me"
-not-me-changed-title = Undo a password change you did not make
-not-me-links-title = Cancel links you did not ask for
-not-me-changed-intro = The password of { $email } was changed. If you did not change it, press the button below. It will:
-not-me-stop-password = stop the new password from working, at once: nobody can sign in with it,
-not-me-sign-out-all-including = sign out every session, including the one that changed it,
-not-me-cancel-links = cancel every link we have sent you,
-not-me-pause = pause new reset and sign-in link requests for { $pause },
-not-me-pause-last = pause new reset and sign-in link requests for { $pause }.
-not-me-recovery = email you, at this address only, a link to choose a new password. That link works for { $lifetime }, even while requests are paused.
-not-me-links-intro = We sent { $email } a password reset or sign-in link. If you did not ask for it, press the button below. It will:
-not-me-sign-out-all = sign out every session,
-not-me-password-stays = Your password stays as it is: you can still sign in with it.
-not-me-changed-submit = Stop the new password and lock my account
-not-me-links-submit = Cancel the links and lock my account
-locked-title = Your account is locked down
-locked-voided = The new password no longer works, every session is signed out and every link we sent you is cancelled.
-next-steps = What to do next
-locked-check-inbox = Check your inbox for our email "Your account is locked down". It has a link to choose a new password; the link works for { $lifetime }.
-locked-choose = Choose a new password with that link.
-locked-sign-in-new = with your new password.
-locked-links = Every link we sent you is cancelled and every session is signed out. No new reset and sign-in links can be requested for { $pause }. We have emailed you a confirmation.
-locked-password-kept = Your password was not changed:
-locked-sign-in-as-usual = with it as usual.
-sign-in-lower = sign in
-not-me-invalid-body = A "this wasn't me" link works once, for 24 hours. If you already pressed its button, your account is already locked down: our email "Your account is locked down" says what was done and what to do next.
-not-me-invalid-expired = If the link expired instead, nothing was changed.
-if-know-password = If you know your password,
-if-cannot-sign-in = If you cannot sign in, write to
+not-me-changed-title = التراجع عن تغيير كلمة مرور لم تقم به
+not-me-links-title = إلغاء روابط لم تطلبها
+not-me-changed-intro = تم تغيير كلمة مرور { $email }. إن لم تكن أنت من غيّرها، فاضغط الزر أدناه. سيؤدي ذلك إلى:
+not-me-stop-password = إيقاف كلمة المرور الجديدة فورًا، فلا يستطيع أحد تسجيل الدخول بها،
+not-me-sign-out-all-including = تسجيل الخروج من كل الجلسات، بما فيها الجلسة التي غيّرتها،
+not-me-cancel-links = إلغاء كل الروابط التي أرسلناها إليك،
+not-me-pause = إيقاف طلبات روابط إعادة التعيين وتسجيل الدخول الجديدة مؤقتًا لمدة { $pause }،
+not-me-pause-last = إيقاف طلبات روابط إعادة التعيين وتسجيل الدخول الجديدة مؤقتًا لمدة { $pause }.
+not-me-recovery = إرسال رابط إليك، على هذا العنوان وحده، لاختيار كلمة مرور جديدة. يعمل هذا الرابط لمدة { $lifetime }، حتى أثناء إيقاف الطلبات.
+not-me-links-intro = أرسلنا إلى { $email } رابطًا لإعادة تعيين كلمة المرور أو لتسجيل الدخول. إن لم تطلبه، فاضغط الزر أدناه. سيؤدي ذلك إلى:
+not-me-sign-out-all = تسجيل الخروج من كل الجلسات،
+not-me-password-stays = تبقى كلمة المرور كما هي: يمكنك مواصلة تسجيل الدخول بها.
+not-me-changed-submit = أوقف كلمة المرور الجديدة واقفل حسابي
+not-me-links-submit = ألغِ الروابط واقفل حسابي
+locked-title = تم قفل حسابك
+locked-voided = لم تعد كلمة المرور الجديدة تعمل، وسُجّل الخروج من كل الجلسات، وأُلغيت كل الروابط التي أرسلناها إليك.
+next-steps = الخطوات التالية
+locked-check-inbox = ابحث في بريدك الوارد عن رسالتنا «تم قفل حسابك». فيها رابط لاختيار كلمة مرور جديدة، ويعمل الرابط لمدة { $lifetime }.
+locked-choose = اختر كلمة مرور جديدة بذلك الرابط.
+locked-sign-in-new = بكلمة المرور الجديدة.
+locked-links = أُلغيت كل الروابط التي أرسلناها إليك وسُجّل الخروج من كل الجلسات. لا يمكن طلب روابط جديدة لإعادة التعيين أو لتسجيل الدخول لمدة { $pause }. وقد أرسلنا إليك تأكيدًا بالبريد الإلكتروني.
+locked-password-kept = لم تتغيّر كلمة المرور:
+locked-sign-in-as-usual = بها كالمعتاد.
+locked-new-sign-in-link = سجّل الدخول
+locked-kept-sign-in-link = سجّل الدخول
+error-sign-in = سجّل الدخول
+if-know-password-link = فسجّل الدخول
+not-me-invalid-body = يعمل رابط «لم أكن أنا» مرة واحدة، لمدة 24 ساعة. إن كنت قد ضغطت زرّه من قبل، فحسابك مقفل بالفعل: توضّح رسالتنا «تم قفل حسابك» ما جرى وما الخطوة التالية.
+not-me-invalid-expired = أما إن كانت صلاحية الرابط قد انتهت، فلم يتغيّر شيء.
+if-know-password = إن كنت تعرف كلمة المرور،
+if-cannot-sign-in = إن لم تستطع تسجيل الدخول، فراسلنا على
 
 ## Development mailbox
-mailbox-title = Development mailbox
-mailbox-intro = Mail sent with the mailbox transport. This page does not exist in production mode.
-mailbox-to = to { $recipient } · { $at }
-mailbox-empty = No mail yet.
-mailbox-ask-reset = Ask for a reset link
-mailbox-back = ← Mailbox
-mailbox-links = Links in this message:
-mailbox-html-part = HTML part
-mailbox-html-sandbox = As a mail client shows it, in a sandbox: no script runs, and a link opens in a new tab.
-mailbox-html-title = HTML part of { $subject }
-mailbox-text-part = Text part
-mailbox-no-message = There is no such message.
-mailbox-no-html = This message has no HTML part.
+mailbox-title = صندوق بريد التطوير
+mailbox-intro = الرسائل المرسلة عبر وسيلة النقل mailbox. هذه الصفحة غير موجودة في وضع الإنتاج.
+mailbox-to = إلى { $recipient } · { $at }
+mailbox-empty = لا توجد رسائل بعد.
+mailbox-ask-reset = اطلب رابط إعادة تعيين
+mailbox-back = → صندوق البريد
+mailbox-links = الروابط في هذه الرسالة:
+mailbox-html-part = جزء HTML
+mailbox-html-sandbox = كما يعرضه برنامج البريد، داخل بيئة معزولة: لا يعمل أي برنامج نصي، ويُفتح الرابط في علامة تبويب جديدة.
+mailbox-html-title = جزء HTML من { $subject }
+mailbox-text-part = الجزء النصي
+mailbox-no-message = لا توجد رسالة كهذه.
+mailbox-no-html = لا تحتوي هذه الرسالة على جزء HTML.
 
 ## Error pages
-error-start-again = Start again
-error-or = or
-error-csrf = This form has expired or was not sent from this site. Go back, reload the page and try again.
-error-too-many = There were too many attempts in a short time, so this one was not tried. Try again in { $wait }.
-error-unavailable = The service is busy or briefly unavailable. Try again in { $wait }.
-error-internal = Something went wrong on our side. Please try again.
-error-not-found = There is nothing here.
-error-method = This page cannot be used that way.
-error-too-large = The form is too large.
-error-unreadable = The form could not be read. Reload the page and try again.
-error-bad-address = This address is not valid.
-error-other = This request could not be handled.
-error-unknown-language = This language is not offered here. Choose one from the list at the bottom of the page.
-error-another-link = Another link was opened in this browser after this page was shown. This page is now for that link: check the account, then try again.
-status-400 = Bad Request
-status-403 = Forbidden
-status-404 = Not Found
-status-405 = Method Not Allowed
-status-408 = Request Timeout
-status-413 = Payload Too Large
-status-415 = Unsupported Media Type
-status-429 = Too Many Requests
-status-500 = Internal Server Error
-status-503 = Service Unavailable
-status-other = Error
+error-start-again = ابدأ من جديد
+error-or = أو
+error-csrf = انتهت صلاحية هذا النموذج أو لم يُرسَل من هذا الموقع. ارجع، وأعد تحميل الصفحة، ثم حاول مرة أخرى.
+error-too-many = جرت محاولات كثيرة جدًا في وقت قصير، لذا لم تُنفَّذ هذه المحاولة. حاول مرة أخرى بعد { $wait }.
+error-unavailable = الخدمة مشغولة أو غير متاحة لفترة وجيزة. حاول مرة أخرى بعد { $wait }.
+error-internal = حدث خطأ من جهتنا. يُرجى المحاولة مرة أخرى.
+error-not-found = لا يوجد شيء هنا.
+error-method = لا يمكن استخدام هذه الصفحة بهذه الطريقة.
+error-too-large = النموذج كبير جدًا.
+error-unreadable = تعذّرت قراءة النموذج. أعد تحميل الصفحة وحاول مرة أخرى.
+error-bad-address = هذا العنوان غير صالح.
+error-other = تعذّرت معالجة هذا الطلب.
+error-unknown-language = هذه اللغة غير متوفرة هنا. اختر لغة من القائمة أسفل الصفحة.
+error-another-link = فُتح رابط آخر في هذا المتصفح بعد عرض هذه الصفحة. أصبحت الصفحة الآن خاصة بذلك الرابط: تحقّق من الحساب، ثم حاول مرة أخرى.
+status-400 = طلب غير صالح
+status-403 = غير مسموح
+status-404 = غير موجود
+status-405 = طريقة غير مسموح بها
+status-408 = انتهت مهلة الطلب
+status-413 = الطلب كبير جدًا
+status-415 = تنسيق غير مدعوم
+status-429 = طلبات كثيرة جدًا
+status-500 = خطأ داخلي
+status-503 = الخدمة غير متاحة
+status-other = خطأ

@@ -1,213 +1,215 @@
-# Lifeline's pages in English, the reference catalog: every other language translates
-# exactly these messages, with the same variables.
+# Lifeline's pages in German (formal: „Sie“).
 
-language-name = English
-language-switch = Language
+language-name = Deutsch
+language-switch = Sprache
 
 ## Layout
-footer-help = Need help? Write to
+footer-help = Brauchen Sie Hilfe? Schreiben Sie an
 
 ## Forgot password
-forgot-title = Forgot your password?
-forgot-intro = Enter the email address of your account and we'll send you a link to choose a new password.
-email-label = Email address
-forgot-submit = Send me a link
-back-to-sign-in = Back to sign in
-email-invalid = Enter your email address, like name@example.com.
+forgot-title = Passwort vergessen?
+forgot-intro = Geben Sie die E-Mail-Adresse Ihres Kontos ein. Wir senden Ihnen dann einen Link, mit dem Sie ein neues Passwort festlegen können.
+email-label = E-Mail-Adresse
+forgot-submit = Link senden
+back-to-sign-in = Zurück zur Anmeldung
+email-invalid = Bitte geben Sie Ihre E-Mail-Adresse ein, z. B. name@example.com.
 
 ## Check your inbox
-check-inbox-title = Check your inbox
+check-inbox-title = Sehen Sie in Ihr Postfach
 check-inbox-sent = { $what ->
-    [reset] If an account exists for that address, we've sent it an email with a link to choose a new password.
-    [sign-in] If an account exists for that address, we've sent it an email with a sign-in link.
-   *[other] If an account exists for that address, we've sent it an email with a link.
+    [reset] Falls zu dieser Adresse ein Konto existiert, haben wir ihr eine E-Mail mit einem Link geschickt, mit dem Sie ein neues Passwort festlegen können.
+    [sign-in] Falls zu dieser Adresse ein Konto existiert, haben wir ihr eine E-Mail mit einem Anmeldelink geschickt.
+   *[other] Falls zu dieser Adresse ein Konto existiert, haben wir ihr eine E-Mail mit einem Link geschickt.
 }
-check-inbox-lifetime = The link works once, for { $lifetime } from now. After that, ask for a new one.
-check-inbox-spam = Nothing there after a few minutes? Look in your spam folder, or
-ask-new-link-lower = ask for a new link
-remembered-password = Remembered your password?
-sign-in-link = Sign in
+check-inbox-lifetime = Der Link funktioniert einmal und ist ab jetzt { $lifetime } gültig. Danach fordern Sie bitte einen neuen an.
+check-inbox-spam = Nach ein paar Minuten noch nichts angekommen? Sehen Sie im Spam-Ordner nach oder
+ask-new-link-lower = fordern Sie einen neuen Link an
+remembered-password = Passwort wieder eingefallen?
+sign-in-link = Anmelden
 
 ## Durations
 duration-seconds = { $count ->
-    [one] { $count } second
-   *[other] { $count } seconds
+    [one] { $count } Sekunde
+   *[other] { $count } Sekunden
 }
 duration-minutes = { $count ->
-    [one] { $count } minute
-   *[other] { $count } minutes
+    [one] { $count } Minute
+   *[other] { $count } Minuten
 }
 duration-hours = { $count ->
-    [one] { $count } hour
-   *[other] { $count } hours
+    [one] { $count } Stunde
+   *[other] { $count } Stunden
 }
 
 ## Links that do not work
-link-invalid-title = This link doesn't work
+link-invalid-title = Dieser Link funktioniert nicht
 link-invalid-body = { $what ->
-    [reset] This password-reset link can't be used.
-    [sign-in] This sign-in link can't be used.
-   *[other] This link can't be used.
-} It may have expired, been used already, or been replaced by a newer link. For your safety, each link works only once and for a short time. Nothing was changed.
-link-invalid-next = What to do next: ask for a new link and open the newest email we send you.
-ask-new-link = Ask for a new link
-know-password = Know your password?
-other-browser-title = Open this link in the browser where you asked for it
-other-browser-body = For your safety, a sign-in link works only in the browser where you asked for it. Copy the link from the email into that browser, or ask for a new link here.
+    [reset] Dieser Link zum Zurücksetzen des Passworts kann nicht verwendet werden.
+    [sign-in] Dieser Anmeldelink kann nicht verwendet werden.
+   *[other] Dieser Link kann nicht verwendet werden.
+} Vielleicht ist er abgelaufen, wurde schon benutzt oder durch einen neueren Link ersetzt. Zu Ihrer Sicherheit funktioniert jeder Link nur einmal und nur für kurze Zeit. Es wurde nichts geändert.
+link-invalid-next = So geht es weiter: Fordern Sie einen neuen Link an und öffnen Sie die neueste E-Mail, die wir Ihnen schicken.
+ask-new-link = Neuen Link anfordern
+know-password = Sie kennen Ihr Passwort?
+other-browser-title = Öffnen Sie diesen Link in dem Browser, in dem Sie ihn angefordert haben
+other-browser-body = Zu Ihrer Sicherheit funktioniert ein Anmeldelink nur in dem Browser, in dem Sie ihn angefordert haben. Kopieren Sie den Link aus der E-Mail in diesen Browser oder fordern Sie hier einen neuen Link an.
 
 ## Sign in
-sign-in-title = Sign in
-password-label = Password
-sign-in-with-link-instead = Sign in with a link instead
-forgot-link = Forgot your password?
-sign-in-failed = That email address and password don't match an account.
+sign-in-title = Anmelden
+password-label = Passwort
+sign-in-with-link-instead = Stattdessen mit einem Link anmelden
+forgot-link = Passwort vergessen?
+sign-in-failed = E-Mail-Adresse und Passwort passen zu keinem Konto.
 
 ## Magic link
-magic-link-title = Sign in with a link
-magic-link-intro = Enter the email address of your account and we'll send you a link that signs you in. No password needed.
-magic-link-same-browser = Open the link in this browser: it works only where you asked for it.
-magic-link-submit = Email me a sign-in link
-sign-in-with-password-instead = Sign in with your password instead
-magic-verify-about = You are about to sign in as
-magic-verify-press = Press the button to sign in. The link in your email then stops working; it works only once.
-magic-verify-not-you = Didn't ask for this? Close this page; nothing happens until you press the button.
+magic-link-title = Mit einem Link anmelden
+magic-link-intro = Geben Sie die E-Mail-Adresse Ihres Kontos ein. Wir senden Ihnen einen Link, über den Sie sich anmelden – ganz ohne Passwort.
+magic-link-same-browser = Öffnen Sie den Link in diesem Browser: Er funktioniert nur dort, wo Sie ihn angefordert haben.
+magic-link-submit = Anmeldelink per E-Mail senden
+sign-in-with-password-instead = Stattdessen mit Passwort anmelden
+magic-verify-about = Sie melden sich gleich an als
+magic-verify-press = Klicken Sie auf die Schaltfläche, um sich anzumelden. Der Link in Ihrer E-Mail ist danach nicht mehr gültig; er funktioniert nur einmal.
+magic-verify-not-you = Sie haben das nicht angefordert? Schließen Sie diese Seite; solange Sie nicht auf die Schaltfläche klicken, passiert nichts.
 
 ## Reset form
-reset-title = Choose a new password
-for-account = For the account
-password-hint = Use at least { $min } characters. Long passphrases are easiest to remember.
-reset-signs-in = When you save it, every browser signed in to this account is signed out and this one is signed in with the new password. The link in your email then stops working.
-reset-signs-out = When you save it, every browser signed in to this account is signed out, and you sign in again with the new password. The link in your email then stops working.
-new-password-label = New password
-repeat-password-label = Repeat the new password
-reset-submit = Set new password
-notice-sign-in-after-reset = Your password was changed. Sign in with your new password.
-notice-signed-in-after-reset = Your password was changed; other sessions were signed out. You are signed in.
+reset-title = Neues Passwort festlegen
+for-account = Für das Konto
+password-hint = Verwenden Sie mindestens { $min } Zeichen. Lange Passphrasen kann man sich am leichtesten merken.
+reset-signs-in = Sobald Sie es speichern, werden alle Browser, die bei diesem Konto angemeldet sind, abgemeldet, und dieser wird mit dem neuen Passwort angemeldet. Der Link in Ihrer E-Mail ist danach nicht mehr gültig.
+reset-signs-out = Sobald Sie es speichern, werden alle Browser, die bei diesem Konto angemeldet sind, abgemeldet, und Sie melden sich mit dem neuen Passwort neu an. Der Link in Ihrer E-Mail ist danach nicht mehr gültig.
+new-password-label = Neues Passwort
+repeat-password-label = Neues Passwort wiederholen
+reset-submit = Neues Passwort speichern
+notice-sign-in-after-reset = Ihr Passwort wurde geändert. Melden Sie sich mit Ihrem neuen Passwort an.
+notice-signed-in-after-reset = Ihr Passwort wurde geändert; andere Sitzungen wurden abgemeldet. Sie sind angemeldet.
 
 ## Account
-account-title = Your account
-signed-in-as = You are signed in as
-pause-heading = Reset and sign-in links are paused
-pause-body = After "this wasn't me", no new password-reset or sign-in link is sent for this account until { $until } (in about { $remaining }). Until then, asking for a link sends no email.
-pause-can-change = You are signed in, so you can still change your password with the link below.
-change-password-link = Change password
-events-heading = Recent security events
-event-from = from { $ip }
-see-sessions = See where you are signed in
-event-password-reset = Password changed with a reset link
-event-sign-in = Signed in with a password
-event-password-changed = Password changed while signed in
-event-magic-link = Signed in with an email link
-event-not-me = Locked down after "this wasn't me": links voided, sessions signed out
-event-other = Security event
-sign-out = Sign out
+account-title = Ihr Konto
+signed-in-as = Sie sind angemeldet als
+pause-heading = Links zum Zurücksetzen und Anmelden sind pausiert
+pause-body = Nach „Das war ich nicht“ wird für dieses Konto bis { $until } (noch etwa { $remaining }) kein neuer Link zum Zurücksetzen des Passworts oder zum Anmelden verschickt. Bis dahin löst eine Anfrage keine E-Mail aus.
+pause-can-change = Sie sind angemeldet und können Ihr Passwort daher weiterhin über den Link unten ändern.
+change-password-link = Passwort ändern
+events-heading = Letzte Sicherheitsereignisse
+event-from = von { $ip }
+see-sessions = Sehen, wo Sie angemeldet sind
+event-password-reset = Passwort über einen Link zum Zurücksetzen geändert
+event-sign-in = Mit Passwort angemeldet
+event-password-changed = Passwort im angemeldeten Zustand geändert
+event-magic-link = Mit einem E-Mail-Link angemeldet
+event-not-me = Nach „Das war ich nicht“ gesperrt: Links ungültig, Sitzungen abgemeldet
+event-other = Sicherheitsereignis
+sign-out = Abmelden
 
 ## Change password
-change-password-title = Change your password
-set-password-title = Set a password
-change-password-intro = When you change it, every other browser signed in to this account is signed out; this one stays signed in. We'll email you to say it changed.
-current-password-label = Current password
-change-password-submit = Change password
-no-password-yet = has no password yet: you sign in with email links.
-your-account = Your account
-set-password-how = To set a password, ask for a reset link. It goes to { $email }, so only the owner of that mailbox can set one.
-set-password-button = Email me a link to set a password
-back-to-account = Back to your account
-notice-password-changed = Your password was changed; other sessions were signed out.
-current-password-wrong = That is not your current password. Nothing was changed; type it again.
+change-password-title = Passwort ändern
+set-password-title = Passwort festlegen
+change-password-intro = Wenn Sie es ändern, werden alle anderen Browser, die bei diesem Konto angemeldet sind, abgemeldet; dieser bleibt angemeldet. Wir bestätigen Ihnen die Änderung per E-Mail.
+current-password-label = Aktuelles Passwort
+change-password-submit = Passwort ändern
+no-password-yet = hat noch kein Passwort: Sie melden sich über E-Mail-Links an.
+your-account = Ihr Konto
+set-password-how = Um ein Passwort festzulegen, fordern Sie einen Link zum Zurücksetzen an. Er geht an { $email }, sodass nur die Person mit Zugang zu diesem Postfach ein Passwort festlegen kann.
+set-password-button = Link zum Festlegen eines Passworts senden
+back-to-account = Zurück zu Ihrem Konto
+notice-password-changed = Ihr Passwort wurde geändert; andere Sitzungen wurden abgemeldet.
+current-password-wrong = Das ist nicht Ihr aktuelles Passwort. Es wurde nichts geändert; bitte geben Sie es noch einmal ein.
 
 ## Sessions
-sessions-title = Your sessions
-sessions-intro = These browsers are signed in as { $email }. If you don't recognise one, sign it out and change your password. Times are in UTC; a session ends after 12 hours without use.
-this-browser = (this browser)
-session-signed-in = Signed in { $method ->
-    [password] with a password
-    [link] with an email link
-   *[reset] after a password reset
+sessions-title = Ihre Sitzungen
+sessions-intro = Diese Browser sind als { $email } angemeldet. Wenn Sie einen davon nicht kennen, melden Sie ihn ab und ändern Sie Ihr Passwort. Alle Zeiten in UTC; eine Sitzung endet nach 12 Stunden ohne Nutzung.
+this-browser = (dieser Browser)
+session-signed-in = Angemeldet { $method ->
+    [password] mit Passwort
+    [link] mit einem E-Mail-Link
+   *[reset] nach dem Zurücksetzen des Passworts
 }{ $ip ->
     [none] {""}
-   *[other] {" "}from { $ip }
+   *[other] {" "}von { $ip }
 },
-session-last-seen = Last seen
-session-sign-out-label = Sign out { $browser }, last seen { $seen }
-sign-out-everywhere-else = Sign out everywhere else
-no-other-sessions = No other browser is signed in.
-notice-session-signed-out = That session is signed out.
+session-last-seen = Zuletzt aktiv
+session-sign-out-label = { $browser } abmelden, zuletzt aktiv { $seen }
+sign-out-everywhere-else = Überall sonst abmelden
+no-other-sessions = Kein anderer Browser ist angemeldet.
+notice-session-signed-out = Diese Sitzung ist abgemeldet.
 notice-others-signed-out = { $count ->
-    [0] No other session was signed in.
-    [one] { $count } other session is signed out.
-   *[other] { $count } other sessions are signed out.
+    [0] Es war keine andere Sitzung angemeldet.
+    [one] { $count } andere Sitzung wurde abgemeldet.
+   *[other] { $count } andere Sitzungen wurden abgemeldet.
 }
-session-not-yours = That session is not one of your active sessions.
+session-not-yours = Diese Sitzung gehört nicht zu Ihren aktiven Sitzungen.
 
 ## "This wasn't me"
-not-me-changed-title = Undo a password change you did not make
-not-me-links-title = Cancel links you did not ask for
-not-me-changed-intro = The password of { $email } was changed. If you did not change it, press the button below. It will:
-not-me-stop-password = stop the new password from working, at once: nobody can sign in with it,
-not-me-sign-out-all-including = sign out every session, including the one that changed it,
-not-me-cancel-links = cancel every link we have sent you,
-not-me-pause = pause new reset and sign-in link requests for { $pause },
-not-me-pause-last = pause new reset and sign-in link requests for { $pause }.
-not-me-recovery = email you, at this address only, a link to choose a new password. That link works for { $lifetime }, even while requests are paused.
-not-me-links-intro = We sent { $email } a password reset or sign-in link. If you did not ask for it, press the button below. It will:
-not-me-sign-out-all = sign out every session,
-not-me-password-stays = Your password stays as it is: you can still sign in with it.
-not-me-changed-submit = Stop the new password and lock my account
-not-me-links-submit = Cancel the links and lock my account
-locked-title = Your account is locked down
-locked-voided = The new password no longer works, every session is signed out and every link we sent you is cancelled.
-next-steps = What to do next
-locked-check-inbox = Check your inbox for our email "Your account is locked down". It has a link to choose a new password; the link works for { $lifetime }.
-locked-choose = Choose a new password with that link.
-locked-sign-in-new = with your new password.
-locked-links = Every link we sent you is cancelled and every session is signed out. No new reset and sign-in links can be requested for { $pause }. We have emailed you a confirmation.
-locked-password-kept = Your password was not changed:
-locked-sign-in-as-usual = with it as usual.
-sign-in-lower = sign in
-not-me-invalid-body = A "this wasn't me" link works once, for 24 hours. If you already pressed its button, your account is already locked down: our email "Your account is locked down" says what was done and what to do next.
-not-me-invalid-expired = If the link expired instead, nothing was changed.
-if-know-password = If you know your password,
-if-cannot-sign-in = If you cannot sign in, write to
+not-me-changed-title = Eine Passwortänderung rückgängig machen, die nicht von Ihnen stammt
+not-me-links-title = Links stornieren, die Sie nicht angefordert haben
+not-me-changed-intro = Das Passwort von { $email } wurde geändert. Wenn Sie es nicht geändert haben, klicken Sie auf die Schaltfläche unten. Damit wird:
+not-me-stop-password = das neue Passwort sofort ungültig: Niemand kann sich mehr damit anmelden,
+not-me-sign-out-all-including = jede Sitzung abgemeldet, auch die, in der es geändert wurde,
+not-me-cancel-links = jeder Link ungültig, den wir Ihnen geschickt haben,
+not-me-pause = für { $pause } keine neue Anfrage nach Links zum Zurücksetzen oder Anmelden angenommen,
+not-me-pause-last = für { $pause } keine neue Anfrage nach Links zum Zurücksetzen oder Anmelden angenommen.
+not-me-recovery = Ihnen – nur an diese Adresse – ein Link geschickt, mit dem Sie ein neues Passwort festlegen. Dieser Link ist { $lifetime } gültig, auch während Anfragen pausiert sind.
+not-me-links-intro = Wir haben { $email } einen Link zum Zurücksetzen des Passworts oder zum Anmelden geschickt. Wenn Sie ihn nicht angefordert haben, klicken Sie auf die Schaltfläche unten. Damit wird:
+not-me-sign-out-all = jede Sitzung abgemeldet,
+not-me-password-stays = Ihr Passwort bleibt, wie es ist: Sie können sich weiterhin damit anmelden.
+not-me-changed-submit = Neues Passwort stoppen und Konto sperren
+not-me-links-submit = Links stornieren und Konto sperren
+locked-title = Ihr Konto ist gesperrt
+locked-voided = Das neue Passwort funktioniert nicht mehr, alle Sitzungen sind abgemeldet und alle Links, die wir Ihnen geschickt haben, sind ungültig.
+next-steps = So geht es weiter
+locked-check-inbox = Suchen Sie in Ihrem Postfach nach unserer E-Mail „Ihr Konto ist gesperrt“. Sie enthält einen Link, mit dem Sie ein neues Passwort festlegen; der Link ist { $lifetime } gültig.
+locked-choose = Legen Sie mit diesem Link ein neues Passwort fest.
+locked-sign-in-new = mit Ihrem neuen Passwort an.
+locked-links = Alle Links, die wir Ihnen geschickt haben, sind ungültig, und alle Sitzungen sind abgemeldet. Für { $pause } können keine neuen Links zum Zurücksetzen oder Anmelden angefordert werden. Wir haben Ihnen eine Bestätigung per E-Mail geschickt.
+locked-password-kept = Ihr Passwort wurde nicht geändert:
+locked-sign-in-as-usual = wie gewohnt damit an.
+locked-new-sign-in-link = Melden Sie sich
+locked-kept-sign-in-link = Melden Sie sich
+error-sign-in = anmelden
+if-know-password-link = melden Sie sich an
+not-me-invalid-body = Ein „Das war ich nicht“-Link funktioniert einmal und 24 Stunden lang. Wenn Sie die Schaltfläche schon geklickt haben, ist Ihr Konto bereits gesperrt: Unsere E-Mail „Ihr Konto ist gesperrt“ erklärt, was geschehen ist und wie es weitergeht.
+not-me-invalid-expired = Ist der Link dagegen abgelaufen, wurde nichts geändert.
+if-know-password = Wenn Sie Ihr Passwort kennen,
+if-cannot-sign-in = Wenn Sie sich nicht anmelden können, schreiben Sie an
 
 ## Development mailbox
-mailbox-title = Development mailbox
-mailbox-intro = Mail sent with the mailbox transport. This page does not exist in production mode.
-mailbox-to = to { $recipient } · { $at }
-mailbox-empty = No mail yet.
-mailbox-ask-reset = Ask for a reset link
-mailbox-back = ← Mailbox
-mailbox-links = Links in this message:
-mailbox-html-part = HTML part
-mailbox-html-sandbox = As a mail client shows it, in a sandbox: no script runs, and a link opens in a new tab.
-mailbox-html-title = HTML part of { $subject }
-mailbox-text-part = Text part
-mailbox-no-message = There is no such message.
-mailbox-no-html = This message has no HTML part.
+mailbox-title = Entwicklungs-Postfach
+mailbox-intro = Mit dem Transport „mailbox“ verschickte E-Mails. Im Produktivbetrieb gibt es diese Seite nicht.
+mailbox-to = an { $recipient } · { $at }
+mailbox-empty = Noch keine E-Mails.
+mailbox-ask-reset = Link zum Zurücksetzen anfordern
+mailbox-back = ← Postfach
+mailbox-links = Links in dieser Nachricht:
+mailbox-html-part = HTML-Teil
+mailbox-html-sandbox = So, wie ein E-Mail-Programm ihn zeigt, in einer Sandbox: Es läuft kein Skript, und Links öffnen sich in einem neuen Tab.
+mailbox-html-title = HTML-Teil von { $subject }
+mailbox-text-part = Textteil
+mailbox-no-message = Diese Nachricht gibt es nicht.
+mailbox-no-html = Diese Nachricht hat keinen HTML-Teil.
 
 ## Error pages
-error-start-again = Start again
-error-or = or
-error-csrf = This form has expired or was not sent from this site. Go back, reload the page and try again.
-error-too-many = There were too many attempts in a short time, so this one was not tried. Try again in { $wait }.
-error-unavailable = The service is busy or briefly unavailable. Try again in { $wait }.
-error-internal = Something went wrong on our side. Please try again.
-error-not-found = There is nothing here.
-error-method = This page cannot be used that way.
-error-too-large = The form is too large.
-error-unreadable = The form could not be read. Reload the page and try again.
-error-bad-address = This address is not valid.
-error-other = This request could not be handled.
-error-unknown-language = This language is not offered here. Choose one from the list at the bottom of the page.
-error-another-link = Another link was opened in this browser after this page was shown. This page is now for that link: check the account, then try again.
-status-400 = Bad Request
-status-403 = Forbidden
-status-404 = Not Found
-status-405 = Method Not Allowed
-status-408 = Request Timeout
-status-413 = Payload Too Large
-status-415 = Unsupported Media Type
-status-429 = Too Many Requests
-status-500 = Internal Server Error
-status-503 = Service Unavailable
-status-other = Error
+error-start-again = Von vorn beginnen
+error-or = oder
+error-csrf = Dieses Formular ist abgelaufen oder wurde nicht von dieser Website gesendet. Gehen Sie zurück, laden Sie die Seite neu und versuchen Sie es noch einmal.
+error-too-many = Es gab in kurzer Zeit zu viele Versuche, deshalb wurde dieser nicht ausgeführt. Versuchen Sie es in { $wait } noch einmal.
+error-unavailable = Der Dienst ist ausgelastet oder kurz nicht erreichbar. Versuchen Sie es in { $wait } noch einmal.
+error-internal = Bei uns ist etwas schiefgegangen. Bitte versuchen Sie es noch einmal.
+error-not-found = Hier gibt es nichts.
+error-method = Diese Seite lässt sich so nicht verwenden.
+error-too-large = Das Formular ist zu groß.
+error-unreadable = Das Formular konnte nicht gelesen werden. Laden Sie die Seite neu und versuchen Sie es noch einmal.
+error-bad-address = Diese Adresse ist ungültig.
+error-other = Diese Anfrage konnte nicht bearbeitet werden.
+error-unknown-language = Diese Sprache wird hier nicht angeboten. Wählen Sie eine aus der Liste unten auf der Seite.
+error-another-link = Nachdem diese Seite angezeigt wurde, ist in diesem Browser ein anderer Link geöffnet worden. Die Seite gilt jetzt für diesen Link: Prüfen Sie das Konto und versuchen Sie es dann noch einmal.
+status-400 = Ungültige Anfrage
+status-403 = Nicht erlaubt
+status-404 = Nicht gefunden
+status-405 = Methode nicht erlaubt
+status-408 = Zeitüberschreitung
+status-413 = Anfrage zu groß
+status-415 = Format nicht unterstützt
+status-429 = Zu viele Anfragen
+status-500 = Interner Fehler
+status-503 = Dienst nicht verfügbar
+status-other = Fehler

@@ -1,213 +1,215 @@
-# Lifeline's pages in English, the reference catalog: every other language translates
-# exactly these messages, with the same variables.
+# Lifeline's pages in Spanish (usted).
 
-language-name = English
-language-switch = Language
+language-name = Español
+language-switch = Idioma
 
 ## Layout
-footer-help = Need help? Write to
+footer-help = ¿Necesita ayuda? Escriba a
 
 ## Forgot password
-forgot-title = Forgot your password?
-forgot-intro = Enter the email address of your account and we'll send you a link to choose a new password.
-email-label = Email address
-forgot-submit = Send me a link
-back-to-sign-in = Back to sign in
-email-invalid = Enter your email address, like name@example.com.
+forgot-title = ¿Olvidó su contraseña?
+forgot-intro = Introduzca la dirección de correo electrónico de su cuenta y le enviaremos un enlace para elegir una contraseña nueva.
+email-label = Correo electrónico
+forgot-submit = Enviarme un enlace
+back-to-sign-in = Volver a iniciar sesión
+email-invalid = Introduzca su dirección de correo electrónico, por ejemplo nombre@example.com.
 
 ## Check your inbox
-check-inbox-title = Check your inbox
+check-inbox-title = Revise su bandeja de entrada
 check-inbox-sent = { $what ->
-    [reset] If an account exists for that address, we've sent it an email with a link to choose a new password.
-    [sign-in] If an account exists for that address, we've sent it an email with a sign-in link.
-   *[other] If an account exists for that address, we've sent it an email with a link.
+    [reset] Si existe una cuenta con esa dirección, le hemos enviado un correo con un enlace para elegir una contraseña nueva.
+    [sign-in] Si existe una cuenta con esa dirección, le hemos enviado un correo con un enlace para iniciar sesión.
+   *[other] Si existe una cuenta con esa dirección, le hemos enviado un correo con un enlace.
 }
-check-inbox-lifetime = The link works once, for { $lifetime } from now. After that, ask for a new one.
-check-inbox-spam = Nothing there after a few minutes? Look in your spam folder, or
-ask-new-link-lower = ask for a new link
-remembered-password = Remembered your password?
-sign-in-link = Sign in
+check-inbox-lifetime = El enlace funciona una sola vez y durante { $lifetime } a partir de ahora. Después, solicite uno nuevo.
+check-inbox-spam = ¿No ha llegado nada al cabo de unos minutos? Mire en la carpeta de correo no deseado o
+ask-new-link-lower = solicite un enlace nuevo
+remembered-password = ¿Ha recordado su contraseña?
+sign-in-link = Inicie sesión
 
 ## Durations
 duration-seconds = { $count ->
-    [one] { $count } second
-   *[other] { $count } seconds
+    [one] { $count } segundo
+   *[other] { $count } segundos
 }
 duration-minutes = { $count ->
-    [one] { $count } minute
-   *[other] { $count } minutes
+    [one] { $count } minuto
+   *[other] { $count } minutos
 }
 duration-hours = { $count ->
-    [one] { $count } hour
-   *[other] { $count } hours
+    [one] { $count } hora
+   *[other] { $count } horas
 }
 
 ## Links that do not work
-link-invalid-title = This link doesn't work
+link-invalid-title = Este enlace no funciona
 link-invalid-body = { $what ->
-    [reset] This password-reset link can't be used.
-    [sign-in] This sign-in link can't be used.
-   *[other] This link can't be used.
-} It may have expired, been used already, or been replaced by a newer link. For your safety, each link works only once and for a short time. Nothing was changed.
-link-invalid-next = What to do next: ask for a new link and open the newest email we send you.
-ask-new-link = Ask for a new link
-know-password = Know your password?
-other-browser-title = Open this link in the browser where you asked for it
-other-browser-body = For your safety, a sign-in link works only in the browser where you asked for it. Copy the link from the email into that browser, or ask for a new link here.
+    [reset] Este enlace para restablecer la contraseña no se puede usar.
+    [sign-in] Este enlace de inicio de sesión no se puede usar.
+   *[other] Este enlace no se puede usar.
+} Puede que haya caducado, que ya se haya usado o que lo haya sustituido otro más reciente. Por su seguridad, cada enlace funciona una sola vez y durante poco tiempo. No se ha cambiado nada.
+link-invalid-next = Qué hacer ahora: solicite un enlace nuevo y abra el correo más reciente que le enviemos.
+ask-new-link = Solicitar un enlace nuevo
+know-password = ¿Sabe su contraseña?
+other-browser-title = Abra este enlace en el navegador desde el que lo solicitó
+other-browser-body = Por su seguridad, un enlace de inicio de sesión solo funciona en el navegador desde el que lo solicitó. Copie el enlace del correo en ese navegador o solicite aquí un enlace nuevo.
 
 ## Sign in
-sign-in-title = Sign in
-password-label = Password
-sign-in-with-link-instead = Sign in with a link instead
-forgot-link = Forgot your password?
-sign-in-failed = That email address and password don't match an account.
+sign-in-title = Iniciar sesión
+password-label = Contraseña
+sign-in-with-link-instead = Iniciar sesión con un enlace
+forgot-link = ¿Olvidó su contraseña?
+sign-in-failed = Ese correo electrónico y esa contraseña no corresponden a ninguna cuenta.
 
 ## Magic link
-magic-link-title = Sign in with a link
-magic-link-intro = Enter the email address of your account and we'll send you a link that signs you in. No password needed.
-magic-link-same-browser = Open the link in this browser: it works only where you asked for it.
-magic-link-submit = Email me a sign-in link
-sign-in-with-password-instead = Sign in with your password instead
-magic-verify-about = You are about to sign in as
-magic-verify-press = Press the button to sign in. The link in your email then stops working; it works only once.
-magic-verify-not-you = Didn't ask for this? Close this page; nothing happens until you press the button.
+magic-link-title = Iniciar sesión con un enlace
+magic-link-intro = Introduzca la dirección de correo electrónico de su cuenta y le enviaremos un enlace para iniciar sesión. Sin contraseña.
+magic-link-same-browser = Abra el enlace en este navegador: solo funciona donde lo solicitó.
+magic-link-submit = Enviarme un enlace para iniciar sesión
+sign-in-with-password-instead = Iniciar sesión con su contraseña
+magic-verify-about = Está a punto de iniciar sesión como
+magic-verify-press = Pulse el botón para iniciar sesión. El enlace de su correo dejará de funcionar; solo sirve una vez.
+magic-verify-not-you = ¿No lo ha solicitado usted? Cierre esta página; no ocurre nada hasta que pulse el botón.
 
 ## Reset form
-reset-title = Choose a new password
-for-account = For the account
-password-hint = Use at least { $min } characters. Long passphrases are easiest to remember.
-reset-signs-in = When you save it, every browser signed in to this account is signed out and this one is signed in with the new password. The link in your email then stops working.
-reset-signs-out = When you save it, every browser signed in to this account is signed out, and you sign in again with the new password. The link in your email then stops working.
-new-password-label = New password
-repeat-password-label = Repeat the new password
-reset-submit = Set new password
-notice-sign-in-after-reset = Your password was changed. Sign in with your new password.
-notice-signed-in-after-reset = Your password was changed; other sessions were signed out. You are signed in.
+reset-title = Elija una contraseña nueva
+for-account = Para la cuenta
+password-hint = Use al menos { $min } caracteres. Las frases de contraseña largas son las más fáciles de recordar.
+reset-signs-in = Al guardarla, se cerrará la sesión en todos los navegadores conectados a esta cuenta y en este se iniciará con la contraseña nueva. El enlace de su correo dejará de funcionar.
+reset-signs-out = Al guardarla, se cerrará la sesión en todos los navegadores conectados a esta cuenta, y usted volverá a iniciarla con la contraseña nueva. El enlace de su correo dejará de funcionar.
+new-password-label = Contraseña nueva
+repeat-password-label = Repita la contraseña nueva
+reset-submit = Guardar la contraseña nueva
+notice-sign-in-after-reset = Su contraseña se ha cambiado. Inicie sesión con la contraseña nueva.
+notice-signed-in-after-reset = Su contraseña se ha cambiado y se han cerrado las demás sesiones. Ha iniciado sesión.
 
 ## Account
-account-title = Your account
-signed-in-as = You are signed in as
-pause-heading = Reset and sign-in links are paused
-pause-body = After "this wasn't me", no new password-reset or sign-in link is sent for this account until { $until } (in about { $remaining }). Until then, asking for a link sends no email.
-pause-can-change = You are signed in, so you can still change your password with the link below.
-change-password-link = Change password
-events-heading = Recent security events
-event-from = from { $ip }
-see-sessions = See where you are signed in
-event-password-reset = Password changed with a reset link
-event-sign-in = Signed in with a password
-event-password-changed = Password changed while signed in
-event-magic-link = Signed in with an email link
-event-not-me = Locked down after "this wasn't me": links voided, sessions signed out
-event-other = Security event
-sign-out = Sign out
+account-title = Su cuenta
+signed-in-as = Ha iniciado sesión como
+pause-heading = Los enlaces de restablecimiento e inicio de sesión están en pausa
+pause-body = Tras «No he sido yo», no se enviará ningún enlace nuevo para restablecer la contraseña ni para iniciar sesión en esta cuenta hasta el { $until } (dentro de unos { $remaining }). Hasta entonces, solicitar un enlace no envía ningún correo.
+pause-can-change = Como ha iniciado sesión, puede seguir cambiando su contraseña con el enlace de abajo.
+change-password-link = Cambiar la contraseña
+events-heading = Eventos de seguridad recientes
+event-from = desde { $ip }
+see-sessions = Ver dónde tiene la sesión iniciada
+event-password-reset = Contraseña cambiada con un enlace de restablecimiento
+event-sign-in = Inicio de sesión con contraseña
+event-password-changed = Contraseña cambiada con la sesión iniciada
+event-magic-link = Inicio de sesión con un enlace enviado por correo
+event-not-me = Cuenta bloqueada tras «No he sido yo»: enlaces anulados, sesiones cerradas
+event-other = Evento de seguridad
+sign-out = Cerrar sesión
 
 ## Change password
-change-password-title = Change your password
-set-password-title = Set a password
-change-password-intro = When you change it, every other browser signed in to this account is signed out; this one stays signed in. We'll email you to say it changed.
-current-password-label = Current password
-change-password-submit = Change password
-no-password-yet = has no password yet: you sign in with email links.
-your-account = Your account
-set-password-how = To set a password, ask for a reset link. It goes to { $email }, so only the owner of that mailbox can set one.
-set-password-button = Email me a link to set a password
-back-to-account = Back to your account
-notice-password-changed = Your password was changed; other sessions were signed out.
-current-password-wrong = That is not your current password. Nothing was changed; type it again.
+change-password-title = Cambie su contraseña
+set-password-title = Establecer una contraseña
+change-password-intro = Al cambiarla, se cerrará la sesión en todos los demás navegadores conectados a esta cuenta; este seguirá conectado. Le enviaremos un correo para confirmarle el cambio.
+current-password-label = Contraseña actual
+change-password-submit = Cambiar la contraseña
+no-password-yet = aún no tiene contraseña: inicia sesión con enlaces enviados por correo.
+your-account = Su cuenta
+set-password-how = Para establecer una contraseña, solicite un enlace de restablecimiento. Se enviará a { $email }, así que solo quien tenga acceso a ese buzón podrá establecerla.
+set-password-button = Enviarme un enlace para establecer una contraseña
+back-to-account = Volver a su cuenta
+notice-password-changed = Su contraseña se ha cambiado y se han cerrado las demás sesiones.
+current-password-wrong = Esa no es su contraseña actual. No se ha cambiado nada; vuelva a escribirla.
 
 ## Sessions
-sessions-title = Your sessions
-sessions-intro = These browsers are signed in as { $email }. If you don't recognise one, sign it out and change your password. Times are in UTC; a session ends after 12 hours without use.
-this-browser = (this browser)
-session-signed-in = Signed in { $method ->
-    [password] with a password
-    [link] with an email link
-   *[reset] after a password reset
+sessions-title = Sus sesiones
+sessions-intro = Estos navegadores tienen la sesión iniciada como { $email }. Si no reconoce alguno, cierre su sesión y cambie la contraseña. Las horas están en UTC; una sesión termina tras 12 horas sin uso.
+this-browser = (este navegador)
+session-signed-in = Sesión iniciada { $method ->
+    [password] con contraseña
+    [link] con un enlace enviado por correo
+   *[reset] tras restablecer la contraseña
 }{ $ip ->
     [none] {""}
-   *[other] {" "}from { $ip }
+   *[other] {" "}desde { $ip }
 },
-session-last-seen = Last seen
-session-sign-out-label = Sign out { $browser }, last seen { $seen }
-sign-out-everywhere-else = Sign out everywhere else
-no-other-sessions = No other browser is signed in.
-notice-session-signed-out = That session is signed out.
+session-last-seen = Última actividad:
+session-sign-out-label = Cerrar la sesión de { $browser }, última actividad: { $seen }
+sign-out-everywhere-else = Cerrar sesión en todos los demás sitios
+no-other-sessions = No hay ningún otro navegador con la sesión iniciada.
+notice-session-signed-out = Esa sesión se ha cerrado.
 notice-others-signed-out = { $count ->
-    [0] No other session was signed in.
-    [one] { $count } other session is signed out.
-   *[other] { $count } other sessions are signed out.
+    [0] No había ninguna otra sesión iniciada.
+    [one] Se ha cerrado { $count } sesión más.
+   *[other] Se han cerrado { $count } sesiones más.
 }
-session-not-yours = That session is not one of your active sessions.
+session-not-yours = Esa sesión no es una de sus sesiones activas.
 
 ## "This wasn't me"
-not-me-changed-title = Undo a password change you did not make
-not-me-links-title = Cancel links you did not ask for
-not-me-changed-intro = The password of { $email } was changed. If you did not change it, press the button below. It will:
-not-me-stop-password = stop the new password from working, at once: nobody can sign in with it,
-not-me-sign-out-all-including = sign out every session, including the one that changed it,
-not-me-cancel-links = cancel every link we have sent you,
-not-me-pause = pause new reset and sign-in link requests for { $pause },
-not-me-pause-last = pause new reset and sign-in link requests for { $pause }.
-not-me-recovery = email you, at this address only, a link to choose a new password. That link works for { $lifetime }, even while requests are paused.
-not-me-links-intro = We sent { $email } a password reset or sign-in link. If you did not ask for it, press the button below. It will:
-not-me-sign-out-all = sign out every session,
-not-me-password-stays = Your password stays as it is: you can still sign in with it.
-not-me-changed-submit = Stop the new password and lock my account
-not-me-links-submit = Cancel the links and lock my account
-locked-title = Your account is locked down
-locked-voided = The new password no longer works, every session is signed out and every link we sent you is cancelled.
-next-steps = What to do next
-locked-check-inbox = Check your inbox for our email "Your account is locked down". It has a link to choose a new password; the link works for { $lifetime }.
-locked-choose = Choose a new password with that link.
-locked-sign-in-new = with your new password.
-locked-links = Every link we sent you is cancelled and every session is signed out. No new reset and sign-in links can be requested for { $pause }. We have emailed you a confirmation.
-locked-password-kept = Your password was not changed:
-locked-sign-in-as-usual = with it as usual.
-sign-in-lower = sign in
-not-me-invalid-body = A "this wasn't me" link works once, for 24 hours. If you already pressed its button, your account is already locked down: our email "Your account is locked down" says what was done and what to do next.
-not-me-invalid-expired = If the link expired instead, nothing was changed.
-if-know-password = If you know your password,
-if-cannot-sign-in = If you cannot sign in, write to
+not-me-changed-title = Deshacer un cambio de contraseña que usted no hizo
+not-me-links-title = Anular enlaces que usted no solicitó
+not-me-changed-intro = Se ha cambiado la contraseña de { $email }. Si no la cambió usted, pulse el botón de abajo. Con ello:
+not-me-stop-password = la contraseña nueva dejará de funcionar de inmediato: nadie podrá iniciar sesión con ella,
+not-me-sign-out-all-including = se cerrarán todas las sesiones, incluida la que la cambió,
+not-me-cancel-links = se anularán todos los enlaces que le hemos enviado,
+not-me-pause = se pausarán durante { $pause } las nuevas solicitudes de enlaces de restablecimiento e inicio de sesión,
+not-me-pause-last = se pausarán durante { $pause } las nuevas solicitudes de enlaces de restablecimiento e inicio de sesión.
+not-me-recovery = le enviaremos, solo a esta dirección, un enlace para elegir una contraseña nueva. Ese enlace funciona durante { $lifetime }, incluso mientras las solicitudes estén en pausa.
+not-me-links-intro = Hemos enviado a { $email } un enlace para restablecer la contraseña o para iniciar sesión. Si no lo solicitó usted, pulse el botón de abajo. Con ello:
+not-me-sign-out-all = se cerrarán todas las sesiones,
+not-me-password-stays = Su contraseña no cambia: puede seguir iniciando sesión con ella.
+not-me-changed-submit = Bloquear la contraseña nueva y mi cuenta
+not-me-links-submit = Anular los enlaces y bloquear mi cuenta
+locked-title = Su cuenta está bloqueada
+locked-voided = La contraseña nueva ya no funciona, todas las sesiones están cerradas y todos los enlaces que le enviamos están anulados.
+next-steps = Qué hacer ahora
+locked-check-inbox = Busque en su bandeja de entrada nuestro correo «Su cuenta está bloqueada». Contiene un enlace para elegir una contraseña nueva; el enlace funciona durante { $lifetime }.
+locked-choose = Elija una contraseña nueva con ese enlace.
+locked-sign-in-new = con su contraseña nueva.
+locked-links = Todos los enlaces que le enviamos están anulados y todas las sesiones están cerradas. No se pueden solicitar nuevos enlaces de restablecimiento ni de inicio de sesión durante { $pause }. Le hemos enviado una confirmación por correo.
+locked-password-kept = Su contraseña no se ha cambiado:
+locked-sign-in-as-usual = con ella como siempre.
+locked-new-sign-in-link = Inicie sesión
+locked-kept-sign-in-link = inicie sesión
+error-sign-in = inicie sesión
+if-know-password-link = inicie sesión
+not-me-invalid-body = Un enlace «No he sido yo» funciona una sola vez, durante 24 horas. Si ya pulsó su botón, su cuenta ya está bloqueada: nuestro correo «Su cuenta está bloqueada» explica lo que se hizo y qué hacer ahora.
+not-me-invalid-expired = Si, en cambio, el enlace caducó, no se ha cambiado nada.
+if-know-password = Si sabe su contraseña,
+if-cannot-sign-in = Si no puede iniciar sesión, escriba a
 
 ## Development mailbox
-mailbox-title = Development mailbox
-mailbox-intro = Mail sent with the mailbox transport. This page does not exist in production mode.
-mailbox-to = to { $recipient } · { $at }
-mailbox-empty = No mail yet.
-mailbox-ask-reset = Ask for a reset link
-mailbox-back = ← Mailbox
-mailbox-links = Links in this message:
-mailbox-html-part = HTML part
-mailbox-html-sandbox = As a mail client shows it, in a sandbox: no script runs, and a link opens in a new tab.
-mailbox-html-title = HTML part of { $subject }
-mailbox-text-part = Text part
-mailbox-no-message = There is no such message.
-mailbox-no-html = This message has no HTML part.
+mailbox-title = Buzón de desarrollo
+mailbox-intro = Correo enviado con el transporte «mailbox». Esta página no existe en modo de producción.
+mailbox-to = para { $recipient } · { $at }
+mailbox-empty = Todavía no hay correo.
+mailbox-ask-reset = Solicitar un enlace de restablecimiento
+mailbox-back = ← Buzón
+mailbox-links = Enlaces de este mensaje:
+mailbox-html-part = Parte HTML
+mailbox-html-sandbox = Tal como la muestra un programa de correo, en un entorno aislado: no se ejecuta ningún script y los enlaces se abren en una pestaña nueva.
+mailbox-html-title = Parte HTML de { $subject }
+mailbox-text-part = Parte de texto
+mailbox-no-message = Ese mensaje no existe.
+mailbox-no-html = Este mensaje no tiene parte HTML.
 
 ## Error pages
-error-start-again = Start again
-error-or = or
-error-csrf = This form has expired or was not sent from this site. Go back, reload the page and try again.
-error-too-many = There were too many attempts in a short time, so this one was not tried. Try again in { $wait }.
-error-unavailable = The service is busy or briefly unavailable. Try again in { $wait }.
-error-internal = Something went wrong on our side. Please try again.
-error-not-found = There is nothing here.
-error-method = This page cannot be used that way.
-error-too-large = The form is too large.
-error-unreadable = The form could not be read. Reload the page and try again.
-error-bad-address = This address is not valid.
-error-other = This request could not be handled.
-error-unknown-language = This language is not offered here. Choose one from the list at the bottom of the page.
-error-another-link = Another link was opened in this browser after this page was shown. This page is now for that link: check the account, then try again.
-status-400 = Bad Request
-status-403 = Forbidden
-status-404 = Not Found
-status-405 = Method Not Allowed
-status-408 = Request Timeout
-status-413 = Payload Too Large
-status-415 = Unsupported Media Type
-status-429 = Too Many Requests
-status-500 = Internal Server Error
-status-503 = Service Unavailable
+error-start-again = Empezar de nuevo
+error-or = o
+error-csrf = Este formulario ha caducado o no se envió desde este sitio. Vuelva atrás, recargue la página e inténtelo de nuevo.
+error-too-many = Ha habido demasiados intentos en poco tiempo, así que este no se ha procesado. Inténtelo de nuevo dentro de { $wait }.
+error-unavailable = El servicio está ocupado o no está disponible por un momento. Inténtelo de nuevo dentro de { $wait }.
+error-internal = Algo ha fallado por nuestra parte. Inténtelo de nuevo.
+error-not-found = Aquí no hay nada.
+error-method = Esta página no se puede usar de esa forma.
+error-too-large = El formulario es demasiado grande.
+error-unreadable = No se ha podido leer el formulario. Recargue la página e inténtelo de nuevo.
+error-bad-address = Esta dirección no es válida.
+error-other = No se ha podido atender esta solicitud.
+error-unknown-language = Este idioma no se ofrece aquí. Elija uno de la lista al pie de la página.
+error-another-link = Después de mostrarse esta página, se abrió otro enlace en este navegador. La página corresponde ahora a ese enlace: compruebe la cuenta e inténtelo de nuevo.
+status-400 = Solicitud incorrecta
+status-403 = Acceso denegado
+status-404 = No encontrado
+status-405 = Método no permitido
+status-408 = Tiempo de espera agotado
+status-413 = Solicitud demasiado grande
+status-415 = Formato no admitido
+status-429 = Demasiadas solicitudes
+status-500 = Error interno
+status-503 = Servicio no disponible
 status-other = Error

@@ -1,213 +1,215 @@
-# Lifeline's pages in English, the reference catalog: every other language translates
-# exactly these messages, with the same variables.
+# Lifeline's pages in French (vouvoiement).
 
-language-name = English
-language-switch = Language
+language-name = Français
+language-switch = Langue
 
 ## Layout
-footer-help = Need help? Write to
+footer-help = Besoin d’aide ? Écrivez à
 
 ## Forgot password
-forgot-title = Forgot your password?
-forgot-intro = Enter the email address of your account and we'll send you a link to choose a new password.
-email-label = Email address
-forgot-submit = Send me a link
-back-to-sign-in = Back to sign in
-email-invalid = Enter your email address, like name@example.com.
+forgot-title = Mot de passe oublié ?
+forgot-intro = Saisissez l’adresse e-mail de votre compte : nous vous enverrons un lien pour choisir un nouveau mot de passe.
+email-label = Adresse e-mail
+forgot-submit = M’envoyer un lien
+back-to-sign-in = Retour à la connexion
+email-invalid = Saisissez votre adresse e-mail, par exemple nom@example.com.
 
 ## Check your inbox
-check-inbox-title = Check your inbox
+check-inbox-title = Consultez votre boîte de réception
 check-inbox-sent = { $what ->
-    [reset] If an account exists for that address, we've sent it an email with a link to choose a new password.
-    [sign-in] If an account exists for that address, we've sent it an email with a sign-in link.
-   *[other] If an account exists for that address, we've sent it an email with a link.
+    [reset] Si un compte existe pour cette adresse, nous lui avons envoyé un e-mail contenant un lien pour choisir un nouveau mot de passe.
+    [sign-in] Si un compte existe pour cette adresse, nous lui avons envoyé un e-mail contenant un lien de connexion.
+   *[other] Si un compte existe pour cette adresse, nous lui avons envoyé un e-mail contenant un lien.
 }
-check-inbox-lifetime = The link works once, for { $lifetime } from now. After that, ask for a new one.
-check-inbox-spam = Nothing there after a few minutes? Look in your spam folder, or
-ask-new-link-lower = ask for a new link
-remembered-password = Remembered your password?
-sign-in-link = Sign in
+check-inbox-lifetime = Le lien ne fonctionne qu’une fois, pendant { $lifetime } à partir de maintenant. Passé ce délai, demandez-en un nouveau.
+check-inbox-spam = Rien reçu après quelques minutes ? Regardez dans vos courriers indésirables, ou
+ask-new-link-lower = demandez un nouveau lien
+remembered-password = Le mot de passe vous est revenu ?
+sign-in-link = Connectez-vous
 
 ## Durations
 duration-seconds = { $count ->
-    [one] { $count } second
-   *[other] { $count } seconds
+    [one] { $count } seconde
+   *[other] { $count } secondes
 }
 duration-minutes = { $count ->
     [one] { $count } minute
    *[other] { $count } minutes
 }
 duration-hours = { $count ->
-    [one] { $count } hour
-   *[other] { $count } hours
+    [one] { $count } heure
+   *[other] { $count } heures
 }
 
 ## Links that do not work
-link-invalid-title = This link doesn't work
+link-invalid-title = Ce lien ne fonctionne pas
 link-invalid-body = { $what ->
-    [reset] This password-reset link can't be used.
-    [sign-in] This sign-in link can't be used.
-   *[other] This link can't be used.
-} It may have expired, been used already, or been replaced by a newer link. For your safety, each link works only once and for a short time. Nothing was changed.
-link-invalid-next = What to do next: ask for a new link and open the newest email we send you.
-ask-new-link = Ask for a new link
-know-password = Know your password?
-other-browser-title = Open this link in the browser where you asked for it
-other-browser-body = For your safety, a sign-in link works only in the browser where you asked for it. Copy the link from the email into that browser, or ask for a new link here.
+    [reset] Ce lien de réinitialisation du mot de passe ne peut pas être utilisé.
+    [sign-in] Ce lien de connexion ne peut pas être utilisé.
+   *[other] Ce lien ne peut pas être utilisé.
+} Il a peut-être expiré, déjà servi, ou été remplacé par un lien plus récent. Pour votre sécurité, chaque lien ne fonctionne qu’une fois et pendant peu de temps. Rien n’a été modifié.
+link-invalid-next = Que faire : demandez un nouveau lien et ouvrez le dernier e-mail que nous vous envoyons.
+ask-new-link = Demander un nouveau lien
+know-password = Vous connaissez votre mot de passe ?
+other-browser-title = Ouvrez ce lien dans le navigateur où vous l’avez demandé
+other-browser-body = Pour votre sécurité, un lien de connexion ne fonctionne que dans le navigateur où vous l’avez demandé. Copiez le lien de l’e-mail dans ce navigateur, ou demandez ici un nouveau lien.
 
 ## Sign in
-sign-in-title = Sign in
-password-label = Password
-sign-in-with-link-instead = Sign in with a link instead
-forgot-link = Forgot your password?
-sign-in-failed = That email address and password don't match an account.
+sign-in-title = Se connecter
+password-label = Mot de passe
+sign-in-with-link-instead = Se connecter plutôt avec un lien
+forgot-link = Mot de passe oublié ?
+sign-in-failed = Cette adresse e-mail et ce mot de passe ne correspondent à aucun compte.
 
 ## Magic link
-magic-link-title = Sign in with a link
-magic-link-intro = Enter the email address of your account and we'll send you a link that signs you in. No password needed.
-magic-link-same-browser = Open the link in this browser: it works only where you asked for it.
-magic-link-submit = Email me a sign-in link
-sign-in-with-password-instead = Sign in with your password instead
-magic-verify-about = You are about to sign in as
-magic-verify-press = Press the button to sign in. The link in your email then stops working; it works only once.
-magic-verify-not-you = Didn't ask for this? Close this page; nothing happens until you press the button.
+magic-link-title = Se connecter avec un lien
+magic-link-intro = Saisissez l’adresse e-mail de votre compte : nous vous enverrons un lien qui vous connecte. Aucun mot de passe n’est nécessaire.
+magic-link-same-browser = Ouvrez le lien dans ce navigateur : il ne fonctionne que là où vous l’avez demandé.
+magic-link-submit = M’envoyer un lien de connexion
+sign-in-with-password-instead = Se connecter plutôt avec son mot de passe
+magic-verify-about = Vous êtes sur le point de vous connecter en tant que
+magic-verify-press = Appuyez sur le bouton pour vous connecter. Le lien de votre e-mail cessera alors de fonctionner : il ne sert qu’une fois.
+magic-verify-not-you = Vous n’avez rien demandé ? Fermez cette page ; rien ne se passe tant que vous n’appuyez pas sur le bouton.
 
 ## Reset form
-reset-title = Choose a new password
-for-account = For the account
-password-hint = Use at least { $min } characters. Long passphrases are easiest to remember.
-reset-signs-in = When you save it, every browser signed in to this account is signed out and this one is signed in with the new password. The link in your email then stops working.
-reset-signs-out = When you save it, every browser signed in to this account is signed out, and you sign in again with the new password. The link in your email then stops working.
-new-password-label = New password
-repeat-password-label = Repeat the new password
-reset-submit = Set new password
-notice-sign-in-after-reset = Your password was changed. Sign in with your new password.
-notice-signed-in-after-reset = Your password was changed; other sessions were signed out. You are signed in.
+reset-title = Choisissez un nouveau mot de passe
+for-account = Pour le compte
+password-hint = Utilisez au moins { $min } caractères. Les longues phrases de passe sont les plus faciles à retenir.
+reset-signs-in = Dès que vous l’enregistrez, tous les navigateurs connectés à ce compte sont déconnectés, et celui-ci est connecté avec le nouveau mot de passe. Le lien de votre e-mail cesse alors de fonctionner.
+reset-signs-out = Dès que vous l’enregistrez, tous les navigateurs connectés à ce compte sont déconnectés, et vous vous reconnectez avec le nouveau mot de passe. Le lien de votre e-mail cesse alors de fonctionner.
+new-password-label = Nouveau mot de passe
+repeat-password-label = Confirmez le nouveau mot de passe
+reset-submit = Enregistrer le nouveau mot de passe
+notice-sign-in-after-reset = Votre mot de passe a été modifié. Connectez-vous avec votre nouveau mot de passe.
+notice-signed-in-after-reset = Votre mot de passe a été modifié ; les autres sessions ont été déconnectées. Vous êtes connecté.
 
 ## Account
-account-title = Your account
-signed-in-as = You are signed in as
-pause-heading = Reset and sign-in links are paused
-pause-body = After "this wasn't me", no new password-reset or sign-in link is sent for this account until { $until } (in about { $remaining }). Until then, asking for a link sends no email.
-pause-can-change = You are signed in, so you can still change your password with the link below.
-change-password-link = Change password
-events-heading = Recent security events
-event-from = from { $ip }
-see-sessions = See where you are signed in
-event-password-reset = Password changed with a reset link
-event-sign-in = Signed in with a password
-event-password-changed = Password changed while signed in
-event-magic-link = Signed in with an email link
-event-not-me = Locked down after "this wasn't me": links voided, sessions signed out
-event-other = Security event
-sign-out = Sign out
+account-title = Votre compte
+signed-in-as = Vous êtes connecté en tant que
+pause-heading = Les liens de réinitialisation et de connexion sont suspendus
+pause-body = Après « Ce n’était pas moi », aucun nouveau lien de réinitialisation ou de connexion n’est envoyé pour ce compte avant le { $until } (dans environ { $remaining }). D’ici là, une demande de lien n’envoie aucun e-mail.
+pause-can-change = Comme vous êtes connecté, vous pouvez toujours changer votre mot de passe avec le lien ci-dessous.
+change-password-link = Changer le mot de passe
+events-heading = Événements de sécurité récents
+event-from = depuis { $ip }
+see-sessions = Voir où vous êtes connecté
+event-password-reset = Mot de passe modifié avec un lien de réinitialisation
+event-sign-in = Connexion avec mot de passe
+event-password-changed = Mot de passe modifié en étant connecté
+event-magic-link = Connexion avec un lien envoyé par e-mail
+event-not-me = Compte verrouillé après « Ce n’était pas moi » : liens annulés, sessions déconnectées
+event-other = Événement de sécurité
+sign-out = Se déconnecter
 
 ## Change password
-change-password-title = Change your password
-set-password-title = Set a password
-change-password-intro = When you change it, every other browser signed in to this account is signed out; this one stays signed in. We'll email you to say it changed.
-current-password-label = Current password
-change-password-submit = Change password
-no-password-yet = has no password yet: you sign in with email links.
-your-account = Your account
-set-password-how = To set a password, ask for a reset link. It goes to { $email }, so only the owner of that mailbox can set one.
-set-password-button = Email me a link to set a password
-back-to-account = Back to your account
-notice-password-changed = Your password was changed; other sessions were signed out.
-current-password-wrong = That is not your current password. Nothing was changed; type it again.
+change-password-title = Changer votre mot de passe
+set-password-title = Définir un mot de passe
+change-password-intro = Une fois le mot de passe changé, tous les autres navigateurs connectés à ce compte sont déconnectés ; celui-ci reste connecté. Nous vous enverrons un e-mail pour vous le confirmer.
+current-password-label = Mot de passe actuel
+change-password-submit = Changer le mot de passe
+no-password-yet = n’a pas encore de mot de passe : vous vous connectez avec des liens envoyés par e-mail.
+your-account = Votre compte
+set-password-how = Pour définir un mot de passe, demandez un lien de réinitialisation. Il est envoyé à { $email } : seule la personne qui a accès à cette boîte peut donc en définir un.
+set-password-button = M’envoyer un lien pour définir un mot de passe
+back-to-account = Retour à votre compte
+notice-password-changed = Votre mot de passe a été modifié ; les autres sessions ont été déconnectées.
+current-password-wrong = Ce n’est pas votre mot de passe actuel. Rien n’a été modifié ; saisissez-le à nouveau.
 
 ## Sessions
-sessions-title = Your sessions
-sessions-intro = These browsers are signed in as { $email }. If you don't recognise one, sign it out and change your password. Times are in UTC; a session ends after 12 hours without use.
-this-browser = (this browser)
-session-signed-in = Signed in { $method ->
-    [password] with a password
-    [link] with an email link
-   *[reset] after a password reset
+sessions-title = Vos sessions
+sessions-intro = Ces navigateurs sont connectés en tant que { $email }. Si vous n’en reconnaissez pas un, déconnectez-le et changez votre mot de passe. Les heures sont en UTC ; une session prend fin après 12 heures sans utilisation.
+this-browser = (ce navigateur)
+session-signed-in = Connecté { $method ->
+    [password] avec un mot de passe
+    [link] avec un lien envoyé par e-mail
+   *[reset] après une réinitialisation du mot de passe
 }{ $ip ->
     [none] {""}
-   *[other] {" "}from { $ip }
+   *[other] {" "}depuis { $ip }
 },
-session-last-seen = Last seen
-session-sign-out-label = Sign out { $browser }, last seen { $seen }
-sign-out-everywhere-else = Sign out everywhere else
-no-other-sessions = No other browser is signed in.
-notice-session-signed-out = That session is signed out.
+session-last-seen = Dernière activité :
+session-sign-out-label = Déconnecter { $browser }, dernière activité : { $seen }
+sign-out-everywhere-else = Se déconnecter partout ailleurs
+no-other-sessions = Aucun autre navigateur n’est connecté.
+notice-session-signed-out = Cette session est déconnectée.
 notice-others-signed-out = { $count ->
-    [0] No other session was signed in.
-    [one] { $count } other session is signed out.
-   *[other] { $count } other sessions are signed out.
+    [0] Aucune autre session n’était connectée.
+    [one] { $count } autre session est déconnectée.
+   *[other] { $count } autres sessions sont déconnectées.
 }
-session-not-yours = That session is not one of your active sessions.
+session-not-yours = Cette session ne fait pas partie de vos sessions actives.
 
 ## "This wasn't me"
-not-me-changed-title = Undo a password change you did not make
-not-me-links-title = Cancel links you did not ask for
-not-me-changed-intro = The password of { $email } was changed. If you did not change it, press the button below. It will:
-not-me-stop-password = stop the new password from working, at once: nobody can sign in with it,
-not-me-sign-out-all-including = sign out every session, including the one that changed it,
-not-me-cancel-links = cancel every link we have sent you,
-not-me-pause = pause new reset and sign-in link requests for { $pause },
-not-me-pause-last = pause new reset and sign-in link requests for { $pause }.
-not-me-recovery = email you, at this address only, a link to choose a new password. That link works for { $lifetime }, even while requests are paused.
-not-me-links-intro = We sent { $email } a password reset or sign-in link. If you did not ask for it, press the button below. It will:
-not-me-sign-out-all = sign out every session,
-not-me-password-stays = Your password stays as it is: you can still sign in with it.
-not-me-changed-submit = Stop the new password and lock my account
-not-me-links-submit = Cancel the links and lock my account
-locked-title = Your account is locked down
-locked-voided = The new password no longer works, every session is signed out and every link we sent you is cancelled.
-next-steps = What to do next
-locked-check-inbox = Check your inbox for our email "Your account is locked down". It has a link to choose a new password; the link works for { $lifetime }.
-locked-choose = Choose a new password with that link.
-locked-sign-in-new = with your new password.
-locked-links = Every link we sent you is cancelled and every session is signed out. No new reset and sign-in links can be requested for { $pause }. We have emailed you a confirmation.
-locked-password-kept = Your password was not changed:
-locked-sign-in-as-usual = with it as usual.
-sign-in-lower = sign in
-not-me-invalid-body = A "this wasn't me" link works once, for 24 hours. If you already pressed its button, your account is already locked down: our email "Your account is locked down" says what was done and what to do next.
-not-me-invalid-expired = If the link expired instead, nothing was changed.
-if-know-password = If you know your password,
-if-cannot-sign-in = If you cannot sign in, write to
+not-me-changed-title = Annuler un changement de mot de passe que vous n’avez pas fait
+not-me-links-title = Annuler des liens que vous n’avez pas demandés
+not-me-changed-intro = Le mot de passe de { $email } a été modifié. Si ce n’est pas vous, appuyez sur le bouton ci-dessous. Cela va :
+not-me-stop-password = désactiver immédiatement le nouveau mot de passe : plus personne ne peut se connecter avec,
+not-me-sign-out-all-including = déconnecter toutes les sessions, y compris celle qui l’a modifié,
+not-me-cancel-links = annuler tous les liens que nous vous avons envoyés,
+not-me-pause = suspendre pendant { $pause } les nouvelles demandes de liens de réinitialisation et de connexion,
+not-me-pause-last = suspendre pendant { $pause } les nouvelles demandes de liens de réinitialisation et de connexion.
+not-me-recovery = vous envoyer, à cette adresse uniquement, un lien pour choisir un nouveau mot de passe. Ce lien fonctionne pendant { $lifetime }, même pendant la suspension des demandes.
+not-me-links-intro = Nous avons envoyé à { $email } un lien de réinitialisation du mot de passe ou de connexion. Si vous ne l’avez pas demandé, appuyez sur le bouton ci-dessous. Cela va :
+not-me-sign-out-all = déconnecter toutes les sessions,
+not-me-password-stays = Votre mot de passe reste inchangé : vous pouvez toujours vous connecter avec.
+not-me-changed-submit = Bloquer le nouveau mot de passe et verrouiller mon compte
+not-me-links-submit = Annuler les liens et verrouiller mon compte
+locked-title = Votre compte est verrouillé
+locked-voided = Le nouveau mot de passe ne fonctionne plus, toutes les sessions sont déconnectées et tous les liens que nous vous avons envoyés sont annulés.
+next-steps = Que faire maintenant
+locked-check-inbox = Cherchez dans votre boîte de réception notre e-mail « Votre compte est verrouillé ». Il contient un lien pour choisir un nouveau mot de passe ; ce lien fonctionne pendant { $lifetime }.
+locked-choose = Choisissez un nouveau mot de passe avec ce lien.
+locked-sign-in-new = avec votre nouveau mot de passe.
+locked-links = Tous les liens que nous vous avons envoyés sont annulés et toutes les sessions sont déconnectées. Aucun nouveau lien de réinitialisation ou de connexion ne peut être demandé pendant { $pause }. Nous vous avons envoyé une confirmation par e-mail.
+locked-password-kept = Votre mot de passe n’a pas été modifié :
+locked-sign-in-as-usual = comme d’habitude.
+locked-new-sign-in-link = Connectez-vous
+locked-kept-sign-in-link = connectez-vous
+error-sign-in = connectez-vous
+if-know-password-link = connectez-vous
+not-me-invalid-body = Un lien « Ce n’était pas moi » ne fonctionne qu’une fois, pendant 24 heures. Si vous avez déjà appuyé sur son bouton, votre compte est déjà verrouillé : notre e-mail « Votre compte est verrouillé » explique ce qui a été fait et la marche à suivre.
+not-me-invalid-expired = Si le lien a plutôt expiré, rien n’a été modifié.
+if-know-password = Si vous connaissez votre mot de passe,
+if-cannot-sign-in = Si vous ne pouvez pas vous connecter, écrivez à
 
 ## Development mailbox
-mailbox-title = Development mailbox
-mailbox-intro = Mail sent with the mailbox transport. This page does not exist in production mode.
-mailbox-to = to { $recipient } · { $at }
-mailbox-empty = No mail yet.
-mailbox-ask-reset = Ask for a reset link
-mailbox-back = ← Mailbox
-mailbox-links = Links in this message:
-mailbox-html-part = HTML part
-mailbox-html-sandbox = As a mail client shows it, in a sandbox: no script runs, and a link opens in a new tab.
-mailbox-html-title = HTML part of { $subject }
-mailbox-text-part = Text part
-mailbox-no-message = There is no such message.
-mailbox-no-html = This message has no HTML part.
+mailbox-title = Boîte aux lettres de développement
+mailbox-intro = Courriers envoyés avec le transport « mailbox ». Cette page n’existe pas en mode production.
+mailbox-to = à { $recipient } · { $at }
+mailbox-empty = Aucun courrier pour l’instant.
+mailbox-ask-reset = Demander un lien de réinitialisation
+mailbox-back = ← Boîte aux lettres
+mailbox-links = Liens de ce message :
+mailbox-html-part = Partie HTML
+mailbox-html-sandbox = Telle qu’un logiciel de messagerie l’affiche, dans un bac à sable : aucun script ne s’exécute, et un lien s’ouvre dans un nouvel onglet.
+mailbox-html-title = Partie HTML de { $subject }
+mailbox-text-part = Partie texte
+mailbox-no-message = Ce message n’existe pas.
+mailbox-no-html = Ce message n’a pas de partie HTML.
 
 ## Error pages
-error-start-again = Start again
-error-or = or
-error-csrf = This form has expired or was not sent from this site. Go back, reload the page and try again.
-error-too-many = There were too many attempts in a short time, so this one was not tried. Try again in { $wait }.
-error-unavailable = The service is busy or briefly unavailable. Try again in { $wait }.
-error-internal = Something went wrong on our side. Please try again.
-error-not-found = There is nothing here.
-error-method = This page cannot be used that way.
-error-too-large = The form is too large.
-error-unreadable = The form could not be read. Reload the page and try again.
-error-bad-address = This address is not valid.
-error-other = This request could not be handled.
-error-unknown-language = This language is not offered here. Choose one from the list at the bottom of the page.
-error-another-link = Another link was opened in this browser after this page was shown. This page is now for that link: check the account, then try again.
-status-400 = Bad Request
-status-403 = Forbidden
-status-404 = Not Found
-status-405 = Method Not Allowed
-status-408 = Request Timeout
-status-413 = Payload Too Large
-status-415 = Unsupported Media Type
-status-429 = Too Many Requests
-status-500 = Internal Server Error
-status-503 = Service Unavailable
-status-other = Error
+error-start-again = Recommencer
+error-or = ou
+error-csrf = Ce formulaire a expiré ou n’a pas été envoyé depuis ce site. Revenez en arrière, rechargez la page et réessayez.
+error-too-many = Il y a eu trop de tentatives en peu de temps : celle-ci n’a donc pas été traitée. Réessayez dans { $wait }.
+error-unavailable = Le service est surchargé ou brièvement indisponible. Réessayez dans { $wait }.
+error-internal = Une erreur s’est produite de notre côté. Veuillez réessayer.
+error-not-found = Il n’y a rien ici.
+error-method = Cette page ne peut pas être utilisée de cette façon.
+error-too-large = Le formulaire est trop volumineux.
+error-unreadable = Le formulaire n’a pas pu être lu. Rechargez la page et réessayez.
+error-bad-address = Cette adresse n’est pas valide.
+error-other = Cette demande n’a pas pu être traitée.
+error-unknown-language = Cette langue n’est pas proposée ici. Choisissez-en une dans la liste en bas de la page.
+error-another-link = Un autre lien a été ouvert dans ce navigateur après l’affichage de cette page. La page concerne désormais ce lien : vérifiez le compte, puis réessayez.
+status-400 = Requête incorrecte
+status-403 = Accès refusé
+status-404 = Page introuvable
+status-405 = Méthode non autorisée
+status-408 = Délai dépassé
+status-413 = Requête trop volumineuse
+status-415 = Format non pris en charge
+status-429 = Trop de requêtes
+status-500 = Erreur interne
+status-503 = Service indisponible
+status-other = Erreur

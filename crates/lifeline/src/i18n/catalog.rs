@@ -159,6 +159,18 @@ impl Catalogs {
         self.language(locale).is_some_and(|l| l.rtl)
     }
 
+    /// The ids of every message of the built-in English catalog (for tests that look for
+    /// an id left untranslated on a page).
+    #[cfg(test)]
+    pub fn message_ids() -> Vec<String> {
+        let sources = super::builtin::sources().unwrap_or_default();
+        sources
+            .iter()
+            .filter(|s| s.lang == REFERENCE)
+            .flat_map(|s| s.messages().map(|(id, _)| id.to_owned()).collect::<Vec<_>>())
+            .collect()
+    }
+
     /// Every offered language, in the order of `i18n.locales`.
     pub fn locales(&self) -> impl Iterator<Item = Locale> + '_ {
         (0..self.languages.len()).map(Locale)

@@ -25,7 +25,11 @@ impl Source {
                 resource,
             }),
             Err((resource, errors)) => {
-                let at = errors.first().map(|e| e.pos.start).unwrap_or(0);
+                // The start of the entry the error is in, else where the parser stopped.
+                let at = errors
+                    .first()
+                    .map(|e| e.slice.as_ref().map_or(e.pos.start, |s| s.start))
+                    .unwrap_or(0);
                 let source = resource.source();
                 let line = line_of(source, at);
                 Err(I18nError::Syntax {
@@ -87,7 +91,10 @@ pub fn line_of_message(source: &str, id: &str) -> usize {
 
 /// The id of the last message that starts before byte `at` (where a syntax error is).
 fn message_before(source: &str, at: usize) -> Option<String> {
-    let head = source.get(..at.min(source.len()))?;
+    // Up to the end of the line `at` is on: an entry that fails starts on that line.
+    let at = at.min(source.len());
+    let end = source[at..].find('\n').map_or(source.len(), |n| at + n);
+    let head = source.get(..end)?;
     head.lines().rev().find_map(|line| {
         let (id, _) = line.split_once('=')?;
         let id = id.trim_end();
