@@ -93,7 +93,7 @@ pub fn line_of_message(source: &str, id: &str) -> usize {
 fn message_before(source: &str, at: usize) -> Option<String> {
     // Up to the end of the line `at` is on: an entry that fails starts on that line.
     let at = at.min(source.len());
-    let end = source[at..].find('\n').map_or(source.len(), |n| at + n);
+    let end = source.get(at..).and_then(|rest| rest.find('\n')).map_or(source.len(), |n| at + n);
     let head = source.get(..end)?;
     head.lines().rev().find_map(|line| {
         let (id, _) = line.split_once('=')?;

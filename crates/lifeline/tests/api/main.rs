@@ -33,6 +33,7 @@ mod helpers;
 mod host_directory;
 mod link_first_hop;
 mod live_links;
+mod languages;
 mod lock_down;
 mod login_next;
 mod magic_link;
