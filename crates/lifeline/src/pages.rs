@@ -251,11 +251,24 @@ impl Pages {
 
     /// Renders `name` in `locale` with `context`, the branding and the language's
     /// `lang`, `dir` and switch; `here` (the path, for the switch) when known.
-    fn render_in(&self, locale: Locale, name: &str, context: &mut Context, here: Option<&str>) -> tera::Result<String> {
+    fn render_in(
+        &self,
+        locale: Locale,
+        name: &str,
+        context: &mut Context,
+        here: Option<&str>,
+    ) -> tera::Result<String> {
         context.insert("brand", &self.brand);
         context.insert("base", &self.base);
         context.insert("lang", self.catalogs.tag(locale));
-        context.insert("dir", if self.catalogs.is_rtl(locale) { "rtl" } else { "ltr" });
+        context.insert(
+            "dir",
+            if self.catalogs.is_rtl(locale) {
+                "rtl"
+            } else {
+                "ltr"
+            },
+        );
         context.insert("languages", &self.switch);
         context.insert("here", &here);
         let Some(tera) = self.tera.get(locale.0) else {
@@ -300,8 +313,10 @@ impl Pages {
         retry_after_secs: Option<u64>,
     ) -> HttpResponse {
         let locale = self.locale();
-        let wait = retry_after_secs
-            .map(|secs| self.catalogs.duration(locale, crate::i18n::rounded_up(secs)));
+        let wait = retry_after_secs.map(|secs| {
+            self.catalogs
+                .duration(locale, crate::i18n::rounded_up(secs))
+        });
         let mut args = FluentArgs::new();
         args.set("wait", wait.clone().unwrap_or_default());
         let text = self.catalogs.text(locale, message, Some(&args));
@@ -331,7 +346,11 @@ impl Pages {
     /// logs) exactly as an ordinary render would.
     pub fn constant(&self, page: ConstantPage) -> HttpResponse {
         let locale = self.locale();
-        let Some(slot) = self.constant.get(locale.0).and_then(|s| s.get(page as usize)) else {
+        let Some(slot) = self
+            .constant
+            .get(locale.0)
+            .and_then(|s| s.get(page as usize))
+        else {
             return self.render(page.status(), page.template(), page.context(&self.base));
         };
         let body = match slot.get() {
@@ -354,7 +373,9 @@ impl Pages {
 /// The heading of an error page: `status-<code>` in `locale`, or the generic one.
 fn status_heading(catalogs: &Catalogs, locale: Locale, status: StatusCode) -> String {
     let id = match status.as_u16() {
-        code @ (400 | 403 | 404 | 405 | 408 | 413 | 415 | 429 | 500 | 503) => format!("status-{code}"),
+        code @ (400 | 403 | 404 | 405 | 408 | 413 | 415 | 429 | 500 | 503) => {
+            format!("status-{code}")
+        }
         _ => "status-other".to_owned(),
     };
     catalogs.text(locale, &id, None)
@@ -668,7 +689,10 @@ mod tests {
         let mut b = brand();
         b.templates_dir = Some("/nonexistent/lifeline-pages".into());
 
-        assert!(matches!(Pages::new(&b, "", catalogs()), Err(PageError::Override(_))));
+        assert!(matches!(
+            Pages::new(&b, "", catalogs()),
+            Err(PageError::Override(_))
+        ));
     }
 
     #[test]
@@ -685,6 +709,9 @@ mod tests {
         let mut c = Context::new();
         c.insert("again_url", "/x");
         c.insert("brand", &b);
-        assert_eq!(raw(&pages, "check_inbox.html.tera", c).unwrap(), "custom /x");
+        assert_eq!(
+            raw(&pages, "check_inbox.html.tera", c).unwrap(),
+            "custom /x"
+        );
     }
 }

@@ -76,10 +76,7 @@ pub fn form_body<T: DeserializeOwned + 'static>(
                     "Send the form as application/x-www-form-urlencoded in UTF-8.",
                 ),
                 BodyRefusal::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "error-too-large"),
-                BodyRefusal::Malformed => (
-                    StatusCode::BAD_REQUEST,
-                    "error-unreadable",
-                ),
+                BodyRefusal::Malformed => (StatusCode::BAD_REQUEST, "error-unreadable"),
             };
             InternalError::from_response(refusal, html_refusal(status, message)).into()
         })

@@ -8,12 +8,7 @@ macro_rules! catalog {
         (
             $lang,
             $file,
-            include_str!(concat!(
-                "../../../../templates/locales/",
-                $lang,
-                "/",
-                $file
-            )),
+            include_str!(concat!("../../../../templates/locales/", $lang, "/", $file)),
         )
     };
 }

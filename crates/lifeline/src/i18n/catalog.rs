@@ -68,7 +68,9 @@ pub enum I18nError {
         id: String,
     },
     /// `i18n.locales` or `i18n.default_locale` names a language with no catalog.
-    #[error("i18n.locales: `{lang}` has no catalog (built in: {built_in}; or add `{lang}/` in i18n.dir){suggestion}")]
+    #[error(
+        "i18n.locales: `{lang}` has no catalog (built in: {built_in}; or add `{lang}/` in i18n.dir){suggestion}"
+    )]
     NoCatalog {
         /// The language.
         lang: String,
@@ -98,7 +100,9 @@ pub struct Catalogs {
 impl std::fmt::Debug for Catalogs {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let tags: Vec<&str> = self.languages.iter().map(|l| l.tag.as_str()).collect();
-        f.debug_struct("Catalogs").field("languages", &tags).finish()
+        f.debug_struct("Catalogs")
+            .field("languages", &tags)
+            .finish()
     }
 }
 
@@ -121,7 +125,10 @@ impl Catalogs {
         }
         let mut by_lang: HashMap<String, Vec<FluentResource>> = HashMap::new();
         for source in sources {
-            by_lang.entry(source.lang).or_default().push(source.resource);
+            by_lang
+                .entry(source.lang)
+                .or_default()
+                .push(source.resource);
         }
         let mut languages = Vec::new();
         for tag in &settings.locales {
@@ -167,7 +174,11 @@ impl Catalogs {
         sources
             .iter()
             .filter(|s| s.lang == REFERENCE)
-            .flat_map(|s| s.messages().map(|(id, _)| id.to_owned()).collect::<Vec<_>>())
+            .flat_map(|s| {
+                s.messages()
+                    .map(|(id, _)| id.to_owned())
+                    .collect::<Vec<_>>()
+            })
             .collect()
     }
 
@@ -198,7 +209,12 @@ impl Catalogs {
         let mut errors = Vec::new();
         let text = bundle.format_pattern(pattern, args, &mut errors);
         if !errors.is_empty() {
-            tracing::error!(message = id, lang = self.tag(locale), ?errors, "message failed to format");
+            tracing::error!(
+                message = id,
+                lang = self.tag(locale),
+                ?errors,
+                "message failed to format"
+            );
         }
         text.into_owned()
     }
@@ -255,7 +271,10 @@ fn check_against_reference(sources: &[Source]) -> Result<(), I18nError> {
 
 /// Language `tag` (its files `own`) has every message English has.
 fn check_complete(tag: &str, own: &[&Source], sources: &[Source]) -> Result<(), I18nError> {
-    let has: BTreeSet<&str> = own.iter().flat_map(|s| s.messages().map(|(id, _)| id)).collect();
+    let has: BTreeSet<&str> = own
+        .iter()
+        .flat_map(|s| s.messages().map(|(id, _)| id))
+        .collect();
     for source in sources.iter().filter(|s| s.lang == REFERENCE) {
         for (id, line) in source.messages() {
             if !has.contains(id) {

@@ -72,10 +72,7 @@ impl Catalogs {
         };
         let ranges = ranges(header);
         // Ranges after a `*` are worth less than "anything", which is the default.
-        let requested: Vec<LanguageIdentifier> = ranges
-            .into_iter()
-            .map_while(|r| r.lang)
-            .collect();
+        let requested: Vec<LanguageIdentifier> = ranges.into_iter().map_while(|r| r.lang).collect();
         let available: Vec<LanguageIdentifier> =
             self.tags().filter_map(|t| t.parse().ok()).collect();
         let chosen =

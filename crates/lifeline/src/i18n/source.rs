@@ -48,13 +48,15 @@ impl Source {
     /// The ids of the messages this file defines, with their lines.
     pub fn messages(&self) -> impl Iterator<Item = (&str, usize)> {
         let source = self.resource.source();
-        self.resource.entries().filter_map(move |entry| match entry {
-            ast::Entry::Message(message) => {
-                let id = message.id.name;
-                Some((id, line_of_message(source, id)))
-            }
-            _ => None,
-        })
+        self.resource
+            .entries()
+            .filter_map(move |entry| match entry {
+                ast::Entry::Message(message) => {
+                    let id = message.id.name;
+                    Some((id, line_of_message(source, id)))
+                }
+                _ => None,
+            })
     }
 
     /// The message `id` of this file, if it defines it.
@@ -93,7 +95,10 @@ pub fn line_of_message(source: &str, id: &str) -> usize {
 fn message_before(source: &str, at: usize) -> Option<String> {
     // Up to the end of the line `at` is on: an entry that fails starts on that line.
     let at = at.min(source.len());
-    let end = source.get(at..).and_then(|rest| rest.find('\n')).map_or(source.len(), |n| at + n);
+    let end = source
+        .get(at..)
+        .and_then(|rest| rest.find('\n'))
+        .map_or(source.len(), |n| at + n);
     let head = source.get(..end)?;
     head.lines().rev().find_map(|line| {
         let (id, _) = line.split_once('=')?;
@@ -119,7 +124,10 @@ pub fn variables<'s>(message: &ast::Message<&'s str>) -> std::collections::BTree
     found
 }
 
-fn pattern_variables<'s>(pattern: &ast::Pattern<&'s str>, found: &mut std::collections::BTreeSet<&'s str>) {
+fn pattern_variables<'s>(
+    pattern: &ast::Pattern<&'s str>,
+    found: &mut std::collections::BTreeSet<&'s str>,
+) {
     for element in &pattern.elements {
         if let ast::PatternElement::Placeable { expression } = element {
             expression_variables(expression, found);

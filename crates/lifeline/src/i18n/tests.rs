@@ -40,7 +40,10 @@ fn every_shipped_catalog_has_every_english_message_with_the_same_placeables() {
             "{lang} has other messages than English"
         );
         for (id, used) in &english {
-            assert_eq!(&translated[id], used, "{lang}: `{id}` uses other placeables");
+            assert_eq!(
+                &translated[id], used,
+                "{lang}: `{id}` uses other placeables"
+            );
         }
     }
 }
@@ -101,8 +104,18 @@ fn an_unknown_or_missing_language_gets_the_default() {
 #[test]
 fn a_malformed_header_is_skipped_entry_by_entry() {
     for header in [
-        "", ",,,", ";q=1", "de;q=2", "de;q=abc", "de;q=0.0001", "\u{0}", "🙂", "de-;q=1",
-        "x-klingon-very-long-tag-1234567890", "de;;;", "q=0.5",
+        "",
+        ",,,",
+        ";q=1",
+        "de;q=2",
+        "de;q=abc",
+        "de;q=0.0001",
+        "\u{0}",
+        "🙂",
+        "de-;q=1",
+        "x-klingon-very-long-tag-1234567890",
+        "de;;;",
+        "q=0.5",
     ] {
         let lang = negotiated(Some(header));
         assert!(["en", "de"].contains(&lang.as_str()), "{header:?}: {lang}");
@@ -135,20 +148,30 @@ fn an_override_replaces_a_message_of_a_shipped_language() {
     let catalogs = Catalogs::load(&settings(Some(dir.path()))).unwrap();
 
     let de = catalogs.find("de").unwrap();
-    assert_eq!(catalogs.text(de, "forgot-title", None), "Kennwort vergessen?");
+    assert_eq!(
+        catalogs.text(de, "forgot-title", None),
+        "Kennwort vergessen?"
+    );
     assert_eq!(catalogs.text(de, "email-label", None), "E-Mail-Adresse");
 }
 
 #[test]
 fn an_override_names_an_unknown_message_and_start_up_stops_naming_it() {
     let dir = tempfile::tempdir().unwrap();
-    let file = write(dir.path(), "de", "# mine\n\nforgot-titel = Passwort vergessen?\n");
+    let file = write(
+        dir.path(),
+        "de",
+        "# mine\n\nforgot-titel = Passwort vergessen?\n",
+    );
 
     let error = Catalogs::load(&settings(Some(dir.path()))).unwrap_err();
 
     assert!(matches!(error, I18nError::UnknownMessage { .. }), "{error}");
     let said = error.to_string();
-    assert!(said.starts_with(&format!("{}:3:", file.display())), "{said}");
+    assert!(
+        said.starts_with(&format!("{}:3:", file.display())),
+        "{said}"
+    );
     assert!(said.contains("`forgot-titel`"), "{said}");
     assert!(said.contains("did you mean `forgot-title`?"), "{said}");
 }
@@ -163,28 +186,44 @@ fn an_added_language_that_lacks_a_message_stops_start_up_naming_it() {
     let error = Catalogs::load(&with_dutch).unwrap_err().to_string();
 
     assert!(error.starts_with("en/pages.ftl:"), "{error}");
-    assert!(error.contains("language `nl` lacks message `language-switch`"), "{error}");
+    assert!(
+        error.contains("language `nl` lacks message `language-switch`"),
+        "{error}"
+    );
 }
 
 #[test]
 fn an_override_that_does_not_parse_stops_start_up_with_file_line_and_message() {
     let dir = tempfile::tempdir().unwrap();
-    let file = write(dir.path(), "fr", "forgot-title = Oublié ?\nemail-label = { $oops\n");
+    let file = write(
+        dir.path(),
+        "fr",
+        "forgot-title = Oublié ?\nemail-label = { $oops\n",
+    );
 
     let error = Catalogs::load(&settings(Some(dir.path()))).unwrap_err();
 
     let said = error.to_string();
     assert!(matches!(error, I18nError::Syntax { .. }), "{said}");
-    assert!(said.starts_with(&format!("{}:2:", file.display())), "{said}");
+    assert!(
+        said.starts_with(&format!("{}:2:", file.display())),
+        "{said}"
+    );
     assert!(said.contains("`email-label`"), "{said}");
 }
 
 #[test]
 fn an_override_using_a_variable_the_pages_do_not_pass_stops_start_up() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "es", "forgot-title = { $nombre }, ¿olvidó su contraseña?\n");
+    write(
+        dir.path(),
+        "es",
+        "forgot-title = { $nombre }, ¿olvidó su contraseña?\n",
+    );
 
-    let error = Catalogs::load(&settings(Some(dir.path()))).unwrap_err().to_string();
+    let error = Catalogs::load(&settings(Some(dir.path())))
+        .unwrap_err()
+        .to_string();
 
     assert!(error.contains("`forgot-title` uses `$nombre`"), "{error}");
 }

@@ -43,7 +43,9 @@ fn contexts(name: &str) -> Vec<serde_json::Value> {
     match name {
         "forgot.html.tera" | "magic_link.html.tera" | "login.html.tera" => vec![
             with(json!({})),
-            with(json!({"error": "email-invalid", "next": "/x", "same_browser": true, "notice": "n"})),
+            with(
+                json!({"error": "email-invalid", "next": "/x", "same_browser": true, "notice": "n"}),
+            ),
         ],
         "check_inbox.html.tera" | "link_invalid.html.tera" => vec![
             with(json!({"what": "reset"})),
@@ -59,7 +61,9 @@ fn contexts(name: &str) -> Vec<serde_json::Value> {
             ],
         }))],
         "change_password.html.tera" => vec![
-            with(json!({"has_password": true, "current_error": "current-password-wrong", "new_error": "email-invalid"})),
+            with(
+                json!({"has_password": true, "current_error": "current-password-wrong", "new_error": "email-invalid"}),
+            ),
             with(json!({"has_password": false})),
         ],
         "sessions.html.tera" => {
@@ -86,7 +90,9 @@ fn contexts(name: &str) -> Vec<serde_json::Value> {
             with(json!({"password_voided": false})),
         ],
         "mailbox.html.tera" => vec![
-            with(json!({"messages": [{"id": 1, "subject": "S", "recipient": "r@example.com", "created_at": "x"}]})),
+            with(
+                json!({"messages": [{"id": 1, "subject": "S", "recipient": "r@example.com", "created_at": "x"}]}),
+            ),
             with(json!({"messages": []})),
         ],
         "mailbox_message.html.tera" => vec![with(json!({
@@ -134,7 +140,10 @@ fn every_page_renders_in_every_language_without_a_message_id_showing() {
                     .render_in(locale, name, &mut context, Some("/login"))
                     .unwrap_or_else(|e| panic!("{lang} {name}: {e:?}"));
                 let text = text_of(&html);
-                assert!(!text.contains('{') && !text.contains('}'), "{lang} {name}: {text}");
+                assert!(
+                    !text.contains('{') && !text.contains('}'),
+                    "{lang} {name}: {text}"
+                );
                 for id in &english_ids {
                     let shown = text
                         .split(|c: char| c.is_whitespace() || ".,:;?()".contains(c))

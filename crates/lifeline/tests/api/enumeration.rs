@@ -41,7 +41,10 @@ async fn known_and_unknown_addresses_get_byte_identical_pages_in_german_and_arab
     };
     app.create_user(KNOWN, "old password for ada");
 
-    for (accept, heading) in [("de-DE,de;q=0.9", "Sehen Sie in Ihr Postfach"), ("ar", "تفقّد بريدك الوارد")] {
+    for (accept, heading) in [
+        ("de-DE,de;q=0.9", "Sehen Sie in Ihr Postfach"),
+        ("ar", "تفقّد بريدك الوارد"),
+    ] {
         // Act
         let known = forgot_page_answer_in(&app, accept, KNOWN).await;
         let unknown = forgot_page_answer_in(&app, accept, UNKNOWN).await;

@@ -17,9 +17,7 @@ on_both_backends!(
     error_pages_speak_the_chosen_language,
 );
 
-async fn accept_language_chooses_the_page_language_with_fallback_to_the_language(
-    backend: Backend,
-) {
+async fn accept_language_chooses_the_page_language_with_fallback_to_the_language(backend: Backend) {
     // Arrange
     let Some(app) = spawn_app(backend).await else {
         return;
@@ -102,7 +100,13 @@ async fn an_unknown_language_in_the_switch_is_a_400_that_changes_nothing(backend
     let client = app.client_speaking("es");
     app.get(&client, "/language?lang=fr").await;
 
-    for query in ["lang=tlh", "lang=de%0d%0a", "lang=", "next=/login", "lang=EN-us"] {
+    for query in [
+        "lang=tlh",
+        "lang=de%0d%0a",
+        "lang=",
+        "next=/login",
+        "lang=EN-us",
+    ] {
         // Act
         let refused = app.get(&client, &format!("/language?{query}")).await;
 

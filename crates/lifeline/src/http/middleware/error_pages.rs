@@ -109,24 +109,24 @@ pub async fn render_error_pages(
     let locale = state.pages.catalogs().negotiate(header);
     let request = crate::i18n::RequestLocale::new(locale, req.path());
     let served = REQUEST_STATE.scope(state, async move {
-            let response = next.call(req).await.map_err(|error| {
-                let response = HttpResponse::from_error(error);
-                let reason = response.status().to_string();
-                Error::from(InternalError::from_response(reason, response))
-            })?;
-            let failed = response.status().is_client_error() || response.status().is_server_error();
-            let empty = response.response().body().size().is_eof();
-            if below_api || !failed || !empty {
-                return Ok(response.map_into_boxed_body());
+        let response = next.call(req).await.map_err(|error| {
+            let response = HttpResponse::from_error(error);
+            let reason = response.status().to_string();
+            Error::from(InternalError::from_response(reason, response))
+        })?;
+        let failed = response.status().is_client_error() || response.status().is_server_error();
+        let empty = response.response().body().size().is_eof();
+        if below_api || !failed || !empty {
+            return Ok(response.map_into_boxed_body());
+        }
+        let (request, bare) = response.into_parts();
+        let mut page = page(bare.status(), default_message(bare.status()), None);
+        for (name, value) in bare.headers() {
+            if name != CONTENT_TYPE && name != CONTENT_LENGTH {
+                page.headers_mut().insert(name.clone(), value.clone());
             }
-            let (request, bare) = response.into_parts();
-            let mut page = page(bare.status(), default_message(bare.status()), None);
-            for (name, value) in bare.headers() {
-                if name != CONTENT_TYPE && name != CONTENT_LENGTH {
-                    page.headers_mut().insert(name.clone(), value.clone());
-                }
-            }
-            Ok(ServiceResponse::new(request, page))
-        });
+        }
+        Ok(ServiceResponse::new(request, page))
+    });
     crate::i18n::scope(request, served).await
 }

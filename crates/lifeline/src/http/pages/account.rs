@@ -58,13 +58,11 @@ pub async fn get(
             ip: event.ip,
         })
         .collect();
-    let pause = user
-        .resets_paused_until
-        .and_then(|until| {
-            pause_view(until, state.now(), |secs| {
-                state.pages.duration(crate::i18n::rounded_up(secs))
-            })
-        });
+    let pause = user.resets_paused_until.and_then(|until| {
+        pause_view(until, state.now(), |secs| {
+            state.pages.duration(crate::i18n::rounded_up(secs))
+        })
+    });
     let mut context = Context::new();
     context.insert("email", &user.display_email);
     context.insert("events", &events);

@@ -24,16 +24,8 @@ pub enum Requested {
 pub fn check_inbox(state: &AppState, requested: Requested) -> HttpResponse {
     let tokens = &state.settings.tokens;
     let (again, lifetime, what) = match requested {
-        Requested::PasswordReset => (
-            Url::PasswordForgot,
-            tokens.reset_lifetime_secs,
-            "reset",
-        ),
-        Requested::MagicLink => (
-            Url::MagicLink,
-            tokens.magic_link_lifetime_secs,
-            "sign-in",
-        ),
+        Requested::PasswordReset => (Url::PasswordForgot, tokens.reset_lifetime_secs, "reset"),
+        Requested::MagicLink => (Url::MagicLink, tokens.magic_link_lifetime_secs, "sign-in"),
     };
     let mut context = Context::new();
     context.insert("again_url", &state.path(again.path()));

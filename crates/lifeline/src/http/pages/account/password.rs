@@ -19,8 +19,7 @@ use crate::state::AppState;
 /// The account page's notice after a change.
 pub const CHANGED: &str = "notice-password-changed";
 /// The message for a wrong current password.
-const WRONG_CURRENT: &str =
-    "current-password-wrong";
+const WRONG_CURRENT: &str = "current-password-wrong";
 
 /// The form's fields. `username` is the hidden field for password managers.
 #[derive(Deserialize)]

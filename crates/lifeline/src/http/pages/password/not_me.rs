@@ -139,10 +139,7 @@ async fn show(
         "password_changed",
         &(live.purpose() == Purpose::NotMeChange),
     );
-    context.insert(
-        "pause",
-        &pause_in_words(state),
-    );
+    context.insert("pause", &pause_in_words(state));
     context.insert("pause_hours", &pause_hours(state));
     context.insert("recovery_lifetime", &recovery_lifetime(state));
     Ok(state.pages.render(status, "not_me.html.tera", context))
@@ -176,10 +173,7 @@ pub async fn post(
     };
     let mut context = Context::new();
     context.insert("password_voided", &locked_down.password_voided);
-    context.insert(
-        "pause",
-        &pause_in_words(&state),
-    );
+    context.insert("pause", &pause_in_words(&state));
     context.insert("pause_hours", &pause_hours(&state));
     context.insert("recovery_lifetime", &recovery_lifetime(&state));
     Ok(state

@@ -39,8 +39,7 @@ csrf_field!(ResetForm);
 /// The sign-in page's notice after a reset (`password.sign_in_after_reset = false`).
 const SIGN_IN_AFTER_RESET: &str = "notice-sign-in-after-reset";
 /// The account page's notice after a reset that signed the browser in.
-const SIGNED_IN_AFTER_RESET: &str =
-    "notice-signed-in-after-reset";
+const SIGNED_IN_AFTER_RESET: &str = "notice-signed-in-after-reset";
 
 /// Shows the form when the session holds a live reset link, else the 400 page.
 pub async fn show(
