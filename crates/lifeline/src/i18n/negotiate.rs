@@ -29,7 +29,7 @@ pub fn ranges(header: &str) -> Vec<Range> {
         .filter_map(range)
         .filter(|r| r.quality > 0)
         .collect();
-    found.sort_by(|a, b| b.quality.cmp(&a.quality));
+    found.sort_by_key(|r| std::cmp::Reverse(r.quality));
     found
 }
 

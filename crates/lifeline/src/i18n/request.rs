@@ -59,10 +59,10 @@ pub async fn choose_session_language(
 ) -> Result<ServiceResponse<impl MessageBody>, Error> {
     let chosen = LifelineSession::from(req.get_session()).language();
     let state = req.app_data::<web::Data<AppState>>();
-    if let (Some(tag), Some(state)) = (chosen, state) {
-        if let Some(locale) = state.pages.catalogs().find(&tag) {
-            let _ = REQUEST.try_with(|r| r.locale.set(locale));
-        }
+    if let (Some(tag), Some(state)) = (chosen, state)
+        && let Some(locale) = state.pages.catalogs().find(&tag)
+    {
+        let _ = REQUEST.try_with(|r| r.locale.set(locale));
     }
     next.call(req).await
 }
