@@ -76,7 +76,27 @@ impl AppError {
         }
     }
 
-    /// The id of the message shown to the client (in the page's language; a wait is
+    /// The message the API answers with, in English (the stable `code` beside it is what
+    /// clients match; translating these is for a later change).
+    pub fn api_message(&self) -> String {
+        match self {
+            AppError::BadRequest(message) => message.clone(),
+            AppError::Csrf => {
+                "This form has expired or was not sent from this site. Go back, reload the page and try again.".into()
+            }
+            AppError::TooManyRequests { retry_after_secs } => format!(
+                "There were too many attempts in a short time, so this one was not tried. Try again in {}.",
+                wait_in_words(*retry_after_secs)
+            ),
+            AppError::Unavailable(_) => format!(
+                "The service is busy or briefly unavailable. Try again in {}.",
+                wait_in_words(UNAVAILABLE_RETRY_AFTER_SECS)
+            ),
+            AppError::Internal(_) => "Something went wrong on our side. Please try again.".into(),
+        }
+    }
+
+    /// The id of the message an error page shows (in the page's language; a wait is
     /// passed to it as `$wait`).
     pub fn public_message(&self) -> String {
         match self {
@@ -152,5 +172,21 @@ mod tests {
         let unavailable = AppError::Unavailable(anyhow::anyhow!("pool timed out"));
 
         assert_eq!(unavailable.public_message(), "error-unavailable");
+        assert!(!unavailable.api_message().contains("pool"));
+    }
+
+    #[test]
+    fn waiting_errors_say_how_long_in_their_api_message() {
+        let limited = AppError::TooManyRequests {
+            retry_after_secs: 120,
+        };
+        let unavailable = AppError::Unavailable(anyhow::anyhow!("pool timed out"));
+
+        assert!(limited.api_message().ends_with("Try again in 2 minutes."));
+        assert!(
+            unavailable
+                .api_message()
+                .ends_with("Try again in 5 seconds.")
+        );
     }
 }

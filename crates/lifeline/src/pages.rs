@@ -4,7 +4,6 @@
 //! without rebuilding (through the loader the email templates use,
 //! [`mail::load_with_overrides`]).
 
-use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
@@ -17,6 +16,9 @@ use tera::{Context, Tera};
 use crate::config::BrandingSettings;
 use crate::http::urls::Url;
 use crate::i18n::{Catalogs, FluentArgs, Locale};
+
+mod translate;
+use translate::Translate;
 
 macro_rules! page {
     ($name:literal) => {
@@ -139,37 +141,6 @@ pub struct Pages {
 struct SwitchEntry {
     tag: String,
     name: String,
-}
-
-/// `t(id="…", name=value, …)` in the templates: message `id` in the template set's
-/// language, with the other arguments as Fluent variables. Its output is escaped by tera's
-/// autoescape like any other value (`is_safe` stays false), placeables included.
-struct Translate {
-    catalogs: Arc<Catalogs>,
-    locale: Locale,
-}
-
-impl tera::Function for Translate {
-    fn call(&self, args: &HashMap<String, serde_json::Value>) -> tera::Result<serde_json::Value> {
-        let id = args
-            .get("id")
-            .and_then(serde_json::Value::as_str)
-            .ok_or_else(|| tera::Error::msg("t() needs id=\"message-id\""))?;
-        let mut fluent = FluentArgs::new();
-        for (name, value) in args.iter().filter(|(name, _)| *name != "id") {
-            match value {
-                serde_json::Value::Number(n) => match n.as_i64() {
-                    Some(i) => fluent.set(name.as_str(), i),
-                    None => fluent.set(name.as_str(), n.as_f64().unwrap_or_default()),
-                },
-                serde_json::Value::String(text) => fluent.set(name.as_str(), text.as_str()),
-                serde_json::Value::Null => {}
-                other => fluent.set(name.as_str(), other.to_string()),
-            }
-        }
-        let text = self.catalogs.text(self.locale, id, Some(&fluent));
-        Ok(serde_json::Value::String(text))
-    }
 }
 
 /// A template failed to load or render, or the override directory is wrong.

@@ -95,6 +95,12 @@ reset-submit = احفظ كلمة المرور الجديدة
 notice-sign-in-after-reset = تم تغيير كلمة المرور. سجّل الدخول بكلمة المرور الجديدة.
 notice-signed-in-after-reset = تم تغيير كلمة المرور وتسجيل الخروج من الجلسات الأخرى. أنت الآن مسجّل الدخول.
 
+password-too-short = استخدم { $min } حرفًا على الأقل.
+password-too-long = استخدم { $max } حرفًا على الأكثر.
+password-common = كلمة المرور هذه من أكثر كلمات المرور شيوعًا، لذا يسهل تخمينها. اختر كلمة مرور أخرى.
+password-same-as-email = لا يمكن أن تكون كلمة المرور هي عنوان بريدك الإلكتروني.
+password-mismatch = كلمتا المرور غير متطابقتين.
+
 ## Account
 account-title = حسابك
 signed-in-as = أنت مسجّل الدخول باسم

@@ -83,6 +83,12 @@ reset-submit = Neues Passwort speichern
 notice-sign-in-after-reset = Ihr Passwort wurde geändert. Melden Sie sich mit Ihrem neuen Passwort an.
 notice-signed-in-after-reset = Ihr Passwort wurde geändert; andere Sitzungen wurden abgemeldet. Sie sind angemeldet.
 
+password-too-short = Verwenden Sie mindestens { $min } Zeichen.
+password-too-long = Verwenden Sie höchstens { $max } Zeichen.
+password-common = Dieses Passwort gehört zu den am häufigsten verwendeten und ist daher leicht zu erraten. Wählen Sie bitte ein anderes.
+password-same-as-email = Ihr Passwort darf nicht Ihre E-Mail-Adresse sein.
+password-mismatch = Die beiden Passwörter stimmen nicht überein.
+
 ## Account
 account-title = Ihr Konto
 signed-in-as = Sie sind angemeldet als

@@ -84,6 +84,12 @@ reset-submit = Set new password
 notice-sign-in-after-reset = Your password was changed. Sign in with your new password.
 notice-signed-in-after-reset = Your password was changed; other sessions were signed out. You are signed in.
 
+password-too-short = Use at least { $min } characters.
+password-too-long = Use at most { $max } characters.
+password-common = This password is one of the most commonly used passwords, so it is easy to guess. Choose another one.
+password-same-as-email = Your password can't be your email address.
+password-mismatch = The two passwords don't match.
+
 ## Account
 account-title = Your account
 signed-in-as = You are signed in as

@@ -83,6 +83,12 @@ reset-submit = Guardar la contraseña nueva
 notice-sign-in-after-reset = Su contraseña se ha cambiado. Inicie sesión con la contraseña nueva.
 notice-signed-in-after-reset = Su contraseña se ha cambiado y se han cerrado las demás sesiones. Ha iniciado sesión.
 
+password-too-short = Use al menos { $min } caracteres.
+password-too-long = Use como máximo { $max } caracteres.
+password-common = Esta contraseña es una de las más utilizadas, así que es fácil de adivinar. Elija otra.
+password-same-as-email = Su contraseña no puede ser su dirección de correo electrónico.
+password-mismatch = Las dos contraseñas no coinciden.
+
 ## Account
 account-title = Su cuenta
 signed-in-as = Ha iniciado sesión como

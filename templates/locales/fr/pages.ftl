@@ -83,6 +83,12 @@ reset-submit = Enregistrer le nouveau mot de passe
 notice-sign-in-after-reset = Votre mot de passe a été modifié. Connectez-vous avec votre nouveau mot de passe.
 notice-signed-in-after-reset = Votre mot de passe a été modifié ; les autres sessions ont été déconnectées. Vous êtes connecté.
 
+password-too-short = Utilisez au moins { $min } caractères.
+password-too-long = Utilisez au plus { $max } caractères.
+password-common = Ce mot de passe fait partie des plus utilisés : il est donc facile à deviner. Choisissez-en un autre.
+password-same-as-email = Votre mot de passe ne peut pas être votre adresse e-mail.
+password-mismatch = Les deux mots de passe ne sont pas identiques.
+
 ## Account
 account-title = Votre compte
 signed-in-as = Vous êtes connecté en tant que

@@ -243,10 +243,15 @@ impl LifelineSession {
     }
 
     /// Drops everything and issues a new cookie: after a credential change,
-    /// nothing from before survives (no fixation).
+    /// nothing from before survives (no fixation) but the chosen language, a
+    /// preference that grants nothing.
     pub fn start_over(&self) {
+        let language = self.language();
         self.0.clear();
         self.0.renew();
+        if let Some(tag) = language {
+            let _ = self.set_language(&tag);
+        }
     }
 
     /// Starts a signed-in session for `user`: a session record is stored (how,

@@ -197,6 +197,13 @@ impl Catalogs {
         self.languages.get(locale.0)
     }
 
+    /// Whether `locale` has a message `id` with a value.
+    pub fn has_message(&self, locale: Locale, id: &str) -> bool {
+        self.language(locale)
+            .and_then(|l| l.bundle.get_message(id))
+            .is_some_and(|m| m.value().is_some())
+    }
+
     /// Message `id` in `locale` with `args`. Start-up made sure every offered language has
     /// every message, so a miss is a bug in a caller: it is logged and shows the id.
     pub fn text(&self, locale: Locale, id: &str, args: Option<&FluentArgs>) -> String {

@@ -62,7 +62,7 @@ fn contexts(name: &str) -> Vec<serde_json::Value> {
         }))],
         "change_password.html.tera" => vec![
             with(
-                json!({"has_password": true, "current_error": "current-password-wrong", "new_error": "email-invalid"}),
+                json!({"has_password": true, "current_error": "current-password-wrong", "new_error": "password-too-short"}),
             ),
             with(json!({"has_password": false})),
         ],
@@ -81,6 +81,10 @@ fn contexts(name: &str) -> Vec<serde_json::Value> {
                 with(json!({"others": false, "sessions": []})),
             ]
         }
+        "reset_form.html.tera" => vec![
+            with(json!({"sign_in_after_reset": true, "error": "password-too-long"})),
+            with(json!({"sign_in_after_reset": false, "error": "password-mismatch"})),
+        ],
         "not_me.html.tera" => vec![
             with(json!({"password_changed": true, "error": "error-another-link"})),
             with(json!({"password_changed": false})),

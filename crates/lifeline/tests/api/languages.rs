@@ -15,6 +15,7 @@ on_both_backends!(
     an_unknown_language_in_the_switch_is_a_400_that_changes_nothing,
     arabic_pages_are_right_to_left,
     error_pages_speak_the_chosen_language,
+    the_chosen_language_survives_signing_in,
 );
 
 async fn accept_language_chooses_the_page_language_with_fallback_to_the_language(backend: Backend) {
@@ -149,4 +150,34 @@ async fn error_pages_speak_the_chosen_language(backend: Backend) {
     let html = missing.text().await.unwrap();
     assert!(html.contains("Aquí no hay nada."), "{html}");
     assert!(html.contains("<h1>No encontrado</h1>"), "{html}");
+}
+
+async fn the_chosen_language_survives_signing_in(backend: Backend) {
+    // Arrange
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    app.create_user("ada@example.com", "a long password for ada");
+    let client = app.new_client();
+    app.get(&client, "/language?lang=ar").await;
+    let csrf = app.csrf(&client, "/login").await;
+
+    // Act
+    let signed_in = app
+        .post_form(
+            &client,
+            "/login",
+            &[
+                ("email", "ada@example.com"),
+                ("password", "a long password for ada"),
+                ("csrf_token", &csrf),
+            ],
+        )
+        .await;
+    let account = app.get(&client, "/account").await;
+
+    // Assert
+    assert_eq!(signed_in.status(), StatusCode::SEE_OTHER);
+    assert_eq!(account.status(), StatusCode::OK);
+    assert_eq!(account.headers()[CONTENT_LANGUAGE], "ar");
 }

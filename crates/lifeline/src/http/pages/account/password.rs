@@ -82,7 +82,7 @@ pub async fn post(
     match change_password::change(&state, &user, change, &client).await {
         Ok(changed) => {
             session.sign_in_again(&state, &changed, &client).await?;
-            session.set_notice(CHANGED);
+            session.set_notice(&state.pages.text(CHANGED, None));
             Ok(HttpResponse::SeeOther()
                 .insert_header((LOCATION, state.path(Url::Account.path())))
                 .finish())
@@ -99,7 +99,7 @@ pub async fn post(
             &session,
             &user,
             refused,
-            Some((Field::New, reason.to_string())),
+            Some((Field::New, reason.message_id().to_owned())),
         )),
         Err(ChangeError::App(error)) => Err(error),
     }

@@ -103,11 +103,11 @@ pub async fn post(
                 session
                     .sign_in(&state, &user, SignInMethod::Reset, &client)
                     .await?;
-                session.set_notice(SIGNED_IN_AFTER_RESET);
+                session.set_notice(&state.pages.text(SIGNED_IN_AFTER_RESET, None));
                 Url::Account
             } else {
                 session.start_over();
-                session.set_notice(SIGN_IN_AFTER_RESET);
+                session.set_notice(&state.pages.text(SIGN_IN_AFTER_RESET, None));
                 session.set_login_email(&user.display_email);
                 Url::Login
             };
@@ -120,7 +120,7 @@ pub async fn post(
                 &state,
                 &session,
                 StatusCode::UNPROCESSABLE_ENTITY,
-                Some(&reason.to_string()),
+                Some(reason.message_id()),
             )
             .await
         }
