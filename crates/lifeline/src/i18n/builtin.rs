@@ -1,6 +1,6 @@
 //! The catalogs compiled into the binary, one folder per language.
 
-use super::catalog::I18nError;
+use super::error::I18nError;
 use super::source::Source;
 
 macro_rules! catalog {

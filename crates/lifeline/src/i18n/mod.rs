@@ -8,13 +8,15 @@
 mod builtin;
 mod catalog;
 mod durations;
+mod error;
 mod negotiate;
 mod overrides;
 mod request;
 mod source;
 
-pub use catalog::{Catalogs, I18nError, Locale};
+pub use catalog::{Catalogs, Locale};
 pub use durations::{Unit, exact, rounded_up};
+pub use error::I18nError;
 pub use request::{RequestLocale, choose_session_language, current, current_path, scope};
 
 /// Fluent's argument list, for callers that format a message themselves.

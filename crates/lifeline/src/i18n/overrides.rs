@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use super::catalog::I18nError;
+use super::error::I18nError;
 use super::source::Source;
 
 /// The `.ftl` files of every language folder under `dir`, parsed, in a stable order.

@@ -3,7 +3,7 @@
 use fluent_bundle::FluentResource;
 use fluent_syntax::ast;
 
-use super::catalog::I18nError;
+use super::error::I18nError;
 
 /// A parsed `.ftl` file of one language.
 pub struct Source {

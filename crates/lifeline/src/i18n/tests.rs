@@ -3,7 +3,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::builtin::sources;
-use super::catalog::{Catalogs, I18nError, REFERENCE};
+use super::catalog::{Catalogs, REFERENCE};
+use super::error::I18nError;
 use super::negotiate::ranges;
 use super::source::variables;
 use crate::config::I18nSettings;
