@@ -93,7 +93,8 @@ password-mismatch = Die beiden Passwörter stimmen nicht überein.
 account-title = Ihr Konto
 signed-in-as = Sie sind angemeldet als
 pause-heading = Links zum Zurücksetzen und Anmelden sind pausiert
-pause-body = Nach „Das war ich nicht“ wird für dieses Konto bis { $until } (noch etwa { $remaining }) kein neuer Link zum Zurücksetzen des Passworts oder zum Anmelden verschickt. Bis dahin löst eine Anfrage keine E-Mail aus.
+pause-until = Nach „Das war ich nicht“ wird für dieses Konto kein neuer Link zum Zurücksetzen des Passworts oder zum Anmelden verschickt, bis
+pause-remaining = (noch etwa { $remaining }). Bis dahin löst eine Anfrage keine E-Mail aus.
 pause-can-change = Sie sind angemeldet und können Ihr Passwort daher weiterhin über den Link unten ändern.
 change-password-link = Passwort ändern
 events-heading = Letzte Sicherheitsereignisse
@@ -124,6 +125,16 @@ current-password-wrong = Das ist nicht Ihr aktuelles Passwort. Es wurde nichts g
 ## Sessions
 sessions-title = Ihre Sitzungen
 sessions-intro = Diese Browser sind als { $email } angemeldet. Wenn Sie einen davon nicht kennen, melden Sie ihn ab und ändern Sie Ihr Passwort. Alle Zeiten in UTC; eine Sitzung endet nach 12 Stunden ohne Nutzung.
+browser-description = { $name ->
+    [none] { $os ->
+        [none] Unbekannter Browser
+       *[other] Ein Browser unter { $os }
+    }
+   *[other] { $os ->
+        [none] { $name }
+       *[other] { $name } unter { $os }
+    }
+}
 this-browser = (dieser Browser)
 session-signed-in = Angemeldet { $method ->
     [password] mit Passwort

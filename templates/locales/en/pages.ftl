@@ -94,7 +94,8 @@ password-mismatch = The two passwords don't match.
 account-title = Your account
 signed-in-as = You are signed in as
 pause-heading = Reset and sign-in links are paused
-pause-body = After "this wasn't me", no new password-reset or sign-in link is sent for this account until { $until } (in about { $remaining }). Until then, asking for a link sends no email.
+pause-until = After "this wasn't me", no new password-reset or sign-in link is sent for this account until
+pause-remaining = (in about { $remaining }). Until then, asking for a link sends no email.
 pause-can-change = You are signed in, so you can still change your password with the link below.
 change-password-link = Change password
 events-heading = Recent security events
@@ -125,6 +126,16 @@ current-password-wrong = That is not your current password. Nothing was changed;
 ## Sessions
 sessions-title = Your sessions
 sessions-intro = These browsers are signed in as { $email }. If you don't recognise one, sign it out and change your password. Times are in UTC; a session ends after 12 hours without use.
+browser-description = { $name ->
+    [none] { $os ->
+        [none] Unknown browser
+       *[other] A browser on { $os }
+    }
+   *[other] { $os ->
+        [none] { $name }
+       *[other] { $name } on { $os }
+    }
+}
 this-browser = (this browser)
 session-signed-in = Signed in { $method ->
     [password] with a password

@@ -93,7 +93,8 @@ password-mismatch = Las dos contraseñas no coinciden.
 account-title = Su cuenta
 signed-in-as = Ha iniciado sesión como
 pause-heading = Los enlaces de restablecimiento e inicio de sesión están en pausa
-pause-body = Tras «No he sido yo», no se enviará ningún enlace nuevo para restablecer la contraseña ni para iniciar sesión en esta cuenta hasta el { $until } (dentro de unos { $remaining }). Hasta entonces, solicitar un enlace no envía ningún correo.
+pause-until = Tras «No he sido yo», no se enviará ningún enlace nuevo para restablecer la contraseña ni para iniciar sesión en esta cuenta hasta el
+pause-remaining = (dentro de unos { $remaining }). Hasta entonces, solicitar un enlace no envía ningún correo.
 pause-can-change = Como ha iniciado sesión, puede seguir cambiando su contraseña con el enlace de abajo.
 change-password-link = Cambiar la contraseña
 events-heading = Eventos de seguridad recientes
@@ -124,6 +125,16 @@ current-password-wrong = Esa no es su contraseña actual. No se ha cambiado nada
 ## Sessions
 sessions-title = Sus sesiones
 sessions-intro = Estos navegadores tienen la sesión iniciada como { $email }. Si no reconoce alguno, cierre su sesión y cambie la contraseña. Las horas están en UTC; una sesión termina tras 12 horas sin uso.
+browser-description = { $name ->
+    [none] { $os ->
+        [none] Navegador desconocido
+       *[other] Un navegador en { $os }
+    }
+   *[other] { $os ->
+        [none] { $name }
+       *[other] { $name } en { $os }
+    }
+}
 this-browser = (este navegador)
 session-signed-in = Sesión iniciada { $method ->
     [password] con contraseña

@@ -93,7 +93,8 @@ password-mismatch = Les deux mots de passe ne sont pas identiques.
 account-title = Votre compte
 signed-in-as = Vous êtes connecté en tant que
 pause-heading = Les liens de réinitialisation et de connexion sont suspendus
-pause-body = Après « Ce n’était pas moi », aucun nouveau lien de réinitialisation ou de connexion n’est envoyé pour ce compte avant le { $until } (dans environ { $remaining }). D’ici là, une demande de lien n’envoie aucun e-mail.
+pause-until = Après « Ce n’était pas moi », aucun nouveau lien de réinitialisation ou de connexion n’est envoyé pour ce compte avant le
+pause-remaining = (dans environ { $remaining }). D’ici là, une demande de lien n’envoie aucun e-mail.
 pause-can-change = Comme vous êtes connecté, vous pouvez toujours changer votre mot de passe avec le lien ci-dessous.
 change-password-link = Changer le mot de passe
 events-heading = Événements de sécurité récents
@@ -124,6 +125,16 @@ current-password-wrong = Ce n’est pas votre mot de passe actuel. Rien n’a é
 ## Sessions
 sessions-title = Vos sessions
 sessions-intro = Ces navigateurs sont connectés en tant que { $email }. Si vous n’en reconnaissez pas un, déconnectez-le et changez votre mot de passe. Les heures sont en UTC ; une session prend fin après 12 heures sans utilisation.
+browser-description = { $name ->
+    [none] { $os ->
+        [none] Navigateur inconnu
+       *[other] Un navigateur sous { $os }
+    }
+   *[other] { $os ->
+        [none] { $name }
+       *[other] { $name } sous { $os }
+    }
+}
 this-browser = (ce navigateur)
 session-signed-in = Connecté { $method ->
     [password] avec un mot de passe

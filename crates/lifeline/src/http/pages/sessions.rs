@@ -85,7 +85,7 @@ pub async fn get(
     let current = signed_in.session.id;
     let views: Vec<SessionView> = records
         .iter()
-        .map(|record| view(record, record.id == current))
+        .map(|record| view(&state, record, record.id == current))
         .collect();
     let mut context = Context::new();
     context.insert("email", &signed_in.user.display_email);
@@ -168,10 +168,10 @@ pub async fn revoke_others(
     Ok(to(&state, Url::AccountSessions))
 }
 
-fn view(record: &SessionRecord, current: bool) -> SessionView {
+fn view(state: &AppState, record: &SessionRecord, current: bool) -> SessionView {
     SessionView {
         id: record.id,
-        browser: user_agent::describe(record.user_agent.as_deref()),
+        browser: user_agent::parse(record.user_agent.as_deref()).describe(&state.pages),
         ip: record.ip.clone(),
         method: match record.method {
             SignInMethod::Password => "password",
