@@ -148,6 +148,7 @@ impl Lifeline {
             .app_data(extractors::path_config())
             .app_data(web::PayloadConfig::new(limit))
             .wrap(from_fn(limit_posts))
+            .wrap(from_fn(crate::i18n::choose_session_language))
             .wrap(self.session_middleware(https))
             .wrap(security_headers(https))
             .wrap(from_fn(request_log::log_requests))

@@ -76,8 +76,9 @@ impl AppError {
         }
     }
 
-    /// The message shown to the client.
-    pub fn public_message(&self) -> String {
+    /// The message the API answers with, in English (the stable `code` beside it is what
+    /// clients match; translating these is for a later change).
+    pub fn api_message(&self) -> String {
         match self {
             AppError::BadRequest(message) => message.clone(),
             AppError::Csrf => {
@@ -94,16 +95,29 @@ impl AppError {
             AppError::Internal(_) => "Something went wrong on our side. Please try again.".into(),
         }
     }
+
+    /// The id of the message an error page shows (in the page's language; a wait is
+    /// passed to it as `$wait`).
+    pub fn public_message(&self) -> String {
+        match self {
+            AppError::BadRequest(message) => message.clone(),
+            AppError::Csrf => "error-csrf".into(),
+            AppError::TooManyRequests { .. } => "error-too-many".into(),
+            AppError::Unavailable(_) => "error-unavailable".into(),
+            AppError::Internal(_) => "error-internal".into(),
+        }
+    }
 }
 
-/// A wait of `secs` seconds (a `Retry-After` value) in plain words, rounded up
-/// to whole minutes from one minute on and to whole hours from one hour on:
-/// "1 second", "45 seconds", "2 minutes", "3 hours".
+/// A wait of `secs` seconds in English words for the mails (pages say it in their
+/// language, [`crate::i18n::Catalogs::duration`]), rounded up to whole minutes from one
+/// minute on and to whole hours from one hour on: "1 second", "45 seconds", "2 minutes",
+/// "3 hours".
 pub fn wait_in_words(secs: u64) -> String {
-    let (count, unit) = match secs {
-        0..60 => (secs.max(1), "second"),
-        60..3600 => (secs.div_ceil(60), "minute"),
-        _ => (secs.div_ceil(3600), "hour"),
+    let (count, unit) = match crate::i18n::rounded_up(secs) {
+        (count, crate::i18n::Unit::Second) => (count, "second"),
+        (count, crate::i18n::Unit::Minute) => (count, "minute"),
+        (count, crate::i18n::Unit::Hour) => (count, "hour"),
     };
     let plural = if count == 1 { "" } else { "s" };
     format!("{count} {unit}{plural}")
@@ -154,22 +168,25 @@ mod tests {
     }
 
     #[test]
-    fn waiting_errors_say_how_long_in_their_message() {
+    fn an_internal_cause_never_reaches_the_message() {
+        let unavailable = AppError::Unavailable(anyhow::anyhow!("pool timed out"));
+
+        assert_eq!(unavailable.public_message(), "error-unavailable");
+        assert!(!unavailable.api_message().contains("pool"));
+    }
+
+    #[test]
+    fn waiting_errors_say_how_long_in_their_api_message() {
         let limited = AppError::TooManyRequests {
             retry_after_secs: 120,
         };
         let unavailable = AppError::Unavailable(anyhow::anyhow!("pool timed out"));
 
-        assert!(
-            limited
-                .public_message()
-                .ends_with("Try again in 2 minutes.")
-        );
+        assert!(limited.api_message().ends_with("Try again in 2 minutes."));
         assert!(
             unavailable
-                .public_message()
+                .api_message()
                 .ends_with("Try again in 5 seconds.")
         );
-        assert!(!unavailable.public_message().contains("pool"));
     }
 }

@@ -40,6 +40,7 @@ mod embed;
 mod error;
 mod flows;
 mod http;
+mod i18n;
 mod keys;
 mod links;
 mod maintenance;

@@ -5,16 +5,20 @@
 //! [`mail::load_with_overrides`]).
 
 use std::path::Path;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
-use actix_web::http::header::{CONTENT_TYPE, ContentType, HeaderValue};
+use actix_web::http::header::{CONTENT_LANGUAGE, CONTENT_TYPE, ContentType, HeaderValue};
 use actix_web::web::Bytes;
 use tera::{Context, Tera};
 
 use crate::config::BrandingSettings;
 use crate::http::urls::Url;
+use crate::i18n::{Catalogs, FluentArgs, Locale};
+
+mod translate;
+use translate::Translate;
 
 macro_rules! page {
     ($name:literal) => {
@@ -103,11 +107,11 @@ impl ConstantPage {
         match self {
             Self::ResetLinkInvalid => {
                 context.insert("again_url", &Url::PasswordForgot.under(base));
-                context.insert("what", "password-reset link");
+                context.insert("what", "reset");
             }
             Self::MagicLinkInvalid => {
                 context.insert("again_url", &Url::MagicLink.under(base));
-                context.insert("what", "sign-in link");
+                context.insert("what", "sign-in");
             }
             Self::MagicLinkOtherBrowser => {}
             Self::NotMeLinkInvalid => {
@@ -120,12 +124,23 @@ impl ConstantPage {
 
 /// The page templates and branding, built once at start-up.
 pub struct Pages {
-    tera: Tera,
+    /// One template set per offered language (indexed by [`Locale`]), whose `t()` speaks it.
+    tera: Vec<Tera>,
+    catalogs: Arc<Catalogs>,
+    /// Every offered language, by its tag and its own name, for the switch.
+    switch: Vec<SwitchEntry>,
     brand: BrandingSettings,
     base: String,
     stylesheet: String,
-    /// Rendered [`ConstantPage`]s, filled on first use (indexed by the variant).
-    constant: [OnceLock<Bytes>; ConstantPage::ALL.len()],
+    /// Rendered [`ConstantPage`]s per language, filled on first use (indexed by the variant).
+    constant: Vec<[OnceLock<Bytes>; ConstantPage::ALL.len()]>,
+}
+
+/// One language of the switch.
+#[derive(Debug, Clone, serde::Serialize)]
+struct SwitchEntry {
+    tag: String,
+    name: String,
 }
 
 /// A template failed to load or render, or the override directory is wrong.
@@ -144,7 +159,11 @@ impl Pages {
     /// `lifeline.css`) from the configured override directory. Every page is
     /// rendered with `base` (the validated `server.base_path`) as `{{ base }}`,
     /// which prefixes each of its links and form actions.
-    pub fn new(brand: &BrandingSettings, base: &str) -> Result<Self, PageError> {
+    pub fn new(
+        brand: &BrandingSettings,
+        base: &str,
+        catalogs: Arc<Catalogs>,
+    ) -> Result<Self, PageError> {
         let dir = brand.templates_dir.as_deref().map(Path::new);
         let mut files = mail::load_with_overrides(BUILT_IN, dir)
             .map_err(|e| PageError::Override(e.to_string()))?;
@@ -154,13 +173,84 @@ impl Pages {
         tera.add_raw_templates(files)?;
         tera.autoescape_on(vec![".html.tera"]);
         tera.set_escape_fn(mail::escape_html);
+        let per_language = catalogs
+            .locales()
+            .map(|locale| {
+                let mut own = tera.clone();
+                let catalogs = Arc::clone(&catalogs);
+                own.register_function("t", Translate { catalogs, locale });
+                own
+            })
+            .collect();
+        let switch = catalogs
+            .locales()
+            .map(|locale| SwitchEntry {
+                tag: catalogs.tag(locale).to_owned(),
+                name: catalogs.text(locale, "language-name", None),
+            })
+            .collect();
         Ok(Self {
-            tera,
+            constant: catalogs.locales().map(|_| Default::default()).collect(),
+            tera: per_language,
+            catalogs,
+            switch,
             brand: brand.clone(),
             base: base.to_owned(),
             stylesheet: with_palette(stylesheet, &brand.accent_color),
-            constant: Default::default(),
         })
+    }
+
+    /// The catalogs the pages speak.
+    pub fn catalogs(&self) -> &Catalogs {
+        &self.catalogs
+    }
+
+    /// The language of the request being served, or the default outside a request.
+    fn locale(&self) -> Locale {
+        crate::i18n::current().unwrap_or_else(|| self.catalogs.default_locale())
+    }
+
+    /// A duration in the language of the request being served.
+    pub fn duration(&self, parts: (u64, crate::i18n::Unit)) -> String {
+        self.catalogs.duration(self.locale(), parts)
+    }
+
+    /// Message `id` in the language of the request being served (notices, form errors).
+    pub fn text(&self, id: &str, args: Option<&FluentArgs>) -> String {
+        self.catalogs.text(self.locale(), id, args)
+    }
+
+    /// Renders `name` in `locale` with `context`, the branding and the language's
+    /// `lang`, `dir` and switch; `here` (the path, for the switch) when known.
+    fn render_in(
+        &self,
+        locale: Locale,
+        name: &str,
+        context: &mut Context,
+        here: Option<&str>,
+    ) -> tera::Result<String> {
+        context.insert("brand", &self.brand);
+        context.insert("base", &self.base);
+        context.insert("lang", self.catalogs.tag(locale));
+        context.insert(
+            "dir",
+            if self.catalogs.is_rtl(locale) {
+                "rtl"
+            } else {
+                "ltr"
+            },
+        );
+        context.insert("languages", &self.switch);
+        context.insert("here", &here);
+        let Some(tera) = self.tera.get(locale.0) else {
+            return Err(tera::Error::msg("no template set for the language"));
+        };
+        tera.render(name, context)
+    }
+
+    /// The `Content-Language` of a page in `locale`.
+    fn content_language(&self, locale: Locale) -> HeaderValue {
+        HeaderValue::from_str(self.catalogs.tag(locale)).unwrap_or(HeaderValue::from_static("en"))
     }
 
     /// The stylesheet (built-in or the operator's), ended by the `:root` rule that sets the
@@ -171,42 +261,52 @@ impl Pages {
 
     /// Renders `name` with `context` (plus the branding) into an HTML response.
     pub fn render(&self, status: StatusCode, name: &str, mut context: Context) -> HttpResponse {
-        context.insert("brand", &self.brand);
-        context.insert("base", &self.base);
-        match self.tera.render(name, &context) {
+        let locale = self.locale();
+        let here = crate::i18n::current_path();
+        match self.render_in(locale, name, &mut context, here.as_deref()) {
             Ok(body) => HttpResponse::build(status)
                 .content_type(ContentType::html())
+                .insert_header((CONTENT_LANGUAGE, self.content_language(locale)))
                 .body(body),
             Err(error) => render_failed(name, &error),
         }
     }
 
     /// The error page for `status`: `error.html.tera` with `status` (the code),
-    /// `heading` (its reason phrase), `message`, and, when the client is asked
-    /// to wait, `retry_after_secs` and `wait` (the same in words, "2 minutes").
-    /// If the template fails to render, the [`fallback_error_page`] with the
-    /// same status.
+    /// `heading` (its reason phrase, translated), `message` (the text of message id
+    /// `message`, with `$wait`), and, when the client is asked to wait, `retry_after_secs`
+    /// and `wait` (the same in words, "2 minutes"). If the template fails to render, the
+    /// [`fallback_error_page`] with the same status.
     pub fn error_page(
         &self,
         status: StatusCode,
         message: &str,
         retry_after_secs: Option<u64>,
     ) -> HttpResponse {
+        let locale = self.locale();
+        let wait = retry_after_secs.map(|secs| {
+            self.catalogs
+                .duration(locale, crate::i18n::rounded_up(secs))
+        });
+        let mut args = FluentArgs::new();
+        args.set("wait", wait.clone().unwrap_or_default());
+        let text = self.catalogs.text(locale, message, Some(&args));
+        let heading = status_heading(&self.catalogs, locale, status);
         let mut context = Context::new();
         context.insert("status", &status.as_u16());
-        context.insert("heading", status.canonical_reason().unwrap_or("Error"));
-        context.insert("message", message);
+        context.insert("heading", &heading);
+        context.insert("message", &text);
         context.insert("retry_after_secs", &retry_after_secs);
-        context.insert("wait", &retry_after_secs.map(crate::error::wait_in_words));
-        context.insert("brand", &self.brand);
-        context.insert("base", &self.base);
-        match self.tera.render(ERROR_PAGE, &context) {
+        context.insert("wait", &wait);
+        let here = crate::i18n::current_path();
+        match self.render_in(locale, ERROR_PAGE, &mut context, here.as_deref()) {
             Ok(body) => HttpResponse::build(status)
                 .insert_header((CONTENT_TYPE, HTML))
+                .insert_header((CONTENT_LANGUAGE, self.content_language(locale)))
                 .body(body),
             Err(error) => {
                 tracing::error!(template = ERROR_PAGE, error = ?error, "error page failed to render");
-                fallback_error_page(status, message, &self.base)
+                fallback_error_page(status, &text, &self.base)
             }
         }
     }
@@ -216,14 +316,19 @@ impl Pages {
     /// page that fails to render is not stored, so each request retries (and
     /// logs) exactly as an ordinary render would.
     pub fn constant(&self, page: ConstantPage) -> HttpResponse {
-        let slot = &self.constant[page as usize];
+        let locale = self.locale();
+        let Some(slot) = self
+            .constant
+            .get(locale.0)
+            .and_then(|s| s.get(page as usize))
+        else {
+            return self.render(page.status(), page.template(), page.context(&self.base));
+        };
         let body = match slot.get() {
             Some(body) => body.clone(),
             None => {
                 let mut context = page.context(&self.base);
-                context.insert("brand", &self.brand);
-                context.insert("base", &self.base);
-                match self.tera.render(page.template(), &context) {
+                match self.render_in(locale, page.template(), &mut context, None) {
                     Ok(body) => slot.get_or_init(|| Bytes::from(body)).clone(),
                     Err(error) => return render_failed(page.template(), &error),
                 }
@@ -231,8 +336,20 @@ impl Pages {
         };
         HttpResponse::build(page.status())
             .insert_header((CONTENT_TYPE, HTML))
+            .insert_header((CONTENT_LANGUAGE, self.content_language(locale)))
             .body(body)
     }
+}
+
+/// The heading of an error page: `status-<code>` in `locale`, or the generic one.
+fn status_heading(catalogs: &Catalogs, locale: Locale, status: StatusCode) -> String {
+    let id = match status.as_u16() {
+        code @ (400 | 403 | 404 | 405 | 408 | 413 | 415 | 429 | 500 | 503) => {
+            format!("status-{code}")
+        }
+        _ => "status-other".to_owned(),
+    };
+    catalogs.text(locale, &id, None)
 }
 
 /// The error page when no renderer can be reached or `error.html.tera` fails to
@@ -273,8 +390,25 @@ fn render_failed(name: &str, error: &tera::Error) -> HttpResponse {
 }
 
 #[cfg(test)]
+mod every_language;
+
+#[cfg(test)]
 mod tests {
     use super::*;
+
+    fn catalogs() -> Arc<Catalogs> {
+        let settings = crate::config::I18nSettings {
+            default_locale: "en".into(),
+            locales: ["en", "de", "fr", "es", "ar"].map(String::from).to_vec(),
+            dir: None,
+        };
+        Arc::new(Catalogs::load(&settings).unwrap())
+    }
+
+    /// `name` rendered in the default language with `context`, as a handler's page.
+    fn raw(pages: &Pages, name: &str, mut context: Context) -> tera::Result<String> {
+        pages.render_in(pages.catalogs.default_locale(), name, &mut context, None)
+    }
 
     fn brand() -> BrandingSettings {
         BrandingSettings {
@@ -288,18 +422,18 @@ mod tests {
 
     #[test]
     fn every_built_in_page_renders_with_the_brand_escaped() {
-        let pages = Pages::new(&brand(), "").unwrap();
+        let pages = Pages::new(&brand(), "", catalogs()).unwrap();
         let response = pages.render(StatusCode::OK, "check_inbox.html.tera", {
             let mut c = Context::new();
             c.insert("again_url", "/password/forgot");
+            c.insert("lifetime", "1 hour");
             c
         });
         assert_eq!(response.status(), StatusCode::OK);
-        let html = pages.tera.render("check_inbox.html.tera", &{
+        let html = raw(&pages, "check_inbox.html.tera", {
             let mut c = Context::new();
             c.insert("again_url", "/password/forgot");
-            c.insert("brand", &brand());
-            c.insert("base", "");
+            c.insert("lifetime", "1 hour");
             c
         });
         assert!(html.unwrap().contains("Acme &lt;Login&gt;"));
@@ -322,7 +456,7 @@ mod tests {
     #[actix_web::test]
     async fn a_constant_page_is_the_rendered_page_every_time() {
         for base in ["", "/auth"] {
-            let pages = Pages::new(&brand(), base).unwrap();
+            let pages = Pages::new(&brand(), base, catalogs()).unwrap();
             for page in ConstantPage::ALL {
                 let rendered =
                     parts(pages.render(page.status(), page.template(), page.context(base))).await;
@@ -356,7 +490,7 @@ mod tests {
         .unwrap();
         let mut b = brand();
         b.templates_dir = Some(dir.path().to_string_lossy().into_owned());
-        let pages = Pages::new(&b, "/auth").unwrap();
+        let pages = Pages::new(&b, "/auth", catalogs()).unwrap();
 
         let (status, _, body) = parts(pages.constant(ConstantPage::ResetLinkInvalid)).await;
 
@@ -370,7 +504,7 @@ mod tests {
         std::fs::write(dir.path().join(ERROR_PAGE), template).unwrap();
         let mut b = brand();
         b.templates_dir = Some(dir.path().to_string_lossy().into_owned());
-        let pages = Pages::new(&b, "/auth").unwrap();
+        let pages = Pages::new(&b, "/auth", catalogs()).unwrap();
         (dir, pages)
     }
 
@@ -397,7 +531,7 @@ mod tests {
 
     #[actix_web::test]
     async fn the_built_in_error_page_is_branded_and_says_how_long_to_wait() {
-        let pages = Pages::new(&brand(), "/auth").unwrap();
+        let pages = Pages::new(&brand(), "/auth", catalogs()).unwrap();
         let error = crate::error::AppError::TooManyRequests {
             retry_after_secs: 90,
         };
@@ -432,7 +566,7 @@ mod tests {
 
     #[test]
     fn links_and_forms_start_with_the_base_path() {
-        let pages = Pages::new(&brand(), "/auth").unwrap();
+        let pages = Pages::new(&brand(), "/auth", catalogs()).unwrap();
         let mut c = Context::new();
         c.insert("csrf_token", "t");
         c.insert("email", "");
@@ -440,7 +574,7 @@ mod tests {
         c.insert("brand", &brand());
         c.insert("base", &pages.base);
 
-        let html = pages.tera.render("forgot.html.tera", &c).unwrap();
+        let html = raw(&pages, "forgot.html.tera", c).unwrap();
 
         assert!(html.contains("action=\"/auth/password/forgot\""), "{html}");
         assert!(html.contains("href=\"/auth/login\""), "{html}");
@@ -458,14 +592,14 @@ mod tests {
     #[test]
     fn the_accent_colour_is_applied_only_when_it_is_a_colour() {
         assert_eq!(
-            palette_rule(&Pages::new(&brand(), "").unwrap()),
+            palette_rule(&Pages::new(&brand(), "", catalogs()).unwrap()),
             ":root { --accent: #ff0000; --accent-text: #d90000; --on-accent: #000000; \
              --accent-hover: #ff1f1f; }"
         );
         let mut hostile = brand();
         hostile.accent_color = "red; } body { display:none".into();
         assert_eq!(
-            palette_rule(&Pages::new(&hostile, "").unwrap()),
+            palette_rule(&Pages::new(&hostile, "", catalogs()).unwrap()),
             ":root { --accent: #2563eb; --accent-text: #2563eb; --on-accent: #ffffff; \
              --accent-hover: #2157cf; }"
         );
@@ -476,7 +610,7 @@ mod tests {
         let mut amber = brand();
         amber.accent_color = "#fbbf24".into();
 
-        let rule = palette_rule(&Pages::new(&amber, "").unwrap());
+        let rule = palette_rule(&Pages::new(&amber, "", catalogs()).unwrap());
 
         assert!(
             rule.starts_with(":root { --accent: #fbbf24; --accent-text: #"),
@@ -493,7 +627,7 @@ mod tests {
         let mut b = brand();
         b.templates_dir = Some(dir.path().to_string_lossy().into_owned());
 
-        let pages = Pages::new(&b, "").unwrap();
+        let pages = Pages::new(&b, "", catalogs()).unwrap();
 
         assert!(
             pages
@@ -511,7 +645,7 @@ mod tests {
         let mut b = brand();
         b.templates_dir = Some(dir.path().to_string_lossy().into_owned());
 
-        let error = Pages::new(&b, "").err().unwrap();
+        let error = Pages::new(&b, "", catalogs()).err().unwrap();
 
         assert!(
             error
@@ -526,7 +660,10 @@ mod tests {
         let mut b = brand();
         b.templates_dir = Some("/nonexistent/lifeline-pages".into());
 
-        assert!(matches!(Pages::new(&b, ""), Err(PageError::Override(_))));
+        assert!(matches!(
+            Pages::new(&b, "", catalogs()),
+            Err(PageError::Override(_))
+        ));
     }
 
     #[test]
@@ -539,12 +676,12 @@ mod tests {
         .unwrap();
         let mut b = brand();
         b.templates_dir = Some(dir.path().to_string_lossy().into_owned());
-        let pages = Pages::new(&b, "").unwrap();
+        let pages = Pages::new(&b, "", catalogs()).unwrap();
         let mut c = Context::new();
         c.insert("again_url", "/x");
         c.insert("brand", &b);
         assert_eq!(
-            pages.tera.render("check_inbox.html.tera", &c).unwrap(),
+            raw(&pages, "check_inbox.html.tera", c).unwrap(),
             "custom /x"
         );
     }

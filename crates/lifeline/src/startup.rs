@@ -190,7 +190,11 @@ pub(crate) async fn build_state(
     )?;
     let state = web::Data::new(AppState {
         webhooks,
-        pages: Pages::new(&settings.branding, &settings.server.base_path)?,
+        pages: Pages::new(
+            &settings.branding,
+            &settings.server.base_path,
+            Arc::new(crate::i18n::Catalogs::load(&settings.i18n)?),
+        )?,
         limits: RateLimits::new(&settings.limits),
         admin_limits: AdminKeyLimits::new(&settings.admin_api),
         hasher,

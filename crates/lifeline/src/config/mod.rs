@@ -7,6 +7,7 @@ mod known_keys;
 mod load;
 mod settings;
 mod suggest;
+pub(crate) use suggest::closest;
 mod validate;
 
 pub use environment::NOT_SETTINGS;

@@ -46,6 +46,8 @@ pub struct Settings {
     pub branding: BrandingSettings,
     /// Logging.
     pub log: LogSettings,
+    /// The pages' languages.
+    pub i18n: I18nSettings,
     /// Where accounts live (default: Lifeline's own `users` table).
     #[serde(default)]
     pub directory: DirectorySettings,
@@ -250,6 +252,18 @@ pub struct BrandingSettings {
     pub support_email: String,
     /// Directory whose files override the built-in page templates.
     pub templates_dir: Option<String>,
+}
+
+/// The languages pages are offered in.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct I18nSettings {
+    /// The language when neither the switch nor `Accept-Language` picks one; one of `locales`.
+    pub default_locale: String,
+    /// The offered languages, each with a catalog (built in or in `dir`).
+    pub locales: Vec<String>,
+    /// Directory of `<lang>/*.ftl` files that replace messages or add languages.
+    pub dir: Option<String>,
 }
 
 /// Housekeeping.

@@ -22,6 +22,7 @@ pub(super) fn problems(settings: &Settings) -> Vec<Problem> {
     password(settings, &mut found);
     mail(settings, &mut found);
     branding(settings, &mut found);
+    i18n(settings, &mut found);
     directory(settings, &mut found);
     for (key, why) in crate::webhooks::problems(&settings.webhooks) {
         found.push(Problem::in_settings_file(&key, why));
@@ -221,12 +222,41 @@ fn branding(settings: &Settings, found: &mut Vec<Problem>) {
         found.push(Problem::setting(&format!("branding.{field}"), error.reason));
     }
     if settings.branding.templates_dir.is_some()
-        && let Err(error) = crate::pages::Pages::new(&settings.branding, &settings.server.base_path)
+        && let Ok(catalogs) = crate::i18n::Catalogs::load(&settings.i18n)
+        && let Err(error) = crate::pages::Pages::new(
+            &settings.branding,
+            &settings.server.base_path,
+            std::sync::Arc::new(catalogs),
+        )
     {
         found.push(Problem::setting(
             "branding.templates_dir",
             error.to_string(),
         ));
+    }
+}
+
+/// The languages: the default is offered, and every catalog (built in and `i18n.dir`) is
+/// complete and names only messages English has.
+fn i18n(settings: &Settings, found: &mut Vec<Problem>) {
+    let i18n = &settings.i18n;
+    if !i18n.locales.contains(&i18n.default_locale) {
+        found.push(Problem::setting(
+            "i18n.default_locale",
+            format!(
+                "{:?} is not one of i18n.locales ({})",
+                i18n.default_locale,
+                i18n.locales.join(", ")
+            ),
+        ));
+        return;
+    }
+    if let Err(error) = crate::i18n::Catalogs::load(i18n) {
+        let key = match error {
+            crate::i18n::I18nError::NoCatalog { .. } => "i18n.locales",
+            _ => "i18n.dir",
+        };
+        found.push(Problem::setting(key, error.to_string()));
     }
 }
 

@@ -75,11 +75,8 @@ pub fn form_body<T: DeserializeOwned + 'static>(
                     StatusCode::UNSUPPORTED_MEDIA_TYPE,
                     "Send the form as application/x-www-form-urlencoded in UTF-8.",
                 ),
-                BodyRefusal::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "The form is too large."),
-                BodyRefusal::Malformed => (
-                    StatusCode::BAD_REQUEST,
-                    "The form could not be read. Reload the page and try again.",
-                ),
+                BodyRefusal::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "error-too-large"),
+                BodyRefusal::Malformed => (StatusCode::BAD_REQUEST, "error-unreadable"),
             };
             InternalError::from_response(refusal, html_refusal(status, message)).into()
         })
@@ -143,7 +140,7 @@ impl From<BodyRefusal> for ApiError {
 /// Query strings: unknown or malformed parameters get a 400 page.
 pub fn query_config() -> web::QueryConfig {
     web::QueryConfig::default().error_handler(|error: QueryPayloadError, _req: &HttpRequest| {
-        let response = html_refusal(StatusCode::BAD_REQUEST, "This address is not valid.");
+        let response = html_refusal(StatusCode::BAD_REQUEST, "error-bad-address");
         InternalError::from_response(error, response).into()
     })
 }

@@ -6,7 +6,9 @@ use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::api;
 use super::middleware::error_pages;
-use super::pages::{account, dev_mailbox, health, login, magic_link, metrics, password, sessions};
+use super::pages::{
+    account, dev_mailbox, health, language, login, magic_link, metrics, password, sessions,
+};
 use super::urls::Url;
 use crate::state::AppState;
 
@@ -51,6 +53,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, dev_mailbox: bool) {
                 .route(web::post().to(magic_link::verify::post)),
         )
         .route(Url::Logout.path(), web::post().to(login::logout))
+        .route(Url::Language.path(), web::get().to(language::get))
         .route(Url::Account.path(), web::get().to(account::get))
         .route(Url::AccountSessions.path(), web::get().to(sessions::get))
         .route(

@@ -70,6 +70,8 @@ const SECRET: &str = "sid";
 /// When the record was last marked as seen; rewriting it re-sends the cookie
 /// with a fresh `Max-Age`, so the cookie slides with the record.
 const SEEN: &str = "seen";
+/// The language chosen with the switch (a tag of `i18n.locales`).
+const LANGUAGE: &str = "lang";
 /// This browser's random value for same-browser magic links.
 const BROWSER: &str = "magic_link_browser";
 
@@ -191,6 +193,16 @@ impl LifelineSession {
         self.0.remove_as::<String>(NOTICE).and_then(Result::ok)
     }
 
+    /// The language chosen with the switch, if any.
+    pub fn language(&self) -> Option<String> {
+        self.0.get::<String>(LANGUAGE).ok().flatten()
+    }
+
+    /// Keeps the language chosen with the switch (an offered tag; the caller checked it).
+    pub fn set_language(&self, tag: &str) -> Result<(), actix_session::SessionInsertError> {
+        self.0.insert(LANGUAGE, tag)
+    }
+
     /// Leaves a one-time message for the sign-in page (best effort: it is only a message).
     pub fn set_notice(&self, notice: &str) {
         let _ = self.0.insert(NOTICE, notice);
@@ -231,10 +243,15 @@ impl LifelineSession {
     }
 
     /// Drops everything and issues a new cookie: after a credential change,
-    /// nothing from before survives (no fixation).
+    /// nothing from before survives (no fixation) but the chosen language, a
+    /// preference that grants nothing.
     pub fn start_over(&self) {
+        let language = self.language();
         self.0.clear();
         self.0.renew();
+        if let Some(tag) = language {
+            let _ = self.set_language(&tag);
+        }
     }
 
     /// Starts a signed-in session for `user`: a session record is stored (how,

@@ -31,6 +31,8 @@ pub enum Url {
     Login,
     /// Sign out.
     Logout,
+    /// The language switch (`?lang=de&next=…`).
+    Language,
     /// The signed-in page, and where a sign-in goes by default.
     Account,
     /// The signed-in account's active sessions.
@@ -71,6 +73,7 @@ impl Url {
             Self::PasswordReset => "/password/reset",
             Self::PasswordNotMe => "/password/not-me",
             Self::Login => "/login",
+            Self::Language => "/language",
             Self::Logout => "/logout",
             Self::Account => "/account",
             Self::AccountSessions => "/account/sessions",
@@ -99,7 +102,8 @@ impl Url {
 mod tests {
     use super::*;
 
-    const ALL: [Url; 22] = [
+    const ALL: [Url; 23] = [
+        Url::Language,
         Url::Healthz,
         Url::Readyz,
         Url::Metrics,

@@ -4,20 +4,37 @@
 /// What woothee answers when it does not know.
 const UNKNOWN: &str = "UNKNOWN";
 
-/// The browser and operating system `user_agent` names, in plain words; "Unknown
-/// browser" when it names none (or no header was sent).
-pub fn describe(user_agent: Option<&str>) -> String {
+/// The browser and operating system `user_agent` names, each when it names one.
+pub fn parse(user_agent: Option<&str>) -> Browser {
     let parsed = user_agent.and_then(|agent| woothee::parser::Parser::new().parse(agent));
-    let known = |value: &str| !value.is_empty() && value != UNKNOWN;
-    match parsed {
-        Some(result) if known(result.name) && known(result.os) => {
-            format!("{} on {}", result.name, result.os)
-        }
-        Some(result) if known(result.name) => result.name.to_string(),
-        Some(result) if known(result.os) => format!("A browser on {}", result.os),
-        _ => "Unknown browser".to_string(),
+    let known = |value: &str| (!value.is_empty() && value != UNKNOWN).then(|| value.to_owned());
+    Browser {
+        name: parsed.as_ref().and_then(|r| known(r.name)),
+        os: parsed.as_ref().and_then(|r| known(r.os)),
     }
 }
+
+/// A browser as a `User-Agent` names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Browser {
+    /// The browser's name ("Firefox"), if known.
+    pub name: Option<String>,
+    /// The operating system ("Linux"), if known.
+    pub os: Option<String>,
+}
+
+impl Browser {
+    /// In plain words, in the page's language ("Firefox on Linux", "Unknown browser").
+    pub fn describe(&self, pages: &crate::pages::Pages) -> String {
+        let mut args = crate::i18n::FluentArgs::new();
+        args.set("name", self.name.clone().unwrap_or_else(|| NONE.into()));
+        args.set("os", self.os.clone().unwrap_or_else(|| NONE.into()));
+        pages.text("browser-description", Some(&args))
+    }
+}
+
+/// What the `browser-description` message is given for a part the `User-Agent` does not name.
+const NONE: &str = "none";
 
 #[cfg(test)]
 mod tests {
@@ -40,14 +57,20 @@ mod tests {
             ),
         ];
         for (agent, expected) in cases {
-            assert_eq!(describe(Some(agent)), expected, "{agent}");
+            let browser = parse(Some(agent));
+            let said = format!("{} on {}", browser.name.unwrap(), browser.os.unwrap());
+            assert_eq!(said, expected, "{agent}");
         }
     }
 
     #[test]
-    fn a_missing_or_unknown_agent_is_an_unknown_browser() {
-        assert_eq!(describe(None), "Unknown browser");
-        assert_eq!(describe(Some("")), "Unknown browser");
-        assert_eq!(describe(Some("curl-like/1.0")), "Unknown browser");
+    fn a_missing_or_unknown_agent_names_nothing() {
+        let nothing = Browser {
+            name: None,
+            os: None,
+        };
+        assert_eq!(parse(None), nothing);
+        assert_eq!(parse(Some("")), nothing);
+        assert_eq!(parse(Some("curl-like/1.0")), nothing);
     }
 }

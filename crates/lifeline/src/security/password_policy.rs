@@ -41,6 +41,19 @@ pub enum PasswordRejection {
     Mismatch,
 }
 
+impl PasswordRejection {
+    /// The id of the page message that says it (`$min` and `$max` are the page's).
+    pub fn message_id(&self) -> &'static str {
+        match self {
+            Self::TooShort { .. } => "password-too-short",
+            Self::TooLong { .. } => "password-too-long",
+            Self::Common => "password-common",
+            Self::SameAsEmail => "password-same-as-email",
+            Self::Mismatch => "password-mismatch",
+        }
+    }
+}
+
 /// The configured policy.
 #[derive(Debug, Clone, Copy)]
 pub struct PasswordPolicy {

@@ -14,6 +14,7 @@ const UNKNOWN: &str = "nobody@example.com";
 
 on_both_backends!(
     known_and_unknown_addresses_get_byte_identical_pages,
+    known_and_unknown_addresses_get_byte_identical_pages_in_german_and_arabic,
     known_and_unknown_addresses_get_byte_identical_api_answers,
     every_link_request_answers_alike_once_the_address_is_over_its_limit,
     every_link_request_answers_alike_once_the_account_is_over_its_quota,
@@ -23,6 +24,38 @@ on_both_backends!(
 /// form, POST it. Both compared requests start from the same session state.
 async fn forgot_page_answer(app: &TestApp, email: &str) -> Observed {
     Observed::of(app.request_reset(&app.new_client(), email).await).await
+}
+
+/// The same, from a browser that asks for `accept_language`.
+async fn forgot_page_answer_in(app: &TestApp, accept_language: &str, email: &str) -> Observed {
+    let client = app.client_speaking(accept_language);
+    Observed::of(app.request_reset(&client, email).await).await
+}
+
+async fn known_and_unknown_addresses_get_byte_identical_pages_in_german_and_arabic(
+    backend: Backend,
+) {
+    // Arrange
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    app.create_user(KNOWN, "old password for ada");
+
+    for (accept, heading) in [
+        ("de-DE,de;q=0.9", "Sehen Sie in Ihr Postfach"),
+        ("ar", "تفقّد بريدك الوارد"),
+    ] {
+        // Act
+        let known = forgot_page_answer_in(&app, accept, KNOWN).await;
+        let unknown = forgot_page_answer_in(&app, accept, UNKNOWN).await;
+
+        // Assert
+        assert_eq!(known.status, StatusCode::OK);
+        assert_eq!(unknown.status, known.status);
+        assert_eq!(unknown.stable_headers(), known.stable_headers());
+        assert_eq!(unknown.body, known.body, "{accept}");
+        assert!(known.text().contains(heading), "{accept}: {}", known.text());
+    }
 }
 
 async fn forgot_api_answer(app: &TestApp, email: &str) -> Observed {

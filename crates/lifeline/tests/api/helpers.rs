@@ -206,6 +206,21 @@ impl TestApp {
             .expect("client")
     }
 
+    /// Another browser whose every request says `Accept-Language: accept_language`.
+    pub fn client_speaking(&self, accept_language: &str) -> Client {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(
+            reqwest::header::ACCEPT_LANGUAGE,
+            accept_language.parse().expect("header value"),
+        );
+        Client::builder()
+            .cookie_store(true)
+            .redirect(Policy::none())
+            .default_headers(headers)
+            .build()
+            .expect("client")
+    }
+
     /// The app's clock as a database timestamp (UTC).
     pub fn now(&self) -> chrono::NaiveDateTime {
         chrono::DateTime::from_timestamp(self.clock.now_unix(), 0)

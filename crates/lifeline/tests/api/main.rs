@@ -31,6 +31,7 @@ mod error_pages;
 mod header_attacks;
 mod helpers;
 mod host_directory;
+mod languages;
 mod link_first_hop;
 mod live_links;
 mod lock_down;

@@ -203,7 +203,7 @@ impl From<AppError> for ApiError {
         Self {
             status: error.status_code(),
             code,
-            message: error.public_message(),
+            message: error.api_message(),
             retry_after_secs,
             www_authenticate: None,
         }

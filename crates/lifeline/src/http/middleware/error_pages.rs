@@ -68,18 +68,20 @@ pub fn page_with(
 
 /// The page when no renderer can be reached: outside Lifeline's scope (a host
 /// that calls an extractor error handler from its own routes).
-fn fallback_page(status: StatusCode, message: &str) -> HttpResponse {
-    crate::pages::fallback_error_page(status, message, "")
+fn fallback_page(status: StatusCode, _message: &str) -> HttpResponse {
+    // No catalogs without the state: the reason phrase is the message.
+    let reason = status.canonical_reason().unwrap_or("Error");
+    crate::pages::fallback_error_page(status, reason, "")
 }
 
-/// What a page says for a status that was answered without a message of its own.
+/// The message id of what a page says for a status answered without a message of its own.
 pub fn default_message(status: StatusCode) -> &'static str {
     match status {
-        StatusCode::NOT_FOUND => "There is nothing here.",
-        StatusCode::METHOD_NOT_ALLOWED => "This page cannot be used that way.",
-        StatusCode::PAYLOAD_TOO_LARGE => "The form is too large.",
-        _ if status.is_server_error() => "Something went wrong on our side. Please try again.",
-        _ => "This request could not be handled.",
+        StatusCode::NOT_FOUND => "error-not-found",
+        StatusCode::METHOD_NOT_ALLOWED => "error-method",
+        StatusCode::PAYLOAD_TOO_LARGE => "error-too-large",
+        _ if status.is_server_error() => "error-internal",
+        _ => "error-other",
     }
 }
 
@@ -100,26 +102,31 @@ pub async fn render_error_pages(
     };
     let api = format!("{}{API_PREFIX}", state.settings.server.base_path);
     let below_api = req.path() == api || req.path().starts_with(&format!("{api}/"));
-    REQUEST_STATE
-        .scope(state, async move {
-            let response = next.call(req).await.map_err(|error| {
-                let response = HttpResponse::from_error(error);
-                let reason = response.status().to_string();
-                Error::from(InternalError::from_response(reason, response))
-            })?;
-            let failed = response.status().is_client_error() || response.status().is_server_error();
-            let empty = response.response().body().size().is_eof();
-            if below_api || !failed || !empty {
-                return Ok(response.map_into_boxed_body());
+    let header = req
+        .headers()
+        .get(actix_web::http::header::ACCEPT_LANGUAGE)
+        .and_then(|value| value.to_str().ok());
+    let locale = state.pages.catalogs().negotiate(header);
+    let request = crate::i18n::RequestLocale::new(locale, req.path());
+    let served = REQUEST_STATE.scope(state, async move {
+        let response = next.call(req).await.map_err(|error| {
+            let response = HttpResponse::from_error(error);
+            let reason = response.status().to_string();
+            Error::from(InternalError::from_response(reason, response))
+        })?;
+        let failed = response.status().is_client_error() || response.status().is_server_error();
+        let empty = response.response().body().size().is_eof();
+        if below_api || !failed || !empty {
+            return Ok(response.map_into_boxed_body());
+        }
+        let (request, bare) = response.into_parts();
+        let mut page = page(bare.status(), default_message(bare.status()), None);
+        for (name, value) in bare.headers() {
+            if name != CONTENT_TYPE && name != CONTENT_LENGTH {
+                page.headers_mut().insert(name.clone(), value.clone());
             }
-            let (request, bare) = response.into_parts();
-            let mut page = page(bare.status(), default_message(bare.status()), None);
-            for (name, value) in bare.headers() {
-                if name != CONTENT_TYPE && name != CONTENT_LENGTH {
-                    page.headers_mut().insert(name.clone(), value.clone());
-                }
-            }
-            Ok(ServiceResponse::new(request, page))
-        })
-        .await
+        }
+        Ok(ServiceResponse::new(request, page))
+    });
+    crate::i18n::scope(request, served).await
 }

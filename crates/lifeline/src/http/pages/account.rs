@@ -9,7 +9,7 @@ use serde::Serialize;
 use storage::audit;
 use tera::Context;
 
-use crate::error::{AppError, wait_in_words};
+use crate::error::AppError;
 use crate::http::blocking;
 use crate::http::session::LifelineSession;
 use crate::http::urls::Url;
@@ -58,9 +58,11 @@ pub async fn get(
             ip: event.ip,
         })
         .collect();
-    let pause = user
-        .resets_paused_until
-        .and_then(|until| pause_view(until, state.now()));
+    let pause = user.resets_paused_until.and_then(|until| {
+        pause_view(until, state.now(), |secs| {
+            state.pages.duration(crate::i18n::rounded_up(secs))
+        })
+    });
     let mut context = Context::new();
     context.insert("email", &user.display_email);
     context.insert("events", &events);
@@ -73,32 +75,37 @@ pub async fn get(
 }
 
 /// The pause ending at `until`, if it has not ended at `now`.
-fn pause_view(until: chrono::NaiveDateTime, now: chrono::NaiveDateTime) -> Option<PauseView> {
+fn pause_view(
+    until: chrono::NaiveDateTime,
+    now: chrono::NaiveDateTime,
+    in_words: impl Fn(u64) -> String,
+) -> Option<PauseView> {
     let left = (until - now).num_seconds();
     (left > 0).then(|| PauseView {
         until: until.format("%Y-%m-%d %H:%M UTC").to_string(),
         until_iso: until
             .and_utc()
             .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        remaining: wait_in_words(left.unsigned_abs()),
+        remaining: in_words(left.unsigned_abs()),
     })
 }
 
 /// What an audit event means, in words for the account owner.
 fn describe(kind: &str) -> &'static str {
     match kind {
-        "password_reset" => "Password changed with a reset link",
-        "sign_in" => "Signed in with a password",
-        crate::flows::change_password::CHANGED_EVENT => "Password changed while signed in",
-        crate::flows::magic_link::SIGN_IN_EVENT => "Signed in with an email link",
-        "not_me" => "Locked down after \"this wasn't me\": links voided, sessions signed out",
-        _ => "Security event",
+        "password_reset" => "event-password-reset",
+        "sign_in" => "event-sign-in",
+        crate::flows::change_password::CHANGED_EVENT => "event-password-changed",
+        crate::flows::magic_link::SIGN_IN_EVENT => "event-magic-link",
+        "not_me" => "event-not-me",
+        _ => "event-other",
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::wait_in_words;
 
     #[test]
     fn a_pause_is_shown_until_it_ends() {
@@ -107,13 +114,13 @@ mod tests {
             .naive_utc();
         let until = now + chrono::Duration::hours(23) + chrono::Duration::minutes(30);
 
-        let shown = pause_view(until, now).unwrap();
+        let shown = pause_view(until, now, wait_in_words).unwrap();
 
         assert_eq!(shown.remaining, "24 hours");
         assert!(shown.until.ends_with(" UTC"), "{}", shown.until);
         assert!(shown.until_iso.ends_with('Z'), "{}", shown.until_iso);
-        assert!(pause_view(now, now).is_none());
-        assert!(pause_view(now - chrono::Duration::seconds(1), now).is_none());
+        assert!(pause_view(now, now, wait_in_words).is_none());
+        assert!(pause_view(now - chrono::Duration::seconds(1), now, wait_in_words).is_none());
     }
 
     #[test]

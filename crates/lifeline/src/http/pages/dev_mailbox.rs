@@ -80,7 +80,7 @@ async fn load(state: &AppState, id: i64) -> Result<mailbox::Mail, AppError> {
         mailbox::find(&mut *db.conn()?, id)
     })
     .await?;
-    message.ok_or_else(|| AppError::BadRequest("There is no such message.".into()))
+    message.ok_or_else(|| AppError::BadRequest("mailbox-no-message".into()))
 }
 
 /// `GET /dev/mailbox/{id}`: one message, with its links made clickable and
@@ -143,7 +143,7 @@ pub async fn show_html(
     let message = load(&state, id.into_inner()).await?;
     let html = message
         .body_html
-        .ok_or_else(|| AppError::BadRequest("This message has no HTML part.".into()))?;
+        .ok_or_else(|| AppError::BadRequest("mailbox-no-html".into()))?;
     Ok(HttpResponse::Ok()
         .content_type(ContentType::html())
         .insert_header((CONTENT_SECURITY_POLICY_HEADER, HTML_PART_POLICY))

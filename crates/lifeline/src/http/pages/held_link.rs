@@ -54,8 +54,7 @@ const FORM_ID_DOMAIN: &str = "held link form id";
 
 /// The message on a form posted from a page that showed another link than the
 /// one the session now holds (another tab opened a newer link).
-pub const ANOTHER_LINK_OPENED: &str = "Another link was opened in this browser after this page was shown. \
-     This page is now for that link: check the account, then try again.";
+pub const ANOTHER_LINK_OPENED: &str = "error-another-link";
 
 /// Keeps the (already checked) `link` in the session and sends the browser on
 /// to the clean `url`.

@@ -17,7 +17,7 @@ use crate::security::password_hash::Password;
 use crate::state::AppState;
 
 /// The same message for an unknown address and a wrong password.
-const FAILED: &str = "That email address and password don't match an account.";
+const FAILED: &str = "sign-in-failed";
 
 /// The sign-in page's query string: where to go after signing in, as on
 /// `/magic-link` (followed only when allow-listed).

@@ -5,6 +5,7 @@ pub mod check_inbox;
 pub mod dev_mailbox;
 pub mod health;
 pub mod held_link;
+pub mod language;
 pub mod login;
 pub mod magic_link;
 pub mod metrics;

@@ -21,7 +21,7 @@ use crate::state::AppState;
 use crate::webhooks::Event;
 
 /// The refusal for a session id that is not one of the account's live sessions.
-const NOT_YOURS: &str = "That session is not one of your active sessions.";
+const NOT_YOURS: &str = "session-not-yours";
 
 /// The "Sign out" form of one other session.
 #[derive(Deserialize)]
@@ -85,7 +85,7 @@ pub async fn get(
     let current = signed_in.session.id;
     let views: Vec<SessionView> = records
         .iter()
-        .map(|record| view(record, record.id == current))
+        .map(|record| view(&state, record, record.id == current))
         .collect();
     let mut context = Context::new();
     context.insert("email", &signed_in.user.display_email);
@@ -131,7 +131,7 @@ pub async fn revoke(
     if !ended {
         return Err(AppError::BadRequest(NOT_YOURS.into()));
     }
-    session.set_notice("That session is signed out.");
+    session.set_notice(&state.pages.text("notice-session-signed-out", None));
     Ok(to(&state, Url::AccountSessions))
 }
 
@@ -162,22 +162,21 @@ pub async fn revoke_others(
     .await?;
     state.session_cache.forget_all();
     state.outbox.committed_webhooks(raised);
-    session.set_notice(&match ended {
-        1 => "1 other session is signed out.".to_string(),
-        n => format!("{n} other sessions are signed out."),
-    });
+    let mut count = crate::i18n::FluentArgs::new();
+    count.set("count", ended);
+    session.set_notice(&state.pages.text("notice-others-signed-out", Some(&count)));
     Ok(to(&state, Url::AccountSessions))
 }
 
-fn view(record: &SessionRecord, current: bool) -> SessionView {
+fn view(state: &AppState, record: &SessionRecord, current: bool) -> SessionView {
     SessionView {
         id: record.id,
-        browser: user_agent::describe(record.user_agent.as_deref()),
+        browser: user_agent::parse(record.user_agent.as_deref()).describe(&state.pages),
         ip: record.ip.clone(),
         method: match record.method {
-            SignInMethod::Password => "with a password",
-            SignInMethod::MagicLink => "with an email link",
-            SignInMethod::Reset => "after a password reset",
+            SignInMethod::Password => "password",
+            SignInMethod::MagicLink => "link",
+            SignInMethod::Reset => "reset",
         },
         started: Time::new(record.created_at),
         last_seen: Time::new(record.last_seen_at),

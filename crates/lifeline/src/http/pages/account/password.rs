@@ -17,10 +17,9 @@ use crate::security::password_hash::Password;
 use crate::state::AppState;
 
 /// The account page's notice after a change.
-pub const CHANGED: &str = "Your password was changed; other sessions were signed out.";
+pub const CHANGED: &str = "notice-password-changed";
 /// The message for a wrong current password.
-const WRONG_CURRENT: &str =
-    "That is not your current password. Nothing was changed; type it again.";
+const WRONG_CURRENT: &str = "current-password-wrong";
 
 /// The form's fields. `username` is the hidden field for password managers.
 #[derive(Deserialize)]
@@ -83,7 +82,7 @@ pub async fn post(
     match change_password::change(&state, &user, change, &client).await {
         Ok(changed) => {
             session.sign_in_again(&state, &changed, &client).await?;
-            session.set_notice(CHANGED);
+            session.set_notice(&state.pages.text(CHANGED, None));
             Ok(HttpResponse::SeeOther()
                 .insert_header((LOCATION, state.path(Url::Account.path())))
                 .finish())
@@ -100,7 +99,7 @@ pub async fn post(
             &session,
             &user,
             refused,
-            Some((Field::New, reason.to_string())),
+            Some((Field::New, reason.message_id().to_owned())),
         )),
         Err(ChangeError::App(error)) => Err(error),
     }

@@ -40,7 +40,7 @@ pub async fn post(
 ) -> Result<HttpResponse, AppError> {
     let ForgotForm { email, .. } = form_data.into_inner();
     let Ok(address) = EmailAddress::parse(&email) else {
-        let message = "Enter your email address, like name@example.com.";
+        let message = "email-invalid";
         return Ok(form(
             &state,
             &session,

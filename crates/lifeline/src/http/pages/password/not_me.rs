@@ -9,7 +9,7 @@ use serde::Deserialize;
 use tera::Context;
 use token_core::Purpose;
 
-use crate::error::{AppError, wait_in_words};
+use crate::error::AppError;
 use crate::flows::not_me;
 use crate::http::client::ClientInfo;
 use crate::http::csrf::{CsrfForm, csrf_field};
@@ -100,6 +100,12 @@ fn pause_hours(state: &AppState) -> u64 {
     state.settings.limits.not_me_pause_secs / 3600
 }
 
+/// How long new link requests pause after a lock-down, in the page's language.
+fn pause_in_words(state: &AppState) -> String {
+    let secs = state.settings.limits.not_me_pause_secs;
+    state.pages.duration(crate::i18n::rounded_up(secs))
+}
+
 /// How long the recovery link of a lock-down works, in words: the pause, within the
 /// limits every link has (as the outbox composer issues it).
 fn recovery_lifetime(state: &AppState) -> String {
@@ -107,7 +113,7 @@ fn recovery_lifetime(state: &AppState) -> String {
         token_core::MIN_LIFETIME.as_secs().unsigned_abs(),
         token_core::MAX_LIFETIME.as_secs().unsigned_abs(),
     );
-    wait_in_words(secs)
+    state.pages.duration(crate::i18n::rounded_up(secs))
 }
 
 /// The confirmation page for the link the session holds, else the 400 page.
@@ -133,10 +139,7 @@ async fn show(
         "password_changed",
         &(live.purpose() == Purpose::NotMeChange),
     );
-    context.insert(
-        "pause",
-        &wait_in_words(state.settings.limits.not_me_pause_secs),
-    );
+    context.insert("pause", &pause_in_words(state));
     context.insert("pause_hours", &pause_hours(state));
     context.insert("recovery_lifetime", &recovery_lifetime(state));
     Ok(state.pages.render(status, "not_me.html.tera", context))
@@ -170,10 +173,7 @@ pub async fn post(
     };
     let mut context = Context::new();
     context.insert("password_voided", &locked_down.password_voided);
-    context.insert(
-        "pause",
-        &wait_in_words(state.settings.limits.not_me_pause_secs),
-    );
+    context.insert("pause", &pause_in_words(&state));
     context.insert("pause_hours", &pause_hours(&state));
     context.insert("recovery_lifetime", &recovery_lifetime(&state));
     Ok(state

@@ -37,10 +37,9 @@ pub struct ResetForm {
 csrf_field!(ResetForm);
 
 /// The sign-in page's notice after a reset (`password.sign_in_after_reset = false`).
-const SIGN_IN_AFTER_RESET: &str = "Your password was changed. Sign in with your new password.";
+const SIGN_IN_AFTER_RESET: &str = "notice-sign-in-after-reset";
 /// The account page's notice after a reset that signed the browser in.
-const SIGNED_IN_AFTER_RESET: &str =
-    "Your password was changed; other sessions were signed out. You are signed in.";
+const SIGNED_IN_AFTER_RESET: &str = "notice-signed-in-after-reset";
 
 /// Shows the form when the session holds a live reset link, else the 400 page.
 pub async fn show(
@@ -104,11 +103,11 @@ pub async fn post(
                 session
                     .sign_in(&state, &user, SignInMethod::Reset, &client)
                     .await?;
-                session.set_notice(SIGNED_IN_AFTER_RESET);
+                session.set_notice(&state.pages.text(SIGNED_IN_AFTER_RESET, None));
                 Url::Account
             } else {
                 session.start_over();
-                session.set_notice(SIGN_IN_AFTER_RESET);
+                session.set_notice(&state.pages.text(SIGN_IN_AFTER_RESET, None));
                 session.set_login_email(&user.display_email);
                 Url::Login
             };
@@ -121,7 +120,7 @@ pub async fn post(
                 &state,
                 &session,
                 StatusCode::UNPROCESSABLE_ENTITY,
-                Some(&reason.to_string()),
+                Some(reason.message_id()),
             )
             .await
         }

@@ -1,0 +1,31 @@
+//! The catalogs compiled into the binary, one folder per language.
+
+use super::error::I18nError;
+use super::source::Source;
+
+macro_rules! catalog {
+    ($lang:literal, $file:literal) => {
+        (
+            $lang,
+            $file,
+            include_str!(concat!("../../../../templates/locales/", $lang, "/", $file)),
+        )
+    };
+}
+
+/// Every built-in file: its language, its name and its text.
+pub const BUILT_IN: &[(&str, &str, &str)] = &[
+    catalog!("en", "pages.ftl"),
+    catalog!("de", "pages.ftl"),
+    catalog!("fr", "pages.ftl"),
+    catalog!("es", "pages.ftl"),
+    catalog!("ar", "pages.ftl"),
+];
+
+/// The built-in files, parsed (a file that does not parse is a bug a unit test catches).
+pub fn sources() -> Result<Vec<Source>, I18nError> {
+    BUILT_IN
+        .iter()
+        .map(|(lang, file, text)| Source::parse(lang, format!("{lang}/{file}"), (*text).to_owned()))
+        .collect()
+}
