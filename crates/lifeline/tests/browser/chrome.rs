@@ -11,6 +11,7 @@ use serde_json::Value;
 use tokio::sync::{Semaphore, SemaphorePermit};
 
 use crate::launch::{binaries, connect, free_port, shutdown_driver};
+use crate::words;
 
 /// Two cores run at most two browsers at once; more only makes each one time out.
 static BROWSERS: Semaphore = Semaphore::const_new(2);
@@ -22,6 +23,9 @@ pub struct Options {
     pub javascript: bool,
     /// Window width in CSS pixels.
     pub width: u32,
+    /// The browser's `Accept-Language`, e.g. `de-DE,de;q=0.9`; `None` keeps
+    /// Chromium's own.
+    pub accept_language: Option<&'static str>,
 }
 
 impl Default for Options {
@@ -29,6 +33,7 @@ impl Default for Options {
         Self {
             javascript: true,
             width: 1024,
+            accept_language: None,
         }
     }
 }
@@ -95,6 +100,34 @@ impl Browser {
     /// The text of the page's `<h1>`: what a person reads first.
     pub async fn heading(&self) -> String {
         self.text_of("h1").await
+    }
+
+    /// The page's language: its root's `lang`.
+    pub async fn lang(&self) -> String {
+        let lang = self.eval("return document.documentElement.lang;").await;
+        lang.as_str().expect("lang is a string").to_owned()
+    }
+
+    /// The text of page message `id` in the language of the page on screen,
+    /// as the shipped catalog has it (see [`crate::words`]).
+    pub async fn t(&self, id: &str) -> &'static str {
+        words::text(&self.lang().await, id)
+    }
+
+    /// Where the element matching `css` is on screen: the box of its text
+    /// (`[left, right]` in CSS pixels), and of the `<main>` card around it.
+    pub async fn text_box(&self, css: &str) -> ([f64; 2], [f64; 2]) {
+        let script = format!(
+            "const e = document.querySelector({css:?});
+             const range = document.createRange();
+             range.selectNodeContents(e);
+             const text = range.getBoundingClientRect();
+             const card = document.querySelector('main').getBoundingClientRect();
+             return [[text.left, text.right], [card.left, card.right]];"
+        );
+        let boxes: ([f64; 2], [f64; 2]) = serde_json::from_value(self.eval(&script).await)
+            .unwrap_or_else(|e| panic!("no box for {css}: {e}"));
+        boxes
     }
 
     /// The visible text of the first element matching `css`.

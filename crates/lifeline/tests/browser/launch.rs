@@ -66,6 +66,9 @@ pub async fn connect(port: u16, chromium: &Path, profile: &Path, options: Option
         "--hide-scrollbars".to_owned(),
         format!("--user-data-dir={}", profile.display()),
     ];
+    if let Some(languages) = options.accept_language {
+        args.push(format!("--accept-lang={languages}"));
+    }
     if !options.javascript {
         args.push("--blink-settings=scriptEnabled=false".to_owned());
     }
@@ -75,6 +78,7 @@ pub async fn connect(port: u16, chromium: &Path, profile: &Path, options: Option
             "binary": chromium,
             "args": args,
             "prefs": {
+                "intl.accept_languages": options.accept_language.unwrap_or("en-US,en"),
                 "profile.managed_default_content_settings.javascript":
                     if options.javascript { 1 } else { 2 },
             },

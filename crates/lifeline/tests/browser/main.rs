@@ -33,9 +33,11 @@ mod every_page;
     reason = "the shared harness has helpers only the HTTP tests use"
 )]
 mod helpers;
+mod language_flow;
 mod launch;
 mod lock_down_flow;
 mod magic_link_flow;
 mod mail_accessibility;
 mod reset_flow;
 mod steps;
+mod words;

@@ -30,9 +30,7 @@ pub async fn browser_and_app(
 /// number `nth` (1-based) that the sink received.
 pub async fn ask_for_reset_link(browser: &Browser, app: &TestApp, nth: usize) -> String {
     browser.open(&app.url("/password/forgot")).await;
-    browser.type_into("Email address", "ada@example.com").await;
-    browser.press("Send me a link").await;
-    assert_eq!(browser.heading().await, "Check your inbox");
+    request_link(browser, "forgot-submit").await;
     let mail = app.wait_for_mail(nth).await.remove(nth - 1);
     link_in(app, &mail, "/password/reset?token=")
 }
@@ -41,26 +39,41 @@ pub async fn ask_for_reset_link(browser: &Browser, app: &TestApp, nth: usize) ->
 /// mail number `nth` (1-based).
 pub async fn ask_for_sign_in_link(browser: &Browser, app: &TestApp, nth: usize) -> String {
     browser.open(&app.url("/magic-link")).await;
-    browser.type_into("Email address", "ada@example.com").await;
-    browser.press("Email me a sign-in link").await;
-    assert_eq!(browser.heading().await, "Check your inbox");
+    request_link(browser, "magic-link-submit").await;
     let mail = app.wait_for_mail(nth).await.remove(nth - 1);
     link_in(app, &mail, "/magic-link/verify?token=")
 }
 
-/// Fills in both fields of the reset form and submits it.
-pub async fn choose_password(browser: &Browser, password: &str, again: &str) {
-    browser.type_into("New password", password).await;
-    browser.type_into("Repeat the new password", again).await;
-    browser.press("Set new password").await;
+/// Types ada's address into the link form on screen, presses its button
+/// (message `submit`) and checks that the "check your inbox" page follows;
+/// in the page's language, whichever it is.
+pub async fn request_link(browser: &Browser, submit: &str) {
+    let label = browser.t("email-label").await;
+    browser.type_into(label, "ada@example.com").await;
+    browser.press(browser.t(submit).await).await;
+    assert_eq!(
+        browser.heading().await,
+        browser.t("check-inbox-title").await
+    );
 }
 
-/// Signs in on the login page.
+/// Fills in both fields of the reset form and submits it, in the page's language.
+pub async fn choose_password(browser: &Browser, password: &str, again: &str) {
+    let label = browser.t("new-password-label").await;
+    browser.type_into(label, password).await;
+    let label = browser.t("repeat-password-label").await;
+    browser.type_into(label, again).await;
+    browser.press(browser.t("reset-submit").await).await;
+}
+
+/// Signs in on the login page, in the page's language.
 pub async fn sign_in(browser: &Browser, app: &TestApp, password: &str) {
     browser.open(&app.url("/login")).await;
-    browser.type_into("Email address", "ada@example.com").await;
-    browser.type_into("Password", password).await;
-    browser.press("Sign in").await;
+    let label = browser.t("email-label").await;
+    browser.type_into(label, "ada@example.com").await;
+    let label = browser.t("password-label").await;
+    browser.type_into(label, password).await;
+    browser.press(browser.t("sign-in-title").await).await;
 }
 
 /// Runs axe-core in the page `browser` shows and fails, listing every
