@@ -157,7 +157,7 @@ session-signed-in = سُجّل الدخول { $method ->
    *[other] {" "}من { $ip }
 }،
 session-last-seen = آخر نشاط:
-session-sign-out-label = سجّل خروج { $browser }، آخر نشاط: { $seen }
+session-sign-out-label = تسجيل الخروج من { $browser }، آخر نشاط: { $seen }
 sign-out-everywhere-else = سجّل الخروج من كل الأماكن الأخرى
 no-other-sessions = لا يوجد متصفح آخر مسجّل الدخول.
 notice-session-signed-out = تم تسجيل الخروج من تلك الجلسة.

@@ -146,6 +146,8 @@ session-signed-in = Signed in { $method ->
    *[other] {" "}from { $ip }
 },
 session-last-seen = Last seen
+# A button's name for screen readers; it must contain the button's visible text
+# (sign-out), word for word, so a person using speech can say what they see.
 session-sign-out-label = Sign out { $browser }, last seen { $seen }
 sign-out-everywhere-else = Sign out everywhere else
 no-other-sessions = No other browser is signed in.

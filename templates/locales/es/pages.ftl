@@ -145,7 +145,7 @@ session-signed-in = Sesión iniciada { $method ->
    *[other] {" "}desde { $ip }
 },
 session-last-seen = Última actividad:
-session-sign-out-label = Cerrar la sesión de { $browser }, última actividad: { $seen }
+session-sign-out-label = Cerrar sesión en { $browser }, última actividad: { $seen }
 sign-out-everywhere-else = Cerrar sesión en todos los demás sitios
 no-other-sessions = No hay ningún otro navegador con la sesión iniciada.
 notice-session-signed-out = Esa sesión se ha cerrado.

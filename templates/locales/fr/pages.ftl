@@ -145,7 +145,7 @@ session-signed-in = Connecté { $method ->
    *[other] {" "}depuis { $ip }
 },
 session-last-seen = Dernière activité :
-session-sign-out-label = Déconnecter { $browser }, dernière activité : { $seen }
+session-sign-out-label = Se déconnecter de { $browser }, dernière activité : { $seen }
 sign-out-everywhere-else = Se déconnecter partout ailleurs
 no-other-sessions = Aucun autre navigateur n’est connecté.
 notice-session-signed-out = Cette session est déconnectée.

@@ -43,6 +43,8 @@ impl Default for Options {
 pub struct Browser {
     /// The WebDriver session.
     pub client: Client,
+    /// How it was set up.
+    pub options: Options,
     driver: Child,
     port: u16,
     _profile: tempfile::TempDir,
@@ -65,6 +67,7 @@ impl Browser {
         let profile = tempfile::tempdir().expect("profile dir");
         let mut browser = Self {
             client: connect(port, &chromium, profile.path(), options).await,
+            options,
             driver,
             port,
             _profile: profile,

@@ -11,15 +11,23 @@ use crate::axe;
 use crate::chrome::{Browser, Options};
 use crate::helpers::{PUBLIC_URL, TestApp, link_in, mail_parts, spawn_app_with};
 use crate::steps::{
-    OLD_PASSWORD, Screenshots, assert_accessible, browser_and_app, choose_password, sign_in,
+    OLD_PASSWORD, Screenshots, assert_accessible, browser_and_app, choose_password, request_link,
+    sign_in,
 };
 
-/// Checks the page on screen and keeps a screenshot of it.
+/// Checks the page on screen, which must be in the language the browser
+/// asks for, and keeps a screenshot of it.
 async fn check(browser: &Browser, shots: &Screenshots, name: &str) {
+    let lang = browser.lang().await;
+    assert_eq!(
+        Some(lang.as_str()),
+        browser.options.accept_language,
+        "{name} is in the browser's language"
+    );
     browser
-        .screenshot(shots.dir(), &format!("axe-{name}"))
+        .screenshot(shots.dir(), &format!("axe-{lang}-{name}"))
         .await;
-    assert_accessible(browser, name).await;
+    assert_accessible(browser, &format!("{name} in {lang}")).await;
 }
 
 /// The link starting with `path_prefix` in the newest mail that has one,
@@ -41,17 +49,16 @@ async fn newest_link(app: &TestApp, path_prefix: &str) -> String {
 /// with a mistyped address first, and the "check your inbox" page after.
 async fn ask_for_link(browser: &Browser, app: &TestApp, shots: &Screenshots, page: &str) {
     let (name, button) = match page {
-        "/password/forgot" => ("forgot", "Send me a link"),
-        _ => ("magic-link", "Email me a sign-in link"),
+        "/password/forgot" => ("forgot", "forgot-submit"),
+        _ => ("magic-link", "magic-link-submit"),
     };
     browser.open(&app.url(page)).await;
     check(browser, shots, name).await;
-    browser.type_into("Email address", "ada at example").await;
-    browser.press(button).await;
+    let label = browser.t("email-label").await;
+    browser.type_into(label, "ada at example").await;
+    browser.press(browser.t(button).await).await;
     check(browser, shots, &format!("{name}-422")).await;
-    browser.type_into("Email address", "ada@example.com").await;
-    browser.press(button).await;
-    assert_eq!(browser.heading().await, "Check your inbox");
+    request_link(browser, button).await;
     check(browser, shots, &format!("{name}-check-inbox")).await;
 }
 
@@ -85,16 +92,15 @@ async fn magic_link_pages(browser: &Browser, app: &TestApp, shots: &Screenshots)
         .open(&newest_link(app, "/magic-link/verify?token=").await)
         .await;
     check(browser, shots, "magic-link-verify").await;
-    browser.press("Sign in").await;
-    assert_eq!(browser.heading().await, "Your account");
+    browser.press(browser.t("sign-in-title").await).await;
+    assert_eq!(browser.heading().await, browser.t("account-title").await);
     check(browser, shots, "account").await;
     sessions_pages(browser, app, shots).await;
     account_pages(browser, app, shots).await;
-    browser.press("Sign out").await;
+    browser.press(browser.t("sign-out").await).await;
 
     browser.open(&app.url("/magic-link")).await;
-    browser.type_into("Email address", "ada@example.com").await;
-    browser.press("Email me a sign-in link").await;
+    request_link(browser, "magic-link-submit").await;
     let link = newest_link(app, "/magic-link/verify?token=").await;
     browser.client.delete_all_cookies().await.unwrap();
     browser.open(&link).await;
@@ -114,10 +120,12 @@ async fn sessions_pages(browser: &Browser, app: &TestApp, shots: &Screenshots) {
     let signed_in = app.post_form(&other, "/login", &fields).await;
     assert_eq!(signed_in.status(), reqwest::StatusCode::SEE_OTHER);
     browser.open(&app.url("/account/sessions")).await;
-    assert_eq!(browser.heading().await, "Your sessions");
+    assert_eq!(browser.heading().await, browser.t("sessions-title").await);
     check(browser, shots, "sessions").await;
-    browser.press("Sign out everywhere else").await;
-    assert_eq!(browser.heading().await, "Your sessions");
+    browser
+        .press(browser.t("sign-out-everywhere-else").await)
+        .await;
+    assert_eq!(browser.heading().await, browser.t("sessions-title").await);
     check(browser, shots, "sessions-signed-out").await;
     browser.open(&app.url("/account")).await;
 }
@@ -125,29 +133,13 @@ async fn sessions_pages(browser: &Browser, app: &TestApp, shots: &Screenshots) {
 /// Change password (the form, a refusal, the account page after it) and the account page
 /// with a pause, signed in.
 async fn account_pages(browser: &Browser, app: &TestApp, shots: &Screenshots) {
-    browser.follow("Change password").await;
+    browser
+        .follow(browser.t("change-password-link").await)
+        .await;
     check(browser, shots, "change-password").await;
-    browser
-        .type_into("Current password", "not the password")
-        .await;
-    browser
-        .type_into("New password", "another good passphrase")
-        .await;
-    browser
-        .type_into("Repeat the new password", "another good passphrase")
-        .await;
-    browser.press("Change password").await;
+    change_password(browser, "not the password").await;
     check(browser, shots, "change-password-422").await;
-    browser
-        .type_into("Current password", "a good new passphrase")
-        .await;
-    browser
-        .type_into("New password", "another good passphrase")
-        .await;
-    browser
-        .type_into("Repeat the new password", "another good passphrase")
-        .await;
-    browser.press("Change password").await;
+    change_password(browser, "a good new passphrase").await;
     assert_eq!(browser.path().await, "/account");
     let email = storage::EmailAddress::parse("ada@example.com").unwrap();
     let ada = storage::users::find_by_email(&mut app.db.conn().unwrap(), &email)
@@ -160,6 +152,20 @@ async fn account_pages(browser: &Browser, app: &TestApp, shots: &Screenshots) {
     storage::users::lift_reset_pause(&mut app.db.conn().unwrap(), ada.id, app.now()).unwrap();
 }
 
+/// Fills in the change-password form with `current` and a new password, and submits it.
+async fn change_password(browser: &Browser, current: &str) {
+    for (label, text) in [
+        ("current-password-label", current),
+        ("new-password-label", "another good passphrase"),
+        ("repeat-password-label", "another good passphrase"),
+    ] {
+        browser.type_into(browser.t(label).await, text).await;
+    }
+    browser
+        .press(browser.t("change-password-submit").await)
+        .await;
+}
+
 /// "This wasn't me": the page for the password-changed mail's link (from the reset in
 /// `password_pages`), then from a fresh reset mail to the locked-down account, and the
 /// used link's page.
@@ -169,16 +175,15 @@ async fn not_me_pages(browser: &Browser, app: &TestApp, shots: &Screenshots) {
         .await;
     assert_eq!(
         browser.heading().await,
-        "Undo a password change you did not make"
+        browser.t("not-me-changed-title").await
     );
     check(browser, shots, "not-me-password-changed").await;
     browser.open(&app.url("/password/forgot")).await;
-    browser.type_into("Email address", "ada@example.com").await;
-    browser.press("Send me a link").await;
+    request_link(browser, "forgot-submit").await;
     let not_me = newest_link(app, "/password/not-me?token=ln1_").await;
     browser.open(&not_me).await;
     check(browser, shots, "not-me").await;
-    browser.press("Cancel the links and lock my account").await;
+    browser.press(browser.t("not-me-links-submit").await).await;
     check(browser, shots, "not-me-done").await;
     browser.open(&not_me).await;
     check(browser, shots, "not-me-link-invalid").await;
@@ -202,8 +207,7 @@ async fn mailbox_pages(browser: &Browser, accent: &'static str, shots: &Screensh
     browser.open(&app.url("/dev/mailbox")).await;
     check(browser, shots, "mailbox-empty").await;
     browser.open(&app.url("/password/forgot")).await;
-    browser.type_into("Email address", "ada@example.com").await;
-    browser.press("Send me a link").await;
+    request_link(browser, "forgot-submit").await;
     app.drain_outbox().await;
     browser.open(&app.url("/dev/mailbox")).await;
     check(browser, shots, "mailbox").await;
@@ -214,8 +218,9 @@ async fn mailbox_pages(browser: &Browser, accent: &'static str, shots: &Screensh
     check(browser, shots, "mailbox-message").await;
 }
 
-/// Every page, with the pages branded in `accent`.
-async fn every_page_meets_wcag_2_1_aa(accent: &'static str) {
+/// Every page in `lang` (the browser's `Accept-Language`), with the pages
+/// branded in `accent`.
+async fn every_page_meets_wcag_2_1_aa(lang: &'static str, accent: &'static str) {
     // Arrange
     if axe::installed().is_none() {
         return;
@@ -224,7 +229,11 @@ async fn every_page_meets_wcag_2_1_aa(accent: &'static str) {
         f.merge(("tokens.magic_link_same_browser", true))
             .merge(("branding.accent_color", accent))
     };
-    let Some((browser, app)) = browser_and_app(Options::default(), same_browser).await else {
+    let options = Options {
+        accept_language: Some(lang),
+        ..Options::default()
+    };
+    let Some((browser, app)) = browser_and_app(options, same_browser).await else {
         return;
     };
     let shots = Screenshots::new();
@@ -239,19 +248,42 @@ async fn every_page_meets_wcag_2_1_aa(accent: &'static str) {
     browser.close().await;
 }
 
+/// The accent colour the pages have when the operator sets none.
+const DEFAULT_ACCENT: &str = "#2563eb";
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_page_meets_wcag_2_1_aa_in_the_default_colours() {
-    every_page_meets_wcag_2_1_aa("#2563eb").await;
+    every_page_meets_wcag_2_1_aa("en", DEFAULT_ACCENT).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_page_meets_wcag_2_1_aa_in_a_light_accent() {
-    every_page_meets_wcag_2_1_aa("#fbbf24").await;
+    every_page_meets_wcag_2_1_aa("en", "#fbbf24").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_page_meets_wcag_2_1_aa_in_a_dark_accent() {
-    every_page_meets_wcag_2_1_aa("#1e1b4b").await;
+    every_page_meets_wcag_2_1_aa("en", "#1e1b4b").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_page_meets_wcag_2_1_aa_in_german() {
+    every_page_meets_wcag_2_1_aa("de", DEFAULT_ACCENT).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_page_meets_wcag_2_1_aa_in_french() {
+    every_page_meets_wcag_2_1_aa("fr", DEFAULT_ACCENT).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_page_meets_wcag_2_1_aa_in_spanish() {
+    every_page_meets_wcag_2_1_aa("es", DEFAULT_ACCENT).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_page_meets_wcag_2_1_aa_in_arabic_right_to_left() {
+    every_page_meets_wcag_2_1_aa("ar", DEFAULT_ACCENT).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
