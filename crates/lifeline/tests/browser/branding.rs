@@ -63,7 +63,11 @@ async fn an_operator_brands_pages_and_mails_and_overrides_templates_without_rebu
     assert_eq!(header, "Acme ID");
     assert_eq!(logo, json!(LOGO));
     assert_eq!(button_colour, json!("rgb(15, 118, 110)"));
-    assert_eq!(footer, "Need help? Write to help@acme.test.");
+    assert_eq!(
+        footer.lines().next(),
+        Some("Need help? Write to help@acme.test."),
+        "the help line comes first, the language switch after it"
+    );
     assert_eq!(overridden_heading, "Mail on its way");
     assert!(
         overridden_text.contains("Sent by Acme ID."),
