@@ -26,11 +26,14 @@ const MAX_RESETS: usize = 48;
 const PASSWORD: &str = "the burst's shared password";
 
 async fn reset_requests_are_answered_while_a_burst_of_sign_ins_is_hashing(backend: Backend) {
-    // Arrange: two pooled connections, a short wait for one, and a hash that takes longer
-    // than that wait, so a request holding a connection while hashing starves the others.
+    // Arrange: two pooled connections and a one-second wait for one. The 32 hashes (8
+    // iterations each) take several seconds on the two hashing threads, so a request holding
+    // a connection while it waits to hash makes a reset request wait behind most of the
+    // burst, far past the second; the second is long enough that a loaded machine's pauses
+    // (a CI run sharing its cores with builds) do not reach it.
     let Some(app) = spawn_app_with(backend, |f| {
         f.merge(("database.pool_size", 2))
-            .merge(("database.connect_timeout_ms", 250))
+            .merge(("database.connect_timeout_ms", 1000))
             .merge(("password.argon2_memory_kib", 19456))
             .merge(("password.argon2_iterations", 8))
     })
