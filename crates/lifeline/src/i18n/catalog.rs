@@ -20,6 +20,8 @@ pub struct Locale(pub(crate) usize);
 /// One offered language.
 struct Language {
     tag: String,
+    /// `tag`, parsed once for negotiation.
+    id: LanguageIdentifier,
     rtl: bool,
     bundle: FluentBundle<FluentResource>,
 }
@@ -120,9 +122,13 @@ impl Catalogs {
         (0..self.languages.len()).map(Locale)
     }
 
-    /// The offered tags, in the order of `i18n.locales` (for negotiation).
-    pub(super) fn tags(&self) -> impl Iterator<Item = &str> {
-        self.languages.iter().map(|l| l.tag.as_str())
+    /// The offered languages' identifiers, in the order of `i18n.locales` (for
+    /// negotiation), with the [`Locale`] each one is.
+    pub(super) fn identifiers(&self) -> impl Iterator<Item = (Locale, &LanguageIdentifier)> {
+        self.languages
+            .iter()
+            .enumerate()
+            .map(|(at, l)| (Locale(at), &l.id))
     }
 
     /// A [`Locale`] is only made by these catalogs, so it is always found.
@@ -241,13 +247,14 @@ fn language(tag: &str, resources: Vec<FluentResource>) -> Result<Language, I18nE
         suggestion: " (not a language tag)".into(),
     })?;
     let rtl = id.character_direction() == CharacterDirection::RTL;
-    let mut bundle = FluentBundle::new_concurrent(vec![id]);
+    let mut bundle = FluentBundle::new_concurrent(vec![id.clone()]);
     bundle.set_use_isolating(rtl);
     for resource in resources {
         bundle.add_resource_overriding(resource);
     }
     Ok(Language {
         tag: tag.to_owned(),
+        id,
         rtl,
         bundle,
     })

@@ -73,13 +73,12 @@ impl Catalogs {
         let ranges = ranges(header);
         // Ranges after a `*` are worth less than "anything", which is the default.
         let requested: Vec<LanguageIdentifier> = ranges.into_iter().map_while(|r| r.lang).collect();
-        let available: Vec<LanguageIdentifier> =
-            self.tags().filter_map(|t| t.parse().ok()).collect();
+        let available: Vec<&LanguageIdentifier> = self.identifiers().map(|(_, id)| id).collect();
         let chosen =
             negotiate_languages(&requested, &available, None, NegotiationStrategy::Filtering);
         chosen
             .first()
-            .and_then(|lang| self.find(&lang.to_string()))
-            .unwrap_or_else(|| self.default_locale())
+            .and_then(|best| self.identifiers().find(|(_, id)| id == *best))
+            .map_or_else(|| self.default_locale(), |(locale, _)| locale)
     }
 }
