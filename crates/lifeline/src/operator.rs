@@ -296,6 +296,7 @@ impl Accounts {
                 if deleted {
                     tokens::revoke_all_for_user(conn, user.id, now)?;
                     sessions::revoke_all_for_user(conn, user.id, None)?;
+                    storage::account_languages::forget(conn, user.id)?;
                 }
                 Ok(deleted)
             },
@@ -362,6 +363,7 @@ impl Accounts {
             ip: None,
             user_agent: None,
             changed_at: now.and_utc().timestamp(),
+            lang: None,
         })
         .encode()
         .map_err(|e| OperatorError::Mail(e.into()))?;

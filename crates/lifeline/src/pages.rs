@@ -17,9 +17,6 @@ use crate::config::BrandingSettings;
 use crate::http::urls::Url;
 use crate::i18n::{Catalogs, FluentArgs, Locale};
 
-mod translate;
-use translate::Translate;
-
 macro_rules! page {
     ($name:literal) => {
         (
@@ -124,8 +121,9 @@ impl ConstantPage {
 
 /// The page templates and branding, built once at start-up.
 pub struct Pages {
-    /// One template set per offered language (indexed by [`Locale`]), whose `t()` speaks it.
-    tera: Vec<Tera>,
+    /// The templates, shared by every language: `t()` speaks the language of the render
+    /// under way (`mail::rendering`).
+    tera: Tera,
     catalogs: Arc<Catalogs>,
     /// Every offered language, by its tag and its own name, for the switch.
     switch: Vec<SwitchEntry>,
@@ -173,15 +171,8 @@ impl Pages {
         tera.add_raw_templates(files)?;
         tera.autoescape_on(vec![".html.tera"]);
         tera.set_escape_fn(mail::escape_html);
-        let per_language = catalogs
-            .locales()
-            .map(|locale| {
-                let mut own = tera.clone();
-                let catalogs = Arc::clone(&catalogs);
-                own.register_function("t", Translate { catalogs, locale });
-                own
-            })
-            .collect();
+        let messages: Arc<dyn mail::Messages> = Arc::clone(&catalogs) as _;
+        tera.register_function("t", mail::Translate::new(messages));
         let switch = catalogs
             .locales()
             .map(|locale| SwitchEntry {
@@ -191,7 +182,7 @@ impl Pages {
             .collect();
         Ok(Self {
             constant: catalogs.locales().map(|_| Default::default()).collect(),
-            tera: per_language,
+            tera,
             catalogs,
             switch,
             brand: brand.clone(),
@@ -213,6 +204,11 @@ impl Pages {
     /// A duration in the language of the request being served.
     pub fn duration(&self, parts: (u64, crate::i18n::Unit)) -> String {
         self.catalogs.duration(self.locale(), parts)
+    }
+
+    /// A moment in the language of the request being served, the zone named.
+    pub fn datetime(&self, at: chrono::NaiveDateTime) -> String {
+        self.catalogs.naive_datetime(self.locale(), at)
     }
 
     /// Message `id` in the language of the request being served (notices, form errors).
@@ -242,10 +238,9 @@ impl Pages {
         );
         context.insert("languages", &self.switch);
         context.insert("here", &here);
-        let Some(tera) = self.tera.get(locale.0) else {
-            return Err(tera::Error::msg("no template set for the language"));
-        };
-        tera.render(name, context)
+        mail::rendering(locale.0, mail::Markup::Html, || {
+            self.tera.render(name, context)
+        })
     }
 
     /// The `Content-Language` of a page in `locale`.
@@ -387,6 +382,26 @@ fn render_failed(name: &str, error: &tera::Error) -> HttpResponse {
     HttpResponse::InternalServerError()
         .content_type(ContentType::plaintext())
         .body("Something went wrong on our side. Please try again.")
+}
+
+/// The built-in pages in every shipped language (English first, the default), for unit
+/// tests elsewhere in the crate.
+#[cfg(test)]
+pub(crate) fn for_tests() -> Pages {
+    let settings = crate::config::I18nSettings {
+        default_locale: "en".into(),
+        locales: ["en", "de", "fr", "es", "ar"].map(String::from).to_vec(),
+        dir: None,
+    };
+    let catalogs = Arc::new(Catalogs::load(&settings).expect("built-in catalogs load"));
+    let brand = BrandingSettings {
+        product_name: "Acme".into(),
+        logo_url: None,
+        accent_color: "#1d4ed8".into(),
+        support_email: "help@example.com".into(),
+        templates_dir: None,
+    };
+    Pages::new(&brand, "", catalogs).expect("built-in pages load")
 }
 
 #[cfg(test)]

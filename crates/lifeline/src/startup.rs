@@ -185,16 +185,13 @@ pub(crate) async fn build_state(
         crate::webhooks::Webhooks::from_settings(&settings.webhooks)
             .map_err(|why| anyhow::anyhow!(why))?,
     );
+    let catalogs = Arc::new(crate::i18n::Catalogs::load(&settings.i18n)?);
     let worker = outbox_worker(
-        &settings, &db, &directory, &ring, &clock, &metrics, &webhooks,
+        &settings, &db, &directory, &ring, &clock, &metrics, &webhooks, &catalogs,
     )?;
     let state = web::Data::new(AppState {
         webhooks,
-        pages: Pages::new(
-            &settings.branding,
-            &settings.server.base_path,
-            Arc::new(crate::i18n::Catalogs::load(&settings.i18n)?),
-        )?,
+        pages: Pages::new(&settings.branding, &settings.server.base_path, catalogs)?,
         limits: RateLimits::new(&settings.limits),
         admin_limits: AdminKeyLimits::new(&settings.admin_api),
         hasher,
@@ -231,6 +228,7 @@ fn outbox_worker(
     clock: &Arc<dyn Clock + Send + Sync>,
     metrics: &Arc<Metrics>,
     webhooks: &Arc<crate::webhooks::Webhooks>,
+    catalogs: &Arc<crate::i18n::Catalogs>,
 ) -> anyhow::Result<mail::OutboxWorker> {
     let transport = mail::Transport::from_settings(&settings.mail.transport, db)?;
     if settings.mode == Mode::Production && transport.is_development() {
@@ -245,15 +243,17 @@ fn outbox_worker(
         message_id_domain: settings.mail.message_id_domain.clone(),
     })?;
     let branding = crate::config::mail_branding(settings);
+    let messages: Arc<dyn mail::Messages> = Arc::clone(catalogs) as _;
     let templates = match &settings.mail.templates_dir {
-        Some(dir) => mail::EmailTemplates::with_overrides(branding, Path::new(dir))?,
-        None => mail::EmailTemplates::new(branding)?,
+        Some(dir) => mail::EmailTemplates::with_overrides(branding, Path::new(dir), messages)?,
+        None => mail::EmailTemplates::new(branding, messages)?,
     };
     let composer = LifelineComposer {
         db: db.clone(),
         directory: Arc::clone(directory),
         keys: Arc::clone(ring),
         templates,
+        catalogs: Arc::clone(catalogs),
         public_url: format!(
             "{}{}",
             settings.server.public_url.trim_end_matches('/'),

@@ -57,6 +57,12 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// The tag of the language of the request being served (`de`), which a mail job
+    /// records; `None` outside a request (the account's last language is used then).
+    pub fn request_lang(&self) -> Option<String> {
+        crate::i18n::current_tag(self.pages.catalogs())
+    }
+
     /// Seconds since the Unix epoch, from the injected clock.
     pub fn now_unix(&self) -> i64 {
         self.clock.now_unix()

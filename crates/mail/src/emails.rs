@@ -16,11 +16,12 @@ pub trait Email: Serialize {
 pub struct PasswordReset {
     /// The reset link, built from the configured public URL.
     pub link: String,
-    /// How long the link stays valid.
-    pub lifetime_minutes: u32,
+    /// How long the link stays valid, in words of the mail's language ("30 minutes").
+    pub lifetime: String,
     /// The "this was not me" link, which revokes every link and pauses resets.
     pub not_me_link: String,
-    /// When the reset was requested, already formatted for people (e.g. `26 Nov 2025, 09:21 UTC`).
+    /// When the reset was requested, already written for the mail's language, zone named
+    /// (e.g. `26 November 2025, 09:21 UTC`).
     pub time: String,
     /// The requester's IP address.
     pub ip: String,
@@ -33,7 +34,7 @@ impl Email for PasswordReset {
 /// "Your password was changed": sent after every reset.
 #[derive(Clone, Serialize)]
 pub struct PasswordChanged {
-    /// When the password changed, formatted for people.
+    /// When the password changed, written for the mail's language, zone named.
     pub time: String,
     /// The IP address the change came from.
     pub ip: String,
@@ -52,8 +53,8 @@ impl Email for PasswordChanged {
 pub struct MagicLink {
     /// The sign-in link, built from the configured public URL.
     pub link: String,
-    /// How long the link stays valid.
-    pub lifetime_minutes: u32,
+    /// How long the link stays valid, in words of the mail's language ("30 minutes").
+    pub lifetime: String,
     /// The "this was not me" link.
     pub not_me_link: String,
 }
@@ -65,7 +66,7 @@ impl Email for MagicLink {
 /// "New sign-in to your account": sent after a magic link was used.
 #[derive(Clone, Serialize)]
 pub struct MagicLinkSignin {
-    /// When the sign-in happened, formatted for people.
+    /// When the sign-in happened, written for the mail's language, zone named.
     pub time: String,
     /// The IP address of the new session.
     pub ip: String,
@@ -82,7 +83,7 @@ impl Email for MagicLinkSignin {
 /// "Your account is locked down": confirms a "this was not me" click.
 #[derive(Clone, Serialize)]
 pub struct NotMeConfirmation {
-    /// When the link was clicked, formatted for people.
+    /// When the link was clicked, written for the mail's language, zone named.
     pub time: String,
     /// The IP address the click came from.
     pub ip: String,
@@ -91,8 +92,8 @@ pub struct NotMeConfirmation {
     pub recovery_link: Option<String>,
     /// How long the recovery link works, in words ("24 hours"); empty without one.
     pub recovery_lifetime: String,
-    /// Until when new reset and sign-in link requests are refused, formatted for people;
-    /// `None` when the account's directory cannot keep a pause.
+    /// Until when new reset and sign-in link requests are refused, written for the mail's
+    /// language; `None` when the account's directory cannot keep a pause.
     pub paused_until: Option<String>,
 }
 
@@ -103,7 +104,7 @@ impl Email for NotMeConfirmation {
 /// "No account for this address": the optional notice for resets asked for unknown addresses.
 #[derive(Clone, Serialize)]
 pub struct NoAccount {
-    /// When the reset was requested, formatted for people.
+    /// When the reset was requested, written for the mail's language, zone named.
     pub time: String,
     /// The requester's IP address.
     pub ip: String,

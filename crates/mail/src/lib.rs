@@ -4,6 +4,8 @@
 //! - [`EmailTemplates`] renders one folder per email (`templates/email/<name>/`: subject, text
 //!   and HTML), compiled in, optionally overridden from a directory through
 //!   [`load_with_overrides`], the loader the server's pages use as well.
+//!   Every sentence is a `t(id="…")` call, answered in the render's [`Language`] by the
+//!   application's [`Messages`] (this crate holds no catalog).
 //! - [`Sender`] builds a multipart/alternative message whose `Message-ID` comes from the
 //!   outbox job, so a retried send is recognisable.
 //! - [`Transport`] delivers it: SMTP in production, the database mailbox or the log in
@@ -30,6 +32,7 @@ mod settings;
 pub mod sink;
 mod smtp;
 mod templates;
+mod translate;
 mod transport;
 mod worker;
 
@@ -46,5 +49,6 @@ pub use palette::{Palette, Rgb};
 pub use settings::{SenderSettings, SmtpSettings, TlsMode, TransportSettings, WorkerSettings};
 pub use smtp::SmtpTransport;
 pub use templates::{EmailTemplates, RenderedEmail, TEMPLATE_NAMES, escape_html, single_line};
+pub use translate::{Language, Markup, Messages, Translate, rendering};
 pub use transport::Transport;
 pub use worker::{Nudge, OutboxWorker, StatsReader, WorkerHandle, WorkerStats};

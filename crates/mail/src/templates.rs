@@ -2,10 +2,12 @@
 
 use std::fmt;
 use std::path::Path;
+use std::sync::Arc;
 
 use serde::Serialize;
 
 use crate::overrides::load_with_overrides;
+use crate::translate::{Language, Markup, Messages, Translate, rendering};
 use crate::{Branding, Email, MailError, Palette};
 
 /// The template folders, one per email.
@@ -75,17 +77,26 @@ impl fmt::Debug for RenderedEmail {
     }
 }
 
-/// The compiled email templates plus the branding every email shows.
-#[derive(Debug)]
+/// The compiled email templates plus the branding every email shows. The templates say
+/// every sentence through `t(id="…")`, answered by the application's [`Messages`] in the
+/// language each render asks for.
 pub struct EmailTemplates {
     tera: tera::Tera,
     branding: Branding,
 }
 
+impl fmt::Debug for EmailTemplates {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EmailTemplates")
+            .field("branding", &self.branding)
+            .finish_non_exhaustive()
+    }
+}
+
 impl EmailTemplates {
-    /// The built-in templates.
-    pub fn new(branding: Branding) -> Result<Self, MailError> {
-        Self::build(branding, None)
+    /// The built-in templates, speaking `messages`.
+    pub fn new(branding: Branding, messages: Arc<dyn Messages>) -> Result<Self, MailError> {
+        Self::build(branding, None, messages)
     }
 
     /// The built-in templates, each replaced by `dir/<same relative path>` where that file exists
@@ -93,11 +104,19 @@ impl EmailTemplates {
     ///
     /// A file in `dir` that replaces nothing is refused, so a misspelt override fails at start-up
     /// instead of being silently ignored.
-    pub fn with_overrides(branding: Branding, dir: &Path) -> Result<Self, MailError> {
-        Self::build(branding, Some(dir))
+    pub fn with_overrides(
+        branding: Branding,
+        dir: &Path,
+        messages: Arc<dyn Messages>,
+    ) -> Result<Self, MailError> {
+        Self::build(branding, Some(dir), messages)
     }
 
-    fn build(branding: Branding, dir: Option<&Path>) -> Result<Self, MailError> {
+    fn build(
+        branding: Branding,
+        dir: Option<&Path>,
+        messages: Arc<dyn Messages>,
+    ) -> Result<Self, MailError> {
         branding.validate()?;
         let sources = load_with_overrides(&BUILTIN, dir)?;
         let mut tera = tera::Tera::default();
@@ -106,6 +125,7 @@ impl EmailTemplates {
         // separately (see `single_line`).
         tera.autoescape_on(vec![".html.tera"]);
         tera.set_escape_fn(escape_html);
+        tera.register_function("t", Translate::new(messages));
         tera.add_raw_templates(sources)
             .map_err(|e| MailError::template("templates/email", &e))?;
         Ok(Self { tera, branding })
@@ -116,18 +136,27 @@ impl EmailTemplates {
         &self.branding
     }
 
-    /// Renders the subject, text and HTML of the email `name` (one of [`TEMPLATE_NAMES`]).
+    /// Renders the subject, text and HTML of the email `name` (one of [`TEMPLATE_NAMES`]) in
+    /// `language`.
     ///
-    /// `context` must serialise to a map; the branding values (`product_name`, `support_email`,
+    /// `context` must serialise to a map; `lang` and `dir` (the language's tag and direction)
+    /// and the branding values (`product_name`, `support_email`,
     /// `logo_url`, `brand_colour`, and the readable shades derived from the colour,
     /// `brand_text_colour` and `brand_button_text_colour`, see [`Palette`]) are added to it and
     /// win over keys of the same name.
-    pub fn render(&self, name: &str, context: &impl Serialize) -> Result<RenderedEmail, MailError> {
+    pub fn render(
+        &self,
+        language: &Language,
+        name: &str,
+        context: &impl Serialize,
+    ) -> Result<RenderedEmail, MailError> {
         if !TEMPLATE_NAMES.contains(&name) {
             return Err(MailError::UnknownTemplate(name.to_owned()));
         }
         let mut ctx =
             tera::Context::from_serialize(context).map_err(|e| MailError::template(name, &e))?;
+        ctx.insert("lang", &language.tag);
+        ctx.insert("dir", language.dir());
         ctx.insert("product_name", &self.branding.product_name);
         ctx.insert("support_email", &self.branding.support_email);
         ctx.insert("logo_url", &self.branding.logo_url);
@@ -139,22 +168,25 @@ impl EmailTemplates {
             ctx.insert("brand_text_colour", &palette.accent_text.to_string());
             ctx.insert("brand_button_text_colour", &palette.on_accent.to_string());
         }
-        let part = |file: &str| {
+        let part = |file: &str, markup: Markup| {
             let path = format!("{name}/{file}");
-            self.tera
-                .render(&path, &ctx)
+            rendering(language.index, markup, || self.tera.render(&path, &ctx))
                 .map_err(|e| MailError::template(&path, &e))
         };
         Ok(RenderedEmail {
-            subject: single_line(&part(SUBJECT)?),
-            text: part(TEXT)?,
-            html: part(HTML)?,
+            subject: single_line(&part(SUBJECT, Markup::Text)?),
+            text: part(TEXT, Markup::Text)?,
+            html: part(HTML, Markup::Html)?,
         })
     }
 
-    /// Renders a typed email context.
-    pub fn render_email<E: Email>(&self, email: &E) -> Result<RenderedEmail, MailError> {
-        self.render(E::TEMPLATE, email)
+    /// Renders a typed email context in `language`.
+    pub fn render_email<E: Email>(
+        &self,
+        language: &Language,
+        email: &E,
+    ) -> Result<RenderedEmail, MailError> {
+        self.render(language, E::TEMPLATE, email)
     }
 }
 
@@ -200,7 +232,20 @@ mod tests {
     const HOSTILE_UA: &str = "<script>alert('x')</script>\" onmouseover=\"steal()";
 
     fn templates() -> EmailTemplates {
-        EmailTemplates::new(Branding::new("Acme", "help@acme.test")).expect("built-ins compile")
+        EmailTemplates::new(Branding::new("Acme", "help@acme.test"), echo())
+            .expect("built-ins compile")
+    }
+
+    fn echo() -> Arc<dyn Messages> {
+        Arc::new(crate::translate::Echo)
+    }
+
+    fn english() -> Language {
+        Language {
+            index: 0,
+            tag: "en".into(),
+            rtl: false,
+        }
     }
 
     fn all_samples(templates: &EmailTemplates) -> Vec<(&'static str, RenderedEmail)> {
@@ -210,56 +255,74 @@ mod tests {
         vec![
             (
                 "password_reset",
-                render(templates.render_email(&PasswordReset {
-                    link: LINK.into(),
-                    lifetime_minutes: 30,
-                    not_me_link: NOT_ME.into(),
-                    time: time(),
-                    ip: ip(),
-                })),
+                render(templates.render_email(
+                    &english(),
+                    &PasswordReset {
+                        link: LINK.into(),
+                        lifetime: "30 minutes".into(),
+                        not_me_link: NOT_ME.into(),
+                        time: time(),
+                        ip: ip(),
+                    },
+                )),
             ),
             (
                 "password_changed",
-                render(templates.render_email(&PasswordChanged {
-                    time: time(),
-                    ip: ip(),
-                    user_agent: HOSTILE_UA.into(),
-                    not_me_link: NOT_ME.into(),
-                })),
+                render(templates.render_email(
+                    &english(),
+                    &PasswordChanged {
+                        time: time(),
+                        ip: ip(),
+                        user_agent: HOSTILE_UA.into(),
+                        not_me_link: NOT_ME.into(),
+                    },
+                )),
             ),
             (
                 "magic_link",
-                render(templates.render_email(&MagicLink {
-                    link: LINK.into(),
-                    lifetime_minutes: 15,
-                    not_me_link: NOT_ME.into(),
-                })),
+                render(templates.render_email(
+                    &english(),
+                    &MagicLink {
+                        link: LINK.into(),
+                        lifetime: "15 minutes".into(),
+                        not_me_link: NOT_ME.into(),
+                    },
+                )),
             ),
             (
                 "magic_link_signin",
-                render(templates.render_email(&MagicLinkSignin {
-                    time: time(),
-                    ip: ip(),
-                    user_agent: HOSTILE_UA.into(),
-                    not_me_link: NOT_ME.into(),
-                })),
+                render(templates.render_email(
+                    &english(),
+                    &MagicLinkSignin {
+                        time: time(),
+                        ip: ip(),
+                        user_agent: HOSTILE_UA.into(),
+                        not_me_link: NOT_ME.into(),
+                    },
+                )),
             ),
             (
                 "not_me_confirmation",
-                render(templates.render_email(&NotMeConfirmation {
-                    time: time(),
-                    ip: ip(),
-                    recovery_link: Some(LINK.to_owned()),
-                    recovery_lifetime: "24 hours".to_owned(),
-                    paused_until: Some(time()),
-                })),
+                render(templates.render_email(
+                    &english(),
+                    &NotMeConfirmation {
+                        time: time(),
+                        ip: ip(),
+                        recovery_link: Some(LINK.to_owned()),
+                        recovery_lifetime: "24 hours".to_owned(),
+                        paused_until: Some(time()),
+                    },
+                )),
             ),
             (
                 "no_account",
-                render(templates.render_email(&NoAccount {
-                    time: time(),
-                    ip: ip(),
-                })),
+                render(templates.render_email(
+                    &english(),
+                    &NoAccount {
+                        time: time(),
+                        ip: ip(),
+                    },
+                )),
             ),
         ]
     }
@@ -337,18 +400,28 @@ mod tests {
         };
 
         // Act
-        let voided = templates.render_email(&confirmation(Some(LINK))).unwrap();
-        let kept = templates.render_email(&confirmation(None)).unwrap();
+        let voided = templates
+            .render_email(&english(), &confirmation(Some(LINK)))
+            .unwrap();
+        let kept = templates
+            .render_email(&english(), &confirmation(None))
+            .unwrap();
 
         // Assert
         for part in [&voided.text, &voided.html] {
-            assert!(part.contains("no longer works"), "{part}");
-            assert!(part.contains("24 hours"), "{part}");
-            assert!(!part.contains("was not changed"), "{part}");
+            assert!(part.contains("mail-locked-voided"), "{part}");
+            assert!(
+                part.contains("mail-locked-next lifetime=24 hours"),
+                "{part}"
+            );
+            assert!(!part.contains("mail-locked-kept"), "{part}");
         }
         for part in [&kept.text, &kept.html] {
-            assert!(part.contains("was not changed"), "{part}");
-            assert!(part.contains("until 27 Nov 2025, 09:21 UTC"), "{part}");
+            assert!(part.contains("mail-locked-kept"), "{part}");
+            assert!(
+                part.contains("mail-locked-paused until=27 Nov 2025, 09:21 UTC"),
+                "{part}"
+            );
             assert!(!part.contains("token="), "{part}");
         }
     }
@@ -365,7 +438,7 @@ mod tests {
         };
 
         // Act
-        let rendered = templates.render_email(&email).expect("renders");
+        let rendered = templates.render_email(&english(), &email).expect("renders");
 
         // Assert
         assert!(!rendered.html.contains("<script>"));
@@ -386,15 +459,19 @@ mod tests {
             brand_colour: "#123456".into(),
             ..Branding::new("Acme", "help@acme.test")
         };
-        let with_logo = EmailTemplates::new(branding).expect("compiles");
+        let with_logo = EmailTemplates::new(branding, echo()).expect("compiles");
         let sample = NoAccount {
             time: "now".into(),
             ip: "::1".into(),
         };
 
         // Act
-        let logo = with_logo.render_email(&sample).expect("renders");
-        let plain = templates().render_email(&sample).expect("renders");
+        let logo = with_logo
+            .render_email(&english(), &sample)
+            .expect("renders");
+        let plain = templates()
+            .render_email(&english(), &sample)
+            .expect("renders");
 
         // Assert
         assert!(
@@ -415,18 +492,21 @@ mod tests {
             brand_colour: "#fbbf24".into(),
             ..Branding::new("Acme", "help@acme.test")
         };
-        let templates = EmailTemplates::new(branding).expect("compiles");
+        let templates = EmailTemplates::new(branding, echo()).expect("compiles");
         let palette = Palette::for_accent("#fbbf24").expect("a colour");
         let reset = PasswordReset {
             link: "https://id.acme.test/password/reset?token=x".into(),
             not_me_link: "https://id.acme.test/password/not-me?token=y".into(),
-            lifetime_minutes: 30,
+            lifetime: "30 minutes".into(),
             time: "now".into(),
             ip: "::1".into(),
         };
 
         // Act
-        let html = templates.render_email(&reset).expect("renders").html;
+        let html = templates
+            .render_email(&english(), &reset)
+            .expect("renders")
+            .html;
 
         // Assert
         assert!(
@@ -446,7 +526,7 @@ mod tests {
         let templates = templates();
 
         // Act
-        let result = templates.render("layout", &serde_json::json!({}));
+        let result = templates.render(&english(), "layout", &serde_json::json!({}));
 
         // Assert
         assert!(matches!(result, Err(MailError::UnknownTemplate(name)) if name == "layout"));
@@ -458,7 +538,11 @@ mod tests {
         let templates = templates();
 
         // Act
-        let result = templates.render("magic_link", &serde_json::json!({"lifetime_minutes": 5}));
+        let result = templates.render(
+            &english(),
+            "magic_link",
+            &serde_json::json!({"lifetime": "5 minutes"}),
+        );
 
         // Assert
         assert!(
@@ -478,20 +562,24 @@ mod tests {
         )
         .expect("write");
         let branding = Branding::new("Acme", "help@acme.test");
-        let templates = EmailTemplates::with_overrides(branding, dir.path()).expect("compiles");
+        let templates =
+            EmailTemplates::with_overrides(branding, dir.path(), echo()).expect("compiles");
 
         // Act
         let rendered = templates
-            .render_email(&NoAccount {
-                time: "now".into(),
-                ip: "::1".into(),
-            })
+            .render_email(
+                &english(),
+                &NoAccount {
+                    time: "now".into(),
+                    ip: "::1".into(),
+                },
+            )
             .expect("renders");
 
         // Assert
         assert_eq!(rendered.subject, "Hello from ::1");
         assert!(
-            rendered.text.contains("no Acme account"),
+            rendered.text.contains("mail-none-intro product=Acme"),
             "other files stay built in"
         );
     }
@@ -507,14 +595,17 @@ mod tests {
         )
         .expect("write");
         let branding = Branding::new("Acme", "help@acme.test");
-        let templates = EmailTemplates::with_overrides(branding, dir.path()).expect("compiles");
+        let templates =
+            EmailTemplates::with_overrides(branding, dir.path(), echo()).expect("compiles");
         let hostile = NoAccount {
             time: "now".into(),
             ip: "x\r\nBcc: victim@example.test\0".into(),
         };
 
         // Act
-        let rendered = templates.render_email(&hostile).expect("renders");
+        let rendered = templates
+            .render_email(&english(), &hostile)
+            .expect("renders");
 
         // Assert
         assert_eq!(rendered.subject, "Hi x Bcc: victim@example.test");
@@ -529,7 +620,7 @@ mod tests {
         let branding = Branding::new("Acme", "help@acme.test");
 
         // Act
-        let result = EmailTemplates::with_overrides(branding, dir.path());
+        let result = EmailTemplates::with_overrides(branding, dir.path(), echo());
 
         // Assert
         assert!(matches!(result, Err(MailError::TemplateOverride { .. })));
@@ -543,7 +634,7 @@ mod tests {
         let branding = Branding::new("Acme", "help@acme.test");
 
         // Act
-        let result = EmailTemplates::with_overrides(branding, dir.path());
+        let result = EmailTemplates::with_overrides(branding, dir.path(), echo());
 
         // Assert
         assert!(matches!(result, Err(MailError::Template { .. })));
@@ -558,7 +649,7 @@ mod tests {
         };
 
         // Act
-        let result = EmailTemplates::new(branding);
+        let result = EmailTemplates::new(branding, echo());
 
         // Assert
         assert!(matches!(result, Err(MailError::Settings(_))));

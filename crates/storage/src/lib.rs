@@ -1,6 +1,6 @@
 //! Lifeline storage: accounts, tokens, signed-in sessions, admin API keys, the mail outbox,
-//! audit events, throttles and the development mailbox, on MySQL (production) or SQLite
-//! (embedded default).
+//! audit events, throttles, the languages accounts last used and the development mailbox, on
+//! MySQL (production) or SQLite (embedded default).
 //!
 //! - One hand-written diesel schema serves both backends through [`DbConnection`], a
 //!   `MultiConnection` enum; the backend is chosen by the URL scheme ([`Database::connect`]).
@@ -26,6 +26,7 @@
 //! # Ok(()) }
 //! ```
 
+pub mod account_languages;
 pub mod api_keys;
 pub mod audit;
 mod backoff;

@@ -118,6 +118,15 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// The language each account last used, keyed by the directory's account id.
+    account_languages (user_id) {
+        user_id -> BigInt,
+        lang -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(tokens -> users (user_id));
 diesel::joinable!(audit_events -> users (user_id));
 
@@ -129,5 +138,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     throttles,
     mailbox,
     sessions,
-    api_keys
+    api_keys,
+    account_languages
 );

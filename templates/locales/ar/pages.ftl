@@ -52,6 +52,22 @@ duration-hours = { $count ->
     [many] { $count } ساعة
    *[other] { $count } ساعة
 }
+# A moment, e.g. "4 ديسمبر 2026، الساعة 10:15 UTC": $day, $month (1 to 12) and $year are
+# numbers, $time is "10:15" and $zone the zone's name.
+datetime = { $day } { $month ->
+    [1] يناير
+    [2] فبراير
+    [3] مارس
+    [4] أبريل
+    [5] مايو
+    [6] يونيو
+    [7] يوليو
+    [8] أغسطس
+    [9] سبتمبر
+    [10] أكتوبر
+    [11] نوفمبر
+   *[12] ديسمبر
+} { $year }، الساعة { $time } { $zone }
 
 ## Links that do not work
 link-invalid-title = هذا الرابط لا يعمل

@@ -40,6 +40,22 @@ duration-hours = { $count ->
     [one] { $count } Stunde
    *[other] { $count } Stunden
 }
+# A moment, e.g. "4. Dezember 2026, 10:15 UTC": $day, $month (1 to 12) and $year are numbers,
+# $time is "10:15" and $zone the zone's name.
+datetime = { $day }. { $month ->
+    [1] Januar
+    [2] Februar
+    [3] März
+    [4] April
+    [5] Mai
+    [6] Juni
+    [7] Juli
+    [8] August
+    [9] September
+    [10] Oktober
+    [11] November
+   *[12] Dezember
+} { $year }, { $time } { $zone }
 
 ## Links that do not work
 link-invalid-title = Dieser Link funktioniert nicht

@@ -41,6 +41,22 @@ duration-hours = { $count ->
     [one] { $count } hour
    *[other] { $count } hours
 }
+# A moment, e.g. "4 December 2026, 10:15 UTC": $day, $month (1 to 12) and $year are numbers,
+# $time is "10:15" and $zone the zone's name.
+datetime = { $day } { $month ->
+    [1] January
+    [2] February
+    [3] March
+    [4] April
+    [5] May
+    [6] June
+    [7] July
+    [8] August
+    [9] September
+    [10] October
+    [11] November
+   *[12] December
+} { $year }, { $time } { $zone }
 
 ## Links that do not work
 link-invalid-title = This link doesn't work

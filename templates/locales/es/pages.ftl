@@ -40,6 +40,22 @@ duration-hours = { $count ->
     [one] { $count } hora
    *[other] { $count } horas
 }
+# A moment, e.g. "4 de diciembre de 2026, 10:15 UTC": $day, $month (1 to 12) and $year are
+# numbers, $time is "10:15" and $zone the zone's name.
+datetime = { $day } de { $month ->
+    [1] enero
+    [2] febrero
+    [3] marzo
+    [4] abril
+    [5] mayo
+    [6] junio
+    [7] julio
+    [8] agosto
+    [9] septiembre
+    [10] octubre
+    [11] noviembre
+   *[12] diciembre
+} de { $year }, { $time } { $zone }
 
 ## Links that do not work
 link-invalid-title = Este enlace no funciona

@@ -40,6 +40,25 @@ duration-hours = { $count ->
     [one] { $count } heure
    *[other] { $count } heures
 }
+# A moment, e.g. "4 décembre 2026 à 10:15 UTC" ("1er" for the first day of a month): $day,
+# $month (1 to 12) and $year are numbers, $time is "10:15" and $zone the zone's name.
+datetime = { $day ->
+    [1] 1er
+   *[other] { $day }
+} { $month ->
+    [1] janvier
+    [2] février
+    [3] mars
+    [4] avril
+    [5] mai
+    [6] juin
+    [7] juillet
+    [8] août
+    [9] septembre
+    [10] octobre
+    [11] novembre
+   *[12] décembre
+} { $year } à { $time } { $zone }
 
 ## Links that do not work
 link-invalid-title = Ce lien ne fonctionne pas

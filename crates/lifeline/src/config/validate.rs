@@ -206,9 +206,15 @@ fn mail(settings: &Settings, found: &mut Vec<Problem>) {
             error.reason,
         ));
     }
-    if let (Some(dir), Ok(branding)) = (&mail.templates_dir, checked_branding(settings))
-        && let Err(error) = mail::EmailTemplates::with_overrides(branding, Path::new(dir))
-    {
+    if let (Some(dir), Ok(branding), Ok(catalogs)) = (
+        &mail.templates_dir,
+        checked_branding(settings),
+        crate::i18n::Catalogs::load(&settings.i18n),
+    ) && let Err(error) = mail::EmailTemplates::with_overrides(
+        branding,
+        Path::new(dir),
+        std::sync::Arc::new(catalogs),
+    ) {
         found.push(Problem::setting("mail.templates_dir", error.to_string()));
     }
 }

@@ -119,6 +119,7 @@ async fn store(
         ip: client.ip.map(|ip| ip.to_string()),
         user_agent: client.user_agent.clone(),
         changed_at: state.now_unix(),
+        lang: state.request_lang(),
     })
     .encode()
     .map_err(|e| AppError::Internal(e.into()))?;

@@ -74,6 +74,7 @@ pub async fn request(
         ip: client.ip.map(|ip| ip.to_string()),
         requested_at: state.now_unix(),
         browser,
+        lang: state.request_lang(),
     });
     state.outbox.enqueue(job).await
 }
@@ -125,6 +126,7 @@ pub async fn complete(
         ip: client.ip.map(|ip| ip.to_string()),
         user_agent: client.user_agent.clone(),
         signed_in_at: state.now_unix(),
+        lang: state.request_lang(),
     })
     .encode()
     .map_err(|e| AppError::Internal(e.into()))?;

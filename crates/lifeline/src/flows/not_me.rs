@@ -74,6 +74,7 @@ pub async fn confirm(
         ip: ip.clone(),
         confirmed_at: state.now_unix(),
         password_voided,
+        lang: state.request_lang(),
     })
     .encode()
     .map_err(|e| AppError::Internal(e.into()))?;

@@ -48,6 +48,7 @@ pub async fn request(
         email: email.as_str().to_owned(),
         ip: client.ip.map(|ip| ip.to_string()),
         requested_at: state.now_unix(),
+        lang: state.request_lang(),
     });
     state.outbox.enqueue(job).await
 }
@@ -109,6 +110,7 @@ pub async fn complete(
         ip: client.ip.map(|ip| ip.to_string()),
         user_agent: client.user_agent.clone(),
         changed_at: state.now_unix(),
+        lang: state.request_lang(),
     })
     .encode()
     .map_err(|e| AppError::Internal(e.into()))?;

@@ -59,6 +59,7 @@ pub async fn create(
     let (db, user_id, auth_epoch) = (state.db.clone(), user.id, user.auth_epoch);
     let (ip, user_agent) = (client.ip_text(), client.user_agent.clone());
     let (webhooks, event) = (state.webhooks.clone(), event.cloned());
+    let lang = state.request_lang();
     let (record, raised) = blocking::run("recording the new session", move || {
         let mut conn = db.conn()?;
         storage::write_transaction(&mut conn, |conn| {
@@ -75,6 +76,10 @@ pub async fn create(
                     expires_at: idle_expiry(now),
                 },
             )?;
+            // The account's last language, for the mail no request of theirs causes.
+            if let Some(lang) = &lang {
+                storage::account_languages::remember(conn, user_id, lang, now)?;
+            }
             let raised = match &event {
                 Some(event) => webhooks.raise(conn, event, now)?,
                 None => 0,

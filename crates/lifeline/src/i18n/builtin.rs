@@ -16,10 +16,15 @@ macro_rules! catalog {
 /// Every built-in file: its language, its name and its text.
 pub const BUILT_IN: &[(&str, &str, &str)] = &[
     catalog!("en", "pages.ftl"),
+    catalog!("en", "emails.ftl"),
     catalog!("de", "pages.ftl"),
+    catalog!("de", "emails.ftl"),
     catalog!("fr", "pages.ftl"),
+    catalog!("fr", "emails.ftl"),
     catalog!("es", "pages.ftl"),
+    catalog!("es", "emails.ftl"),
     catalog!("ar", "pages.ftl"),
+    catalog!("ar", "emails.ftl"),
 ];
 
 /// The built-in files, parsed (a file that does not parse is a bug a unit test catches).

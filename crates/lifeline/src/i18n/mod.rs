@@ -1,4 +1,4 @@
-//! Translations of every page string (Fluent). The catalogs under
+//! Translations of every page, email and API string (Fluent). The catalogs under
 //! `templates/locales/<lang>/*.ftl` are compiled in; an operator's `i18n.dir` may replace
 //! their messages or add a language (`overrides.rs`), checked at start-up against English,
 //! the reference catalog (`catalog.rs`). Each request's language is chosen from the
@@ -9,15 +9,19 @@ mod builtin;
 mod catalog;
 mod durations;
 mod error;
+mod messages;
 mod negotiate;
 mod overrides;
 mod request;
 mod source;
+mod times;
 
 pub use catalog::{Catalogs, Locale};
 pub use durations::{Unit, exact, rounded_up};
 pub use error::I18nError;
-pub use request::{RequestLocale, choose_session_language, current, current_path, scope};
+pub use request::{
+    RequestLocale, choose_session_language, current, current_path, current_tag, scope,
+};
 
 /// Fluent's argument list, for callers that format a message themselves.
 pub use fluent_bundle::FluentArgs;

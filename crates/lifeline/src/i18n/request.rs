@@ -46,6 +46,12 @@ pub fn current() -> Option<Locale> {
     REQUEST.try_with(|r| r.locale.get()).ok()
 }
 
+/// The tag of the request's language (`de`), for work that outlives the request: a mail job
+/// records it, so the mail speaks the language of the request that caused it.
+pub fn current_tag(catalogs: &super::Catalogs) -> Option<String> {
+    current().map(|locale| catalogs.tag(locale).to_owned())
+}
+
 /// The path of the request being served (no query: it may hold a token).
 pub fn current_path() -> Option<String> {
     REQUEST.try_with(|r| r.path.clone()).ok()

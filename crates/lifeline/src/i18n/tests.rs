@@ -238,3 +238,27 @@ fn an_offered_language_without_a_catalog_stops_start_up() {
 
     assert!(error.contains("`tlh` has no catalog"), "{error}");
 }
+
+#[test]
+fn times_are_written_as_each_language_writes_them_with_the_zone_named() {
+    let catalogs = Catalogs::load(&settings(None)).unwrap();
+    let at = |text: &str| {
+        chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M")
+            .unwrap()
+            .and_utc()
+    };
+    let said = |tag: &str, when: &str| catalogs.datetime(catalogs.find(tag).unwrap(), at(when));
+    assert_eq!(said("en", "2026-12-04 09:05"), "4 December 2026, 09:05 UTC");
+    assert_eq!(said("de", "2026-03-01 10:15"), "1. März 2026, 10:15 UTC");
+    assert_eq!(said("fr", "2026-03-01 10:15"), "1er mars 2026 à 10:15 UTC");
+    assert_eq!(said("fr", "2026-03-02 10:15"), "2 mars 2026 à 10:15 UTC");
+    assert_eq!(
+        said("es", "2026-08-15 23:59"),
+        "15 de agosto de 2026, 23:59 UTC"
+    );
+    let arabic = said("ar", "2026-12-04 10:15");
+    assert!(
+        arabic.contains("ديسمبر") && arabic.contains("UTC"),
+        "{arabic}"
+    );
+}

@@ -87,6 +87,7 @@ impl Accounts {
                     email: user.display_email.clone(),
                     ip: None,
                     requested_at: now_unix,
+                    lang: None,
                 })
                 .encode()
                 .map_err(|e| OperatorError::Mail(e.into()))?,

@@ -8,11 +8,12 @@ use std::time::Duration;
 use chrono::NaiveDateTime;
 use mail::{Composition, EmailTemplates, MailError, OutgoingEmail};
 use storage::outbox::OutboxJob;
-use storage::{Database, DbConnection, EmailAddress, StorageError, throttles};
+use storage::{Database, DbConnection, EmailAddress, StorageError, account_languages, throttles};
 use token_core::{Clock, KeyRing, Lifetime, Purpose};
 
 use super::payloads::{NotMeConfirmed, PasswordChanged, ResetRequested};
 use crate::directory::{DirectoryConnection, DirectoryUser as User, UserDirectory};
+use crate::i18n::{Catalogs, Locale};
 use crate::links::{IssueError, Links};
 
 /// The server's [`mail::Composer`]: the worker hands it claimed rows, which `dispatch.rs`
@@ -26,6 +27,8 @@ pub struct LifelineComposer {
     pub keys: Arc<KeyRing>,
     /// Email templates.
     pub templates: EmailTemplates,
+    /// The offered languages, which the templates speak.
+    pub catalogs: Arc<Catalogs>,
     /// Base of every link (the configured public URL, without a trailing slash).
     pub public_url: String,
     /// Reset-link lifetime.
@@ -61,13 +64,6 @@ impl From<IssueError> for MailError {
             IssueError::Mint(error) => compose_error(error),
         }
     }
-}
-
-/// `26 Nov 2026, 09:21 UTC`
-pub(super) fn human_time(unix: i64) -> String {
-    chrono::DateTime::from_timestamp(unix, 0)
-        .map(|t| t.format("%-d %b %Y, %H:%M UTC").to_string())
-        .unwrap_or_default()
 }
 
 /// A composed job whose email is not rendered yet. A batch's database work runs in one
@@ -122,6 +118,42 @@ impl LifelineComposer {
         )
     }
 
+    /// The language of a mail to `user` (`None`: an unknown address). The language of the
+    /// request that caused it, when that is still offered, which becomes the account's last
+    /// language; else, for mail no request caused (or older rows), the account's last
+    /// language; else the default.
+    pub(super) fn language(
+        &self,
+        conn: &mut DbConnection,
+        user: Option<&User>,
+        requested: Option<&str>,
+    ) -> Result<Locale, MailError> {
+        let requested = requested.and_then(|tag| self.catalogs.find(tag));
+        let default = self.catalogs.default_locale();
+        let Some(user) = user else {
+            return Ok(requested.unwrap_or(default));
+        };
+        if let Some(locale) = requested {
+            let (_, now) = self.now();
+            account_languages::remember(conn, user.id, self.catalogs.tag(locale), now)?;
+            return Ok(locale);
+        }
+        Ok(account_languages::find(conn, user.id)?
+            .and_then(|tag| self.catalogs.find(&tag))
+            .unwrap_or(default))
+    }
+
+    /// `unix` (seconds) in `locale`'s words, the zone named.
+    pub(super) fn time(&self, locale: Locale, unix: i64) -> String {
+        self.catalogs.unix_datetime(locale, unix)
+    }
+
+    /// A lifetime in `locale`'s words ("30 minutes").
+    pub(super) fn lifetime(&self, locale: Locale, lifetime: Lifetime) -> String {
+        let secs = u64::try_from(lifetime.as_secs()).unwrap_or(0);
+        self.catalogs.duration(locale, crate::i18n::exact(secs))
+    }
+
     /// A "this wasn't me" link (not stored: see the link service): [`Purpose::NotMe`] in the
     /// reset-requested and new-sign-in mails, [`Purpose::NotMeChange`] in the
     /// password-changed mail, where using it also voids the password.
@@ -153,7 +185,7 @@ impl LifelineComposer {
             return Ok(Composition::Skip("unparseable address".into()).into());
         };
         let Some(user) = self.account_by_email(conn, &address)? else {
-            return self.no_account(&address, request.requested_at, request.ip.as_deref());
+            return self.no_account(conn, &address, &request);
         };
         if user.is_disabled() {
             return Ok(Composition::Skip("account disabled".into()).into());
@@ -173,36 +205,38 @@ impl LifelineComposer {
             request.ip.as_deref(),
             unix,
         )?;
+        let locale = self.language(conn, Some(&user), request.lang.as_deref())?;
         let email = mail::PasswordReset {
             link: format!(
                 "{}/password/reset?token={}",
                 self.public_url,
                 minted.token.expose_secret()
             ),
-            lifetime_minutes: u32::try_from(self.reset_lifetime.as_secs() / 60).unwrap_or(u32::MAX),
+            lifetime: self.lifetime(locale, self.reset_lifetime),
             not_me_link: self.not_me_link(conn, &user, Purpose::NotMe)?,
-            time: human_time(request.requested_at),
+            time: self.time(locale, request.requested_at),
             ip: request.ip.unwrap_or_default(),
         };
-        self.send(&user.display_email, email)
+        self.send(&user.display_email, locale, email)
     }
 
-    /// The optional "no account with this address" notice, for a link asked
-    /// at `requested_at` (Unix seconds) from `ip`.
+    /// The optional "no account with this address" notice, for a link asked for `address`,
+    /// in the language of the request.
     pub(super) fn no_account(
         &self,
+        conn: &mut DbConnection,
         address: &EmailAddress,
-        requested_at: i64,
-        ip: Option<&str>,
+        request: &impl super::payloads::LinkRequest,
     ) -> Result<Draft, MailError> {
         if !self.notify_unknown_addresses {
             return Ok(Composition::Skip("no account for the address".into()).into());
         }
+        let locale = self.language(conn, None, request.lang())?;
         let email = mail::NoAccount {
-            time: human_time(requested_at),
-            ip: ip.unwrap_or_default().to_owned(),
+            time: self.time(locale, request.requested_at()),
+            ip: request.ip().unwrap_or_default().to_owned(),
         };
-        self.send(address.display(), email)
+        self.send(address.display(), locale, email)
     }
 
     /// The per-account mail quota lives in the database so it holds across instances.
@@ -264,13 +298,14 @@ impl LifelineComposer {
         let Some(user) = self.account(conn, change.user_id)? else {
             return Ok(Composition::Skip("account no longer exists".into()).into());
         };
+        let locale = self.language(conn, Some(&user), change.lang.as_deref())?;
         let email = mail::PasswordChanged {
-            time: human_time(change.changed_at),
+            time: self.time(locale, change.changed_at),
             ip: change.ip.unwrap_or_default(),
             user_agent: change.user_agent.unwrap_or_default(),
             not_me_link: self.not_me_link(conn, &user, Purpose::NotMeChange)?,
         };
-        self.send(&user.display_email, email)
+        self.send(&user.display_email, locale, email)
     }
 
     /// Mails the confirmation of a "this wasn't me" lock-down. When it voided the password,
@@ -303,33 +338,34 @@ impl LifelineComposer {
         } else {
             None
         };
+        let locale = self.language(conn, Some(&user), confirmed.lang.as_deref())?;
         let email = mail::NotMeConfirmation {
-            time: human_time(confirmed.confirmed_at),
+            time: self.time(locale, confirmed.confirmed_at),
             ip: confirmed.ip.unwrap_or_default(),
             recovery_lifetime: match recovery_link {
-                Some(_) => crate::error::wait_in_words(
-                    u64::try_from(self.recovery_lifetime.as_secs()).unwrap_or(0),
-                ),
+                Some(_) => self.lifetime(locale, self.recovery_lifetime),
                 None => String::new(),
             },
             recovery_link,
             paused_until: user
                 .resets_paused_until
                 .filter(|until| *until > now)
-                .map(|until| human_time(until.and_utc().timestamp())),
+                .map(|until| self.catalogs.naive_datetime(locale, until)),
         };
-        self.send(&user.display_email, email)
+        self.send(&user.display_email, locale, email)
     }
 
-    /// `email` for `to`, to be rendered by [`Draft::finish`].
+    /// `email` for `to` in `locale`, to be rendered by [`Draft::finish`].
     pub(super) fn send<E: mail::Email + Send + 'static>(
         &self,
         to: &str,
+        locale: Locale,
         email: E,
     ) -> Result<Draft, MailError> {
         let to = to.to_owned();
+        let language = self.catalogs.render_language(locale);
         Ok(Draft::Render(Box::new(move |templates| {
-            let rendered = templates.render_email(&email)?;
+            let rendered = templates.render_email(&language, &email)?;
             Ok(Composition::Send(OutgoingEmail::new(
                 &to,
                 template_name(&email),

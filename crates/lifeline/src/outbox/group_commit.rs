@@ -148,6 +148,7 @@ mod tests {
                         email: format!("user{i}@example.com"),
                         ip: None,
                         requested_at: 0,
+                        lang: None,
                     });
                     group.enqueue(job.encode().unwrap(), fixed_now()).await
                 })

@@ -232,30 +232,35 @@ mod tests {
                 email: "ada@example.com".into(),
                 ip: None,
                 requested_at: 1,
+                lang: None,
             }),
             JobKind::PasswordChanged => MailJob::PasswordChanged(PasswordChanged {
                 user_id: 1,
                 ip: None,
                 user_agent: None,
                 changed_at: 1,
+                lang: None,
             }),
             JobKind::NotMeConfirmed => MailJob::NotMeConfirmed(NotMeConfirmed {
                 user_id: 1,
                 ip: None,
                 confirmed_at: 1,
                 password_voided: true,
+                lang: None,
             }),
             JobKind::MagicLinkRequested => MailJob::MagicLinkRequested(MagicLinkRequested {
                 email: "ada@example.com".into(),
                 ip: None,
                 requested_at: 1,
                 browser: None,
+                lang: None,
             }),
             JobKind::MagicLinkSignedIn => MailJob::MagicLinkSignedIn(MagicLinkSignedIn {
                 user_id: 1,
                 ip: None,
                 user_agent: None,
                 signed_in_at: 1,
+                lang: None,
             }),
             JobKind::Webhook => MailJob::Webhook(WebhookDelivery {
                 endpoint: "host-app".into(),
@@ -296,6 +301,7 @@ mod tests {
                 ip: Some("203.0.113.7".into()),
                 user_agent: Some("Firefox/140".into()),
                 changed_at: 1_764_000_000,
+                lang: None,
             })
         );
     }
@@ -326,6 +332,7 @@ mod tests {
             ip: None,
             confirmed_at: 1_764_000_000,
             password_voided: true,
+            lang: None,
         });
 
         // Act

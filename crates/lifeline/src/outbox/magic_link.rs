@@ -5,7 +5,7 @@ use storage::outbox::OutboxJob;
 use storage::{DbConnection, EmailAddress};
 use token_core::Purpose;
 
-use super::composer::{Draft, LifelineComposer, human_time};
+use super::composer::{Draft, LifelineComposer};
 use super::payloads::{MagicLinkRequested, MagicLinkSignedIn};
 use crate::http::browser_binding;
 
@@ -27,7 +27,7 @@ impl LifelineComposer {
             return Ok(Composition::Skip("unparseable address".into()).into());
         };
         let Some(user) = self.account_by_email(conn, &address)? else {
-            return self.no_account(&address, request.requested_at, request.ip.as_deref());
+            return self.no_account(conn, &address, &request);
         };
         if user.is_disabled() {
             return Ok(Composition::Skip("account disabled".into()).into());
@@ -59,13 +59,13 @@ impl LifelineComposer {
             link.push_str("&browser=");
             link.push_str(&tag);
         }
+        let locale = self.language(conn, Some(&user), request.lang.as_deref())?;
         let email = mail::MagicLink {
             link,
-            lifetime_minutes: u32::try_from(self.magic_link_lifetime.as_secs() / 60)
-                .unwrap_or(u32::MAX),
+            lifetime: self.lifetime(locale, self.magic_link_lifetime),
             not_me_link: self.not_me_link(conn, &user, Purpose::NotMe)?,
         };
-        self.send(&user.display_email, email)
+        self.send(&user.display_email, locale, email)
     }
 
     /// Mails the "new sign-in by magic link" notice, with a "this wasn't me" link.
@@ -77,12 +77,13 @@ impl LifelineComposer {
         let Some(user) = self.account(conn, signed_in.user_id)? else {
             return Ok(Composition::Skip("account no longer exists".into()).into());
         };
+        let locale = self.language(conn, Some(&user), signed_in.lang.as_deref())?;
         let email = mail::MagicLinkSignin {
-            time: human_time(signed_in.signed_in_at),
+            time: self.time(locale, signed_in.signed_in_at),
             ip: signed_in.ip.unwrap_or_default(),
             user_agent: signed_in.user_agent.unwrap_or_default(),
             not_me_link: self.not_me_link(conn, &user, Purpose::NotMe)?,
         };
-        self.send(&user.display_email, email)
+        self.send(&user.display_email, locale, email)
     }
 }

@@ -20,6 +20,9 @@ mod magic_link;
 pub mod payloads;
 mod worker_link;
 
+#[cfg(test)]
+mod every_language;
+
 pub use composer::LifelineComposer;
 pub use enqueue::Outbox;
 pub use job::{EncodedJob, JobError, JobKind, MailJob};

@@ -4,7 +4,7 @@
 //!
 //! Each is stored as its JSON in the `outbox.payload` column, fields in the order declared
 //! here. Queued jobs outlive a deployment: a field added later must be optional
-//! (`#[serde(default)]`), as `browser` is, so the rows written before it still read.
+//! (`#[serde(default)]`), as `browser` and `lang` are, so the rows written before it still read.
 
 use serde::{Deserialize, Serialize};
 
@@ -21,6 +21,10 @@ pub struct ResetRequested {
     pub ip: Option<String>,
     /// When the request was accepted (Unix seconds).
     pub requested_at: i64,
+    /// The language of the request that caused the mail (`de`); absent in rows written
+    /// before languages and in jobs no request caused (the account's last language is used).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lang: Option<String>,
 }
 
 /// A password was changed; tell the account owner: [`MailJob::PasswordChanged`].
@@ -35,6 +39,10 @@ pub struct PasswordChanged {
     pub user_agent: Option<String>,
     /// When it changed (Unix seconds).
     pub changed_at: i64,
+    /// The language of the request that caused the mail (`de`); absent in rows written
+    /// before languages and in jobs no request caused (the account's last language is used).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lang: Option<String>,
 }
 
 /// The owner said "this wasn't me"; confirm what was done: [`MailJob::NotMeConfirmed`].
@@ -52,6 +60,10 @@ pub struct NotMeConfirmed {
     /// left out when false, so those rows read and are written back byte for byte.
     #[serde(default, skip_serializing_if = "is_false")]
     pub password_voided: bool,
+    /// The language of the request that caused the mail (`de`); absent in rows written
+    /// before languages and in jobs no request caused (the account's last language is used).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lang: Option<String>,
 }
 
 /// Whether `value` is `false` (serde's `skip_serializing_if` takes a reference).
@@ -74,6 +86,10 @@ pub struct MagicLinkRequested {
     /// itself, so the outbox table cannot be used to forge a binding.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub browser: Option<String>,
+    /// The language of the request that caused the mail (`de`); absent in rows written
+    /// before languages and in jobs no request caused (the account's last language is used).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lang: Option<String>,
 }
 
 /// Someone signed in with a magic link; tell the account owner: [`MailJob::MagicLinkSignedIn`].
@@ -88,6 +104,10 @@ pub struct MagicLinkSignedIn {
     pub user_agent: Option<String>,
     /// When (Unix seconds).
     pub signed_in_at: i64,
+    /// The language of the request that caused the mail (`de`); absent in rows written
+    /// before languages and in jobs no request caused (the account's last language is used).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lang: Option<String>,
 }
 
 /// An event to post to one webhook endpoint: [`MailJob::Webhook`]. One row per (event,
@@ -105,3 +125,31 @@ pub struct WebhookDelivery {
     /// The body's `data` object.
     pub data: serde_json::Value,
 }
+
+/// What the "no account" notice needs of a link request, reset or magic link alike.
+pub(super) trait LinkRequest {
+    /// The requester's address.
+    fn ip(&self) -> Option<&str>;
+    /// When the request was accepted (Unix seconds).
+    fn requested_at(&self) -> i64;
+    /// The language of the request.
+    fn lang(&self) -> Option<&str>;
+}
+
+macro_rules! link_request {
+    ($($payload:ty),*) => {$(
+        impl LinkRequest for $payload {
+            fn ip(&self) -> Option<&str> {
+                self.ip.as_deref()
+            }
+            fn requested_at(&self) -> i64 {
+                self.requested_at
+            }
+            fn lang(&self) -> Option<&str> {
+                self.lang.as_deref()
+            }
+        }
+    )*};
+}
+
+link_request!(ResetRequested, MagicLinkRequested);

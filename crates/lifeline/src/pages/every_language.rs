@@ -1,28 +1,12 @@
 //! Every built-in page in every shipped language: no message id or Fluent error shows.
 
-use std::sync::Arc;
-
 use serde_json::json;
 use tera::Context;
 
 use super::*;
-use crate::config::I18nSettings;
 
 fn pages() -> Pages {
-    let settings = I18nSettings {
-        default_locale: "en".into(),
-        locales: ["en", "de", "fr", "es", "ar"].map(String::from).to_vec(),
-        dir: None,
-    };
-    let catalogs = Arc::new(Catalogs::load(&settings).unwrap());
-    let brand = BrandingSettings {
-        product_name: "Acme".into(),
-        logo_url: None,
-        accent_color: "#2563eb".into(),
-        support_email: "help@example.com".into(),
-        templates_dir: None,
-    };
-    Pages::new(&brand, "", catalogs).unwrap()
+    super::for_tests()
 }
 
 /// The contexts a page is rendered with: every branch its template has.

@@ -18,7 +18,7 @@ use crate::state::AppState;
 /// A pause of resets and sign-in links, as the page shows it.
 #[derive(Serialize)]
 struct PauseView {
-    /// When it ends, e.g. "2026-12-04 19:52 UTC".
+    /// When it ends, in the page's language, e.g. "4 December 2026, 19:52 UTC".
     until: String,
     /// The same as an RFC 3339 time, for `<time datetime>`.
     until_iso: String,
@@ -53,13 +53,13 @@ pub async fn get(
     let events: Vec<EventView> = events
         .into_iter()
         .map(|event| EventView {
-            at: event.created_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+            at: state.pages.datetime(event.created_at),
             what: describe(&event.kind),
             ip: event.ip,
         })
         .collect();
     let pause = user.resets_paused_until.and_then(|until| {
-        pause_view(until, state.now(), |secs| {
+        pause_view(until, state.now(), state.pages.datetime(until), |secs| {
             state.pages.duration(crate::i18n::rounded_up(secs))
         })
     });
@@ -74,15 +74,16 @@ pub async fn get(
         .render(StatusCode::OK, "account.html.tera", context))
 }
 
-/// The pause ending at `until`, if it has not ended at `now`.
+/// The pause ending at `until` (`until_text` in words), if it has not ended at `now`.
 fn pause_view(
     until: chrono::NaiveDateTime,
     now: chrono::NaiveDateTime,
+    until_text: String,
     in_words: impl Fn(u64) -> String,
 ) -> Option<PauseView> {
     let left = (until - now).num_seconds();
     (left > 0).then(|| PauseView {
-        until: until.format("%Y-%m-%d %H:%M UTC").to_string(),
+        until: until_text,
         until_iso: until
             .and_utc()
             .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
@@ -105,7 +106,10 @@ fn describe(kind: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::wait_in_words;
+
+    fn in_words(secs: u64) -> String {
+        format!("{:?}", crate::i18n::rounded_up(secs))
+    }
 
     #[test]
     fn a_pause_is_shown_until_it_ends() {
@@ -114,13 +118,14 @@ mod tests {
             .naive_utc();
         let until = now + chrono::Duration::hours(23) + chrono::Duration::minutes(30);
 
-        let shown = pause_view(until, now, wait_in_words).unwrap();
+        let shown = pause_view(until, now, "then".into(), in_words).unwrap();
 
-        assert_eq!(shown.remaining, "24 hours");
-        assert!(shown.until.ends_with(" UTC"), "{}", shown.until);
+        assert_eq!(shown.remaining, "(24, Hour)");
+        assert_eq!(shown.until, "then");
         assert!(shown.until_iso.ends_with('Z'), "{}", shown.until_iso);
-        assert!(pause_view(now, now, wait_in_words).is_none());
-        assert!(pause_view(now - chrono::Duration::seconds(1), now, wait_in_words).is_none());
+        assert!(pause_view(now, now, String::new(), in_words).is_none());
+        let ended = now - chrono::Duration::seconds(1);
+        assert!(pause_view(ended, now, String::new(), in_words).is_none());
     }
 
     #[test]

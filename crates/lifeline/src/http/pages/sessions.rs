@@ -52,7 +52,7 @@ struct SessionView {
     current: bool,
 }
 
-/// A UTC time: RFC 3339 for `datetime`, and a short form to read.
+/// A UTC time: RFC 3339 for `datetime`, and in words of the page's language to read.
 #[derive(Serialize)]
 struct Time {
     rfc3339: String,
@@ -60,10 +60,10 @@ struct Time {
 }
 
 impl Time {
-    fn new(at: NaiveDateTime) -> Self {
+    fn new(at: NaiveDateTime, pages: &crate::pages::Pages) -> Self {
         Self {
             rfc3339: at.and_utc().to_rfc3339_opts(SecondsFormat::Secs, true),
-            text: at.format("%Y-%m-%d %H:%M UTC").to_string(),
+            text: pages.datetime(at),
         }
     }
 }
@@ -178,8 +178,8 @@ fn view(state: &AppState, record: &SessionRecord, current: bool) -> SessionView 
             SignInMethod::MagicLink => "link",
             SignInMethod::Reset => "reset",
         },
-        started: Time::new(record.created_at),
-        last_seen: Time::new(record.last_seen_at),
+        started: Time::new(record.created_at, &state.pages),
+        last_seen: Time::new(record.last_seen_at, &state.pages),
         current,
     }
 }
@@ -199,8 +199,9 @@ mod tests {
     fn times_are_shown_in_utc_and_given_as_rfc_3339() {
         let at =
             NaiveDateTime::parse_from_str("2026-12-03 19:52:07.5", "%Y-%m-%d %H:%M:%S%.f").unwrap();
-        let time = Time::new(at);
+        let pages = crate::pages::for_tests();
+        let time = Time::new(at, &pages);
         assert_eq!(time.rfc3339, "2026-12-03T19:52:07Z");
-        assert_eq!(time.text, "2026-12-03 19:52 UTC");
+        assert_eq!(time.text, "3 December 2026, 19:52 UTC");
     }
 }
