@@ -37,6 +37,7 @@ mod live_links;
 mod lock_down;
 mod login_next;
 mod magic_link;
+mod mail_languages;
 mod mail_outage;
 mod malformed_bodies;
 mod malformed_input;

@@ -39,7 +39,7 @@ async fn the_account_page_shows_an_active_pause_and_when_it_ends(backend: Backen
         html.contains("Reset and sign-in links are paused"),
         "{html}"
     );
-    let when = until.format("%Y-%m-%d %H:%M UTC").to_string();
+    let when = until.format("%-d %B %Y, %H:%M UTC").to_string();
     assert!(html.contains(&when), "{when} not in {html}");
     assert!(html.contains("in about 3 hours"), "{html}");
 }

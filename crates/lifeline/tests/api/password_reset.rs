@@ -180,7 +180,7 @@ async fn the_password_changed_mail_says_when_where_and_how_and_carries_a_working
     };
     app.create_user("ada@example.com", "old password for ada");
     let browser = app.browser();
-    let today = chrono::Utc::now().format("%-d %b %Y").to_string();
+    let today = chrono::Utc::now().format("%-d %B %Y").to_string();
     let response = app.request_reset(&browser, "ada@example.com").await;
     assert_eq!(response.status(), StatusCode::OK);
     let mail = app.wait_for_mail(1).await.remove(0);
@@ -202,7 +202,7 @@ async fn the_password_changed_mail_says_when_where_and_how_and_carries_a_working
     // change, and a "this wasn't me" link (text and HTML) that opens its form.
     assert_eq!(changed.rcpt_to, vec!["ada@example.com".to_owned()]);
     let (text, html) = mail_parts(&changed);
-    let now = chrono::Utc::now().format("%-d %b %Y").to_string();
+    let now = chrono::Utc::now().format("%-d %B %Y").to_string();
     assert!(
         text.contains(&format!("When: {today}")) || text.contains(&format!("When: {now}")),
         "{text}"
