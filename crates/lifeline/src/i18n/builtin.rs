@@ -20,6 +20,11 @@ pub const BUILT_IN: &[(&str, &str, &str)] = &[
     catalog!("fr", "pages.ftl"),
     catalog!("es", "pages.ftl"),
     catalog!("ar", "pages.ftl"),
+    catalog!("en", "api.ftl"),
+    catalog!("de", "api.ftl"),
+    catalog!("fr", "api.ftl"),
+    catalog!("es", "api.ftl"),
+    catalog!("ar", "api.ftl"),
 ];
 
 /// The built-in files, parsed (a file that does not parse is a bug a unit test catches).
