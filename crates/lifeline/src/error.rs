@@ -5,6 +5,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 
+use crate::http::api::error::ApiMessage;
 use crate::http::middleware::error_pages;
 
 /// How long (in seconds, `Retry-After`) a client is asked to wait when the database is unavailable.
@@ -76,23 +77,20 @@ impl AppError {
         }
     }
 
-    /// The message the API answers with, in English (the stable `code` beside it is what
-    /// clients match; translating these is for a later change).
-    pub fn api_message(&self) -> String {
+    /// The message the API answers with, said in the request's language when the answer is
+    /// built (the stable `code` beside it is what clients match). A `BadRequest` holds a
+    /// page message id, which the API says as the page would.
+    pub fn api_message(&self) -> ApiMessage {
         match self {
-            AppError::BadRequest(message) => message.clone(),
-            AppError::Csrf => {
-                "This form has expired or was not sent from this site. Go back, reload the page and try again.".into()
+            AppError::BadRequest(message) => ApiMessage::new(message.clone()),
+            AppError::Csrf => ApiMessage::new("api-csrf"),
+            AppError::TooManyRequests { retry_after_secs } => {
+                ApiMessage::new("api-too-many").with_wait("wait", *retry_after_secs)
             }
-            AppError::TooManyRequests { retry_after_secs } => format!(
-                "There were too many attempts in a short time, so this one was not tried. Try again in {}.",
-                wait_in_words(*retry_after_secs)
-            ),
-            AppError::Unavailable(_) => format!(
-                "The service is busy or briefly unavailable. Try again in {}.",
-                wait_in_words(UNAVAILABLE_RETRY_AFTER_SECS)
-            ),
-            AppError::Internal(_) => "Something went wrong on our side. Please try again.".into(),
+            AppError::Unavailable(_) => {
+                ApiMessage::new("api-unavailable").with_wait("wait", UNAVAILABLE_RETRY_AFTER_SECS)
+            }
+            AppError::Internal(_) => ApiMessage::new("api-internal"),
         }
     }
 
@@ -107,20 +105,6 @@ impl AppError {
             AppError::Internal(_) => "error-internal".into(),
         }
     }
-}
-
-/// A wait of `secs` seconds in English words for the mails (pages say it in their
-/// language, [`crate::i18n::Catalogs::duration`]), rounded up to whole minutes from one
-/// minute on and to whole hours from one hour on: "1 second", "45 seconds", "2 minutes",
-/// "3 hours".
-pub fn wait_in_words(secs: u64) -> String {
-    let (count, unit) = match crate::i18n::rounded_up(secs) {
-        (count, crate::i18n::Unit::Second) => (count, "second"),
-        (count, crate::i18n::Unit::Minute) => (count, "minute"),
-        (count, crate::i18n::Unit::Hour) => (count, "hour"),
-    };
-    let plural = if count == 1 { "" } else { "s" };
-    format!("{count} {unit}{plural}")
 }
 
 impl ResponseError for AppError {
@@ -155,24 +139,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_wait_is_said_in_plain_words_rounded_up() {
-        let said = |secs| wait_in_words(secs);
-        assert_eq!(said(0), "1 second");
-        assert_eq!(said(1), "1 second");
-        assert_eq!(said(45), "45 seconds");
-        assert_eq!(said(60), "1 minute");
-        assert_eq!(said(61), "2 minutes");
-        assert_eq!(said(120), "2 minutes");
-        assert_eq!(said(3600), "1 hour");
-        assert_eq!(said(7201), "3 hours");
-    }
-
-    #[test]
     fn an_internal_cause_never_reaches_the_message() {
         let unavailable = AppError::Unavailable(anyhow::anyhow!("pool timed out"));
 
         assert_eq!(unavailable.public_message(), "error-unavailable");
-        assert!(!unavailable.api_message().contains("pool"));
+        assert!(!unavailable.api_message().english().contains("pool"));
     }
 
     #[test]
@@ -182,11 +153,12 @@ mod tests {
         };
         let unavailable = AppError::Unavailable(anyhow::anyhow!("pool timed out"));
 
-        assert!(limited.api_message().ends_with("Try again in 2 minutes."));
+        let limited = limited.api_message().english();
+        assert!(limited.ends_with("Try again in 2 minutes."), "{limited}");
+        let unavailable = unavailable.api_message().english();
         assert!(
-            unavailable
-                .api_message()
-                .ends_with("Try again in 5 seconds.")
+            unavailable.ends_with("Try again in 5 seconds."),
+            "{unavailable}"
         );
     }
 }

@@ -30,12 +30,14 @@ mod actor;
 mod committed_jobs;
 mod recovery_link;
 mod sessions_of_account;
+mod unsupported;
 
 use self::actor::Event;
 pub use self::actor::{AccountKey, Actor};
 pub(crate) use self::committed_jobs::Announce;
 use self::committed_jobs::CommittedJobs;
 pub(crate) use self::recovery_link::{Delivery, LinkIssuer, Recovery};
+pub use self::unsupported::{DirectoryAction, Unsupported};
 
 /// An operator action could not be done. Each message is meant for the operator as it is.
 #[derive(Debug, thiserror::Error)]
@@ -58,7 +60,7 @@ pub enum OperatorError {
     /// The directory cannot do this (a mapped table lacks the column, or the rows are the
     /// application's); the message says why and which setting would allow it.
     #[error("{0}")]
-    Unsupported(String),
+    Unsupported(Unsupported),
     /// The new password was refused by the policy.
     #[error("password refused: {0}")]
     WeakPassword(#[from] crate::ops::PasswordRejection),
@@ -180,11 +182,9 @@ impl Accounts {
         now: NaiveDateTime,
     ) -> Result<DirectoryUser, OperatorError> {
         if self.settings.directory.kind != DirectoryKind::Builtin {
-            return Err(OperatorError::Unsupported(format!(
-                "cannot create accounts: they live in the application's table `{}` \
-                 ([directory] kind = \"sql\"); create the account there",
-                self.table()
-            )));
+            return Err(OperatorError::Unsupported(Unsupported::Create {
+                table: self.table().to_owned(),
+            }));
         }
         let hash = match password {
             Some(password) => {
@@ -268,10 +268,7 @@ impl Accounts {
             Ok(done)
         })?;
         if !done {
-            return Err(self.unsupported(
-                "disable accounts",
-                "directory.disabled_at_column (a nullable timestamp column)",
-            ));
+            return Err(self.unsupported(DirectoryAction::Disable));
         }
         self.find(user.id)
     }
@@ -303,13 +300,9 @@ impl Accounts {
         )?;
         match deleted {
             true => Ok(user.id),
-            false => Err(OperatorError::Unsupported(format!(
-                "the accounts live in the application's table `{}` ([directory] kind = \"sql\"), \
-                 which other tables of the application may reference: delete the account there \
-                 (its Lifeline links stop working once the row is gone), or disable it with \
-                 `lifeline users disable`",
-                self.table()
-            ))),
+            false => Err(OperatorError::Unsupported(Unsupported::Delete {
+                table: self.table().to_owned(),
+            })),
         }
     }
 
@@ -331,10 +324,7 @@ impl Accounts {
             },
         )?;
         if !lifted {
-            return Err(self.unsupported(
-                "pause or unpause link requests",
-                "directory.resets_paused_until_column (a nullable timestamp column)",
-            ));
+            return Err(self.unsupported(DirectoryAction::Pause));
         }
         self.find(user.id)
     }
@@ -454,19 +444,16 @@ impl Accounts {
         self.settings.directory.table.as_deref().unwrap_or("?")
     }
 
-    /// The refusal for a mapped table without the column `setting` names (or a host
+    /// The refusal of `action` by a mapped table without the column for it (or by a host
     /// directory that keeps no such state).
-    fn unsupported(&self, what: &str, setting: &str) -> OperatorError {
-        match self.settings.directory.kind {
-            DirectoryKind::Sql => OperatorError::Unsupported(format!(
-                "cannot {what}: the application's table `{}` has no column mapped for it; \
-                 set {setting} to allow it",
-                self.table()
-            )),
-            DirectoryKind::Builtin => OperatorError::Unsupported(format!(
-                "cannot {what}: the directory keeps no such state"
-            )),
-        }
+    fn unsupported(&self, action: DirectoryAction) -> OperatorError {
+        OperatorError::Unsupported(match self.settings.directory.kind {
+            DirectoryKind::Sql => Unsupported::NoColumn {
+                action,
+                table: self.table().to_owned(),
+            },
+            DirectoryKind::Builtin => Unsupported::NoState { action },
+        })
     }
 }
 

@@ -17,7 +17,9 @@ use crate::security::password_hash::{HashError, Password, PasswordHasherService}
 use crate::security::password_policy::PasswordPolicy;
 
 pub use crate::api_keys::{API_KEY_REGEX, ApiKeyError, ApiKeys, CreatedKey};
-pub use crate::operator::{AccountKey, Accounts, Actor, OperatorError};
+pub use crate::operator::{
+    AccountKey, Accounts, Actor, DirectoryAction, OperatorError, Unsupported,
+};
 pub use crate::security::password_hash::{HashRejection, check_stored_hash};
 pub use crate::security::password_policy::PasswordRejection;
 pub use crate::startup::connect_database;

@@ -186,9 +186,15 @@ pub(crate) async fn build_state(
             .map_err(|why| anyhow::anyhow!(why))?,
     );
     let catalogs = Arc::new(crate::i18n::Catalogs::load(&settings.i18n)?);
-    let worker = outbox_worker(
-        &settings, &db, &directory, &ring, &clock, &metrics, &webhooks, &catalogs,
-    )?;
+    let shared = Shared {
+        directory: &directory,
+        ring: &ring,
+        clock: &clock,
+        metrics: &metrics,
+        webhooks: &webhooks,
+        catalogs: &catalogs,
+    };
+    let worker = outbox_worker(&settings, &db, &shared)?;
     let state = web::Data::new(AppState {
         webhooks,
         pages: Pages::new(&settings.branding, &settings.server.base_path, catalogs)?,
@@ -218,18 +224,32 @@ pub(crate) async fn build_state(
     Ok((state, keys.session, worker))
 }
 
+/// What the outbox worker's composer shares with the request side.
+#[derive(Clone, Copy)]
+struct Shared<'a> {
+    directory: &'a Arc<dyn UserDirectory>,
+    ring: &'a Arc<token_core::KeyRing>,
+    clock: &'a Arc<dyn Clock + Send + Sync>,
+    metrics: &'a Arc<Metrics>,
+    webhooks: &'a Arc<crate::webhooks::Webhooks>,
+    catalogs: &'a Arc<crate::i18n::Catalogs>,
+}
+
 /// The outbox worker, not yet started. Mail links are the public URL, then the
 /// base path, then Lifeline's path.
 fn outbox_worker(
     settings: &Settings,
     db: &Database,
-    directory: &Arc<dyn UserDirectory>,
-    ring: &Arc<token_core::KeyRing>,
-    clock: &Arc<dyn Clock + Send + Sync>,
-    metrics: &Arc<Metrics>,
-    webhooks: &Arc<crate::webhooks::Webhooks>,
-    catalogs: &Arc<crate::i18n::Catalogs>,
+    shared: &Shared<'_>,
 ) -> anyhow::Result<mail::OutboxWorker> {
+    let Shared {
+        directory,
+        ring,
+        clock,
+        metrics,
+        webhooks,
+        catalogs,
+    } = *shared;
     let transport = mail::Transport::from_settings(&settings.mail.transport, db)?;
     if settings.mode == Mode::Production && transport.is_development() {
         anyhow::bail!(

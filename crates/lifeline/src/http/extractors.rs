@@ -121,17 +121,17 @@ impl From<BodyRefusal> for ApiError {
             BodyRefusal::UnsupportedMediaType => ApiError::new(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 ErrorCode::UnsupportedMediaType,
-                "Send the body as application/json (UTF-8).",
+                "api-unsupported-media-type",
             ),
             BodyRefusal::TooLarge => ApiError::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 ErrorCode::BodyTooLarge,
-                "The request body is too large.",
+                "api-body-too-large",
             ),
             BodyRefusal::Malformed => ApiError::new(
                 StatusCode::BAD_REQUEST,
                 ErrorCode::InvalidBody,
-                "The request body is not valid for this endpoint: send a JSON object with the documented fields.",
+                "api-invalid-body",
             ),
         }
     }

@@ -25,6 +25,11 @@ pub const BUILT_IN: &[(&str, &str, &str)] = &[
     catalog!("es", "emails.ftl"),
     catalog!("ar", "pages.ftl"),
     catalog!("ar", "emails.ftl"),
+    catalog!("en", "api.ftl"),
+    catalog!("de", "api.ftl"),
+    catalog!("fr", "api.ftl"),
+    catalog!("es", "api.ftl"),
+    catalog!("ar", "api.ftl"),
 ];
 
 /// The built-in files, parsed (a file that does not parse is a bug a unit test catches).

@@ -48,3 +48,25 @@ impl Catalogs {
         self.text(locale, id, Some(&args))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_wait_is_rounded_up_to_the_unit_it_is_said_in() {
+        assert_eq!(rounded_up(0), (1, Unit::Second));
+        assert_eq!(rounded_up(45), (45, Unit::Second));
+        assert_eq!(rounded_up(60), (1, Unit::Minute));
+        assert_eq!(rounded_up(61), (2, Unit::Minute));
+        assert_eq!(rounded_up(3600), (1, Unit::Hour));
+        assert_eq!(rounded_up(7201), (3, Unit::Hour));
+    }
+
+    #[test]
+    fn a_lifetime_is_said_exactly_in_the_largest_unit_that_divides_it() {
+        assert_eq!(exact(1800), (30, Unit::Minute));
+        assert_eq!(exact(86_400), (24, Unit::Hour));
+        assert_eq!(exact(90), (90, Unit::Second));
+    }
+}

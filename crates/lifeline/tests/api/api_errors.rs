@@ -1,7 +1,7 @@
 //! Below `/api/v1` every answer is JSON, even for a path or method no endpoint
 //! serves; the pages keep their HTML 404.
 
-use reqwest::header::{ALLOW, CONTENT_TYPE};
+use reqwest::header::{ALLOW, CONTENT_LANGUAGE, CONTENT_TYPE};
 use reqwest::{Method, Response, StatusCode};
 use serde_json::{Value, json};
 use storage::Backend;
@@ -25,9 +25,11 @@ async fn send(app: &TestApp, method: Method, path: &str) -> Response {
         .unwrap()
 }
 
-/// Checks the documented error shape and returns the response's `Allow` header.
+/// Checks the documented error shape (in the default language, English, for a client that
+/// names none) and returns the response's `Allow` header.
 async fn assert_json_error(response: Response, status: StatusCode, code: &str) -> Option<String> {
     assert_eq!(response.status(), status, "{}", response.url());
+    assert_eq!(response.headers()[CONTENT_LANGUAGE], "en", "{code}");
     let content_type = response.headers()[CONTENT_TYPE]
         .to_str()
         .unwrap()

@@ -16,6 +16,7 @@ on_both_backends!(
     known_and_unknown_addresses_get_byte_identical_pages,
     known_and_unknown_addresses_get_byte_identical_pages_in_german_and_arabic,
     known_and_unknown_addresses_get_byte_identical_api_answers,
+    known_and_unknown_addresses_get_byte_identical_api_answers_in_every_language,
     every_link_request_answers_alike_once_the_address_is_over_its_limit,
     every_link_request_answers_alike_once_the_account_is_over_its_quota,
 );
@@ -120,6 +121,48 @@ async fn known_and_unknown_addresses_get_byte_identical_api_answers(backend: Bac
     );
     assert_eq!(mails[0].rcpt_to, vec![KNOWN.to_owned()]);
     assert_eq!(app.pending_jobs(), 0, "both requests were processed");
+}
+
+async fn known_and_unknown_addresses_get_byte_identical_api_answers_in_every_language(
+    backend: Backend,
+) {
+    // Arrange
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    app.create_user(KNOWN, "old password for ada");
+    let wrong = |email: &str| json!({"email": email, "password": "not the password"});
+
+    for accept in ["en", "de-AT", "fr", "es", "ar"] {
+        let client = app.client_speaking(accept);
+        let answer = |path: &'static str, body: serde_json::Value| {
+            let client = client.clone();
+            let app = &app;
+            async move { Observed::of(app.post_json(&client, path, &body).await).await }
+        };
+
+        // Act
+        let forgot_known = answer("/api/v1/password/forgot", json!({ "email": KNOWN })).await;
+        let forgot_unknown = answer("/api/v1/password/forgot", json!({ "email": UNKNOWN })).await;
+        let magic_known = answer("/api/v1/magic-link", json!({ "email": KNOWN })).await;
+        let magic_unknown = answer("/api/v1/magic-link", json!({ "email": UNKNOWN })).await;
+        let sign_in_known = answer("/api/v1/session", wrong(KNOWN)).await;
+        let sign_in_unknown = answer("/api/v1/session", wrong(UNKNOWN)).await;
+
+        // Assert
+        for (known, unknown, status) in [
+            (&forgot_known, &forgot_unknown, StatusCode::ACCEPTED),
+            (&magic_known, &magic_unknown, StatusCode::ACCEPTED),
+            (&sign_in_known, &sign_in_unknown, StatusCode::UNAUTHORIZED),
+        ] {
+            assert_eq!(known.status, status, "{accept}: {}", known.text());
+            assert_eq!(unknown.status, known.status, "{accept}");
+            assert_eq!(unknown.stable_headers(), known.stable_headers(), "{accept}");
+            assert_eq!(unknown.body, known.body, "{accept}");
+        }
+        let language = accept.split('-').next().unwrap();
+        assert_eq!(sign_in_known.headers["content-language"], language);
+    }
 }
 
 /// The four ways to ask for a link by address.

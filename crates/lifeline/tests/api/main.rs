@@ -18,6 +18,7 @@ mod admin_sessions_audit;
 mod admin_support;
 mod api;
 mod api_errors;
+mod api_languages;
 mod base_path;
 mod change_password;
 mod configuration_doc;

@@ -1,20 +1,27 @@
-//! JSON errors for `/api/v1`: `{"error": "<stable_code>", "message": "…"}`.
+//! JSON errors for `/api/v1`: `{"error": "<stable_code>", "message": "…"}`. The code is
+//! English and stable; the message is said in the request's language, chosen as the pages
+//! choose it, when the answer is built, and `Content-Language` names that language.
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::{ALLOW, HeaderValue, RETRY_AFTER, WWW_AUTHENTICATE};
+use actix_web::http::header::{
+    ALLOW, CONTENT_LANGUAGE, HeaderValue, RETRY_AFTER, WWW_AUTHENTICATE,
+};
 use actix_web::{HttpResponse, ResponseError};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+pub use super::message::ApiMessage;
 use crate::error::AppError;
+use crate::http::middleware::error_pages;
 
-/// An API failure with a stable machine-readable code.
+/// An API failure with a stable machine-readable code. Its `Display` (for the log) says the
+/// code and the message in English.
 #[derive(Debug, thiserror::Error)]
-#[error("{}: {message}", code.as_str())]
+#[error("{}: {}", code.as_str(), message.english())]
 pub struct ApiError {
     status: StatusCode,
     code: ErrorCode,
-    message: String,
+    message: ApiMessage,
     retry_after_secs: Option<u64>,
     www_authenticate: Option<&'static str>,
 }
@@ -116,13 +123,15 @@ impl ErrorCode {
 pub struct ErrorBody {
     /// A stable code to branch on.
     pub error: ErrorCode,
-    /// A sentence fit to show to the person using the client.
+    /// A sentence fit to show to the person using the client, in the language of
+    /// `Accept-Language` (`Content-Language` names it).
     pub message: String,
 }
 
 impl ApiError {
-    /// A new error.
-    pub fn new(status: StatusCode, code: ErrorCode, message: impl Into<String>) -> Self {
+    /// A new error saying `message` (a message id of the catalogs, e.g. `api-invalid-email`,
+    /// or an [`ApiMessage`] with its arguments).
+    pub fn new(status: StatusCode, code: ErrorCode, message: impl Into<ApiMessage>) -> Self {
         Self {
             status,
             code,
@@ -144,6 +153,21 @@ impl ApiError {
         self
     }
 
+    /// The message in the language of the request being served, with that language's tag,
+    /// through the catalogs of the request's state (the operator's overrides included).
+    /// Outside a Lifeline request, which no answer should be built in, English from the
+    /// built-in catalog.
+    fn said(&self) -> (String, HeaderValue) {
+        let Some(state) = error_pages::current_state() else {
+            return (self.message.english(), HeaderValue::from_static("en"));
+        };
+        let catalogs = state.pages.catalogs();
+        let locale = crate::i18n::current().unwrap_or_else(|| catalogs.default_locale());
+        let tag =
+            HeaderValue::from_str(catalogs.tag(locale)).unwrap_or(HeaderValue::from_static("en"));
+        (self.message.text(catalogs, locale), tag)
+    }
+
     /// Parses the address of a link request; a malformed one is a 400
     /// `invalid_email` (whether or not an account exists never shows).
     pub fn parse_email(text: &str) -> Result<storage::EmailAddress, Self> {
@@ -151,7 +175,7 @@ impl ApiError {
             Self::new(
                 StatusCode::BAD_REQUEST,
                 ErrorCode::InvalidEmail,
-                "The email address is not valid.",
+                "api-invalid-email",
             )
         })
     }
@@ -160,12 +184,7 @@ impl ApiError {
 /// `404 not_found`: no endpoint below the API prefix has this path. JSON like
 /// every other API answer, so a client never has to parse the HTML 404 page.
 pub async fn not_found() -> HttpResponse {
-    ApiError::new(
-        StatusCode::NOT_FOUND,
-        ErrorCode::NotFound,
-        "There is no such endpoint.",
-    )
-    .error_response()
+    ApiError::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, "api-not-found").error_response()
 }
 
 /// `405 method_not_allowed`, with `allow` (e.g. `POST`) as the `Allow` header.
@@ -173,7 +192,7 @@ pub fn method_not_allowed(allow: &str) -> HttpResponse {
     let mut response = ApiError::new(
         StatusCode::METHOD_NOT_ALLOWED,
         ErrorCode::MethodNotAllowed,
-        "This endpoint does not answer this method.",
+        "api-method-not-allowed",
     )
     .error_response();
     // Built from the endpoint list's method names, so always a valid header value.
@@ -216,7 +235,9 @@ impl ResponseError for ApiError {
     }
 
     fn error_response(&self) -> HttpResponse {
+        let (message, language) = self.said();
         let mut response = HttpResponse::build(self.status);
+        response.insert_header((CONTENT_LANGUAGE, language));
         if let Some(secs) = self.retry_after_secs {
             response.insert_header((RETRY_AFTER, secs.to_string()));
         }
@@ -225,7 +246,43 @@ impl ResponseError for ApiError {
         }
         response.json(ErrorBody {
             error: self.code,
-            message: self.message.clone(),
+            message,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use actix_web::body::MessageBody;
+
+    use super::*;
+
+    #[test]
+    fn outside_a_lifeline_request_the_message_is_english_from_the_built_in_catalog() {
+        let error = ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            ErrorCode::TooManyRequests,
+            ApiMessage::new("api-too-many").with_wait("wait", 61),
+        )
+        .with_retry_after(61);
+
+        let response = error.error_response();
+
+        let header = |name| response.headers().get(name).and_then(|v| v.to_str().ok());
+        assert_eq!(header(CONTENT_LANGUAGE), Some("en"));
+        assert_eq!(header(RETRY_AFTER), Some("61"));
+        let body = response.into_body().try_into_bytes().unwrap();
+        let body: ErrorBody = serde_json::from_slice(&body).unwrap();
+        assert_eq!(body.error, ErrorCode::TooManyRequests);
+        assert!(
+            body.message.ends_with("Try again in 2 minutes."),
+            "{}",
+            body.message
+        );
+        assert!(
+            error
+                .to_string()
+                .starts_with("too_many_requests: There were")
+        );
     }
 }

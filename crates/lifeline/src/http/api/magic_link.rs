@@ -133,14 +133,14 @@ pub async fn verify(
             return Err(ApiError::new(
                 StatusCode::BAD_REQUEST,
                 ErrorCode::InvalidOrExpiredLink,
-                "This link is invalid, expired or already used. Ask for a new one.",
+                "api-invalid-link",
             ));
         }
         Err(LinkError::OtherBrowser) => {
             return Err(ApiError::new(
                 StatusCode::BAD_REQUEST,
                 ErrorCode::OtherBrowser,
-                "Open this link in the browser where you asked for it.",
+                "api-other-browser",
             ));
         }
         Err(LinkError::App(error)) => return Err(error.into()),

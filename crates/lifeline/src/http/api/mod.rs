@@ -4,12 +4,14 @@
 //! under [`PREFIX`], and the OpenAPI test checks the list against [`openapi::ApiDoc`] in both
 //! directions, so a route cannot be added without being documented. Below the prefix, every
 //! answer is JSON: an unknown path is a 404 `not_found`, a known path with another method a
-//! 405 `method_not_allowed` with an `Allow` header, never the HTML 404 page.
+//! 405 `method_not_allowed` with an `Allow` header, never the HTML 404 page. An error's
+//! `message` is in the request's language (`message.rs`, `templates/locales/<lang>/api.ftl`).
 
 pub mod admin;
 pub mod error;
 pub mod field_schemas;
 pub mod magic_link;
+mod message;
 pub mod openapi;
 pub mod password;
 pub mod session;

@@ -31,9 +31,11 @@ use crate::http::urls::{API_PREFIX, Url};
             documented shape: an array or any other value in its place, an unknown field, a \
             missing or mistyped one is a 400 `invalid_body`. Errors are `{\"error\": \"<stable_code>\", \"message\": \"…\"}`, also for a \
             path no endpoint serves (404 `not_found`) and a method an endpoint does not answer \
-            (405 `method_not_allowed`, with `Allow`). Answers never reveal whether an account \
-            exists. `/session` is signed in by the session cookie (`session_cookie`) or a \
-            session token from `POST /session` (`session_token`).",
+            (405 `method_not_allowed`, with `Allow`): branch on the code, which is the same in \
+            every language; the message is for people, in the language of `Accept-Language` \
+            (or of the pages' language switch), named by `Content-Language`. Answers never \
+            reveal whether an account exists. `/session` is signed in by the session cookie \
+            (`session_cookie`) or a session token from `POST /session` (`session_token`).",
         license(name = "Apache-2.0", identifier = "Apache-2.0"),
     ),
     paths(

@@ -5,7 +5,7 @@ use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::error::{ApiError, ErrorBody, ErrorCode};
+use super::error::{ApiError, ApiMessage, ErrorBody, ErrorCode};
 use super::field_schemas;
 use crate::flows::password_reset::{self, ResetError};
 use crate::http::client::ClientInfo;
@@ -107,12 +107,12 @@ pub async fn reset(
         Err(ResetError::InvalidLink) => Err(ApiError::new(
             StatusCode::BAD_REQUEST,
             ErrorCode::InvalidOrExpiredLink,
-            "This link is invalid, expired or already used. Ask for a new one.",
+            "api-invalid-link",
         )),
         Err(ResetError::WeakPassword(reason)) => Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             ErrorCode::WeakPassword,
-            reason.to_string(),
+            ApiMessage::weak_password(&reason),
         )),
         Err(ResetError::App(error)) => Err(error.into()),
     }

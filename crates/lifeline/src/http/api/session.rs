@@ -168,7 +168,7 @@ fn unauthenticated() -> ApiError {
     ApiError::new(
         StatusCode::UNAUTHORIZED,
         ErrorCode::Unauthenticated,
-        "Sign in first: send the session cookie or a session token.",
+        "api-sign-in-first",
     )
     .with_www_authenticate("Bearer")
 }
@@ -228,7 +228,7 @@ pub async fn create(
         return Err(ApiError::new(
             StatusCode::UNAUTHORIZED,
             ErrorCode::InvalidCredentials,
-            "That email address and password don't match an account.",
+            "api-invalid-credentials",
         ));
     };
     let issued = issue_token(&state, user, SignInMethod::Password, &client).await?;

@@ -8,11 +8,12 @@
 //! those answers stay JSON.
 //!
 //! [`render_error_pages`] is the outermost middleware of Lifeline's scope: it
-//! keeps the request's [`AppState`] in a task-local value for exactly the time
-//! the request is handled, so the answers built where no state is passed in
-//! (`ResponseError::error_response`, extractor error handlers) still reach the
-//! renderer. It holds no global state, so two Lifeline scopes in one process do
-//! not mix.
+//! keeps the request's [`AppState`] (and its language, from `Accept-Language`)
+//! in task-local values for exactly the time the request is handled, so the
+//! answers built where no state is passed in (`ResponseError::error_response`,
+//! extractor error handlers) still reach the renderer, and the API's JSON errors
+//! (the API's 404 and 405 included) its catalogs. It holds no global state, so
+//! two Lifeline scopes in one process do not mix.
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -29,8 +30,9 @@ tokio::task_local! {
     static REQUEST_STATE: web::Data<AppState>;
 }
 
-/// The state of the request being served, when it is served by Lifeline's scope.
-fn current_state() -> Option<web::Data<AppState>> {
+/// The state of the request being served, when it is served by Lifeline's scope (for the
+/// answers built where no state is passed in: error pages and the API's errors).
+pub fn current_state() -> Option<web::Data<AppState>> {
     REQUEST_STATE.try_with(web::Data::clone).ok()
 }
 

@@ -103,7 +103,7 @@ pub async fn list(
         return Err(ApiError::new(
             StatusCode::BAD_REQUEST,
             ErrorCode::InvalidRequest,
-            "`limit` is 1 to 100 and `before` an event id.",
+            "api-audit-query",
         ));
     }
     let accounts = accounts(&state);

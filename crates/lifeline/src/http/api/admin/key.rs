@@ -36,7 +36,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::api_keys::ApiKeyText;
 use crate::error::AppError;
-use crate::http::api::error::{ApiError, ErrorBody, ErrorCode};
+use crate::http::api::error::{ApiError, ApiMessage, ErrorBody, ErrorCode};
 use crate::http::blocking;
 use crate::http::limits::client_ip::client_ip;
 use crate::http::limits::rate_limit::Verdict;
@@ -66,10 +66,7 @@ impl ApiKey {
         Err(ApiError::new(
             StatusCode::FORBIDDEN,
             ErrorCode::InsufficientScope,
-            format!(
-                "This API key lacks the `{}` scope this endpoint needs.",
-                scope.as_str()
-            ),
+            ApiMessage::new("api-insufficient-scope").with_text("scope", scope.as_str()),
         ))
     }
 }
@@ -156,7 +153,7 @@ fn failed(state: &AppState, ip: IpAddr) -> ApiError {
         Verdict::Allowed => ApiError::new(
             StatusCode::UNAUTHORIZED,
             ErrorCode::Unauthenticated,
-            "A valid API key is required: `Authorization: Bearer llk_…`.",
+            "api-key-required",
         )
         .with_www_authenticate("Bearer"),
         Verdict::Limited { retry_after_secs } => too_many(retry_after_secs),
@@ -167,7 +164,7 @@ fn too_many(retry_after_secs: u64) -> ApiError {
     ApiError::new(
         StatusCode::TOO_MANY_REQUESTS,
         ErrorCode::TooManyRequests,
-        "Too many requests. Try again later.",
+        ApiMessage::new("api-too-many").with_wait("wait", retry_after_secs),
     )
     .with_retry_after(retry_after_secs)
 }
@@ -254,7 +251,7 @@ pub async fn get(req: HttpRequest, key: ApiKey) -> Result<HttpResponse, ApiError
         ApiError::new(
             StatusCode::BAD_REQUEST,
             ErrorCode::InvalidRequest,
-            "The query string may hold one `scope`: read, write or recovery.",
+            "api-key-query",
         )
     })?;
     if let Some(scope) = query.scope {

@@ -16,9 +16,9 @@ use utoipa::ToSchema;
 use super::key::ApiKey;
 use crate::directory::DirectoryUser;
 use crate::error::AppError;
-use crate::http::api::error::{ApiError, ErrorCode};
+use crate::http::api::error::{ApiError, ApiMessage, ErrorCode};
 use crate::http::blocking;
-use crate::operator::{Accounts, Actor, OperatorError};
+use crate::operator::{Accounts, Actor, OperatorError, Unsupported};
 use crate::state::AppState;
 
 /// A positive id from the path segment `name`, or `None`.
@@ -77,7 +77,8 @@ impl<T: DeserializeOwned> FromRequest for ApiQuery<T> {
                     ApiError::new(
                         StatusCode::BAD_REQUEST,
                         ErrorCode::InvalidRequest,
-                        format!("The query string is not valid for this endpoint: {error}."),
+                        ApiMessage::new("api-invalid-query")
+                            .with_text("problem", error.to_string()),
                     )
                 }),
         )
@@ -88,7 +89,7 @@ fn no_account() -> ApiError {
     ApiError::new(
         StatusCode::NOT_FOUND,
         ErrorCode::AccountNotFound,
-        "No account has this id or address.",
+        "api-account-not-found",
     )
 }
 
@@ -96,34 +97,60 @@ fn no_session() -> ApiError {
     ApiError::new(
         StatusCode::NOT_FOUND,
         ErrorCode::SessionNotFound,
-        "The account has no live session with this id.",
+        "api-session-not-found",
     )
 }
 
+/// An operator's refusal, said to the API's client in its language (the command line says
+/// the same in English through `Display`).
 impl From<OperatorError> for ApiError {
     fn from(error: OperatorError) -> Self {
-        let message = error.to_string();
-        let refusal = |status, code| ApiError::new(status, code, message.clone());
+        let conflict = |code, message| ApiError::new(StatusCode::CONFLICT, code, message);
         match error {
             OperatorError::NoSuchAccount(_) => no_account(),
             OperatorError::NoSuchSession(_) => no_session(),
-            OperatorError::AccountExists(_) => {
-                refusal(StatusCode::CONFLICT, ErrorCode::AccountExists)
+            OperatorError::AccountExists(email) => conflict(
+                ErrorCode::AccountExists,
+                ApiMessage::new("api-account-exists").with_text("email", email),
+            ),
+            OperatorError::Disabled(_) => {
+                conflict(ErrorCode::AccountDisabled, "api-account-disabled".into())
             }
-            OperatorError::Disabled(_) => refusal(StatusCode::CONFLICT, ErrorCode::AccountDisabled),
-            OperatorError::Paused(_) => refusal(StatusCode::CONFLICT, ErrorCode::LinksPaused),
-            OperatorError::Unsupported(_) => {
-                refusal(StatusCode::CONFLICT, ErrorCode::UnsupportedByDirectory)
+            OperatorError::Paused(until) => conflict(
+                ErrorCode::LinksPaused,
+                ApiMessage::new("api-links-paused").with_text("until", rfc3339(until)),
+            ),
+            OperatorError::Unsupported(refusal) => {
+                conflict(ErrorCode::UnsupportedByDirectory, unsupported(&refusal))
             }
             OperatorError::WeakPassword(reason) => ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 ErrorCode::WeakPassword,
-                reason.to_string(),
+                ApiMessage::weak_password(&reason),
             ),
             error @ (OperatorError::Hash(_) | OperatorError::Mail(_)) => {
                 AppError::Internal(anyhow::Error::new(error)).into()
             }
             OperatorError::Storage(storage) => AppError::from(storage).into(),
+        }
+    }
+}
+
+/// What the directory cannot do, with the table and the setting it names.
+fn unsupported(refusal: &Unsupported) -> ApiMessage {
+    match refusal {
+        Unsupported::Create { table } => {
+            ApiMessage::new("api-directory-create").with_text("table", table.clone())
+        }
+        Unsupported::Delete { table } => {
+            ApiMessage::new("api-directory-delete").with_text("table", table.clone())
+        }
+        Unsupported::NoColumn { action, table } => ApiMessage::new("api-directory-no-column")
+            .with_text("action", action.name())
+            .with_text("table", table.clone())
+            .with_text("setting", action.setting()),
+        Unsupported::NoState { action } => {
+            ApiMessage::new("api-directory-no-state").with_text("action", action.name())
         }
     }
 }
