@@ -12,6 +12,9 @@ api-unavailable = Der Dienst ist ausgelastet oder kurz nicht erreichbar. Versuch
 api-internal = Bei uns ist etwas schiefgegangen. Bitte versuchen Sie es noch einmal.
 
 ## Links and sign-in
+api-accepted-reset = Falls zu dieser Adresse ein Konto existiert, ist eine E-Mail mit einem Link unterwegs, mit dem Sie ein neues Passwort festlegen können.
+api-accepted-magic-link = Falls zu dieser Adresse ein Konto existiert, ist eine E-Mail mit einem Anmeldelink unterwegs.
+api-accepted-recovery = Eine E-Mail mit einem Link zum Festlegen eines neuen Passworts ist an die Adresse des Kontos unterwegs.
 api-invalid-email = Diese E-Mail-Adresse ist ungültig.
 api-invalid-link = Dieser Link ist ungültig, abgelaufen oder wurde schon benutzt. Fordern Sie bitte einen neuen an.
 api-other-browser = Öffnen Sie diesen Link in dem Browser, in dem Sie ihn angefordert haben.

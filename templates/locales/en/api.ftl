@@ -15,6 +15,9 @@ api-unavailable = The service is busy or briefly unavailable. Try again in { $wa
 api-internal = Something went wrong on our side. Please try again.
 
 ## Links and sign-in
+api-accepted-reset = If an account exists for this address, a reset link is on its way.
+api-accepted-magic-link = If an account exists for this address, a sign-in link is on its way.
+api-accepted-recovery = A reset link is on its way to the account's address.
 api-invalid-email = The email address is not valid.
 api-invalid-link = This link is invalid, expired or already used. Ask for a new one.
 api-other-browser = Open this link in the browser where you asked for it.

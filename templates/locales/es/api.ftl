@@ -12,6 +12,9 @@ api-unavailable = El servicio está ocupado o no está disponible por un momento
 api-internal = Algo ha fallado por nuestra parte. Inténtelo de nuevo.
 
 ## Links and sign-in
+api-accepted-reset = Si existe una cuenta con esa dirección, le enviaremos un correo con un enlace para elegir una contraseña nueva.
+api-accepted-magic-link = Si existe una cuenta con esa dirección, le enviaremos un correo con un enlace para iniciar sesión.
+api-accepted-recovery = Enviaremos un correo con un enlace para elegir una contraseña nueva a la dirección de la cuenta.
 api-invalid-email = La dirección de correo electrónico no es válida.
 api-invalid-link = Este enlace no es válido, ha caducado o ya se ha usado. Solicite uno nuevo.
 api-other-browser = Abra este enlace en el navegador desde el que lo solicitó.

@@ -12,6 +12,9 @@ api-unavailable = Le service est surchargé ou brièvement indisponible. Réessa
 api-internal = Une erreur s’est produite de notre côté. Veuillez réessayer.
 
 ## Links and sign-in
+api-accepted-reset = Si un compte existe pour cette adresse, un e-mail contenant un lien pour choisir un nouveau mot de passe va lui être envoyé.
+api-accepted-magic-link = Si un compte existe pour cette adresse, un e-mail contenant un lien de connexion va lui être envoyé.
+api-accepted-recovery = Un e-mail contenant un lien pour choisir un nouveau mot de passe va être envoyé à l’adresse du compte.
 api-invalid-email = Cette adresse e-mail n’est pas valide.
 api-invalid-link = Ce lien n’est pas valide, a expiré ou a déjà servi. Demandez-en un nouveau.
 api-other-browser = Ouvrez ce lien dans le navigateur où vous l’avez demandé.

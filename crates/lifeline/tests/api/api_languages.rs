@@ -18,6 +18,7 @@ on_both_backends!(
     the_language_chosen_with_the_switch_speaks_for_the_api_too,
     admin_refusals_and_a_refused_password_speak_the_clients_language,
     the_directorys_refusals_name_the_table_and_the_setting_in_the_clients_language,
+    an_accepted_link_request_says_so_in_the_clients_language,
 );
 
 /// What the shipped catalogs say for some errors, in one language.
@@ -332,4 +333,31 @@ async fn the_directorys_refusals_name_the_table_and_the_setting_in_the_clients_l
          (sus enlaces dejan de funcionar en cuanto desaparece la fila) o, si lo prefiere, \
          desactívela.",
     );
+}
+
+async fn an_accepted_link_request_says_so_in_the_clients_language(backend: Backend) {
+    // Arrange
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let body = json!({"email": "nobody@example.com"});
+    let client = app.client_speaking("de-CH");
+
+    // Act
+    let reset = app
+        .post_json(&client, "/api/v1/password/forgot", &body)
+        .await;
+    let magic = app.post_json(&client, "/api/v1/magic-link", &body).await;
+
+    // Assert
+    for (response, words) in [(reset, "neues Passwort"), (magic, "Anmeldelink")] {
+        assert_eq!(response.status(), StatusCode::ACCEPTED);
+        assert_eq!(response.headers()[CONTENT_LANGUAGE], "de");
+        let message = response.json::<Value>().await.unwrap()["message"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        assert!(message.starts_with("Falls zu dieser Adresse"), "{message}");
+        assert!(message.contains(words), "{message}");
+    }
 }

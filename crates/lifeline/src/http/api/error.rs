@@ -12,7 +12,6 @@ use utoipa::ToSchema;
 
 pub use super::message::ApiMessage;
 use crate::error::AppError;
-use crate::http::middleware::error_pages;
 
 /// An API failure with a stable machine-readable code. Its `Display` (for the log) says the
 /// code and the message in English.
@@ -158,14 +157,7 @@ impl ApiError {
     /// Outside a Lifeline request, which no answer should be built in, English from the
     /// built-in catalog.
     fn said(&self) -> (String, HeaderValue) {
-        let Some(state) = error_pages::current_state() else {
-            return (self.message.english(), HeaderValue::from_static("en"));
-        };
-        let catalogs = state.pages.catalogs();
-        let locale = crate::i18n::current().unwrap_or_else(|| catalogs.default_locale());
-        let tag =
-            HeaderValue::from_str(catalogs.tag(locale)).unwrap_or(HeaderValue::from_static("en"));
-        (self.message.text(catalogs, locale), tag)
+        self.message.said()
     }
 
     /// Parses the address of a link request; a malformed one is a 400

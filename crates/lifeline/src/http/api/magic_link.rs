@@ -82,9 +82,9 @@ pub async fn request(
 ) -> Result<HttpResponse, ApiError> {
     let address = ApiError::parse_email(&body.email)?;
     magic_link::request(&state, address, &client, &session).await?;
-    Ok(HttpResponse::Accepted().json(Accepted {
-        message: "If an account exists for this address, a sign-in link is on its way.".into(),
-    }))
+    Ok(crate::http::api::message::accepted(
+        "api-accepted-magic-link",
+    ))
 }
 
 /// Signs in with a magic link's token.

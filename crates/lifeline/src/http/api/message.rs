@@ -4,6 +4,11 @@
 
 use std::borrow::Cow;
 
+use actix_web::HttpResponse;
+use actix_web::http::header::{CONTENT_LANGUAGE, HeaderValue};
+use serde::Serialize;
+
+use crate::http::middleware::error_pages;
 use crate::i18n::{Catalogs, FluentArgs, Locale};
 use crate::security::password_policy::PasswordRejection;
 
@@ -64,6 +69,19 @@ impl ApiMessage {
         }
     }
 
+    /// The message in the language of the request being served, with that language's tag
+    /// for `Content-Language`; English from the built-in catalog outside a request.
+    pub fn said(&self) -> (String, HeaderValue) {
+        let Some(state) = error_pages::current_state() else {
+            return (self.english(), HeaderValue::from_static("en"));
+        };
+        let catalogs = state.pages.catalogs();
+        let locale = crate::i18n::current().unwrap_or_else(|| catalogs.default_locale());
+        let tag =
+            HeaderValue::from_str(catalogs.tag(locale)).unwrap_or(HeaderValue::from_static("en"));
+        (self.text(catalogs, locale), tag)
+    }
+
     /// The message in `locale`.
     pub fn text(&self, catalogs: &Catalogs, locale: Locale) -> String {
         let mut args = FluentArgs::new();
@@ -102,3 +120,18 @@ fn count(n: usize) -> u64 {
 
 #[cfg(test)]
 mod tests;
+
+/// The body of a `202 Accepted` that only says what happens next.
+#[derive(Serialize)]
+struct Said {
+    message: String,
+}
+
+/// `202 Accepted` whose `message` is message `id` in the request's language, named by
+/// `Content-Language`.
+pub fn accepted(id: &'static str) -> HttpResponse {
+    let (message, language) = ApiMessage::new(id).said();
+    HttpResponse::Accepted()
+        .insert_header((CONTENT_LANGUAGE, language))
+        .json(Said { message })
+}

@@ -66,9 +66,7 @@ pub async fn forgot(
 ) -> Result<HttpResponse, ApiError> {
     let address = ApiError::parse_email(&body.email)?;
     password_reset::request(&state, address, &client).await?;
-    Ok(HttpResponse::Accepted().json(Accepted {
-        message: "If an account exists for this address, a reset link is on its way.".into(),
-    }))
+    Ok(crate::http::api::message::accepted("api-accepted-reset"))
 }
 
 /// Sets a new password with a reset link's token.

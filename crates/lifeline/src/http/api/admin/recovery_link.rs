@@ -104,9 +104,7 @@ pub async fn create(
     Ok(match recovery {
         Recovery::Queued(kind) => {
             state.outbox.committed(kind);
-            HttpResponse::Accepted().json(MailQueued {
-                message: "A reset link is on its way to the account's address.".into(),
-            })
+            crate::http::api::message::accepted("api-accepted-recovery")
         }
         Recovery::Returned(link) => HttpResponse::Created().json(RecoveryLinkBody {
             url: link.url,
