@@ -2,6 +2,7 @@
 
 use std::time::SystemTime;
 
+use lettre::message::header::{Header, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::{Address, Message};
 
@@ -142,7 +143,11 @@ impl Sender {
         }
         let message_id = self.message_id(job_key);
         let content = email.content();
-        let message = Message::builder()
+        let mut builder = Message::builder();
+        if let Some(language) = ContentLanguage::new(&content.language) {
+            builder = builder.header(language);
+        }
+        let message = builder
             .from(self.from.clone())
             .to(Mailbox::new(None, email.recipient.clone()))
             .subject(content.subject.clone())
@@ -157,6 +162,36 @@ impl Sender {
             message_id,
             email,
         })
+    }
+}
+
+/// `Content-Language` (RFC 3282): the language the mail is written in, for readers, screen
+/// readers and translation offers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct ContentLanguage(String);
+
+impl ContentLanguage {
+    /// The header for tag `tag`, if it is one: letters, digits and `-` only, so nothing in
+    /// it can end the header line.
+    fn new(tag: &str) -> Option<Self> {
+        let plain = !tag.is_empty()
+            && tag.len() <= 35
+            && tag.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+        plain.then(|| Self(tag.to_owned()))
+    }
+}
+
+impl Header for ContentLanguage {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("Content-Language")
+    }
+
+    fn parse(s: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Self::new(s.trim()).ok_or_else(|| "not a language tag".into())
+    }
+
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), self.0.clone())
     }
 }
 
@@ -194,6 +229,7 @@ mod tests {
 
     fn content() -> RenderedEmail {
         RenderedEmail {
+            language: "de".into(),
             subject: "Reset your password".into(),
             text: "Open https://acme.test/r?token=lr1_x".into(),
             html: "<p><a href=\"https://acme.test/r?token=lr1_x\">Reset</a></p>".into(),
@@ -223,6 +259,25 @@ mod tests {
         assert!(raw.contains("To: bob@example.test"), "{raw}");
         assert!(raw.contains("Subject: Reset your password"), "{raw}");
         assert!(raw.contains("Date: "), "{raw}");
+        assert!(raw.contains("Content-Language: de\r\n"), "{raw}");
+    }
+
+    #[test]
+    fn a_language_tag_that_could_break_the_header_is_left_out() {
+        for tag in ["", "de\r\nBcc: x@evil.test", "de en", &"x".repeat(36)] {
+            let email = OutgoingEmail::new(
+                "bob@example.test",
+                "password_reset",
+                RenderedEmail {
+                    language: tag.to_owned(),
+                    ..content()
+                },
+            )
+            .expect("ok");
+            let raw = formatted(&sender().build("k7", email).expect("builds"));
+            assert!(!raw.contains("Content-Language"), "{tag:?}: {raw}");
+            assert!(!raw.contains("Bcc"), "{raw}");
+        }
     }
 
     #[test]

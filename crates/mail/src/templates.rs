@@ -55,9 +55,11 @@ const BUILTIN: [(&str, &str); 20] = builtin![
     "no_account/body.html.tera",
 ];
 
-/// The three renderings of one email.
+/// The three renderings of one email, and the language they are in.
 #[derive(Clone, PartialEq, Eq)]
 pub struct RenderedEmail {
+    /// The BCP 47 tag of the language (`de`), sent as `Content-Language`; empty: none sent.
+    pub language: String,
     /// One line, no CR/LF: safe to put in a header.
     pub subject: String,
     /// The plain-text part, complete on its own.
@@ -70,6 +72,7 @@ pub struct RenderedEmail {
 impl fmt::Debug for RenderedEmail {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RenderedEmail")
+            .field("language", &self.language)
             .field("subject", &self.subject)
             .field("text", &format_args!("<{} bytes>", self.text.len()))
             .field("html", &format_args!("<{} bytes>", self.html.len()))
@@ -174,6 +177,7 @@ impl EmailTemplates {
                 .map_err(|e| MailError::template(&path, &e))
         };
         Ok(RenderedEmail {
+            language: language.tag.clone(),
             subject: single_line(&part(SUBJECT, Markup::Text)?),
             text: part(TEXT, Markup::Text)?,
             html: part(HTML, Markup::Html)?,
@@ -729,6 +733,7 @@ mod tests {
     fn debug_output_hides_the_bodies_that_hold_tokens() {
         // Arrange
         let email = RenderedEmail {
+            language: "en".into(),
             subject: "Reset".into(),
             text: format!("open {LINK}"),
             html: format!("<a href=\"{LINK}\">"),

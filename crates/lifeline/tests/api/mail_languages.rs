@@ -71,6 +71,7 @@ async fn a_reset_asked_for_in_german_is_mailed_in_german(backend: Backend) {
     assert!(text.contains("Minuten"), "lifetime in German: {text}");
     assert!(text.contains(" UTC"), "the zone is named: {text}");
     assert!(html.contains("<html lang=\"de\" dir=\"ltr\">"), "{html}");
+    assert_eq!(mail.header("content-language").as_deref(), Some("de"));
     assert!(!text.contains("Reset your password"), "{text}");
     // The link works as any other.
     link_in(&app, &mail, "/password/reset?token=lr1_");
