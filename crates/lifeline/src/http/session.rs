@@ -306,10 +306,15 @@ impl LifelineSession {
         Ok(())
     }
 
-    /// Ends the session: its record is deleted and the browser told to drop the cookie.
+    /// Ends the session: its record is deleted and the browser told to drop the cookie, or,
+    /// when a language was chosen with the switch, given a new one that holds only that
+    /// choice (so the sign-in page after it still speaks it).
     pub async fn sign_out(&self, state: &web::Data<AppState>) -> Result<(), AppError> {
         let secret = self.secret();
-        self.0.purge();
+        match self.language() {
+            Some(_) => self.start_over(),
+            None => self.0.purge(),
+        }
         let Some(secret) = secret else {
             return Ok(());
         };

@@ -5,7 +5,7 @@ use reqwest::StatusCode;
 use reqwest::header::{ACCEPT_LANGUAGE, CONTENT_LANGUAGE};
 use storage::Backend;
 
-use crate::helpers::spawn_app;
+use crate::helpers::{csrf_in, spawn_app};
 use crate::on_both_backends;
 
 on_both_backends!(
@@ -16,6 +16,7 @@ on_both_backends!(
     arabic_pages_are_right_to_left,
     error_pages_speak_the_chosen_language,
     the_chosen_language_survives_signing_in,
+    the_chosen_language_survives_signing_out_and_nothing_else_does,
 );
 
 async fn accept_language_chooses_the_page_language_with_fallback_to_the_language(backend: Backend) {
@@ -180,4 +181,44 @@ async fn the_chosen_language_survives_signing_in(backend: Backend) {
     assert_eq!(signed_in.status(), StatusCode::SEE_OTHER);
     assert_eq!(account.status(), StatusCode::OK);
     assert_eq!(account.headers()[CONTENT_LANGUAGE], "ar");
+}
+
+async fn the_chosen_language_survives_signing_out_and_nothing_else_does(backend: Backend) {
+    // Arrange
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    app.create_user("ada@example.com", "a long password for ada");
+    let client = app.new_client();
+    app.get(&client, "/language?lang=es").await;
+    let csrf = app.csrf(&client, "/login").await;
+    app.post_form(
+        &client,
+        "/login",
+        &[
+            ("email", "ada@example.com"),
+            ("password", "a long password for ada"),
+            ("csrf_token", &csrf),
+        ],
+    )
+    .await;
+    let csrf = app.csrf(&client, "/account").await;
+
+    // Act
+    let signed_out = app
+        .post_form(&client, "/logout", &[("csrf_token", &csrf)])
+        .await;
+    let account = app.get(&client, "/account").await;
+    let login = app.get(&client, "/login").await;
+
+    // Assert
+    assert_eq!(signed_out.status(), StatusCode::SEE_OTHER);
+    assert_eq!(account.status(), StatusCode::SEE_OTHER, "signed out");
+    assert_eq!(login.headers()[CONTENT_LANGUAGE], "es");
+    let html = login.text().await.unwrap();
+    assert_ne!(
+        csrf_in(&html).as_deref(),
+        Some(csrf.as_str()),
+        "a new CSRF token"
+    );
 }
