@@ -39,24 +39,43 @@ pub fn remember(
     }
     match find(conn, user_id)? {
         Some(stored) if stored == lang => {}
-        Some(_) => {
-            diesel::update(account_languages::table.find(user_id))
-                .set((
-                    account_languages::lang.eq(lang),
-                    account_languages::updated_at.eq(now),
-                ))
-                .execute(conn)?;
-        }
+        Some(_) => update(conn, user_id, lang, now)?,
         None => {
-            diesel::insert_into(account_languages::table)
+            let inserted = diesel::insert_into(account_languages::table)
                 .values((
                     account_languages::user_id.eq(user_id),
                     account_languages::lang.eq(lang),
                     account_languages::updated_at.eq(now),
                 ))
-                .execute(conn)?;
+                .execute(conn);
+            match inserted {
+                Ok(_) => {}
+                // Another caller recorded one since (a sign-in while the worker composes
+                // its notice): the last word is this one. SQLite and MySQL undo only the
+                // refused statement, so the transaction goes on.
+                Err(diesel::result::Error::DatabaseError(
+                    diesel::result::DatabaseErrorKind::UniqueViolation,
+                    _,
+                )) => update(conn, user_id, lang, now)?,
+                Err(error) => return Err(error.into()),
+            }
         }
     }
+    Ok(())
+}
+
+fn update(
+    conn: &mut DbConnection,
+    user_id: i64,
+    lang: &str,
+    now: NaiveDateTime,
+) -> Result<(), StorageError> {
+    diesel::update(account_languages::table.find(user_id))
+        .set((
+            account_languages::lang.eq(lang),
+            account_languages::updated_at.eq(now),
+        ))
+        .execute(conn)?;
     Ok(())
 }
 

@@ -66,6 +66,15 @@ impl From<IssueError> for MailError {
     }
 }
 
+/// Who made the request a mail answers, for [`LifelineComposer::language`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Requester {
+    /// Whoever asked for a link for an address: anyone.
+    Anyone,
+    /// The account's owner, who used a link or was signed in.
+    Owner,
+}
+
 /// A composed job whose email is not rendered yet. A batch's database work runs in one
 /// write transaction (on SQLite that holds the database's one write lock, which the request
 /// path needs to accept new requests); rendering its emails takes longer than those writes,
@@ -119,14 +128,19 @@ impl LifelineComposer {
     }
 
     /// The language of a mail to `user` (`None`: an unknown address). The language of the
-    /// request that caused it, when that is still offered, which becomes the account's last
-    /// language; else, for mail no request caused (or older rows), the account's last
-    /// language; else the default.
+    /// request that caused it, when that is still offered; else, for mail no request caused
+    /// (or older rows), the account's last language; else the default.
+    ///
+    /// The request's language becomes the account's last language only when `by` is
+    /// [`Requester::Owner`]: someone who proved they hold the account (a link used, signed
+    /// in). Anyone may ask for a link for any address, so a link request's language is used
+    /// for that mail and not kept.
     pub(super) fn language(
         &self,
         conn: &mut DbConnection,
         user: Option<&User>,
         requested: Option<&str>,
+        by: Requester,
     ) -> Result<Locale, MailError> {
         let requested = requested.and_then(|tag| self.catalogs.find(tag));
         let default = self.catalogs.default_locale();
@@ -134,8 +148,10 @@ impl LifelineComposer {
             return Ok(requested.unwrap_or(default));
         };
         if let Some(locale) = requested {
-            let (_, now) = self.now();
-            account_languages::remember(conn, user.id, self.catalogs.tag(locale), now)?;
+            if by == Requester::Owner {
+                let (_, now) = self.now();
+                account_languages::remember(conn, user.id, self.catalogs.tag(locale), now)?;
+            }
             return Ok(locale);
         }
         Ok(account_languages::find(conn, user.id)?
@@ -205,7 +221,12 @@ impl LifelineComposer {
             request.ip.as_deref(),
             unix,
         )?;
-        let locale = self.language(conn, Some(&user), request.lang.as_deref())?;
+        let locale = self.language(
+            conn,
+            Some(&user),
+            request.lang.as_deref(),
+            Requester::Anyone,
+        )?;
         let email = mail::PasswordReset {
             link: format!(
                 "{}/password/reset?token={}",
@@ -231,7 +252,7 @@ impl LifelineComposer {
         if !self.notify_unknown_addresses {
             return Ok(Composition::Skip("no account for the address".into()).into());
         }
-        let locale = self.language(conn, None, request.lang())?;
+        let locale = self.language(conn, None, request.lang(), Requester::Anyone)?;
         let email = mail::NoAccount {
             time: self.time(locale, request.requested_at()),
             ip: request.ip().unwrap_or_default().to_owned(),
@@ -298,7 +319,7 @@ impl LifelineComposer {
         let Some(user) = self.account(conn, change.user_id)? else {
             return Ok(Composition::Skip("account no longer exists".into()).into());
         };
-        let locale = self.language(conn, Some(&user), change.lang.as_deref())?;
+        let locale = self.language(conn, Some(&user), change.lang.as_deref(), Requester::Owner)?;
         let email = mail::PasswordChanged {
             time: self.time(locale, change.changed_at),
             ip: change.ip.unwrap_or_default(),
@@ -338,7 +359,12 @@ impl LifelineComposer {
         } else {
             None
         };
-        let locale = self.language(conn, Some(&user), confirmed.lang.as_deref())?;
+        let locale = self.language(
+            conn,
+            Some(&user),
+            confirmed.lang.as_deref(),
+            Requester::Owner,
+        )?;
         let email = mail::NotMeConfirmation {
             time: self.time(locale, confirmed.confirmed_at),
             ip: confirmed.ip.unwrap_or_default(),

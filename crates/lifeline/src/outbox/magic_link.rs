@@ -5,7 +5,7 @@ use storage::outbox::OutboxJob;
 use storage::{DbConnection, EmailAddress};
 use token_core::Purpose;
 
-use super::composer::{Draft, LifelineComposer};
+use super::composer::{Draft, LifelineComposer, Requester};
 use super::payloads::{MagicLinkRequested, MagicLinkSignedIn};
 use crate::http::browser_binding;
 
@@ -59,7 +59,12 @@ impl LifelineComposer {
             link.push_str("&browser=");
             link.push_str(&tag);
         }
-        let locale = self.language(conn, Some(&user), request.lang.as_deref())?;
+        let locale = self.language(
+            conn,
+            Some(&user),
+            request.lang.as_deref(),
+            Requester::Anyone,
+        )?;
         let email = mail::MagicLink {
             link,
             lifetime: self.lifetime(locale, self.magic_link_lifetime),
@@ -77,7 +82,12 @@ impl LifelineComposer {
         let Some(user) = self.account(conn, signed_in.user_id)? else {
             return Ok(Composition::Skip("account no longer exists".into()).into());
         };
-        let locale = self.language(conn, Some(&user), signed_in.lang.as_deref())?;
+        let locale = self.language(
+            conn,
+            Some(&user),
+            signed_in.lang.as_deref(),
+            Requester::Owner,
+        )?;
         let email = mail::MagicLinkSignin {
             time: self.time(locale, signed_in.signed_in_at),
             ip: signed_in.ip.unwrap_or_default(),

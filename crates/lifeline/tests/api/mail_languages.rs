@@ -14,6 +14,7 @@ on_both_backends!(
     a_password_set_by_an_operator_is_announced_in_the_accounts_last_language,
     an_account_with_no_language_yet_gets_the_default,
     arabic_mail_is_right_to_left,
+    a_strangers_link_request_does_not_change_the_accounts_language,
 );
 
 const ADA: &str = "ada@example.com";
@@ -94,10 +95,10 @@ async fn a_magic_link_and_its_sign_in_notice_speak_the_requests_language(backend
     );
     let page = app.open_link(&browser, &link).await.text().await.unwrap();
     let signed_in = app.press_sign_in(&browser, &page).await;
+    assert_eq!(signed_in.status(), StatusCode::SEE_OTHER, "{page}");
     let mails = app.wait_for_mail(2).await;
 
     // Assert
-    assert_eq!(signed_in.status(), StatusCode::SEE_OTHER);
     let (link_text, _) = mail_parts(&mails[0]);
     let (notice_text, _) = mail_parts(&mails[1]);
     assert!(
@@ -179,4 +180,28 @@ async fn arabic_mail_is_right_to_left(backend: Backend) {
     );
     assert!(text.contains("كلمة المرور"), "{text}");
     assert!(!text.contains("minutes"), "{text}");
+}
+
+async fn a_strangers_link_request_does_not_change_the_accounts_language(backend: Backend) {
+    // Arrange: Ada last signed in speaking Spanish.
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    app.create_user(ADA, PASSWORD);
+    let browser = app.client_speaking("es");
+    app.sign_in_with_password(&browser, ADA, PASSWORD).await;
+
+    // Act: anyone may ask for a link for her address, in any language.
+    app.request_reset(&app.client_speaking("ar"), ADA).await;
+    let asked = app.wait_for_mail(1).await.remove(0);
+    set_password_by_operator(&app).await;
+    let notice = app.wait_for_mail(2).await.remove(1);
+
+    // Assert: the link speaks the request's language; what follows, hers.
+    assert!(mail_parts(&asked).1.contains("<html lang=\"ar\""));
+    assert!(
+        subject(&notice).contains("contraseña"),
+        "{}",
+        subject(&notice)
+    );
 }

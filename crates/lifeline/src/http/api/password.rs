@@ -40,7 +40,8 @@ pub struct ResetRequest {
 /// The request was accepted; mail follows if the account exists.
 #[derive(Serialize, Deserialize, ToSchema)]
 pub struct Accepted {
-    /// A sentence that says so without telling whether the account exists.
+    /// A sentence that says so without telling whether the account exists, in the language
+    /// of `Accept-Language` (named by `Content-Language`).
     pub message: String,
 }
 

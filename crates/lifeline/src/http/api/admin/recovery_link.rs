@@ -51,7 +51,8 @@ pub struct RecoveryLinkBody {
 #[derive(Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MailQueued {
-    /// A sentence that says so.
+    /// A sentence that says so, in the language of `Accept-Language` (named by
+    /// `Content-Language`).
     pub message: String,
 }
 
