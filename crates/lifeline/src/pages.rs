@@ -405,7 +405,7 @@ pub(crate) fn for_tests() -> Pages {
 }
 
 #[cfg(test)]
-mod every_language;
+pub(crate) mod every_language;
 
 #[cfg(test)]
 mod tests {

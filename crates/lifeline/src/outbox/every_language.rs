@@ -6,6 +6,7 @@ use std::sync::Arc;
 use mail::{EmailTemplates, RenderedEmail};
 
 use crate::i18n::{Catalogs, Locale};
+use crate::pages::every_language::text_of;
 
 const LINK: &str = "https://id.acme.test/password/reset?token=lr1_AAAA";
 const NOT_ME: &str = "https://id.acme.test/password/not-me?token=ln1_BBBB";
@@ -109,24 +110,6 @@ fn every_email(catalogs: &Arc<Catalogs>, locale: Locale) -> Vec<(&'static str, R
             ),
         ),
     ]
-}
-
-/// What a reader sees of the HTML part: the text outside its tags.
-fn text_of(html: &str) -> String {
-    let mut text = String::new();
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => {
-                in_tag = false;
-                text.push(' ');
-            }
-            c if !in_tag => text.push(c),
-            _ => {}
-        }
-    }
-    text
 }
 
 #[test]

@@ -91,8 +91,8 @@ fn contexts(name: &str) -> Vec<serde_json::Value> {
     }
 }
 
-/// The page's text: what is outside its tags.
-fn text_of(html: &str) -> String {
+/// The page's text: what is outside its tags (mails' HTML parts are read the same way).
+pub(crate) fn text_of(html: &str) -> String {
     let mut text = String::new();
     let mut in_tag = false;
     for c in html.chars() {

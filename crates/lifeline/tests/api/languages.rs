@@ -191,17 +191,8 @@ async fn the_chosen_language_survives_signing_out_and_nothing_else_does(backend:
     app.create_user("ada@example.com", "a long password for ada");
     let client = app.new_client();
     app.get(&client, "/language?lang=es").await;
-    let csrf = app.csrf(&client, "/login").await;
-    app.post_form(
-        &client,
-        "/login",
-        &[
-            ("email", "ada@example.com"),
-            ("password", "a long password for ada"),
-            ("csrf_token", &csrf),
-        ],
-    )
-    .await;
+    app.sign_in_with_password(&client, "ada@example.com", "a long password for ada")
+        .await;
     let csrf = app.csrf(&client, "/account").await;
 
     // Act
