@@ -87,6 +87,27 @@ impl Cluster {
         self.instances.len() - 1
     }
 
+    /// Stops instance `n` and starts it again with `env` on top of the deployment's
+    /// settings (a new configuration rolled out to it), at the same index.
+    pub async fn restart_instance(&mut self, n: usize, env: &[(&str, &str)]) {
+        let settings: Vec<(&str, &str)> = INSTANCE_SETTINGS
+            .iter()
+            .copied()
+            .chain(env.iter().copied())
+            .collect();
+        let old = std::mem::replace(
+            &mut self.instances[n],
+            ServedBinary::start_with_keys(&self.db, &self.sink, "info", &self.keys, &settings)
+                .await,
+        );
+        drop(old);
+    }
+
+    /// The keys every instance started with.
+    pub fn keys(&self) -> &InstanceKeys {
+        &self.keys
+    }
+
     /// The warnings and errors every instance logged, for a failure message.
     pub fn troubles(&self) -> String {
         let mut report = String::new();

@@ -47,6 +47,7 @@ mod cluster;
 mod crash_recovery;
 mod database_outage;
 mod outbox_drain;
+mod rolling_keys;
 mod single_use_race;
 mod tcp_proxy;
 mod webhook_crash;

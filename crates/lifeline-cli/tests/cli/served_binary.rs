@@ -32,6 +32,11 @@ impl InstanceKeys {
             session: session.as_str().to_owned(),
         }
     }
+
+    /// The `keys.token` value: `<id>:<key>`.
+    pub fn token(&self) -> &str {
+        &self.token
+    }
 }
 
 /// A running `lifeline serve` process; killed when dropped.
