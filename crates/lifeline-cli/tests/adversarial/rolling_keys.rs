@@ -43,7 +43,7 @@ async fn mint(cluster: &Cluster, n: usize, on: usize) -> String {
         .unwrap_or_else(|_| panic!("no mail for link {n}:\n{}", cluster.troubles()));
     let mail = received
         .iter()
-        .find(|m| m.rcpt_to.iter().any(|to| *to == email))
+        .find(|m| m.rcpt_to.contains(&email))
         .unwrap_or_else(|| panic!("no mail to {email}"));
     token_in(mail, "/password/reset?token=")
 }
