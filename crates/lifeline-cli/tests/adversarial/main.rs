@@ -48,6 +48,7 @@ mod crash_recovery;
 mod database_outage;
 mod outbox_drain;
 mod rolling_keys;
+mod shared_limits;
 mod single_use_race;
 mod tcp_proxy;
 mod webhook_crash;

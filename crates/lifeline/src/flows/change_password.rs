@@ -19,7 +19,6 @@ use crate::directory::{DirectoryConnection, DirectoryUser};
 use crate::error::AppError;
 use crate::http::blocking::run;
 use crate::http::client::ClientInfo;
-use crate::http::limits::rate_limit::Verdict;
 use crate::outbox::{MailJob, PasswordChanged};
 use crate::security::password_hash::{Checked, Password};
 use crate::security::password_policy::PasswordRejection;
@@ -66,11 +65,7 @@ pub async fn change(
         new,
         confirmation,
     } = change;
-    if let Verdict::Limited { retry_after_secs } =
-        state.limits.check_login(&budget_key(state, user))
-    {
-        return Err(AppError::TooManyRequests { retry_after_secs }.into());
-    }
+    super::login_budget::spend(state, budget_key(state, user)).await?;
     let (hasher, stored) = (state.hasher.clone(), user.password_hash.clone());
     let checked = run("checking the current password", move || {
         Ok::<_, AppError>(hasher.check(&current, stored.as_ref()))

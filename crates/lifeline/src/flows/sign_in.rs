@@ -11,13 +11,13 @@ use crate::directory::SignIn;
 use crate::error::AppError;
 use crate::http::blocking;
 use crate::http::client::ClientInfo;
-use crate::http::limits::rate_limit::Verdict;
 use crate::security::password_hash::Password;
 use crate::state::AppState;
 
 /// The account whose address is `email` and whose password is `password`, or `None` (for an
 /// unknown, disabled or malformed address and a wrong password alike). Over the per-address
-/// sign-in limit: [`AppError::TooManyRequests`], before any verification.
+/// sign-in budget (`login_budget`, held across instances): [`AppError::TooManyRequests`],
+/// before any verification.
 pub async fn with_password(
     state: &AppState,
     email: &str,
@@ -32,9 +32,7 @@ pub async fn with_password(
             .as_ref()
             .map_or(email.as_bytes(), |a| a.as_str().as_bytes()),
     );
-    if let Verdict::Limited { retry_after_secs } = state.limits.check_login(&key) {
-        return Err(AppError::TooManyRequests { retry_after_secs });
-    }
+    super::login_budget::spend(state, key).await?;
     let hasher = state.hasher.clone();
     let (db, directory, now) = (state.db.clone(), state.directory.clone(), state.now());
     let ip = client.ip_text();

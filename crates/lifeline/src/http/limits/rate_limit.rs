@@ -1,6 +1,7 @@
 //! In-memory keyed rate limits (governor). They protect one instance from floods;
-//! the per-account mail quota that must hold across instances lives in the
-//! database (`storage::throttles`).
+//! the limits that must hold across instances (the per-account mail quota, the sign-in
+//! budget of `flows::login_budget`) are counted in the database (`storage::throttles`),
+//! behind these.
 
 use std::net::IpAddr;
 use std::num::NonZeroU32;
@@ -156,6 +157,16 @@ impl RateLimits {
             LOGIN,
             self.verdict(self.per_account_login.check_key(address_key)),
         )
+    }
+
+    /// Counts a sign-in attempt the shared budget in the database refused (for metrics).
+    pub fn count_login_refused(&self) {
+        self.counted(
+            LOGIN,
+            Verdict::Limited {
+                retry_after_secs: 0,
+            },
+        );
     }
 
     /// One new-password submission with a live reset link (given as its lookup hash).
