@@ -39,6 +39,15 @@ pub const INSTANCE_SETTINGS: &[(&str, &str)] = &[
     ("LIFELINE_MAIL__WORKER__BATCH_SIZE", "8"),
 ];
 
+/// [`INSTANCE_SETTINGS`], then `env` (a later variable wins).
+fn settings_with<'a>(env: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+    INSTANCE_SETTINGS
+        .iter()
+        .copied()
+        .chain(env.iter().copied())
+        .collect()
+}
+
 /// The jobs one instance's worker claims at a time (`INSTANCE_SETTINGS`).
 pub const WORKER_BATCH: usize = 8;
 
@@ -75,12 +84,17 @@ impl Cluster {
 
     /// Starts one more instance and waits until it listens; returns its index.
     pub async fn start_instance(&mut self) -> usize {
+        self.start_instance_with(&[]).await
+    }
+
+    /// [`Cluster::start_instance`] with `env` on top of the deployment's settings.
+    pub async fn start_instance_with(&mut self, env: &[(&str, &str)]) -> usize {
         let instance = ServedBinary::start_with_keys(
             &self.db,
             &self.sink,
             "info",
             &self.keys,
-            INSTANCE_SETTINGS,
+            &settings_with(env),
         )
         .await;
         self.instances.push(instance);
@@ -90,11 +104,7 @@ impl Cluster {
     /// Stops instance `n` and starts it again with `env` on top of the deployment's
     /// settings (a new configuration rolled out to it), at the same index.
     pub async fn restart_instance(&mut self, n: usize, env: &[(&str, &str)]) {
-        let settings: Vec<(&str, &str)> = INSTANCE_SETTINGS
-            .iter()
-            .copied()
-            .chain(env.iter().copied())
-            .collect();
+        let settings = settings_with(env);
         let old = std::mem::replace(
             &mut self.instances[n],
             ServedBinary::start_with_keys(&self.db, &self.sink, "info", &self.keys, &settings)

@@ -1,17 +1,21 @@
 //! Limits that hold for a whole deployment, not per instance: sign-in attempts for one
-//! account spread round-robin over three instances meet the 429 after
-//! `limits.login_per_account` attempts in total.
+//! account, or new-password submissions with one reset link, spread round-robin over three
+//! instances meet the 429 after `limits.login_per_account` (or `limits.attempts_per_link`)
+//! attempts in total.
 
 use reqwest::StatusCode;
 use reqwest::header::RETRY_AFTER;
 use serde_json::json;
 use storage::Backend;
 
-use crate::cluster::{Cluster, ONE_AT_A_TIME};
+use crate::cluster::{Cluster, ONE_AT_A_TIME, token_in};
 use crate::on_both_backends;
 use crate::served_binary::create_account;
 
-on_both_backends!(the_sign_in_budget_of_an_account_holds_across_three_instances);
+on_both_backends!(
+    the_sign_in_budget_of_an_account_holds_across_three_instances,
+    the_attempts_of_a_reset_link_are_counted_across_three_instances,
+);
 
 const INSTANCES: usize = 3;
 /// `limits.login_per_account` as the instances run with it (the default).
@@ -81,4 +85,58 @@ async fn the_sign_in_budget_of_an_account_holds_across_three_instances(backend: 
         assert!((1..=15 * 60).contains(&secs), "{secs}");
     }
     assert_eq!(right, vec![StatusCode::TOO_MANY_REQUESTS; INSTANCES]);
+}
+
+/// `limits.attempts_per_link` as the link test runs with it.
+const LINK_ATTEMPTS: usize = 4;
+
+async fn the_attempts_of_a_reset_link_are_counted_across_three_instances(backend: Backend) {
+    // Arrange: three instances allowing four submissions per link, and a mailed link.
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let Some(mut cluster) = Cluster::new(backend).await else {
+        return;
+    };
+    let attempts = LINK_ATTEMPTS.to_string();
+    for _ in 0..INSTANCES {
+        cluster
+            .start_instance_with(&[("LIFELINE_LIMITS__ATTEMPTS_PER_LINK", &attempts)])
+            .await;
+    }
+    create_account(&cluster.db, "ada@example.com", "ada's real passphrase");
+    let asked = cluster
+        .client
+        .post(cluster.url(0, "/api/v1/password/forgot"))
+        .json(&json!({ "email": "ada@example.com" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(asked.status(), StatusCode::ACCEPTED);
+    let mail = cluster
+        .sink
+        .wait_for(1, std::time::Duration::from_secs(20))
+        .await
+        .unwrap_or_else(|_| panic!("no mail\n{}", cluster.troubles()));
+    let token = token_in(&mail[0], "/password/reset?token=");
+
+    // Act: passwords the policy refuses (the link stays live), round-robin.
+    let mut statuses = Vec::new();
+    for n in 0..LINK_ATTEMPTS + INSTANCES {
+        let answer = cluster
+            .client
+            .post(cluster.url(n % INSTANCES, "/api/v1/password/reset"))
+            .json(&json!({ "token": token, "password": "short" }))
+            .send()
+            .await
+            .unwrap();
+        statuses.push(answer.status());
+    }
+
+    // Assert
+    let expected: Vec<StatusCode> = (0..LINK_ATTEMPTS + INSTANCES)
+        .map(|n| match n < LINK_ATTEMPTS {
+            true => StatusCode::UNPROCESSABLE_ENTITY,
+            false => StatusCode::TOO_MANY_REQUESTS,
+        })
+        .collect();
+    assert_eq!(statuses, expected, "{}", cluster.troubles());
 }

@@ -15,6 +15,7 @@
 use actix_web::web;
 use storage::{EmailAddress, audit, tokens};
 
+use super::shared_limits::Budget;
 use crate::directory::{DirectoryConnection, DirectoryUser};
 use crate::error::AppError;
 use crate::http::blocking::run;
@@ -65,7 +66,7 @@ pub async fn change(
         new,
         confirmation,
     } = change;
-    super::login_budget::spend(state, budget_key(state, user)).await?;
+    super::shared_limits::spend(state, Budget::SignIn, budget_key(state, user)).await?;
     let (hasher, stored) = (state.hasher.clone(), user.password_hash.clone());
     let checked = run("checking the current password", move || {
         Ok::<_, AppError>(hasher.check(&current, stored.as_ref()))

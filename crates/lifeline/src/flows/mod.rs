@@ -3,8 +3,8 @@
 pub mod admission;
 pub mod change_password;
 pub mod link_check;
-pub mod login_budget;
 pub mod magic_link;
 pub mod not_me;
 pub mod password_reset;
+pub mod shared_limits;
 pub mod sign_in;

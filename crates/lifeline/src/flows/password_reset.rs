@@ -4,11 +4,11 @@ use actix_web::web;
 use storage::{EmailAddress, audit, tokens};
 use token_core::Purpose;
 
+use super::shared_limits::Budget;
 use crate::directory::{DirectoryConnection, DirectoryUser};
 use crate::error::AppError;
 use crate::http::blocking::run;
 use crate::http::client::ClientInfo;
-use crate::http::limits::rate_limit::Verdict;
 use crate::links::LiveLink;
 use crate::outbox::{MailJob, PasswordChanged, ResetRequested};
 use crate::security::password_hash::Password;
@@ -79,11 +79,10 @@ pub async fn complete(
     };
     // Counted for every submission with a live link, weak or not: a link is for one
     // person setting one password, not for trying passwords against the policy.
-    if let Verdict::Limited { retry_after_secs } =
-        state.limits.check_token(link.lookup().as_bytes())
-    {
+    let key = *link.lookup().as_bytes();
+    if let Err(refused) = super::shared_limits::spend(state, Budget::LinkAttempts, key).await {
         tracing::info!("reset link over its attempt limit");
-        return Err(AppError::TooManyRequests { retry_after_secs }.into());
+        return Err(refused.into());
     }
     state
         .policy

@@ -6,6 +6,7 @@
 
 use storage::{EmailAddress, audit};
 
+use super::shared_limits::Budget;
 use crate::directory::DirectoryUser as User;
 use crate::directory::SignIn;
 use crate::error::AppError;
@@ -16,7 +17,7 @@ use crate::state::AppState;
 
 /// The account whose address is `email` and whose password is `password`, or `None` (for an
 /// unknown, disabled or malformed address and a wrong password alike). Over the per-address
-/// sign-in budget (`login_budget`, held across instances): [`AppError::TooManyRequests`],
+/// sign-in budget (`shared_limits`, held across instances): [`AppError::TooManyRequests`],
 /// before any verification.
 pub async fn with_password(
     state: &AppState,
@@ -32,7 +33,7 @@ pub async fn with_password(
             .as_ref()
             .map_or(email.as_bytes(), |a| a.as_str().as_bytes()),
     );
-    super::login_budget::spend(state, key).await?;
+    super::shared_limits::spend(state, Budget::SignIn, key).await?;
     let hasher = state.hasher.clone();
     let (db, directory, now) = (state.db.clone(), state.directory.clone(), state.now());
     let ip = client.ip_text();

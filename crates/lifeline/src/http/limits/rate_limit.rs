@@ -1,6 +1,6 @@
 //! In-memory keyed rate limits (governor). They protect one instance from floods;
-//! the limits that must hold across instances (the per-account mail quota, the sign-in
-//! budget of `flows::login_budget`) are counted in the database (`storage::throttles`),
+//! the limits that must hold across instances (the per-account mail quota, the budgets of
+//! `flows::shared_limits`) are counted in the database (`storage::throttles`),
 //! behind these.
 
 use std::net::IpAddr;
@@ -159,10 +159,15 @@ impl RateLimits {
         )
     }
 
-    /// Counts a sign-in attempt the shared budget in the database refused (for metrics).
-    pub fn count_login_refused(&self) {
+    /// Counts an attempt the database refused for a budget held across instances (for
+    /// metrics, with the in-memory limiter's refusals of the same kind).
+    pub fn count_refused(&self, budget: crate::flows::shared_limits::Budget) {
+        let index = match budget {
+            crate::flows::shared_limits::Budget::SignIn => LOGIN,
+            crate::flows::shared_limits::Budget::LinkAttempts => TOKEN,
+        };
         self.counted(
-            LOGIN,
+            index,
             Verdict::Limited {
                 retry_after_secs: 0,
             },
