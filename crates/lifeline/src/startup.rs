@@ -291,6 +291,7 @@ fn outbox_worker(
             i64::try_from(settings.limits.not_me_pause_secs).unwrap_or(i64::MAX),
         ),
         mails_per_account_per_hour: settings.limits.per_account_mails_per_hour,
+        links_per_address_per_hour: settings.limits.per_address_per_hour,
         notify_unknown_addresses: settings.mail.notify_unknown_addresses,
         clock: Arc::clone(clock),
         metrics: Arc::clone(metrics),

@@ -244,6 +244,7 @@ error-unavailable = الخدمة مشغولة أو غير متاحة لفترة 
 error-internal = حدث خطأ من جهتنا. يُرجى المحاولة مرة أخرى.
 error-not-found = لا يوجد شيء هنا.
 error-method = لا يمكن استخدام هذه الصفحة بهذه الطريقة.
+error-form-type = أرسل النموذج بصيغة application/x-www-form-urlencoded وبترميز UTF-8.
 error-too-large = النموذج كبير جدًا.
 error-unreadable = تعذّرت قراءة النموذج. أعد تحميل الصفحة وحاول مرة أخرى.
 error-bad-address = هذا العنوان غير صالح.

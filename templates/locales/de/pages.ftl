@@ -229,6 +229,7 @@ error-unavailable = Der Dienst ist ausgelastet oder kurz nicht erreichbar. Versu
 error-internal = Bei uns ist etwas schiefgegangen. Bitte versuchen Sie es noch einmal.
 error-not-found = Hier gibt es nichts.
 error-method = Diese Seite lässt sich so nicht verwenden.
+error-form-type = Senden Sie das Formular als application/x-www-form-urlencoded in UTF-8.
 error-too-large = Das Formular ist zu groß.
 error-unreadable = Das Formular konnte nicht gelesen werden. Laden Sie die Seite neu und versuchen Sie es noch einmal.
 error-bad-address = Diese Adresse ist ungültig.

@@ -232,6 +232,7 @@ error-unavailable = The service is busy or briefly unavailable. Try again in { $
 error-internal = Something went wrong on our side. Please try again.
 error-not-found = There is nothing here.
 error-method = This page cannot be used that way.
+error-form-type = Send the form as application/x-www-form-urlencoded in UTF-8.
 error-too-large = The form is too large.
 error-unreadable = The form could not be read. Reload the page and try again.
 error-bad-address = This address is not valid.

@@ -229,6 +229,7 @@ error-unavailable = El servicio está ocupado o no está disponible por un momen
 error-internal = Algo ha fallado por nuestra parte. Inténtelo de nuevo.
 error-not-found = Aquí no hay nada.
 error-method = Esta página no se puede usar de esa forma.
+error-form-type = Envíe el formulario como application/x-www-form-urlencoded en UTF-8.
 error-too-large = El formulario es demasiado grande.
 error-unreadable = No se ha podido leer el formulario. Recargue la página e inténtelo de nuevo.
 error-bad-address = Esta dirección no es válida.

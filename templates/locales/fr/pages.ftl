@@ -232,6 +232,7 @@ error-unavailable = Le service est surchargé ou brièvement indisponible. Rées
 error-internal = Une erreur s’est produite de notre côté. Veuillez réessayer.
 error-not-found = Il n’y a rien ici.
 error-method = Cette page ne peut pas être utilisée de cette façon.
+error-form-type = Envoyez le formulaire en application/x-www-form-urlencoded, encodé en UTF-8.
 error-too-large = Le formulaire est trop volumineux.
 error-unreadable = Le formulaire n’a pas pu être lu. Rechargez la page et réessayez.
 error-bad-address = Cette adresse n’est pas valide.

@@ -1,4 +1,7 @@
-//! The in-memory limits every link request passes before it reaches the outbox.
+//! The in-memory limits every link request passes before it reaches the outbox. The
+//! per-address limit is held for the whole deployment by the outbox worker, which counts
+//! each job in the database (`outbox::quotas`); this instance's count is the cheap filter
+//! in front of it.
 
 use storage::EmailAddress;
 

@@ -57,12 +57,22 @@ impl Budget {
     }
 }
 
+/// Spends one attempt of `budget` for `key` in this instance's memory only, or answers
+/// [`AppError::TooManyRequests`] with the wait: for input that can match nothing (a
+/// malformed address), which is refused without writing anything.
+pub fn filter(state: &AppState, budget: Budget, key: &[u8; 32]) -> Result<(), AppError> {
+    match budget.in_memory(state, key) {
+        Verdict::Limited { retry_after_secs } => {
+            Err(AppError::TooManyRequests { retry_after_secs })
+        }
+        Verdict::Allowed => Ok(()),
+    }
+}
+
 /// Spends one attempt of `budget` for `key`, or answers [`AppError::TooManyRequests`] with
 /// the wait.
 pub async fn spend(state: &AppState, budget: Budget, key: [u8; 32]) -> Result<(), AppError> {
-    if let Verdict::Limited { retry_after_secs } = budget.in_memory(state, &key) {
-        return Err(AppError::TooManyRequests { retry_after_secs });
-    }
+    filter(state, budget, &key)?;
     let (db, now, limit) = (state.db.clone(), state.now(), budget.limit(state));
     let stored = budget.stored_key(state, key);
     let decision = blocking::run("counting the attempt", move || {

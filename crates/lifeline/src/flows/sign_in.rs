@@ -17,8 +17,8 @@ use crate::state::AppState;
 
 /// The account whose address is `email` and whose password is `password`, or `None` (for an
 /// unknown, disabled or malformed address and a wrong password alike). Over the per-address
-/// sign-in budget (`shared_limits`, held across instances): [`AppError::TooManyRequests`],
-/// before any verification.
+/// sign-in budget (`shared_limits`, held across instances; a malformed address is counted in
+/// this instance's memory only): [`AppError::TooManyRequests`], before any verification.
 pub async fn with_password(
     state: &AppState,
     email: &str,
@@ -33,7 +33,12 @@ pub async fn with_password(
             .as_ref()
             .map_or(email.as_bytes(), |a| a.as_str().as_bytes()),
     );
-    super::shared_limits::spend(state, Budget::SignIn, key).await?;
+    // A malformed address matches no account, so it is only counted in memory: refused
+    // input writes nothing.
+    match address {
+        Some(_) => super::shared_limits::spend(state, Budget::SignIn, key).await?,
+        None => super::shared_limits::filter(state, Budget::SignIn, &key)?,
+    }
     let hasher = state.hasher.clone();
     let (db, directory, now) = (state.db.clone(), state.directory.clone(), state.now());
     let ip = client.ip_text();

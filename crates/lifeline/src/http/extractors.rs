@@ -71,10 +71,9 @@ pub fn form_body<T: DeserializeOwned + 'static>(
     async move {
         decoded.await.map_err(|refusal| {
             let (status, message) = match refusal {
-                BodyRefusal::UnsupportedMediaType => (
-                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                    "Send the form as application/x-www-form-urlencoded in UTF-8.",
-                ),
+                BodyRefusal::UnsupportedMediaType => {
+                    (StatusCode::UNSUPPORTED_MEDIA_TYPE, "error-form-type")
+                }
                 BodyRefusal::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "error-too-large"),
                 BodyRefusal::Malformed => (StatusCode::BAD_REQUEST, "error-unreadable"),
             };

@@ -26,6 +26,8 @@ pub struct Metrics {
     tokens_rejected: Family<(&'static str, &'static str), Counter>,
     mails_queued: Family<(&'static str,), Counter>,
     account_mail_quota_hits: Counter,
+    /// Link requests the worker skipped over the per-address limit kept in the database.
+    address_limit_hits: Counter,
 }
 
 /// What the scrape reads from elsewhere at the moment it is taken.
@@ -84,6 +86,7 @@ impl Metrics {
                 &["kind"],
             ),
             account_mail_quota_hits: Counter::default(),
+            address_limit_hits: Counter::default(),
         }
     }
 
@@ -138,6 +141,12 @@ impl Metrics {
     /// A mail was skipped because its account is over the hourly quota (kept in the database).
     pub fn account_mail_quota_hit(&self) {
         self.account_mail_quota_hits.inc();
+    }
+
+    /// A link request was skipped in the worker because its address is over the hourly
+    /// limit kept in the database (counted with the in-memory limiter's refusals).
+    pub fn address_limit_hit(&self) {
+        self.address_limit_hits.inc();
     }
 
     /// The whole exposition, in the Prometheus text format (version 0.0.4).
@@ -214,7 +223,7 @@ impl Metrics {
         );
         for (kind, value) in [
             ("account_mail", self.account_mail_quota_hits.get()),
-            ("address", hits.address),
+            ("address", hits.address + self.address_limit_hits.get()),
             ("global", hits.global),
             ("ip", hits.ip),
             ("login", hits.login),

@@ -2,13 +2,11 @@
 //! token minted — in the worker, not in the request handler, so the request path
 //! costs the same for known and unknown addresses.
 
-use std::sync::Arc;
-use std::time::Duration;
-
 use chrono::NaiveDateTime;
 use mail::{Composition, EmailTemplates, MailError, OutgoingEmail};
+use std::sync::Arc;
 use storage::outbox::OutboxJob;
-use storage::{Database, DbConnection, EmailAddress, StorageError, account_languages, throttles};
+use storage::{Database, DbConnection, EmailAddress, StorageError, account_languages};
 use token_core::{Clock, KeyRing, Lifetime, Purpose};
 
 use super::payloads::{NotMeConfirmed, PasswordChanged, ResetRequested};
@@ -40,6 +38,9 @@ pub struct LifelineComposer {
     pub recovery_lifetime: Lifetime,
     /// Mails per account per hour, counted in the database across instances.
     pub mails_per_account_per_hour: u32,
+    /// Link requests per address per hour (`limits.per_address_per_hour`), counted in the
+    /// database across instances.
+    pub links_per_address_per_hour: u32,
     /// Whether unknown addresses get a "no account" notice.
     pub notify_unknown_addresses: bool,
     /// The clock tokens are minted against.
@@ -200,13 +201,16 @@ impl LifelineComposer {
         let Ok(address) = EmailAddress::parse(&request.email) else {
             return Ok(Composition::Skip("unparseable address".into()).into());
         };
+        let (unix, now) = self.now();
+        if !self.within_address_limit(conn, job, &address, now)? {
+            return Ok(Composition::Skip(super::quotas::OVER_ADDRESS_LIMIT.into()).into());
+        }
         let Some(user) = self.account_by_email(conn, &address)? else {
             return self.no_account(conn, &address, &request);
         };
         if user.is_disabled() {
             return Ok(Composition::Skip("account disabled".into()).into());
         }
-        let (unix, now) = self.now();
         if user.resets_paused_until.is_some_and(|until| until > now) {
             return Ok(Composition::Skip("resets paused for the account".into()).into());
         }
@@ -258,32 +262,6 @@ impl LifelineComposer {
             ip: request.ip().unwrap_or_default().to_owned(),
         };
         self.send(address.display(), locale, email)
-    }
-
-    /// The per-account mail quota lives in the database so it holds across instances.
-    ///
-    /// A job counts once, on its first attempt: a retry after a failed send is
-    /// the same request, and counting every attempt would let an SMTP outage use
-    /// up the quota, so that the delayed mail would never be sent. (A job over
-    /// the quota is skipped on that first attempt and never retried.)
-    pub(super) fn within_quota(
-        &self,
-        conn: &mut DbConnection,
-        job: &OutboxJob,
-        user: &User,
-        now: NaiveDateTime,
-    ) -> Result<bool, MailError> {
-        if job.attempts > 1 {
-            return Ok(true);
-        }
-        let key = token_core::fingerprint(&self.keys, "account mail quota", &user.id.to_be_bytes());
-        let hour = Duration::from_secs(3600);
-        let allowed =
-            throttles::hit(conn, &key, now, hour, self.mails_per_account_per_hour)?.allowed;
-        if !allowed {
-            self.metrics.account_mail_quota_hit();
-        }
-        Ok(allowed)
     }
 
     /// The account a job names, if it still exists and is not disabled: a disabled

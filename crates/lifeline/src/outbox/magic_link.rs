@@ -26,13 +26,16 @@ impl LifelineComposer {
         let Ok(address) = EmailAddress::parse(&request.email) else {
             return Ok(Composition::Skip("unparseable address".into()).into());
         };
+        let (unix, now) = self.now();
+        if !self.within_address_limit(conn, job, &address, now)? {
+            return Ok(Composition::Skip(super::quotas::OVER_ADDRESS_LIMIT.into()).into());
+        }
         let Some(user) = self.account_by_email(conn, &address)? else {
             return self.no_account(conn, &address, &request);
         };
         if user.is_disabled() {
             return Ok(Composition::Skip("account disabled".into()).into());
         }
-        let (unix, now) = self.now();
         if user.resets_paused_until.is_some_and(|until| until > now) {
             return Ok(
                 Composition::Skip("links paused for the account (this wasn't me)".into()).into(),

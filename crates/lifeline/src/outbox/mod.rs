@@ -6,7 +6,8 @@
 //!   a group commit (`group_commit`), counts it and wakes the worker (`worker_link`).
 //! - [`LifelineComposer`]: the worker side, plugged into the mail crate's `OutboxWorker`:
 //!   `dispatch` decodes a claimed row and matches its kind exhaustively; `composer` and
-//!   `magic_link` look the account up, mint the token and build the email.
+//!   `magic_link` look the account up, mint the token and build the email; `quotas` holds
+//!   the limits counted in the database (mails per account, link requests per address).
 //!
 //! The worker itself (claiming with a lease, sending, retrying) is the mail crate's, and the
 //! table's queries are storage's `outbox` module.
@@ -18,6 +19,7 @@ mod group_commit;
 mod job;
 mod magic_link;
 pub mod payloads;
+mod quotas;
 mod worker_link;
 
 #[cfg(test)]

@@ -144,6 +144,14 @@ async fn error_pages_speak_the_chosen_language(backend: Backend) {
 
     // Act
     let missing = app.get(&app.client_speaking("es"), "/no/such/page").await;
+    let as_text = app
+        .client_speaking("de")
+        .post(app.url("/login"))
+        .header(reqwest::header::CONTENT_TYPE, "text/plain")
+        .body("email=ada%40example.com")
+        .send()
+        .await
+        .unwrap();
 
     // Assert
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
@@ -151,6 +159,12 @@ async fn error_pages_speak_the_chosen_language(backend: Backend) {
     let html = missing.text().await.unwrap();
     assert!(html.contains("Aquí no hay nada."), "{html}");
     assert!(html.contains("<h1>No encontrado</h1>"), "{html}");
+    assert_eq!(as_text.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let html = as_text.text().await.unwrap();
+    assert!(
+        html.contains("Senden Sie das Formular als application/x-www-form-urlencoded"),
+        "{html}"
+    );
 }
 
 async fn the_chosen_language_survives_signing_in(backend: Backend) {
