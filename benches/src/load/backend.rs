@@ -1,5 +1,5 @@
-//! The databases the harness measures on: an SQLite file, or a MariaDB database it creates
-//! and drops itself with the `mariadb` client.
+//! The databases the harness measures on: an SQLite file, or a MariaDB or PostgreSQL
+//! database it creates and drops itself with the `mariadb` or `psql` client.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -18,6 +18,13 @@ pub enum Backend {
     Mysql {
         /// The server and account.
         server: MysqlServer,
+        /// `lifeline_test_bench_<pid>_<time>`.
+        database: String,
+    },
+    /// A fresh PostgreSQL database, dropped when this value is dropped.
+    Postgres {
+        /// The server and account (`postgres://user:password@host:port`).
+        server: String,
         /// `lifeline_test_bench_<pid>_<time>`.
         database: String,
     },
@@ -41,11 +48,22 @@ impl Backend {
         Ok(Backend::Mysql { server, database })
     }
 
-    /// `sqlite` or `mariadb`, as shown in the results.
+    /// A new, empty PostgreSQL database on the server of `url` (any database path in it is
+    /// ignored; the account needs `CREATEDB`).
+    pub fn postgres(url: &str) -> anyhow::Result<Backend> {
+        let server = postgres_server(url)?;
+        let stamp = chrono::Utc::now().format("%Y%m%d%H%M%S");
+        let database = format!("lifeline_test_bench_{}_{stamp}", std::process::id());
+        psql(&server, &format!("CREATE DATABASE \"{database}\""))?;
+        Ok(Backend::Postgres { server, database })
+    }
+
+    /// `sqlite`, `mariadb` or `postgres`, as shown in the results.
     pub fn name(&self) -> &'static str {
         match self {
             Backend::Sqlite { .. } => "sqlite",
             Backend::Mysql { .. } => "mariadb",
+            Backend::Postgres { .. } => "postgres",
         }
     }
 
@@ -54,16 +72,61 @@ impl Backend {
         match self {
             Backend::Sqlite { path } => format!("sqlite://{}", path.display()),
             Backend::Mysql { server, database } => server.url(database),
+            Backend::Postgres { server, database } => format!("{server}/{database}"),
         }
     }
 }
 
+/// The `postgres://user:password@host:port` part of a PostgreSQL URL.
+fn postgres_server(url: &str) -> anyhow::Result<String> {
+    let rest = url
+        .strip_prefix("postgres://")
+        .or_else(|| url.strip_prefix("postgresql://"))
+        .context("the PostgreSQL URL must start with postgres://")?;
+    let authority = rest.split('/').next().unwrap_or_default();
+    if authority.is_empty() {
+        bail!("the PostgreSQL URL needs user:password@host");
+    }
+    Ok(format!("postgres://{authority}"))
+}
+
+/// Runs `sql` with the `psql` command-line client on the `postgres` database of `server`.
+fn psql(server: &str, sql: &str) -> anyhow::Result<()> {
+    let output = Command::new("psql")
+        .args([
+            &format!("{server}/postgres"),
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-q",
+            "-c",
+            sql,
+        ])
+        .output()
+        .context("could not run the psql client (apt-get install -y postgresql-client)")?;
+    if !output.status.success() {
+        bail!(
+            "psql: {}: {}",
+            sql,
+            String::from_utf8_lossy(&output.stderr).trim()
+        );
+    }
+    Ok(())
+}
+
 impl Drop for Backend {
     fn drop(&mut self) {
-        if let Backend::Mysql { server, database } = self
-            && let Err(error) = server.execute(&format!("DROP DATABASE IF EXISTS `{database}`"))
-        {
-            eprintln!("could not drop {database}: {error:#}");
+        let dropped = match self {
+            Backend::Sqlite { .. } => Ok(()),
+            Backend::Mysql { server, database } => {
+                server.execute(&format!("DROP DATABASE IF EXISTS `{database}`"))
+            }
+            Backend::Postgres { server, database } => psql(
+                server,
+                &format!("DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)"),
+            ),
+        };
+        if let Err(error) = dropped {
+            eprintln!("could not drop the bench database: {error:#}");
         }
     }
 }
@@ -161,6 +224,20 @@ mod tests {
         // Act / Assert
         assert_eq!(MysqlServer::parse("mysql://u:p@db").unwrap().port, 3306);
         assert!(MysqlServer::parse("postgres://u:p@db").is_err());
+    }
+
+    #[test]
+    fn a_postgres_url_keeps_account_host_and_port_only() {
+        // Act / Assert
+        assert_eq!(
+            postgres_server("postgres://lifeline:secret@127.0.0.1:5432/postgres").unwrap(),
+            "postgres://lifeline:secret@127.0.0.1:5432"
+        );
+        assert_eq!(
+            postgres_server("postgresql://u@db").unwrap(),
+            "postgres://u@db"
+        );
+        assert!(postgres_server("mysql://u:p@db").is_err());
     }
 
     #[test]

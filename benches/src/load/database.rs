@@ -17,13 +17,15 @@ pub struct BenchDb {
     pub dialect: Dialect,
 }
 
-/// How the two backends spell what the harness needs.
+/// How each backend spells what the harness needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Dialect {
     /// SQLite.
     Sqlite,
     /// MariaDB.
     Mysql,
+    /// PostgreSQL.
+    Postgres,
 }
 
 #[derive(QueryableByName)]
@@ -43,10 +45,10 @@ impl BenchDb {
         };
         let db = Database::connect(url, &settings).context("connecting to the bench database")?;
         db.migrate().context("migrating the bench database")?;
-        let dialect = if url.starts_with("mysql://") {
-            Dialect::Mysql
-        } else {
-            Dialect::Sqlite
+        let dialect = match storage::check_url(url)? {
+            storage::Backend::Mysql => Dialect::Mysql,
+            storage::Backend::Postgres => Dialect::Postgres,
+            storage::Backend::Sqlite => Dialect::Sqlite,
         };
         Ok(BenchDb { db, dialect })
     }
@@ -58,6 +60,8 @@ impl BenchDb {
             DbConnection::Sqlite(conn) => conn.batch_execute(sql),
             #[cfg(feature = "mysql")]
             DbConnection::Mysql(conn) => conn.batch_execute(sql),
+            #[cfg(feature = "postgres")]
+            DbConnection::Postgres(conn) => conn.batch_execute(sql),
         };
         result.with_context(|| format!("running {}", abbreviate(sql)))
     }
@@ -70,6 +74,8 @@ impl BenchDb {
             DbConnection::Sqlite(conn) => query.get_result(conn),
             #[cfg(feature = "mysql")]
             DbConnection::Mysql(conn) => query.get_result(conn),
+            #[cfg(feature = "postgres")]
+            DbConnection::Postgres(conn) => query.get_result(conn),
         };
         Ok(result
             .with_context(|| format!("running {}", abbreviate(sql)))?
@@ -102,6 +108,10 @@ impl Dialect {
                 "INSERT INTO {into} SELECT {select} FROM \
                  (SELECT CAST(seq AS SIGNED) AS n FROM seq_{first}_to_{last}) AS s"
             ),
+            Dialect::Postgres => format!(
+                "INSERT INTO {into} SELECT {select} FROM \
+                 generate_series(CAST({first} AS BIGINT), CAST({last} AS BIGINT)) AS s(n)"
+            ),
         }
     }
 
@@ -113,6 +123,9 @@ impl Dialect {
                 format!("strftime('%Y-%m-%d %H:%M:%f', {time}, (-({seconds})) || ' seconds')")
             }
             Dialect::Mysql => format!("(TIMESTAMP({time}) - INTERVAL ({seconds}) SECOND)"),
+            Dialect::Postgres => {
+                format!("(CAST({time} AS TIMESTAMP) - ({seconds}) * INTERVAL '1 second')")
+            }
         }
     }
 
@@ -123,6 +136,7 @@ impl Dialect {
                 format!("strftime('%Y-%m-%d %H:%M:%f', {column}, '-{seconds} seconds')")
             }
             Dialect::Mysql => format!("({column} - INTERVAL {seconds} SECOND)"),
+            Dialect::Postgres => format!("({column} - INTERVAL '{seconds} seconds')"),
         }
     }
 
@@ -130,7 +144,7 @@ impl Dialect {
     pub fn concat(&self, parts: &[&str]) -> String {
         match self {
             Dialect::Sqlite => parts.join(" || "),
-            Dialect::Mysql => format!("CONCAT({})", parts.join(", ")),
+            Dialect::Mysql | Dialect::Postgres => format!("CONCAT({})", parts.join(", ")),
         }
     }
 
@@ -139,6 +153,7 @@ impl Dialect {
         match self {
             Dialect::Sqlite => "randomblob(32)".to_owned(),
             Dialect::Mysql => format!("UNHEX(SHA2(CONCAT('{nonce}-', {n}), 256))"),
+            Dialect::Postgres => format!("sha256(convert_to(CONCAT('{nonce}-', {n}), 'UTF8'))"),
         }
     }
 
@@ -146,7 +161,7 @@ impl Dialect {
     pub fn hex_key(&self, n: &str, nonce: &str) -> String {
         match self {
             Dialect::Sqlite => "lower(hex(randomblob(16)))".to_owned(),
-            Dialect::Mysql => format!("MD5(CONCAT('{nonce}-', {n}))"),
+            Dialect::Mysql | Dialect::Postgres => format!("MD5(CONCAT('{nonce}-', {n}))"),
         }
     }
 }

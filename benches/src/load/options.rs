@@ -21,7 +21,20 @@ pub struct Options {
     )]
     pub mysql_url: String,
 
-    /// Skip SQLite (measure MariaDB only).
+    /// Also measure on PostgreSQL (as with LIFELINE_BENCH_POSTGRES_URL).
+    #[arg(long)]
+    pub postgres: bool,
+
+    /// PostgreSQL server and an account with `CREATEDB` (it creates
+    /// `lifeline_test_bench_*` databases).
+    #[arg(
+        long,
+        env = "LIFELINE_BENCH_POSTGRES_URL",
+        default_value = "postgres://lifeline:lifeline@127.0.0.1:5432"
+    )]
+    pub postgres_url: String,
+
+    /// Skip SQLite (measure the server databases only).
     #[arg(long)]
     pub no_sqlite: bool,
 
@@ -110,6 +123,12 @@ impl Options {
     /// Whether MariaDB is measured: `--mysql`, or LIFELINE_BENCH_MYSQL_URL in the environment.
     pub fn mysql_enabled(&self) -> bool {
         self.mysql || std::env::var_os("LIFELINE_BENCH_MYSQL_URL").is_some()
+    }
+
+    /// Whether PostgreSQL is measured: `--postgres`, or LIFELINE_BENCH_POSTGRES_URL in the
+    /// environment.
+    pub fn postgres_enabled(&self) -> bool {
+        self.postgres || std::env::var_os("LIFELINE_BENCH_POSTGRES_URL").is_some()
     }
 }
 

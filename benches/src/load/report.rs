@@ -13,7 +13,7 @@ pub const CEILING: &str = "ceiling";
 /// One measured scenario on one backend.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Figure {
-    /// `sqlite` or `mariadb`.
+    /// `sqlite`, `mariadb` or `postgres`.
     pub backend: String,
     /// Scenario name, e.g. `accept`.
     pub scenario: String,
@@ -38,7 +38,7 @@ pub struct Figure {
 /// A target or consistency check and whether it held.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Check {
-    /// `sqlite` or `mariadb`.
+    /// `sqlite`, `mariadb` or `postgres`.
     pub backend: String,
     /// What was checked.
     pub name: String,

@@ -46,6 +46,9 @@ pub async fn run(options: Options) -> anyhow::Result<Report> {
     if options.mysql_enabled() {
         backends.push(Backend::mysql(&options.mysql_url)?);
     }
+    if options.postgres_enabled() {
+        backends.push(Backend::postgres(&options.postgres_url)?);
+    }
     for backend in &backends {
         let dir = work.join(backend.name());
         std::fs::create_dir_all(&dir)?;

@@ -17,7 +17,7 @@ use super::wrk::{self, Load, scripts};
 pub struct Context {
     /// The command line.
     pub options: Options,
-    /// `sqlite` or `mariadb`.
+    /// `sqlite`, `mariadb` or `postgres`.
     pub backend: String,
     /// The database URL.
     pub url: String,

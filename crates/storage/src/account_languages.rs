@@ -9,7 +9,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::connection::DbConnection;
+use crate::connection::{DbConnection, write_transaction};
 use crate::error::StorageError;
 use crate::schema::account_languages;
 
@@ -41,23 +41,23 @@ pub fn remember(
         Some(stored) if stored == lang => {}
         Some(_) => update(conn, user_id, lang, now)?,
         None => {
-            let inserted = diesel::insert_into(account_languages::table)
-                .values((
-                    account_languages::user_id.eq(user_id),
-                    account_languages::lang.eq(lang),
-                    account_languages::updated_at.eq(now),
-                ))
-                .execute(conn);
+            // In a transaction of its own (a savepoint inside a caller's): a refused
+            // `INSERT` aborts a PostgreSQL transaction, and only the savepoint is undone.
+            let inserted = write_transaction(conn, |conn| {
+                Ok(diesel::insert_into(account_languages::table)
+                    .values((
+                        account_languages::user_id.eq(user_id),
+                        account_languages::lang.eq(lang),
+                        account_languages::updated_at.eq(now),
+                    ))
+                    .execute(conn)?)
+            });
             match inserted {
                 Ok(_) => {}
                 // Another caller recorded one since (a sign-in while the worker composes
-                // its notice): the last word is this one. SQLite and MySQL undo only the
-                // refused statement, so the transaction goes on.
-                Err(diesel::result::Error::DatabaseError(
-                    diesel::result::DatabaseErrorKind::UniqueViolation,
-                    _,
-                )) => update(conn, user_id, lang, now)?,
-                Err(error) => return Err(error.into()),
+                // its notice): the last word is this one.
+                Err(StorageError::Conflict) => update(conn, user_id, lang, now)?,
+                Err(error) => return Err(error),
             }
         }
     }

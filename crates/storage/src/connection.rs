@@ -6,6 +6,8 @@ use std::time::Duration;
 
 #[cfg(feature = "mysql")]
 use diesel::MysqlConnection;
+#[cfg(feature = "postgres")]
+use diesel::PgConnection;
 use diesel::SqliteConnection;
 use diesel::connection::{
     AnsiTransactionManager, Connection, SimpleConnection, TransactionManager,
@@ -16,13 +18,16 @@ use crate::error::StorageError;
 use crate::sqlite_writers::{SqliteWriters, Turn, WritersSlot, writers_of};
 use crate::url::DatabaseUrl;
 
-/// A connection to either backend. Every repository function takes `&mut DbConnection`, so
-/// one query, written once with diesel's DSL, runs on MySQL and on SQLite.
+/// A connection to any backend. Every repository function takes `&mut DbConnection`, so
+/// one query, written once with diesel's DSL, runs on MySQL, PostgreSQL and SQLite.
 #[derive(diesel::MultiConnection)]
 pub enum DbConnection {
     /// A MySQL (or MariaDB) connection.
     #[cfg(feature = "mysql")]
     Mysql(MysqlConnection),
+    /// A PostgreSQL connection.
+    #[cfg(feature = "postgres")]
+    Postgres(PgConnection),
     /// An SQLite connection.
     Sqlite(SqliteConnection),
 }
@@ -43,7 +48,8 @@ const DEADLOCK_RETRIES: u32 = 8;
 ///
 /// On MySQL, InnoDB may abort a transaction to break a deadlock even when every statement
 /// touches one row, because rows are locked through secondary indexes in an order the
-/// optimizer chooses. Such a transaction had no effect, so it is run again after a short,
+/// optimizer chooses; PostgreSQL aborts one of two transactions that wait for each other
+/// (`deadlock detected`). Such a transaction had no effect, so it is run again after a short,
 /// growing pause; `body` must therefore be safe to run again (all repository bodies are).
 ///
 /// Inside a transaction the caller already opened, `body` runs in a savepoint instead, and
@@ -78,6 +84,8 @@ fn sqlite_turn(conn: &mut DbConnection) -> Option<Turn> {
     match conn {
         #[cfg(feature = "mysql")]
         DbConnection::Mysql(_) => None,
+        #[cfg(feature = "postgres")]
+        DbConnection::Postgres(_) => None,
         DbConnection::Sqlite(inner) => writers_of(inner)?.wait_turn(),
     }
 }
@@ -86,6 +94,8 @@ fn begin_write(conn: &mut DbConnection) -> diesel::QueryResult<()> {
     match conn {
         #[cfg(feature = "mysql")]
         DbConnection::Mysql(inner) => AnsiTransactionManager::begin_transaction(inner),
+        #[cfg(feature = "postgres")]
+        DbConnection::Postgres(inner) => AnsiTransactionManager::begin_transaction(inner),
         DbConnection::Sqlite(inner) => {
             AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE")
         }
@@ -167,6 +177,15 @@ impl ConnectionManager {
             .map_err(|error| self.connection_error(error.to_string()))?;
         Ok(DbConnection::Mysql(conn))
     }
+
+    #[cfg(feature = "postgres")]
+    fn connect_postgres(&self, url: &str) -> Result<DbConnection, StorageError> {
+        let mut conn = PgConnection::establish(url)
+            .map_err(|error| self.connection_error(error.to_string()))?;
+        conn.batch_execute(POSTGRES_SESSION)
+            .map_err(|error| self.connection_error(error.to_string()))?;
+        Ok(DbConnection::Postgres(conn))
+    }
 }
 
 /// Per-connection SQLite settings.
@@ -191,6 +210,11 @@ fn sqlite_pragmas(busy_timeout: Duration) -> String {
 const MYSQL_SESSION: &str = "SET SESSION sql_mode = \
     'STRICT_ALL_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'";
 
+/// Per-connection PostgreSQL settings: UTC for anything the server itself formats, and the
+/// name the server's activity views show.
+#[cfg(feature = "postgres")]
+const POSTGRES_SESSION: &str = "SET TIME ZONE 'UTC'; SET application_name = 'lifeline'";
+
 impl r2d2::ManageConnection for ConnectionManager {
     type Connection = DbConnection;
     type Error = StorageError;
@@ -202,6 +226,10 @@ impl r2d2::ManageConnection for ConnectionManager {
             DatabaseUrl::Mysql(url) => self.connect_mysql(url),
             #[cfg(not(feature = "mysql"))]
             DatabaseUrl::Mysql(_) => Err(StorageError::MysqlNotCompiled),
+            #[cfg(feature = "postgres")]
+            DatabaseUrl::Postgres(url) => self.connect_postgres(url),
+            #[cfg(not(feature = "postgres"))]
+            DatabaseUrl::Postgres(_) => Err(StorageError::PostgresNotCompiled),
         }
     }
 
@@ -264,7 +292,10 @@ mod tests {
         // Act
         let mut conn = db.conn().unwrap();
         // Without the `mysql` feature the enum has one variant and the `else` cannot happen.
-        #[cfg_attr(not(feature = "mysql"), expect(irrefutable_let_patterns))]
+        #[cfg_attr(
+            not(any(feature = "mysql", feature = "postgres")),
+            expect(irrefutable_let_patterns)
+        )]
         let DbConnection::Sqlite(inner) = &mut *conn else {
             panic!("not SQLite");
         };

@@ -17,7 +17,8 @@ pub type PooledDb = PooledConnection<ConnectionManager>;
 pub struct PoolSettings {
     /// Most connections the pool opens.
     pub max_size: u32,
-    /// Idle connections kept open (at most `max_size`).
+    /// Idle connections kept open (at most `max_size`; none on PostgreSQL, see
+    /// [`Database::connect`]).
     pub min_idle: u32,
     /// How long a caller waits for a connection before getting [`StorageError::Pool`]. Keep
     /// it short so that requests fail fast while the database is down.
@@ -57,7 +58,7 @@ impl fmt::Debug for Database {
 }
 
 impl Database {
-    /// Connects to `url` (`mysql://…`, `sqlite://path` or `sqlite:path`).
+    /// Connects to `url` (`mysql://…`, `postgres://…`, `sqlite://path` or `sqlite:path`).
     ///
     /// One connection is opened right away, outside the pool, so that a wrong password or an
     /// unreachable server is reported with the database's own message (password redacted)
@@ -71,9 +72,17 @@ impl Database {
         let first = manager.connect()?;
         drop(first);
         let max_size = settings.max_size.max(1);
+        // On PostgreSQL the pool opens connections only when asked for one, never in the
+        // background to keep idle ones: libpq's TLS library is torn down by an exit handler,
+        // and a connection still being opened by the pool's thread when the process exits
+        // crashes it (a `lifeline migrate` that printed its result then died of SIGSEGV).
+        let min_idle = match backend {
+            Backend::Postgres => 0,
+            Backend::Mysql | Backend::Sqlite => settings.min_idle.min(max_size),
+        };
         let pool = Pool::builder()
             .max_size(max_size)
-            .min_idle(Some(settings.min_idle.min(max_size)))
+            .min_idle(Some(min_idle))
             .connection_timeout(settings.connection_timeout)
             .error_handler(Box::new(TracingErrorHandler))
             .build(manager)?;
@@ -113,7 +122,7 @@ impl Database {
     /// Idempotent, and safe when several instances start at once: on SQLite the whole run
     /// holds the write lock; on MySQL, where DDL cannot be rolled back, a named server lock
     /// (`GET_LOCK`) lets one instance migrate while the others wait and then find nothing
-    /// left to do.
+    /// left to do; on PostgreSQL the run is one transaction under an advisory lock.
     pub fn migrate(&self) -> Result<Vec<String>, StorageError> {
         let mut conn = self.conn()?;
         crate::migrations::run_pending(&mut conn)
@@ -147,8 +156,23 @@ mod tests {
     }
 
     #[test]
+    fn a_postgres_url_without_the_feature_is_reported_as_such() {
+        // Act
+        let result = Database::connect(
+            "postgres://lifeline@127.0.0.1:1/x",
+            &PoolSettings::default(),
+        );
+
+        // Assert
+        #[cfg(not(feature = "postgres"))]
+        assert!(matches!(result, Err(StorageError::PostgresNotCompiled)));
+        #[cfg(feature = "postgres")]
+        assert!(matches!(result, Err(StorageError::Connection { .. })));
+    }
+
+    #[test]
     fn an_unknown_scheme_is_refused_before_connecting() {
-        let result = Database::connect("postgres://db/x", &PoolSettings::default());
+        let result = Database::connect("oracle://db/x", &PoolSettings::default());
         assert!(matches!(result, Err(StorageError::UnsupportedUrl { .. })));
     }
 

@@ -24,6 +24,11 @@ pub enum StorageError {
         "MySQL support is not compiled into this build; rebuild with the `mysql` feature of the storage crate"
     )]
     MysqlNotCompiled,
+    /// A `postgres://` URL was given to a build without the `postgres` feature.
+    #[error(
+        "PostgreSQL support is not compiled into this build; rebuild with the `postgres` feature of the storage crate"
+    )]
+    PostgresNotCompiled,
     /// A connection could not be established; `message` is the database's own explanation.
     #[error("cannot connect to the {backend} database at {url}: {message}")]
     Connection {
@@ -82,13 +87,16 @@ impl StorageError {
     /// True when the database aborted the transaction to break a deadlock or a write conflict;
     /// such a transaction can simply be run again.
     pub(crate) fn is_retryable(&self) -> bool {
-        matches!(
-            self,
-            Self::Query(DieselError::DatabaseError(
-                DatabaseErrorKind::SerializationFailure,
-                _
-            ))
-        )
+        match self {
+            Self::Query(DieselError::DatabaseError(DatabaseErrorKind::SerializationFailure, _)) => {
+                true
+            }
+            // PostgreSQL's deadlock_detected (40P01), which diesel does not classify.
+            Self::Query(DieselError::DatabaseError(DatabaseErrorKind::Unknown, info)) => {
+                info.message().starts_with("deadlock detected")
+            }
+            _ => false,
+        }
     }
 }
 

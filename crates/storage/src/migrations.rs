@@ -1,7 +1,10 @@
-//! Embedded migrations, one history per backend (`migrations/mysql`, `migrations/sqlite`).
+//! Embedded migrations, one history per backend (`migrations/mysql`, `migrations/postgres`,
+//! `migrations/sqlite`).
 
 #[cfg(feature = "mysql")]
 use diesel::MysqlConnection;
+#[cfg(feature = "postgres")]
+use diesel::PgConnection;
 use diesel::backend::Backend as DieselBackend;
 use diesel::migration::{MigrationConnection, MigrationSource};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
@@ -11,6 +14,8 @@ use crate::error::StorageError;
 
 #[cfg(feature = "mysql")]
 const MYSQL: EmbeddedMigrations = embed_migrations!("../../migrations/mysql");
+#[cfg(feature = "postgres")]
+const POSTGRES: EmbeddedMigrations = embed_migrations!("../../migrations/postgres");
 const SQLITE: EmbeddedMigrations = embed_migrations!("../../migrations/sqlite");
 
 /// Runs every embedded migration that has not run yet and returns the versions applied.
@@ -18,11 +23,14 @@ const SQLITE: EmbeddedMigrations = embed_migrations!("../../migrations/sqlite");
 /// Idempotent, and safe when several instances start at once: on SQLite the whole run holds
 /// the write lock (`BEGIN IMMEDIATE`); on MySQL, where DDL cannot be rolled back, a named
 /// server lock (`GET_LOCK`) lets one instance migrate while the others wait and then find
-/// nothing left to do.
+/// nothing left to do; on PostgreSQL the whole run is one transaction holding an advisory
+/// lock (`pg_advisory_xact_lock`), so it is all or nothing and one instance at a time.
 pub(crate) fn run_pending(conn: &mut DbConnection) -> Result<Vec<String>, StorageError> {
     let applied = match conn {
         #[cfg(feature = "mysql")]
         DbConnection::Mysql(inner) => run_mysql(inner)?,
+        #[cfg(feature = "postgres")]
+        DbConnection::Postgres(inner) => run_postgres(inner)?,
         DbConnection::Sqlite(inner) => inner
             .immediate_transaction(|inner| run(inner, SQLITE))
             .map_err(|error| StorageError::Migration(error.to_string()))?,
@@ -71,6 +79,19 @@ fn run_mysql(conn: &mut MysqlConnection) -> Result<Vec<String>, StorageError> {
     result
 }
 
+#[cfg(feature = "postgres")]
+fn run_postgres(conn: &mut PgConnection) -> Result<Vec<String>, StorageError> {
+    use diesel::{Connection, RunQueryDsl};
+
+    conn.transaction(|conn| {
+        // A lock of this database (advisory locks are per database), released at commit.
+        diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext('lifeline_migrations'))")
+            .execute(conn)
+            .map_err(|error| StorageError::Migration(error.to_string()))?;
+        run(conn, POSTGRES).map_err(|error| StorageError::Migration(error.to_string()))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeSet;
@@ -89,15 +110,16 @@ mod tests {
     }
 
     #[test]
-    fn both_backends_have_the_same_migration_names() {
+    fn every_backend_has_the_same_migration_names() {
         let mysql = names("mysql");
         assert!(!mysql.is_empty());
         assert_eq!(mysql, names("sqlite"));
+        assert_eq!(mysql, names("postgres"));
     }
 
     #[test]
     fn every_migration_has_up_and_down_scripts() {
-        for folder in ["mysql", "sqlite"] {
+        for folder in ["mysql", "postgres", "sqlite"] {
             for name in names(folder) {
                 let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
                     .join("../../migrations")
@@ -155,6 +177,23 @@ mod tests {
                 assert!(sql.contains("ENGINE=INNODB"), "{name}");
                 assert!(sql.contains("CHARSET=UTF8MB4"), "{name}");
             }
+        }
+    }
+
+    #[test]
+    fn postgres_times_keep_microseconds_and_hashes_are_32_bytes() {
+        for (name, sql) in up_sql("postgres") {
+            let sql = without_comments(&sql).to_uppercase();
+            assert!(!sql.contains("DATETIME"), "{name}: use TIMESTAMP(6)");
+            assert!(
+                !sql.contains("TIMESTAMPTZ"),
+                "{name}: times are UTC, without a zone"
+            );
+            assert_eq!(
+                sql.matches("BYTEA").count(),
+                sql.matches("OCTET_LENGTH(").count(),
+                "{name}: every hash column checks its length"
+            );
         }
     }
 

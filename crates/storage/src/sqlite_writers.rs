@@ -120,7 +120,10 @@ mod tests {
         let db = crate::Database::connect(&url, &crate::PoolSettings::default()).unwrap();
         let writers = {
             let mut conn = db.conn().unwrap();
-            #[cfg_attr(not(feature = "mysql"), expect(irrefutable_let_patterns))]
+            #[cfg_attr(
+                not(any(feature = "mysql", feature = "postgres")),
+                expect(irrefutable_let_patterns)
+            )]
             let crate::DbConnection::Sqlite(inner) = &mut *conn else {
                 panic!("not SQLite");
             };

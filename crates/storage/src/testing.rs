@@ -1,13 +1,16 @@
-//! Fresh databases for tests, on both backends (feature `testing`, and this crate's tests).
+//! Fresh databases for tests, on every backend (feature `testing`, and this crate's tests).
 //!
 //! Every [`TestDb`] is a new, empty database that is dropped with it: an SQLite file in a
 //! temporary directory, or on MySQL a `lifeline_test_<random>` database created through the
 //! admin URL in `LIFELINE_TEST_MYSQL_URL` (for example `mysql://root@127.0.0.1:3306/test`; its
-//! database part is replaced).
+//! database part is replaced), or the same on PostgreSQL through `LIFELINE_TEST_POSTGRES_URL`
+//! (for example `postgres://lifeline:lifeline@127.0.0.1:5432/postgres`; a role allowed to
+//! create databases).
 //!
 //! When the `mysql` feature is compiled but `LIFELINE_TEST_MYSQL_URL` is unset, MySQL cases are
 //! skipped with a note — unless `LIFELINE_REQUIRE_MYSQL=1`, which turns the skip into a
-//! failure (CI sets it, so a missing database cannot pass silently).
+//! failure (CI sets it, so a missing database cannot pass silently). PostgreSQL is the same
+//! with the `postgres` feature, `LIFELINE_TEST_POSTGRES_URL` and `LIFELINE_REQUIRE_POSTGRES`.
 //!
 //! The helpers panic instead of returning errors: they only run inside tests.
 
@@ -26,6 +29,10 @@ use crate::users::{self, NewUser, User};
 pub const MYSQL_URL_ENV: &str = "LIFELINE_TEST_MYSQL_URL";
 /// Environment variable that makes a missing MySQL a test failure instead of a skip.
 pub const REQUIRE_MYSQL_ENV: &str = "LIFELINE_REQUIRE_MYSQL";
+/// Environment variable holding the PostgreSQL admin URL for tests.
+pub const POSTGRES_URL_ENV: &str = "LIFELINE_TEST_POSTGRES_URL";
+/// Environment variable that makes a missing PostgreSQL a test failure instead of a skip.
+pub const REQUIRE_POSTGRES_ENV: &str = "LIFELINE_REQUIRE_POSTGRES";
 
 /// A database that exists for one test and is dropped afterwards. Dereferences to
 /// [`Database`].
@@ -79,6 +86,10 @@ impl TestDb {
                 Self::mysql(&settings)
             }
             Backend::Mysql => None,
+            Backend::Postgres if available_backends().contains(&Backend::Postgres) => {
+                Self::postgres(&settings)
+            }
+            Backend::Postgres => None,
         }
     }
 
@@ -97,7 +108,7 @@ impl TestDb {
 
     #[cfg(feature = "mysql")]
     fn mysql(settings: &PoolSettings) -> Option<Self> {
-        let admin_url = mysql_admin_url()?;
+        let admin_url = admin_url(MYSQL_URL_ENV)?;
         let name = unique_database_name();
         let create = format!("CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin");
         if let Err(error) = mysql_admin::execute(&admin_url, &create) {
@@ -115,6 +126,30 @@ impl TestDb {
 
     #[cfg(not(feature = "mysql"))]
     fn mysql(_settings: &PoolSettings) -> Option<Self> {
+        None
+    }
+
+    #[cfg(feature = "postgres")]
+    fn postgres(settings: &PoolSettings) -> Option<Self> {
+        let admin_url = admin_url(POSTGRES_URL_ENV)?;
+        postgres_admin::sweep_once(&admin_url);
+        let name = unique_database_name();
+        let create = format!("CREATE DATABASE \"{name}\" ENCODING 'UTF8' TEMPLATE template0");
+        if let Err(error) = postgres_admin::execute(&admin_url, &create) {
+            panic!("{error}");
+        }
+        let url = with_database(&admin_url, &name);
+        let db = Database::connect(&url, settings)
+            .unwrap_or_else(|error| panic!("cannot open the PostgreSQL test database: {error}"));
+        Some(Self {
+            db,
+            url,
+            _cleanup: Cleanup::Postgres { admin_url, name },
+        })
+    }
+
+    #[cfg(not(feature = "postgres"))]
+    fn postgres(_settings: &PoolSettings) -> Option<Self> {
         None
     }
 }
@@ -140,30 +175,49 @@ pub fn for_each_backend_unmigrated(test: impl Fn(&Database)) {
     }
 }
 
-/// The backends tests should run on: SQLite always, MySQL when configured.
+/// The backends tests should run on: SQLite always, MySQL and PostgreSQL when configured.
 ///
 /// # Panics
-/// When `LIFELINE_REQUIRE_MYSQL=1` and MySQL is not compiled in or not configured.
+/// When `LIFELINE_REQUIRE_MYSQL=1` (or `LIFELINE_REQUIRE_POSTGRES=1`) and that backend is not
+/// compiled in or not configured.
 pub fn available_backends() -> Vec<Backend> {
-    let required = std::env::var(REQUIRE_MYSQL_ENV).is_ok_and(|value| value == "1");
-    let configured = std::env::var(MYSQL_URL_ENV).is_ok_and(|value| !value.is_empty());
-    let compiled = cfg!(feature = "mysql");
-    match (compiled, configured) {
-        (true, true) => vec![Backend::Sqlite, Backend::Mysql],
-        _ if required => panic!(
-            "{REQUIRE_MYSQL_ENV}=1 but MySQL is {}",
-            if compiled {
-                "not configured: set LIFELINE_TEST_MYSQL_URL"
-            } else {
-                "not compiled in: enable the `mysql` feature of the storage crate"
-            }
+    let mut backends = vec![Backend::Sqlite];
+    let servers = [
+        (
+            Backend::Mysql,
+            cfg!(feature = "mysql"),
+            MYSQL_URL_ENV,
+            REQUIRE_MYSQL_ENV,
+            "mysql",
         ),
-        (true, false) => {
-            eprintln!("note: MySQL cases skipped; set {MYSQL_URL_ENV} to run them");
-            vec![Backend::Sqlite]
+        (
+            Backend::Postgres,
+            cfg!(feature = "postgres"),
+            POSTGRES_URL_ENV,
+            REQUIRE_POSTGRES_ENV,
+            "postgres",
+        ),
+    ];
+    for (backend, compiled, url_env, require_env, feature) in servers {
+        let required = std::env::var(require_env).is_ok_and(|value| value == "1");
+        let configured = std::env::var(url_env).is_ok_and(|value| !value.is_empty());
+        match (compiled, configured) {
+            (true, true) => backends.push(backend),
+            _ if required => panic!(
+                "{require_env}=1 but {backend} is {}",
+                if compiled {
+                    format!("not configured: set {url_env}")
+                } else {
+                    format!("not compiled in: enable the `{feature}` feature of the storage crate")
+                }
+            ),
+            (true, false) => {
+                eprintln!("note: {backend} cases skipped; set {url_env} to run them");
+            }
+            (false, _) => {}
         }
-        (false, _) => vec![Backend::Sqlite],
     }
+    backends
 }
 
 /// A fixed instant for deterministic tests: 2030-01-02 03:04:05.123456 UTC.
@@ -194,31 +248,43 @@ enum Cleanup {
         admin_url: String,
         name: String,
     },
+    #[cfg(feature = "postgres")]
+    Postgres {
+        admin_url: String,
+        name: String,
+    },
 }
 
-#[cfg(feature = "mysql")]
+#[cfg(any(feature = "mysql", feature = "postgres"))]
 impl Drop for Cleanup {
     fn drop(&mut self) {
-        if let Self::Mysql { admin_url, name } = self {
-            // No panic here: a panic while a failed test unwinds would abort the test binary.
-            let drop = format!("DROP DATABASE IF EXISTS `{name}`");
-            if let Err(error) = mysql_admin::execute(admin_url, &drop) {
-                eprintln!("warning: {error}");
+        // No panic here: a panic while a failed test unwinds would abort the test binary.
+        let dropped: Result<(), String> = match self {
+            Self::Sqlite { .. } => Ok(()),
+            #[cfg(feature = "mysql")]
+            Self::Mysql { admin_url, name } => {
+                mysql_admin::execute(admin_url, &format!("DROP DATABASE IF EXISTS `{name}`"))
             }
+            #[cfg(feature = "postgres")]
+            Self::Postgres { admin_url, name } => {
+                postgres_admin::drop_later(admin_url.clone(), name.clone());
+                Ok(())
+            }
+        };
+        if let Err(error) = dropped {
+            eprintln!("warning: {error}");
         }
     }
 }
 
-#[cfg(feature = "mysql")]
-fn mysql_admin_url() -> Option<String> {
-    std::env::var(MYSQL_URL_ENV)
-        .ok()
-        .filter(|url| !url.is_empty())
+#[cfg(any(feature = "mysql", feature = "postgres"))]
+fn admin_url(env: &str) -> Option<String> {
+    std::env::var(env).ok().filter(|url| !url.is_empty())
 }
 
 /// `lifeline_test_<pid>_<counter>_<random>`: unique across threads, processes and machines
 /// sharing one server.
-#[cfg(feature = "mysql")]
+#[cfg(any(feature = "mysql", feature = "postgres"))]
 fn unique_database_name() -> String {
     use std::hash::{BuildHasher, RandomState};
     use std::sync::atomic::{AtomicU64, Ordering};
@@ -232,8 +298,8 @@ fn unique_database_name() -> String {
     )
 }
 
-/// Replaces the database part of a `mysql://…/db?params` URL.
-#[cfg(feature = "mysql")]
+/// Replaces the database part of a `mysql://…/db?params` (or `postgres://…`) URL.
+#[cfg(any(feature = "mysql", feature = "postgres"))]
 fn with_database(url: &str, database: &str) -> String {
     let authority_start = url.find("://").map_or(0, |i| i + 3);
     let (base, query) = match url.find('?') {
@@ -260,7 +326,96 @@ mod mysql_admin {
     }
 }
 
-#[cfg(all(test, feature = "mysql"))]
+/// Creating and dropping PostgreSQL test databases.
+///
+/// PostgreSQL refuses to drop a database while anyone is connected, and a test's server is
+/// still connected when its [`TestDb`] is dropped (the server stops with the test's runtime,
+/// after the test's values). `DROP … WITH (FORCE)` at that moment would cut the server off in
+/// the middle of its work and make its last calls wait for the pool's timeout. So the drop is
+/// retried from a thread of its own until the connections are gone (then forced), and the
+/// databases a test binary could not drop before it exited are dropped by the next one.
+#[cfg(feature = "postgres")]
+mod postgres_admin {
+    use std::sync::Once;
+    use std::time::{Duration, Instant};
+
+    use diesel::connection::{Connection, SimpleConnection};
+    use diesel::sql_types::Text;
+    use diesel::{QueryableByName, RunQueryDsl};
+
+    /// How long a drop waits for the connections to close before it forces them.
+    const PATIENCE: Duration = Duration::from_secs(20);
+
+    pub(super) fn execute(admin_url: &str, sql: &str) -> Result<(), String> {
+        let redacted = crate::url::redact_url(admin_url);
+        let mut conn = diesel::PgConnection::establish(admin_url)
+            .map_err(|error| format!("cannot connect to {redacted}: {error}"))?;
+        conn.batch_execute(sql)
+            .map_err(|error| format!("{sql} failed on {redacted}: {error}"))
+    }
+
+    /// Drops database `name` once nobody is connected to it, without waiting for that.
+    pub(super) fn drop_later(admin_url: String, name: String) {
+        let dropping = std::thread::Builder::new()
+            .name("drop-test-database".into())
+            .spawn(move || {
+                let deadline = Instant::now() + PATIENCE;
+                let polite = format!("DROP DATABASE IF EXISTS \"{name}\"");
+                while Instant::now() < deadline {
+                    if execute(&admin_url, &polite).is_ok() {
+                        return;
+                    }
+                    std::thread::sleep(Duration::from_millis(100));
+                }
+                let forced = format!("{polite} WITH (FORCE)");
+                if let Err(error) = execute(&admin_url, &forced) {
+                    eprintln!("warning: {error}");
+                }
+            });
+        if let Err(error) = dropping {
+            eprintln!("warning: cannot start dropping a test database: {error}");
+        }
+    }
+
+    #[derive(QueryableByName)]
+    struct Name {
+        #[diesel(sql_type = Text)]
+        datname: String,
+    }
+
+    /// Once per process: drops the test databases of processes of this machine that are gone
+    /// (a test binary exits without waiting for its last drops), unless someone is connected.
+    pub(super) fn sweep_once(admin_url: &str) {
+        static SWEEP: Once = Once::new();
+        SWEEP.call_once(|| {
+            let Ok(mut conn) = diesel::PgConnection::establish(admin_url) else {
+                return;
+            };
+            let names: Vec<Name> = diesel::sql_query(
+                "SELECT datname FROM pg_database WHERE datname LIKE 'lifeline\\_test\\_%'",
+            )
+            .load(&mut conn)
+            .unwrap_or_default();
+            for Name { datname } in names {
+                let pid = datname
+                    .split('_')
+                    .nth(2)
+                    .and_then(|pid| pid.parse::<u32>().ok());
+                let gone = pid.is_some_and(|pid| {
+                    pid != std::process::id()
+                        && !std::path::Path::new(&format!("/proc/{pid}")).exists()
+                });
+                // Not forced: a database someone still uses (a test on another machine
+                // with the same server) stays.
+                if gone {
+                    let _ = conn.batch_execute(&format!("DROP DATABASE IF EXISTS \"{datname}\""));
+                }
+            }
+        });
+    }
+}
+
+#[cfg(all(test, any(feature = "mysql", feature = "postgres")))]
 mod tests {
     use super::*;
 

@@ -38,7 +38,8 @@ pub struct ThrottleDecision {
 /// any number of threads and instances are counted exactly. A window that has ended is
 /// restarted by the same `UPDATE`. A missing row is created outside that transaction: on
 /// MySQL, creating it inside (after an `UPDATE` that found nothing) would take gap locks that
-/// make concurrent first hits deadlock.
+/// make concurrent first hits deadlock. The creation runs in a transaction of its own (a
+/// savepoint inside a caller's), because a refused `INSERT` aborts a PostgreSQL transaction.
 pub fn hit(
     conn: &mut DbConnection,
     key: &[u8; 32],
@@ -51,21 +52,20 @@ pub fn hit(
         if let Some((window_start, hits)) = increment(conn, key, now, window_ends_before)? {
             return decide(window_start, hits, now, window, limit);
         }
-        let created = diesel::insert_into(throttles::table)
-            .values((
-                throttles::key_hash.eq(&key[..]),
-                throttles::window_start.eq(now),
-                throttles::hits.eq(1_i64),
-            ))
-            .execute(&mut *conn);
+        let created = write_transaction(conn, |conn| {
+            Ok(diesel::insert_into(throttles::table)
+                .values((
+                    throttles::key_hash.eq(&key[..]),
+                    throttles::window_start.eq(now),
+                    throttles::hits.eq(1_i64),
+                ))
+                .execute(conn)?)
+        });
         match created {
             Ok(_) => return decide(now, 1, now, window, limit),
             // Another caller created it first: count on their row.
-            Err(diesel::result::Error::DatabaseError(
-                diesel::result::DatabaseErrorKind::UniqueViolation,
-                _,
-            )) => continue,
-            Err(error) => return Err(error.into()),
+            Err(StorageError::Conflict) => continue,
+            Err(error) => return Err(error),
         }
     }
     Err(StorageError::Conflict)

@@ -10,6 +10,8 @@ use crate::error::StorageError;
 pub enum Backend {
     /// MySQL or a compatible engine (MariaDB, TiDB, …); the production backend.
     Mysql,
+    /// PostgreSQL.
+    Postgres,
     /// An SQLite file; the embedded default.
     Sqlite,
 }
@@ -18,16 +20,22 @@ impl fmt::Display for Backend {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             Self::Mysql => "MySQL",
+            Self::Postgres => "PostgreSQL",
             Self::Sqlite => "SQLite",
         })
     }
 }
+
+/// What a URL with an unknown scheme is told.
+const EXPECTED: &str = "expected mysql://…, postgres://… or sqlite://path";
 
 /// A parsed database URL.
 #[derive(Clone, PartialEq, Eq)]
 pub(crate) enum DatabaseUrl {
     /// A `mysql://` URL, passed to the client library unchanged (`mariadb://` is rewritten).
     Mysql(String),
+    /// A `postgres://` URL, passed to the client library unchanged (`postgresql://` too).
+    Postgres(String),
     /// The path of an SQLite file.
     Sqlite(PathBuf),
 }
@@ -36,13 +44,15 @@ impl fmt::Debug for DatabaseUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Mysql(url) => f.debug_tuple("Mysql").field(&redact_url(url)).finish(),
+            Self::Postgres(url) => f.debug_tuple("Postgres").field(&redact_url(url)).finish(),
             Self::Sqlite(path) => f.debug_tuple("Sqlite").field(path).finish(),
         }
     }
 }
 
 impl DatabaseUrl {
-    /// Parses `mysql://…`, `mariadb://…`, `sqlite://path` or `sqlite:path`.
+    /// Parses `mysql://…`, `mariadb://…`, `postgres://…`, `postgresql://…`, `sqlite://path` or
+    /// `sqlite:path`.
     ///
     /// In-memory SQLite databases are refused: every pooled connection would open its own,
     /// empty database. `file:` URIs are refused as well so that URI parameters such as
@@ -53,7 +63,7 @@ impl DatabaseUrl {
             reason,
         };
         let Some((scheme, rest)) = url.split_once(':') else {
-            return Err(unsupported("expected mysql://… or sqlite://path"));
+            return Err(unsupported(EXPECTED));
         };
         match scheme.to_ascii_lowercase().as_str() {
             "mysql" | "mariadb" => match rest.strip_prefix("//") {
@@ -62,6 +72,12 @@ impl DatabaseUrl {
                 }
                 _ => Err(unsupported(
                     "expected mysql://user:password@host:port/database",
+                )),
+            },
+            "postgres" | "postgresql" => match rest.strip_prefix("//") {
+                Some(authority) if !authority.is_empty() => Ok(Self::Postgres(url.to_owned())),
+                _ => Err(unsupported(
+                    "expected postgres://user:password@host:port/database",
                 )),
             },
             "sqlite" => {
@@ -82,7 +98,7 @@ impl DatabaseUrl {
                     Ok(Self::Sqlite(PathBuf::from(path)))
                 }
             }
-            _ => Err(unsupported("expected mysql://… or sqlite://path")),
+            _ => Err(unsupported(EXPECTED)),
         }
     }
 
@@ -90,6 +106,7 @@ impl DatabaseUrl {
     pub(crate) fn backend(&self) -> Backend {
         match self {
             Self::Mysql(_) => Backend::Mysql,
+            Self::Postgres(_) => Backend::Postgres,
             Self::Sqlite(_) => Backend::Sqlite,
         }
     }
@@ -97,7 +114,7 @@ impl DatabaseUrl {
     /// The URL as it may appear in logs and errors.
     pub(crate) fn redacted(&self) -> String {
         match self {
-            Self::Mysql(url) => redact_url(url),
+            Self::Mysql(url) | Self::Postgres(url) => redact_url(url),
             Self::Sqlite(path) => format!("sqlite://{}", path.display()),
         }
     }
@@ -110,6 +127,10 @@ pub fn check_url(url: &str) -> Result<Backend, StorageError> {
     #[cfg(not(feature = "mysql"))]
     if backend == Backend::Mysql {
         return Err(StorageError::MysqlNotCompiled);
+    }
+    #[cfg(not(feature = "postgres"))]
+    if backend == Backend::Postgres {
+        return Err(StorageError::PostgresNotCompiled);
     }
     Ok(backend)
 }
@@ -146,6 +167,30 @@ mod tests {
     use super::*;
 
     #[test]
+    fn postgres_and_postgresql_urls_select_postgres_and_are_passed_on_unchanged() {
+        // Act
+        let short = DatabaseUrl::parse("postgres://app:pw@db:5432/lifeline?sslmode=require");
+        let long = DatabaseUrl::parse("postgresql://app@db/lifeline").unwrap();
+
+        // Assert
+        assert_eq!(
+            short.unwrap(),
+            DatabaseUrl::Postgres("postgres://app:pw@db:5432/lifeline?sslmode=require".into())
+        );
+        assert_eq!(long.backend(), Backend::Postgres);
+        assert_eq!(
+            format!("{long:?}"),
+            "Postgres(\"postgresql://app@db/lifeline\")"
+        );
+        assert_eq!(
+            DatabaseUrl::parse("postgres://app:pw@db/x")
+                .unwrap()
+                .redacted(),
+            "postgres://app:***@db/x"
+        );
+    }
+
+    #[test]
     fn mysql_and_mariadb_urls_select_mysql() {
         // Arrange / Act
         let mysql = DatabaseUrl::parse("mysql://app:pw@db:3306/lifeline").unwrap();
@@ -180,7 +225,9 @@ mod tests {
     #[test]
     fn other_schemes_and_memory_databases_are_refused() {
         for url in [
-            "postgres://localhost/db",
+            "oracle://localhost/db",
+            "postgres://",
+            "postgresql:db",
             "lifeline.db",
             "",
             "sqlite::memory:",
@@ -205,11 +252,11 @@ mod tests {
     #[test]
     fn refusing_a_url_does_not_repeat_its_password() {
         // Act
-        let error = DatabaseUrl::parse("postgres://app:hunter2@db/x").unwrap_err();
+        let error = DatabaseUrl::parse("oracle://app:hunter2@db/x").unwrap_err();
 
         // Assert
         assert!(!error.to_string().contains("hunter2"));
-        assert!(error.to_string().contains("postgres://app:***@db/x"));
+        assert!(error.to_string().contains("oracle://app:***@db/x"));
     }
 
     #[test]

@@ -26,7 +26,7 @@ const OLD_PASSWORD: &str = "the old password, long enough";
 const NEW_PASSWORD: &str = "a brand new passphrase here";
 
 /// Runs `async fn name(backend)` as `name::sqlite` and `name::mysql`.
-macro_rules! on_both_backends {
+macro_rules! on_every_backend {
     ($($name:ident),* $(,)?) => {$(
         mod $name {
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -41,7 +41,7 @@ macro_rules! on_both_backends {
     )*};
 }
 
-on_both_backends!(
+on_every_backend!(
     a_password_reset_works_under_the_prefix_beside_the_host_pages,
     stopping_the_workers_releases_their_leases_and_sends_no_more_mail,
 );

@@ -13,7 +13,7 @@ use serde_json::json;
 use storage::{Backend, outbox};
 
 use crate::cluster::{Cluster, ONE_AT_A_TIME, WORKER_BATCH, message_id};
-use crate::on_both_backends;
+use crate::on_every_backend;
 
 const REQUESTS: usize = 200;
 const LANES: usize = 8;
@@ -26,7 +26,7 @@ const KILL_AFTER: usize = 30;
 /// is the same message.
 const MOST_REPEATS: usize = WORKER_BATCH;
 
-on_both_backends!(an_instance_killed_mid_load_loses_no_accepted_request);
+on_every_backend!(an_instance_killed_mid_load_loses_no_accepted_request);
 
 async fn an_instance_killed_mid_load_loses_no_accepted_request(backend: Backend) {
     // Arrange: one instance, many accounts, an SMTP server that takes its time.

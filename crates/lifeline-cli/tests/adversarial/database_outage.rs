@@ -25,7 +25,7 @@ const SLACK: Duration = Duration::from_millis(1500);
 
 /// The MySQL server the tests use (the tests are ignored when there is none).
 fn mysql_server() -> Option<std::net::SocketAddr> {
-    crate::helpers::assert_mysql_available();
+    crate::helpers::assert_available(storage::Backend::Mysql);
     let url = Url::parse(&std::env::var(storage::testing::MYSQL_URL_ENV).ok()?).ok()?;
     let host = url.host_str()?.to_owned();
     (host, url.port().unwrap_or(3306))

@@ -8,11 +8,11 @@ use std::time::Duration;
 use storage::{Backend, outbox};
 
 use crate::cluster::{Cluster, ONE_AT_A_TIME, message_id};
-use crate::on_both_backends;
+use crate::on_every_backend;
 
 const JOBS: usize = 200;
 
-on_both_backends!(two_instances_draining_one_outbox_send_every_mail_exactly_once);
+on_every_backend!(two_instances_draining_one_outbox_send_every_mail_exactly_once);
 
 /// How many mails an instance's log says it sent.
 fn sent_by(output: &str) -> usize {

@@ -11,10 +11,10 @@ use storage::Backend;
 
 use crate::cluster::{Cluster, ONE_AT_A_TIME, token_in};
 use crate::helpers::csrf_in;
-use crate::on_both_backends;
+use crate::on_every_backend;
 use crate::served_binary::create_account;
 
-on_both_backends!(
+on_every_backend!(
     a_token_key_rolled_out_one_instance_at_a_time_breaks_no_link,
     a_session_started_on_one_instance_is_signed_in_on_another,
 );

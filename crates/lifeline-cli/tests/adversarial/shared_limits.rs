@@ -12,10 +12,10 @@ use std::time::{Duration, Instant};
 use storage::{Backend, outbox};
 
 use crate::cluster::{Cluster, ONE_AT_A_TIME, token_in};
-use crate::on_both_backends;
+use crate::on_every_backend;
 use crate::served_binary::create_account;
 
-on_both_backends!(
+on_every_backend!(
     the_sign_in_budget_of_an_account_holds_across_three_instances,
     the_attempts_of_a_reset_link_are_counted_across_three_instances,
     the_link_requests_of_an_address_are_counted_across_three_instances,

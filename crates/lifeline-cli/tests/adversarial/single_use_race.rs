@@ -16,7 +16,7 @@ use storage::{Backend, EmailAddress, users};
 use tokio::sync::Barrier;
 
 use crate::cluster::{Cluster, ONE_AT_A_TIME, token_in};
-use crate::on_both_backends;
+use crate::on_every_backend;
 use crate::served_binary::create_account;
 
 const EMAIL: &str = "ada@example.com";
@@ -24,7 +24,7 @@ const OLD_PASSWORD: &str = "old password for ada";
 const ATTEMPTS: usize = 200;
 const INSTANCES: usize = 3;
 
-on_both_backends!(one_reset_link_raced_through_three_instances_works_exactly_once);
+on_every_backend!(one_reset_link_raced_through_three_instances_works_exactly_once);
 
 #[derive(diesel::QueryableByName)]
 struct Count {

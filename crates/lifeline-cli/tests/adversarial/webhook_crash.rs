@@ -10,12 +10,12 @@ use storage::{Backend, outbox};
 
 use crate::cluster::{Cluster, INSTANCE_SETTINGS, ONE_AT_A_TIME};
 use crate::helpers::csrf_in;
-use crate::on_both_backends;
+use crate::on_every_backend;
 use crate::served_binary::create_account;
 use crate::webhook_receiver::Receiver;
 use crate::webhook_verify::verify_webhook;
 
-on_both_backends!(a_webhook_in_flight_when_the_instance_is_killed_arrives_once_after_a_restart);
+on_every_backend!(a_webhook_in_flight_when_the_instance_is_killed_arrives_once_after_a_restart);
 
 const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 const ADA: &str = "ada@example.com";

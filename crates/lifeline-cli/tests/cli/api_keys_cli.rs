@@ -9,9 +9,9 @@ use storage::Backend;
 
 use crate::cli::{CliRun, lifeline_in};
 use crate::helpers::{TestApp, spawn_app};
-use crate::on_both_backends;
+use crate::on_every_backend;
 
-on_both_backends!(
+on_every_backend!(
     create_prints_the_key_once_and_the_service_accepts_it_while_list_never_shows_it,
     revoke_by_name_or_key_id_ends_the_key_and_both_are_audited,
     create_refuses_bad_names_taken_names_and_missing_scopes,

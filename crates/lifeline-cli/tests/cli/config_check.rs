@@ -135,9 +135,9 @@ fn config_check_refuses_what_serve_refuses_naming_the_setting_and_its_variable_o
         (
             (
                 "LIFELINE_DATABASE__URL",
-                "postgres://app:pg-secret@db.example/lifeline",
+                "oracle://app:db-secret@db.example/lifeline",
             ),
-            r#"database.url (LIFELINE_DATABASE__URL): unsupported database URL "postgres://app:***@db.example/lifeline""#,
+            r#"database.url (LIFELINE_DATABASE__URL): unsupported database URL "oracle://app:***@db.example/lifeline""#,
         ),
         (
             ("LIFELINE_SERVER__BIND", "port-eighty"),

@@ -16,9 +16,9 @@ use diesel::RunQueryDsl;
 use storage::testing::TestDb;
 use storage::{Backend, outbox};
 
-use crate::on_both_backends;
+use crate::on_every_backend;
 
-on_both_backends!(every_documented_command_runs_as_written);
+on_every_backend!(every_documented_command_runs_as_written);
 
 const DOCUMENTS: [&str; 3] = ["docs/deployment.md", "docs/configuration.md", "README.md"];
 

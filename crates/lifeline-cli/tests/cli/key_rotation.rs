@@ -14,10 +14,10 @@ use storage::Backend;
 use storage::testing::TestDb;
 
 use crate::helpers::{PUBLIC_URL, mail_parts, token_of};
-use crate::on_both_backends;
+use crate::on_every_backend;
 use crate::served_binary::{ServedBinary, create_account};
 
-on_both_backends!(a_token_key_rotation_in_steps_never_breaks_a_live_link);
+on_every_backend!(a_token_key_rotation_in_steps_never_breaks_a_live_link);
 
 /// Starts an instance whose `keys.token` is `ring`.
 async fn instance(db: &TestDb, sink: &SmtpSink, ring: &str) -> ServedBinary {

@@ -8,13 +8,13 @@ use storage::testing::TestDb;
 use storage::{Backend, mask};
 
 use crate::helpers::csrf_in;
-use crate::on_both_backends;
+use crate::on_every_backend;
 use crate::served_binary::{ServedBinary, create_account};
 
 const EMAIL: &str = "grace.hopper@example.com";
 const PASSWORD: &str = "the old password of grace";
 
-on_both_backends!(
+on_every_backend!(
     json_log_lines_carry_the_request_id_and_mask_addresses,
     passwords_csrf_tokens_and_session_cookies_never_reach_the_log,
 );

@@ -13,11 +13,11 @@ use storage::testing::TestDb;
 
 use crate::cli::lifeline;
 use crate::helpers::{TestApp, spawn_app};
-use crate::on_both_backends;
+use crate::on_every_backend;
 
 const EMAIL: &str = "ada@example.com";
 
-on_both_backends!(
+on_every_backend!(
     the_status_shows_pending_due_given_up_and_the_oldest_age,
     a_job_given_up_during_an_outage_is_delivered_after_retry_failed,
     retrying_by_id_requeues_only_a_given_up_job,

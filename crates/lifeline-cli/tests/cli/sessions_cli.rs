@@ -6,9 +6,9 @@ use storage::testing::{TestDb, create_user};
 use storage::{Backend, DbConnection, audit};
 
 use crate::cli::lifeline;
-use crate::on_both_backends;
+use crate::on_every_backend;
 
-on_both_backends!(
+on_every_backend!(
     sessions_list_prints_the_live_sessions_with_a_header_and_json,
     sessions_revoke_ends_one_session_or_all_and_is_audited,
 );

@@ -12,10 +12,10 @@ use storage::Backend;
 use storage::testing::TestDb;
 
 use crate::helpers::csrf_in;
-use crate::on_both_backends;
+use crate::on_every_backend;
 use crate::served_binary::{ServedBinary, create_account};
 
-on_both_backends!(sigterm_lets_in_flight_work_finish_and_releases_outbox_leases);
+on_every_backend!(sigterm_lets_in_flight_work_finish_and_releases_outbox_leases);
 
 #[derive(diesel::QueryableByName)]
 struct Count {

@@ -9,9 +9,9 @@ use rexpect::session::{PtySession, spawn_command};
 use storage::testing::{TestDb, create_user};
 use storage::{Backend, EmailAddress, users};
 
-use crate::on_both_backends;
+use crate::on_every_backend;
 
-on_both_backends!(
+on_every_backend!(
     set_password_on_a_terminal_asks_twice_without_echo_and_again_on_a_mismatch,
     users_add_on_a_terminal_asks_twice_without_echo,
     delete_on_a_terminal_needs_the_address_typed_again,

@@ -8,13 +8,13 @@ use storage::Backend;
 use storage::testing::TestDb;
 
 use crate::helpers::{PUBLIC_URL, csrf_in, mail_parts, token_of};
-use crate::on_both_backends;
+use crate::on_every_backend;
 use crate::served_binary::{ServedBinary, create_account};
 
 const EMAIL: &str = "ada@example.com";
 const NEW_PASSWORD: &str = "a completely new passphrase";
 
-on_both_backends!(the_served_binary_logs_no_token_address_or_password_even_at_trace_level);
+on_every_backend!(the_served_binary_logs_no_token_address_or_password_even_at_trace_level);
 
 async fn the_served_binary_logs_no_token_address_or_password_even_at_trace_level(backend: Backend) {
     // Arrange

@@ -7,9 +7,9 @@ use storage::testing::{TestDb, create_user, fixed_now};
 use storage::{Backend, EmailAddress, audit, outbox, users};
 
 use crate::cli::{CliRun, lifeline, lifeline_fed};
-use crate::on_both_backends;
+use crate::on_every_backend;
 
-on_both_backends!(
+on_every_backend!(
     users_list_prints_a_header_rfc3339_times_and_json,
     users_show_prints_the_account_and_json,
     disable_and_enable_change_the_account_and_are_audited,

@@ -7,9 +7,9 @@ use storage::testing::{TestDb, create_user};
 use storage::{Backend, EmailAddress, users};
 
 use crate::cli::lifeline_in;
-use crate::on_both_backends;
+use crate::on_every_backend;
 
-on_both_backends!(
+on_every_backend!(
     an_import_creates_accounts_and_reports_each_bad_line_by_number,
     importing_again_reports_present_addresses_and_succeeds,
     a_large_file_is_imported_in_batches_with_duplicates_found_across_them,

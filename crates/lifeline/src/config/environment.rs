@@ -14,7 +14,7 @@ const PREFIX: &str = "LIFELINE_";
 
 /// Variables that start with `LIFELINE_` but are not settings, with what each is for. They are
 /// never read as settings and never refused (docs/configuration.md lists them).
-pub const NOT_SETTINGS: [(&str, &str); 6] = [
+pub const NOT_SETTINGS: [(&str, &str); 9] = [
     (
         "LIFELINE_CONFIG",
         "the TOML configuration file (the `--config` option of `lifeline`)",
@@ -28,6 +28,14 @@ pub const NOT_SETTINGS: [(&str, &str); 6] = [
         "tests: `1` makes a MySQL case that cannot run fail instead of being skipped",
     ),
     (
+        "LIFELINE_TEST_POSTGRES_URL",
+        "tests: the PostgreSQL server the test suites create their databases on",
+    ),
+    (
+        "LIFELINE_REQUIRE_POSTGRES",
+        "tests: `1` makes a PostgreSQL case that cannot run fail instead of being skipped",
+    ),
+    (
         "LIFELINE_REQUIRE_BROWSER",
         "tests: `1` makes a browser test fail instead of skipping without Chromium",
     ),
@@ -38,6 +46,10 @@ pub const NOT_SETTINGS: [(&str, &str); 6] = [
     (
         "LIFELINE_BENCH_MYSQL_URL",
         "benchmarks: the MariaDB server the load harness measures",
+    ),
+    (
+        "LIFELINE_BENCH_POSTGRES_URL",
+        "benchmarks: the PostgreSQL server the load harness measures",
     ),
 ];
 
@@ -119,6 +131,9 @@ mod tests {
             "LIFELINE_REQUIRE_BROWSER",
             "LIFELINE_SCREENSHOT_DIR",
             "LIFELINE_BENCH_MYSQL_URL",
+            "LIFELINE_TEST_POSTGRES_URL",
+            "LIFELINE_REQUIRE_POSTGRES",
+            "LIFELINE_BENCH_POSTGRES_URL",
             "PATH",
             "LIFELINEX",
         ]);

@@ -1,5 +1,6 @@
 //! The SQL-mapped directory's statements, built once at start-up from validated, quoted
-//! identifiers. Values are `?` placeholders only: they are bound when a statement runs.
+//! identifiers. Values are placeholders only (`?`, or `$1`, `$2`, … on PostgreSQL): they are
+//! bound when a statement runs.
 
 use storage::Backend;
 
@@ -42,7 +43,7 @@ impl Statements {
             validate_identifier(setting, name)?;
             Ok(match backend {
                 Backend::Mysql => format!("`{name}`"),
-                Backend::Sqlite => format!("\"{name}\""),
+                Backend::Postgres | Backend::Sqlite => format!("\"{name}\""),
             })
         };
         let table = quote(
@@ -71,13 +72,20 @@ impl Statements {
             .as_deref()
             .map(|name| quote("disabled_at_column", name))
             .transpose()?;
-        // Ids and epochs are read as 64-bit integers whatever the column's width.
-        let (int, email_match) = match backend {
-            Backend::Mysql => ("SIGNED", format!("{email} = ?")),
-            Backend::Sqlite => ("INTEGER", format!("{email} = ? COLLATE NOCASE")),
+        // Ids and epochs are read as 64-bit integers whatever the column's width. The address
+        // bound is normalised (lower case); the column is matched without regard to case (on
+        // PostgreSQL through `lower()`, which an expression index on `lower(email)` serves).
+        let (int, email_match, no_time) = match backend {
+            Backend::Mysql => ("SIGNED", format!("{email} = ?"), "NULL"),
+            Backend::Postgres => (
+                "BIGINT",
+                format!("lower({email}) = ?"),
+                "CAST(NULL AS TIMESTAMP)",
+            ),
+            Backend::Sqlite => ("INTEGER", format!("{email} = ? COLLATE NOCASE"), "NULL"),
         };
-        let paused_select = paused.as_deref().unwrap_or("NULL");
-        let disabled_select = disabled.as_deref().unwrap_or("NULL");
+        let paused_select = paused.as_deref().unwrap_or(no_time);
+        let disabled_select = disabled.as_deref().unwrap_or(no_time);
         let select = format!(
             "SELECT CAST({id} AS {int}) AS id, {email} AS display_email, \
              CAST({epoch} AS {int}) AS auth_epoch, {paused_select} AS resets_paused_until, \
@@ -103,7 +111,7 @@ impl Statements {
             .as_deref()
             .map(|column| format!(", {column} = ?"))
             .unwrap_or_default();
-        Ok(Self {
+        let statements = Self {
             by_email: format!("{select} WHERE {email_match}"),
             by_id: format!("{select} WHERE {id} = ?"),
             epoch: format!(
@@ -137,6 +145,45 @@ impl Statements {
             binds_updated_at: updated.is_some(),
             probe_select: format!("{select} WHERE 1 = 0"),
             probe_update: format!("UPDATE {table} SET {probe_update} WHERE 1 = 0"),
+        };
+        Ok(match backend {
+            Backend::Postgres => statements.numbered(),
+            Backend::Mysql | Backend::Sqlite => statements,
         })
+    }
+
+    /// The statements with PostgreSQL's numbered placeholders (`$1`, `$2`, …) for `?`. No
+    /// statement holds a `?` anywhere else: names are validated identifiers.
+    fn numbered(self) -> Self {
+        let number = |sql: String| {
+            let mut out = String::with_capacity(sql.len() + 8);
+            let mut n = 0;
+            for c in sql.chars() {
+                match c {
+                    '?' => {
+                        n += 1;
+                        out.push_str(&format!("${n}"));
+                    }
+                    c => out.push(c),
+                }
+            }
+            out
+        };
+        Self {
+            by_email: number(self.by_email),
+            by_id: number(self.by_id),
+            epoch: number(self.epoch),
+            set_password: number(self.set_password),
+            clear_password: number(self.clear_password),
+            bump_epoch: number(self.bump_epoch),
+            upgrade_hash: number(self.upgrade_hash),
+            pause: self.pause.map(number),
+            lift_pause: self.lift_pause.map(number),
+            disable: self.disable.map(number),
+            enable: self.enable.map(number),
+            probe_select: self.probe_select,
+            probe_update: self.probe_update,
+            binds_updated_at: self.binds_updated_at,
+        }
     }
 }

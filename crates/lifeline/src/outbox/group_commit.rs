@@ -44,7 +44,7 @@ impl GroupCommit {
     pub(super) fn start(db: &Database, pool_size: u32) -> std::io::Result<GroupCommit> {
         let committers = match db.backend() {
             Backend::Sqlite => 1,
-            Backend::Mysql => (pool_size / 2).max(1),
+            Backend::Mysql | Backend::Postgres => (pool_size / 2).max(1),
         };
         let (queue, jobs) = channel();
         let jobs = Arc::new(Mutex::new(jobs));

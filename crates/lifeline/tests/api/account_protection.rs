@@ -6,10 +6,10 @@ use reqwest::StatusCode;
 use storage::Backend;
 
 use crate::helpers::{TestApp, spawn_app, spawn_app_with};
-use crate::on_both_backends;
+use crate::on_every_backend;
 use crate::reset_steps::Observed;
 
-on_both_backends!(
+on_every_backend!(
     repeated_failed_sign_ins_throttle_the_account_even_for_the_right_password,
     an_unknown_address_is_throttled_exactly_like_a_known_one,
     a_wrong_password_and_an_unknown_address_get_the_same_answer,

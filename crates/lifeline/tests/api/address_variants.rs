@@ -6,14 +6,14 @@ use serde_json::json;
 use storage::Backend;
 
 use crate::helpers::{TestApp, spawn_app};
-use crate::on_both_backends;
+use crate::on_every_backend;
 use crate::reset_steps::Observed;
 
 /// Stored as typed: mail goes to exactly this address, case and all.
 const STORED: &str = "Ada.Lovelace@example.com";
 const PASSWORD: &str = "old password for ada";
 
-on_both_backends!(
+on_every_backend!(
     case_variants_of_an_address_get_mail_only_at_the_stored_address,
     look_alike_addresses_get_no_mail_and_no_sign_in,
 );

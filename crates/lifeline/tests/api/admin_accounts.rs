@@ -7,10 +7,10 @@ use storage::{Backend, EmailAddress, users};
 
 use crate::admin_support::{audit_of, call, full_key, status_and_json};
 use crate::helpers::spawn_app;
-use crate::on_both_backends;
+use crate::on_every_backend;
 use crate::user_directory::sign_in;
 
-on_both_backends!(
+on_every_backend!(
     an_account_is_created_found_and_read_and_its_creation_names_the_key,
     a_second_account_with_the_address_or_a_weak_password_is_refused,
     an_account_is_disabled_enabled_and_deleted_each_by_the_key,

@@ -10,11 +10,11 @@ use serde_json::Value;
 use storage::Backend;
 
 use crate::helpers::{TestApp, spawn_app_with};
-use crate::on_both_backends;
+use crate::on_every_backend;
 
 const KEY_PATH: &str = "/api/v1/admin/key";
 
-on_both_backends!(
+on_every_backend!(
     a_valid_key_is_answered_with_its_name_key_id_scopes_and_creation_time,
     missing_malformed_unknown_wrong_and_revoked_keys_get_the_same_401_and_write_nothing,
     malformed_and_forged_keys_are_refused_without_touching_the_database,

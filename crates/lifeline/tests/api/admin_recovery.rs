@@ -7,10 +7,10 @@ use storage::{Backend, users};
 
 use crate::admin_support::{Key, audit_of, call, full_key, status_and_json};
 use crate::helpers::{PUBLIC_URL, TestApp, link_in, spawn_app, token_of};
-use crate::on_both_backends;
+use crate::on_every_backend;
 use crate::user_directory::sign_in;
 
-on_both_backends!(
+on_every_backend!(
     a_mailed_recovery_link_arrives_and_sets_the_password,
     a_returned_recovery_link_sets_the_password_once,
     no_recovery_link_for_a_disabled_or_paused_account,

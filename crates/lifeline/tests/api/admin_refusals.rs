@@ -8,9 +8,9 @@ use storage::Backend;
 
 use crate::admin_support::{Key, call, full_key, key, status_and_json};
 use crate::helpers::{TestApp, spawn_app, spawn_app_with};
-use crate::on_both_backends;
+use crate::on_every_backend;
 
-on_both_backends!(
+on_every_backend!(
     every_endpoint_refuses_a_request_without_a_key_and_changes_nothing,
     every_endpoint_refuses_a_key_without_its_scope_and_changes_nothing,
     every_endpoint_answers_a_malformed_or_unknown_id_with_a_json_404,

@@ -8,10 +8,10 @@ use storage::audit::{self, NewAuditEvent};
 
 use crate::admin_support::{audit_of, call, full_key, status_and_json};
 use crate::helpers::spawn_app;
-use crate::on_both_backends;
+use crate::on_every_backend;
 use crate::user_directory::sign_in;
 
-on_both_backends!(
+on_every_backend!(
     sessions_are_listed_and_ended_one_or_all_by_the_key,
     audit_events_come_newest_first_a_page_at_a_time,
     a_malformed_page_request_is_refused,

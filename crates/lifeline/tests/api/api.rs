@@ -5,13 +5,13 @@ use serde_json::{Value, json};
 use storage::Backend;
 
 use crate::helpers::{TestApp, link_in, spawn_app, token_of};
-use crate::on_both_backends;
+use crate::on_every_backend;
 
 const EMAIL: &str = "ada@example.com";
 const OLD_PASSWORD: &str = "old password for ada";
 const NEW_PASSWORD: &str = "a completely new passphrase";
 
-on_both_backends!(
+on_every_backend!(
     a_password_can_be_reset_through_the_api,
     a_weak_password_through_the_api_gets_422_and_the_token_keeps_working,
 );

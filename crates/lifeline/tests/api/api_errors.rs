@@ -7,9 +7,9 @@ use serde_json::{Value, json};
 use storage::Backend;
 
 use crate::helpers::{TestApp, spawn_app, spawn_app_with};
-use crate::on_both_backends;
+use crate::on_every_backend;
 
-on_both_backends!(
+on_every_backend!(
     an_unknown_api_path_answers_a_json_404,
     a_wrong_method_on_an_api_path_answers_a_json_405_with_allow,
     an_unknown_page_still_answers_the_html_404,

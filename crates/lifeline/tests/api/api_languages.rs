@@ -9,10 +9,10 @@ use storage::Backend;
 
 use crate::admin_support::{ADMIN, Key, key};
 use crate::helpers::{TestApp, spawn_app, spawn_app_with};
-use crate::on_both_backends;
+use crate::on_every_backend;
 use crate::user_directory_operator::mapped_app;
 
-on_both_backends!(
+on_every_backend!(
     every_shipped_language_says_the_api_errors_in_its_own_words,
     a_regional_language_falls_back_to_the_language_and_an_unknown_one_to_the_default,
     the_language_chosen_with_the_switch_speaks_for_the_api_too,

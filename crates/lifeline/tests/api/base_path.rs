@@ -7,9 +7,9 @@ use reqwest::header::{LOCATION, SET_COOKIE};
 use storage::Backend;
 
 use crate::helpers::{PUBLIC_URL, TestApp, csrf_in, link_in, mail_parts, spawn_app_with};
-use crate::on_both_backends;
+use crate::on_every_backend;
 
-on_both_backends!(
+on_every_backend!(
     every_page_link_form_and_redirect_carries_the_base_path,
     error_pages_and_mail_links_carry_the_base_path,
 );

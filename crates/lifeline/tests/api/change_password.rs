@@ -6,7 +6,7 @@ use reqwest::{Client, Response, StatusCode};
 use storage::{Backend, EmailAddress, users};
 
 use crate::helpers::{TestApp, link_in, mail_parts, spawn_app, spawn_app_with};
-use crate::on_both_backends;
+use crate::on_every_backend;
 use crate::reset_steps::Observed;
 
 const EMAIL: &str = "ada@example.com";
@@ -14,7 +14,7 @@ const OLD: &str = "old password for ada";
 const NEW: &str = "a brand new passphrase for ada";
 const FORM: &str = "/account/password";
 
-on_both_backends!(
+on_every_backend!(
     a_changed_password_signs_in_and_the_old_one_no_longer_does,
     a_wrong_current_password_changes_nothing,
     a_weak_new_password_is_refused_with_the_policys_reason,

@@ -10,12 +10,12 @@ use serde_json::{Value, json};
 use storage::Backend;
 
 use crate::helpers::{TestApp, spawn_app};
-use crate::on_both_backends;
+use crate::on_every_backend;
 
 const EMAIL: &str = "ada@example.com";
 const PASSWORD: &str = "old password for ada";
 
-on_both_backends!(
+on_every_backend!(
     an_upper_case_form_type_does_not_let_a_bad_byte_into_the_new_password,
     an_upper_case_form_type_with_a_bad_byte_in_the_address_gets_400_not_422,
     form_types_with_parameters_and_whitespace_are_read_alike_or_refused_with_415,

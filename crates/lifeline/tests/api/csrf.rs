@@ -5,14 +5,14 @@ use reqwest::{Client, StatusCode};
 use storage::Backend;
 
 use crate::helpers::{TestApp, link_in, spawn_app};
-use crate::on_both_backends;
+use crate::on_every_backend;
 use crate::sign_in_steps::hidden_field;
 
 const EMAIL: &str = "ada@example.com";
 const PASSWORD: &str = "old password for ada";
 const NEW_PASSWORD: &str = "a completely new passphrase";
 
-on_both_backends!(
+on_every_backend!(
     the_forgot_password_form_refuses_a_bad_csrf_token,
     the_sign_in_form_refuses_a_bad_csrf_token,
     the_sign_out_form_refuses_a_bad_csrf_token,

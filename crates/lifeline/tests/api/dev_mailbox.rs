@@ -7,9 +7,9 @@ use reqwest::header::{CONTENT_TYPE, HeaderMap};
 use storage::Backend;
 
 use crate::helpers::{spawn_app_with, with_dev_mailbox};
-use crate::on_both_backends;
+use crate::on_every_backend;
 
-on_both_backends!(a_message_page_frames_the_branded_html_part_in_a_sandbox);
+on_every_backend!(a_message_page_frames_the_branded_html_part_in_a_sandbox);
 
 const PRODUCT: &str = "Acme Accounts";
 const EMAIL: &str = "ada@example.com";

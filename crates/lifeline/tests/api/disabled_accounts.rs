@@ -9,10 +9,10 @@ use storage::{Backend, EmailAddress};
 
 use crate::enumeration::{EVERY_LINK_REQUEST, LinkRequest};
 use crate::helpers::{TestApp, link_in, spawn_app, spawn_app_with};
-use crate::on_both_backends;
+use crate::on_every_backend;
 use crate::reset_steps::Observed;
 
-on_both_backends!(
+on_every_backend!(
     a_disabled_account_gets_the_answers_and_the_silence_of_an_unknown_address,
     a_disabled_account_gets_no_mail_even_where_an_unknown_address_gets_a_notice,
     a_disabled_account_cannot_sign_in_and_is_answered_like_an_unknown_address,

@@ -6,13 +6,13 @@ use serde_json::json;
 use storage::Backend;
 
 use crate::helpers::{TestApp, spawn_app, spawn_app_with};
-use crate::on_both_backends;
+use crate::on_every_backend;
 use crate::reset_steps::Observed;
 
 const KNOWN: &str = "ada@example.com";
 const UNKNOWN: &str = "nobody@example.com";
 
-on_both_backends!(
+on_every_backend!(
     known_and_unknown_addresses_get_byte_identical_pages,
     known_and_unknown_addresses_get_byte_identical_pages_in_german_and_arabic,
     known_and_unknown_addresses_get_byte_identical_api_answers,

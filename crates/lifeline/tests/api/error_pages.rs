@@ -12,10 +12,10 @@ use storage::Backend;
 use tempfile::TempDir;
 
 use crate::helpers::{TestApp, spawn_app_with};
-use crate::on_both_backends;
+use crate::on_every_backend;
 use crate::reset_steps::Observed;
 
-on_both_backends!(
+on_every_backend!(
     every_error_page_is_rendered_from_the_branded_override_template,
     the_site_root_leads_to_the_sign_in_page,
 );

@@ -13,14 +13,14 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use crate::helpers::{
     PUBLIC_URL, TestApp, link_in, mail_parts, spawn_app, spawn_app_with, token_of,
 };
-use crate::on_both_backends;
+use crate::on_every_backend;
 
 const EMAIL: &str = "ada@example.com";
 const PASSWORD: &str = "old password for ada";
 const NEW_PASSWORD: &str = "a completely new passphrase";
 const FORGED_IP: &str = "203.0.113.9";
 
-on_both_backends!(
+on_every_backend!(
     forwarded_addresses_from_an_untrusted_peer_do_not_change_the_rate_limit_key,
     forwarded_for_from_a_trusted_proxy_names_the_client_for_rate_limits,
     forged_client_addresses_are_neither_recorded_nor_mailed,

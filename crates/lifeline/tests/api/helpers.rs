@@ -19,15 +19,16 @@ use token_core::Clock;
 /// and rewritten by the test — never from the request's `Host` header.
 pub const PUBLIC_URL: &str = "http://lifeline.test";
 
-/// Runs each named `async fn name(backend: Backend)` once on SQLite and once on
-/// MySQL, as the tests `name::sqlite` and `name::mysql`.
+/// Runs each named `async fn name(backend: Backend)` once on SQLite, once on MySQL and once
+/// on PostgreSQL, as the tests `name::sqlite`, `name::mysql` and `name::postgres`.
 ///
-/// A MySQL case that cannot run is reported as ignored, with the reason, never as
-/// passed: the build script sets `mysql_tests_not_compiled` or
-/// `mysql_tests_not_configured` (neither when `LIFELINE_REQUIRE_MYSQL=1`, which
-/// makes such a case fail instead). A case that is not ignored insists on MySQL.
+/// A MySQL or PostgreSQL case that cannot run is reported as ignored, with the reason, never
+/// as passed: the build script sets `mysql_tests_not_compiled` or
+/// `mysql_tests_not_configured` (and the `postgres_…` pair; neither when
+/// `LIFELINE_REQUIRE_MYSQL=1` or `LIFELINE_REQUIRE_POSTGRES=1`, which makes such a case fail
+/// instead). A case that is not ignored insists on its backend.
 #[macro_export]
-macro_rules! on_both_backends {
+macro_rules! on_every_backend {
     ($($name:ident),* $(,)?) => {$(
         mod $name {
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -44,21 +45,38 @@ macro_rules! on_both_backends {
                 ignore = "LIFELINE_TEST_MYSQL_URL was unset when the tests were built"
             )]
             async fn mysql() {
-                $crate::helpers::assert_mysql_available();
+                $crate::helpers::assert_available(storage::Backend::Mysql);
                 super::$name(storage::Backend::Mysql).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            #[cfg_attr(
+                postgres_tests_not_compiled,
+                ignore = "PostgreSQL is not compiled in: build with --features postgres"
+            )]
+            #[cfg_attr(
+                postgres_tests_not_configured,
+                ignore = "LIFELINE_TEST_POSTGRES_URL was unset when the tests were built"
+            )]
+            async fn postgres() {
+                $crate::helpers::assert_available(storage::Backend::Postgres);
+                super::$name(storage::Backend::Postgres).await
             }
         }
     )*};
 }
 
-/// Panics unless the tests can use MySQL: a MySQL case that is not ignored
-/// must not pass without running (e.g. when `LIFELINE_TEST_MYSQL_URL` was set
-/// when the tests were built but is unset now).
-pub fn assert_mysql_available() {
+/// Panics unless the tests can use `backend`: a case that is not ignored must not pass
+/// without running (e.g. when `LIFELINE_TEST_MYSQL_URL` was set when the tests were built but
+/// is unset now).
+pub fn assert_available(backend: Backend) {
+    let (env, feature) = match backend {
+        Backend::Mysql => (storage::testing::MYSQL_URL_ENV, "mysql"),
+        Backend::Postgres => (storage::testing::POSTGRES_URL_ENV, "postgres"),
+        Backend::Sqlite => return,
+    };
     assert!(
-        storage::testing::available_backends().contains(&Backend::Mysql),
-        "this MySQL case cannot run: set {} (with the `mysql` feature)",
-        storage::testing::MYSQL_URL_ENV
+        storage::testing::available_backends().contains(&backend),
+        "this {backend} case cannot run: set {env} (with the `{feature}` feature)"
     );
 }
 

@@ -16,9 +16,9 @@ use storage::Backend;
 use storage::testing::TestDb;
 
 use crate::helpers::{TestApp, TestClock, link_in, test_settings};
-use crate::on_both_backends;
+use crate::on_every_backend;
 
-on_both_backends!(a_host_directory_serves_a_whole_reset_and_sign_in);
+on_every_backend!(a_host_directory_serves_a_whole_reset_and_sign_in);
 
 /// The host's accounts, by id. It only finds accounts and stores what Lifeline hands it:
 /// Lifeline verifies passwords itself, and never lends it more than an opaque connection.

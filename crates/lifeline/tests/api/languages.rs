@@ -6,9 +6,9 @@ use reqwest::header::{ACCEPT_LANGUAGE, CONTENT_LANGUAGE};
 use storage::Backend;
 
 use crate::helpers::{csrf_in, spawn_app};
-use crate::on_both_backends;
+use crate::on_every_backend;
 
-on_both_backends!(
+on_every_backend!(
     accept_language_chooses_the_page_language_with_fallback_to_the_language,
     a_malformed_accept_language_never_fails_a_page,
     the_switch_sticks_across_requests_and_beats_the_header,

@@ -9,7 +9,7 @@ use reqwest::{Client, StatusCode};
 use storage::Backend;
 
 use crate::helpers::{TestApp, csrf_in, link_in, spawn_app, spawn_app_with, token_of};
-use crate::on_both_backends;
+use crate::on_every_backend;
 use crate::sign_in_steps::hidden_field;
 
 const ADA: &str = "ada@example.com";
@@ -18,7 +18,7 @@ const MAGIC: &str = "/magic-link/verify";
 const NOT_ME: &str = "/password/not-me";
 const RESET: &str = "/password/reset";
 
-on_both_backends!(
+on_every_backend!(
     magic_and_not_me_links_leave_the_address_bar_at_the_first_hop,
     a_used_or_forged_link_gets_the_400_page_at_either_hop,
     a_browser_that_refuses_cookies_gets_one_redirect_and_a_clear_page,

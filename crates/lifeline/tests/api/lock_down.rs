@@ -10,10 +10,10 @@ use storage::Backend;
 use storage::audit;
 
 use crate::helpers::{TestApp, link_in, mail_parts, spawn_app, spawn_app_with, token_of};
-use crate::on_both_backends;
+use crate::on_every_backend;
 use crate::reset_steps::Observed;
 
-on_both_backends!(
+on_every_backend!(
     the_owner_takes_the_account_back_from_an_intruder_who_reset_the_password,
     a_voided_password_fails_sign_in_exactly_like_a_wrong_one,
     a_not_me_from_a_reset_requested_mail_leaves_the_password_working,

@@ -5,10 +5,10 @@ use reqwest::{Client, StatusCode, Url};
 use storage::Backend;
 
 use crate::helpers::{TestApp, spawn_app_with};
-use crate::on_both_backends;
+use crate::on_every_backend;
 use crate::sign_in_steps;
 
-on_both_backends!(
+on_every_backend!(
     only_an_allow_listed_next_is_followed_after_a_password_sign_in,
     without_next_a_password_sign_in_goes_to_the_account_page,
     a_failed_sign_in_keeps_only_an_allowed_next,

@@ -8,11 +8,11 @@ use serde_json::json;
 use storage::Backend;
 
 use crate::helpers::{PUBLIC_URL, link_in, mail_parts, spawn_app, spawn_app_with, token_of};
-use crate::on_both_backends;
+use crate::on_every_backend;
 use crate::reset_steps::Observed;
 use crate::sign_in_steps::{BROWSER_AGENT, hidden_field};
 
-on_both_backends!(
+on_every_backend!(
     a_magic_link_signs_the_person_in_and_the_owner_is_told,
     fetching_a_link_any_number_of_times_does_not_use_it,
     an_expired_magic_link_is_refused,

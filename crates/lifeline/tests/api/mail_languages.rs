@@ -6,9 +6,9 @@ use reqwest::StatusCode;
 use storage::{Backend, EmailAddress};
 
 use crate::helpers::{TestApp, link_in, mail_parts, spawn_app};
-use crate::on_both_backends;
+use crate::on_every_backend;
 
-on_both_backends!(
+on_every_backend!(
     a_reset_asked_for_in_german_is_mailed_in_german,
     a_magic_link_and_its_sign_in_notice_speak_the_requests_language,
     a_password_set_by_an_operator_is_announced_in_the_accounts_last_language,

@@ -10,11 +10,11 @@ use storage::outbox::{self, OutboxStats};
 use serde_json::json;
 
 use crate::helpers::{TestApp, link_in, spawn_app, spawn_app_with};
-use crate::on_both_backends;
+use crate::on_every_backend;
 
 const EMAIL: &str = "ada@example.com";
 
-on_both_backends!(
+on_every_backend!(
     a_link_asked_for_while_smtp_is_down_arrives_exactly_once_after_it_is_back,
     a_mail_retried_after_an_outage_counts_once_against_the_account_quota,
     links_asked_for_under_load_during_a_long_outage_each_arrive_exactly_once,

@@ -16,7 +16,7 @@ use storage::Backend;
 use crate::admin_support::full_key;
 use crate::helpers::{TestApp, spawn_app, spawn_app_with, with_dev_mailbox};
 use crate::malformed_input::address_of_255_octets;
-use crate::on_both_backends;
+use crate::on_every_backend;
 
 const EMAIL: &str = "ada@example.com";
 const PASSWORD: &str = "old password for ada";
@@ -25,7 +25,7 @@ const FORM: &str = "application/x-www-form-urlencoded";
 /// What a page says when it cannot decode a form.
 const FORM_UNREADABLE: &str = "The form could not be read";
 
-on_both_backends!(
+on_every_backend!(
     every_form_refuses_every_malformed_body_and_changes_nothing,
     every_api_endpoint_refuses_every_malformed_body_and_changes_nothing,
     message_ids_of_any_size_or_sign_get_a_clear_4xx,

@@ -5,13 +5,13 @@ use serde_json::json;
 use storage::Backend;
 
 use crate::helpers::{TestApp, spawn_app};
-use crate::on_both_backends;
+use crate::on_every_backend;
 
 const EMAIL: &str = "ada@example.com";
 const PASSWORD: &str = "old password for ada";
 const FORM: &str = "application/x-www-form-urlencoded";
 
-on_both_backends!(
+on_every_backend!(
     malformed_forgot_password_forms_are_refused_and_change_nothing,
     malformed_api_requests_are_refused_and_change_nothing,
     malformed_reset_links_get_the_400_page,

@@ -9,7 +9,7 @@ use storage::Backend;
 use crate::helpers::{TestApp, spawn_app};
 use crate::live_links::LiveLinks;
 use crate::malformed_bodies::{Case, Refusal, assert_all_refused};
-use crate::on_both_backends;
+use crate::on_every_backend;
 
 const EMAIL: &str = "ada@example.com";
 const PASSWORD: &str = "old password for ada";
@@ -19,7 +19,7 @@ const LINK_REFUSED: &str = "This link doesn";
 /// The API's code for every unusable link.
 const API_LINK_REFUSED: &str = "\"invalid_or_expired_link\"";
 
-on_both_backends!(every_endpoint_that_takes_a_token_refuses_every_wrong_shape);
+on_every_backend!(every_endpoint_that_takes_a_token_refuses_every_wrong_shape);
 
 /// `token` with the character at `at` replaced by another base64url one.
 fn flipped(token: &str, at: usize) -> String {

@@ -8,12 +8,12 @@ use serde_json::json;
 use storage::Backend;
 
 use crate::helpers::{TestApp, spawn_app, spawn_app_with, token_of};
-use crate::on_both_backends;
+use crate::on_every_backend;
 
 const EMAIL: &str = "ada@example.com";
 const NEW_PASSWORD: &str = "a completely new passphrase";
 
-on_both_backends!(
+on_every_backend!(
     a_scrape_after_traffic_counts_requests_tokens_mail_and_the_outbox,
     every_kind_of_rate_limit_hit_is_counted,
     metrics_are_refused_outside_the_allow_list_judged_by_the_real_client,

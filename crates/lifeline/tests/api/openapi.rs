@@ -10,9 +10,9 @@ use serde_json::{Value, json};
 use storage::Backend;
 
 use crate::helpers::{TestApp, spawn_app_with};
-use crate::on_both_backends;
+use crate::on_every_backend;
 
-on_both_backends!(
+on_every_backend!(
     every_documented_operation_answers_valid_and_invalid_requests_as_documented,
     an_api_post_over_its_rate_answers_the_documented_429,
 );

@@ -6,9 +6,9 @@ use serde_json::json;
 use storage::Backend;
 
 use crate::helpers::{spawn_app, spawn_app_with};
-use crate::on_both_backends;
+use crate::on_every_backend;
 
-on_both_backends!(
+on_every_backend!(
     health_and_readiness_answer_when_the_database_is_up,
     the_global_ceiling_answers_429_with_retry_after,
 );

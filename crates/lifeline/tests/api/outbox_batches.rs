@@ -5,11 +5,11 @@ use reqwest::StatusCode;
 use storage::{Backend, outbox};
 
 use crate::helpers::{link_in, spawn_app_with};
-use crate::on_both_backends;
+use crate::on_every_backend;
 
 const EMAIL: &str = "ada@example.com";
 
-on_both_backends!(
+on_every_backend!(
     jobs_composed_in_one_batch_each_count_against_the_quota_and_only_the_newest_link_works,
 );
 

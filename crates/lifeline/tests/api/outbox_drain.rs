@@ -9,13 +9,13 @@ use serde_json::json;
 use storage::Backend;
 
 use crate::helpers::spawn_app;
-use crate::on_both_backends;
+use crate::on_every_backend;
 
 const EMAIL: &str = "ada@example.com";
 /// Longer than the fixed 600 ms pause the drain replaced, so that pause would miss the mail.
 const RELAY_DELAY: Duration = Duration::from_millis(1500);
 
-on_both_backends!(
+on_every_backend!(
     draining_the_outbox_waits_for_a_mail_a_slow_relay_is_still_accepting,
     draining_the_outbox_returns_at_once_when_no_mail_is_due,
 );

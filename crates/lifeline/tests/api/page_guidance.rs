@@ -6,13 +6,13 @@ use reqwest::StatusCode;
 use storage::{Backend, users};
 
 use crate::helpers::{spawn_app, spawn_app_with};
-use crate::on_both_backends;
+use crate::on_every_backend;
 use crate::reset_steps::Observed;
 
 const EMAIL: &str = "ada@example.com";
 const PASSWORD: &str = "old password for ada";
 
-on_both_backends!(
+on_every_backend!(
     the_account_page_shows_an_active_pause_and_when_it_ends,
     the_account_page_links_to_change_password_and_hides_a_pause_that_ended,
     check_inbox_states_the_configured_lifetime_and_links_to_sign_in,

@@ -4,11 +4,11 @@ use reqwest::StatusCode;
 use storage::Backend;
 
 use crate::helpers::{PUBLIC_URL, link_in, mail_parts, spawn_app};
-use crate::on_both_backends;
+use crate::on_every_backend;
 use crate::reset_steps::Observed;
 use crate::sign_in_steps::BROWSER_AGENT;
 
-on_both_backends!(
+on_every_backend!(
     a_forgotten_password_can_be_reset_through_the_emailed_link,
     a_weak_password_is_refused_with_the_reason_and_the_link_keeps_working,
     a_mismatched_confirmation_is_refused_and_the_link_keeps_working,

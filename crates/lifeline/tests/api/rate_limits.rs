@@ -6,12 +6,12 @@ use serde_json::json;
 use storage::Backend;
 
 use crate::helpers::{TestApp, spawn_app_with};
-use crate::on_both_backends;
+use crate::on_every_backend;
 use crate::reset_steps::Observed;
 
 const EMAIL: &str = "ada@example.com";
 
-on_both_backends!(
+on_every_backend!(
     a_client_ip_over_its_post_limit_gets_429_with_retry_after,
     an_address_over_its_limit_gets_the_same_page_and_no_more_mail,
     an_account_over_its_mail_quota_gets_the_same_page_and_no_more_mail,

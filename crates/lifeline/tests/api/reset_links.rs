@@ -8,14 +8,14 @@ use serde_json::json;
 use storage::Backend;
 
 use crate::helpers::{spawn_app, token_of};
-use crate::on_both_backends;
+use crate::on_every_backend;
 use crate::reset_steps::{Observed, assert_link_refused_page};
 
 const EMAIL: &str = "ada@example.com";
 const OLD_PASSWORD: &str = "old password for ada";
 const NEW_PASSWORD: &str = "a completely new passphrase";
 
-on_both_backends!(
+on_every_backend!(
     a_reset_link_works_only_once,
     a_used_reset_link_is_refused_by_the_api_too,
     an_expired_reset_link_is_refused_by_the_link_the_form_and_the_api,

@@ -6,10 +6,10 @@ use serde_json::json;
 use storage::Backend;
 
 use crate::helpers::spawn_app;
-use crate::on_both_backends;
+use crate::on_every_backend;
 use crate::reset_steps::Observed;
 
-on_both_backends!(every_response_carries_the_security_headers);
+on_every_backend!(every_response_carries_the_security_headers);
 
 const README: &str = include_str!("../../../../README.md");
 

@@ -14,13 +14,13 @@ use storage::sessions;
 
 use crate::db_rows::RowCounts;
 use crate::helpers::{TestApp, csrf_in, spawn_app, spawn_app_with, test_figment, token_of};
-use crate::on_both_backends;
+use crate::on_every_backend;
 
 const ADA: &str = "ada@example.com";
 const PASSWORD: &str = "ada's long password";
 const SESSION: &str = "/api/v1/session";
 
-on_both_backends!(
+on_every_backend!(
     the_session_cookie_answers_who_is_signed_in,
     a_token_from_the_api_signs_in_like_a_cookie_and_is_stored_only_hashed,
     wrong_credentials_get_invalid_credentials_and_no_session,

@@ -12,9 +12,9 @@ use storage::sessions;
 
 use crate::admin_support::{call, full_key};
 use crate::helpers::{TestApp, link_in, spawn_app, spawn_app_with};
-use crate::on_both_backends;
+use crate::on_every_backend;
 
-on_both_backends!(
+on_every_backend!(
     a_session_ended_by_another_process_works_here_until_its_entry_is_old_enough,
     without_the_cache_a_session_ended_elsewhere_stops_at_once,
     admin_api_actions_end_cached_sessions_at_once,

@@ -12,7 +12,7 @@ use storage::Backend;
 use storage::sessions::{self, Method, SessionRecord};
 
 use crate::helpers::{TestApp, csrf_in, spawn_app};
-use crate::on_both_backends;
+use crate::on_every_backend;
 
 const EMAIL: &str = "ada@example.com";
 const PASSWORD: &str = "old password for ada";
@@ -21,7 +21,7 @@ const BOB_PASSWORD: &str = "password of bob, long";
 const FIREFOX: &str = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0";
 const CHROME: &str = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
 
-on_both_backends!(
+on_every_backend!(
     signing_in_records_a_session_listed_on_the_sessions_page,
     a_magic_link_sign_in_is_recorded_as_such,
     ending_one_session_signs_out_exactly_that_browser,

@@ -6,12 +6,12 @@ use reqwest::{Client, StatusCode};
 use storage::Backend;
 
 use crate::helpers::{TestApp, csrf_in, spawn_app, spawn_app_with};
-use crate::on_both_backends;
+use crate::on_every_backend;
 
 const EMAIL: &str = "ada@example.com";
 const PASSWORD: &str = "old password for ada";
 
-on_both_backends!(
+on_every_backend!(
     a_reset_signs_out_the_accounts_other_sessions_only,
     a_tampered_session_cookie_counts_as_no_session,
     a_session_cookie_planted_before_sign_in_stays_anonymous,

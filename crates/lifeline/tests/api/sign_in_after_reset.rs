@@ -6,13 +6,13 @@ use serde_json::json;
 use storage::Backend;
 
 use crate::helpers::{TestApp, spawn_app, spawn_app_with, token_of};
-use crate::on_both_backends;
+use crate::on_every_backend;
 
 const EMAIL: &str = "ada@example.com";
 const OLD: &str = "old password for ada";
 const NEW: &str = "a completely new passphrase";
 
-on_both_backends!(
+on_every_backend!(
     by_default_a_reset_leads_to_sign_in_with_the_address_filled_in,
     with_the_setting_on_a_reset_ends_signed_in_with_a_new_cookie,
     with_the_setting_on_the_api_reset_still_answers_204_without_a_session,

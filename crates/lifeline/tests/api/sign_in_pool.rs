@@ -15,9 +15,9 @@ use reqwest::StatusCode;
 use storage::{Backend, EmailAddress, users};
 
 use crate::helpers::spawn_app_with;
-use crate::on_both_backends;
+use crate::on_every_backend;
 
-on_both_backends!(reset_requests_are_answered_while_a_burst_of_sign_ins_is_hashing);
+on_every_backend!(reset_requests_are_answered_while_a_burst_of_sign_ins_is_hashing);
 
 /// Concurrent sign-ins, every other one for an address without an account.
 const SIGN_INS: usize = 32;

@@ -8,11 +8,11 @@ use std::time::{Duration, Instant};
 use storage::{Backend, outbox};
 
 use crate::helpers::spawn_app_with;
-use crate::on_both_backends;
+use crate::on_every_backend;
 
 const EMAIL: &str = "ada@example.com";
 
-on_both_backends!(
+on_every_backend!(
     jobs_queued_in_the_stored_format_of_the_previous_version_are_still_sent,
     a_job_of_a_kind_this_version_does_not_know_is_given_up_without_a_mail,
 );

@@ -12,7 +12,7 @@ use serde_json::json;
 use storage::Backend;
 
 use crate::helpers::{TestApp, link_in, spawn_app, token_of};
-use crate::on_both_backends;
+use crate::on_every_backend;
 
 const EMAIL: &str = "ada@example.com";
 const OLD_PASSWORD: &str = "old password for ada";
@@ -44,7 +44,7 @@ const COLUMNS: &[(&str, &[&str])] = &[
     ),
 ];
 
-on_both_backends!(the_database_keeps_no_link_token_password_or_key_in_clear);
+on_every_backend!(the_database_keeps_no_link_token_password_or_key_in_clear);
 
 #[derive(diesel::QueryableByName)]
 struct Hex {
@@ -52,13 +52,30 @@ struct Hex {
     v: String,
 }
 
-/// Every stored value, hex-encoded the same way on both backends.
+/// The columns of `COLUMNS` that hold bytes (`bytea` on PostgreSQL).
+const BINARY: &[&str] = &["hash", "key_hash", "secret_hash"];
+
+/// `column`'s stored bytes in upper-case hex, as `backend` spells it.
+fn hex_of(backend: Backend, column: &str) -> String {
+    match backend {
+        Backend::Postgres if BINARY.contains(&column) => {
+            format!("UPPER(ENCODE({column}, 'hex'))")
+        }
+        Backend::Postgres => {
+            format!("UPPER(ENCODE(CONVERT_TO(CAST({column} AS TEXT), 'UTF8'), 'hex'))")
+        }
+        Backend::Mysql | Backend::Sqlite => format!("HEX({column})"),
+    }
+}
+
+/// Every stored value, hex-encoded the same way on every backend.
 fn every_value_as_hex(app: &TestApp) -> Vec<(String, String)> {
     let mut conn = app.db.conn().expect("conn");
     let mut values = Vec::new();
     for (table, columns) in COLUMNS {
         for column in *columns {
-            let sql = format!("SELECT COALESCE(HEX({column}), '') AS v FROM {table}");
+            let hex = hex_of(app.db.backend(), column);
+            let sql = format!("SELECT COALESCE({hex}, '') AS v FROM {table}");
             let rows = diesel::sql_query(&sql)
                 .load::<Hex>(&mut *conn)
                 .unwrap_or_else(|e| panic!("{sql}: {e}"));

@@ -9,12 +9,12 @@ use serde_json::json;
 use storage::Backend;
 
 use crate::helpers::{csrf_in, link_in, mail_parts, spawn_app, token_of};
-use crate::on_both_backends;
+use crate::on_every_backend;
 
 const EMAIL: &str = "ada@example.com";
 const NEW_PASSWORD: &str = "a completely new passphrase";
 
-on_both_backends!(
+on_every_backend!(
     the_token_leaves_the_url_after_the_first_hop_and_pages_forbid_referers,
     links_in_mail_ignore_the_host_and_forwarded_host_headers,
 );

@@ -7,10 +7,10 @@ use reqwest::StatusCode;
 use storage::{Backend, EmailAddress};
 
 use crate::helpers::{TestApp, spawn_app_prepared};
-use crate::on_both_backends;
+use crate::on_every_backend;
 use crate::user_directory::{argon2, create_members, insert_member, mapped, sign_in};
 
-on_both_backends!(
+on_every_backend!(
     a_mapped_account_is_disabled_and_enabled_through_its_column,
     a_mapped_pause_is_lifted_through_its_column,
     without_a_disabled_column_disabling_is_refused_naming_the_setting,

@@ -12,11 +12,11 @@ use storage::outbox::{self, OutboxJob};
 use storage::{Backend, EmailAddress, sessions};
 
 use crate::helpers::{PUBLIC_URL, TestApp, link_in, mail_parts, spawn_app_with};
-use crate::on_both_backends;
+use crate::on_every_backend;
 use crate::webhook_receiver::{Received, Receiver};
 use crate::webhook_verify::verify_webhook;
 
-on_both_backends!(
+on_every_backend!(
     every_event_arrives_once_signed_and_verifiable,
     the_admin_api_s_actions_raise_their_events,
     an_endpoint_gets_only_the_events_it_asked_for,

@@ -65,7 +65,7 @@ pub fn enqueue_all(
                 })
                 .collect();
             // One statement, written once, run on the backend's own connection: diesel's
-            // two-backend connection cannot express a multi-row INSERT.
+            // multi-backend connection cannot express a multi-row INSERT.
             macro_rules! insert_rows {
                 ($conn:expr) => {
                     diesel::insert_into(outbox::table)
@@ -76,6 +76,8 @@ pub fn enqueue_all(
             written += match conn {
                 #[cfg(feature = "mysql")]
                 DbConnection::Mysql(conn) => insert_rows!(conn),
+                #[cfg(feature = "postgres")]
+                DbConnection::Postgres(conn) => insert_rows!(conn),
                 DbConnection::Sqlite(conn) => insert_rows!(conn),
             };
         }

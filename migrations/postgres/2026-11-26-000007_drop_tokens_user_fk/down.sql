@@ -1,0 +1,1 @@
+ALTER TABLE tokens ADD CONSTRAINT tokens_user_fk FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE;
