@@ -9,7 +9,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::connection::{DbConnection, write_transaction};
+use crate::connection::{DbConnection, refusable};
 use crate::error::StorageError;
 use crate::schema::account_languages;
 
@@ -41,9 +41,8 @@ pub fn remember(
         Some(stored) if stored == lang => {}
         Some(_) => update(conn, user_id, lang, now)?,
         None => {
-            // In a transaction of its own (a savepoint inside a caller's): a refused
-            // `INSERT` aborts a PostgreSQL transaction, and only the savepoint is undone.
-            let inserted = write_transaction(conn, |conn| {
+            // A refused `INSERT` must leave the caller's transaction usable (`refusable`).
+            let inserted = refusable(conn, |conn| {
                 Ok(diesel::insert_into(account_languages::table)
                     .values((
                         account_languages::user_id.eq(user_id),

@@ -79,6 +79,38 @@ where
     }
 }
 
+/// Runs `body` atomically: inside the caller's transaction as part of it (no savepoint: if
+/// `body` fails, the caller's transaction fails), else in a write transaction of its own.
+/// For short bodies on hot paths, where a savepoint's two round trips would cost more than
+/// the statements themselves.
+pub(crate) fn atomic<T, F>(conn: &mut DbConnection, mut body: F) -> Result<T, StorageError>
+where
+    F: FnMut(&mut DbConnection) -> Result<T, StorageError>,
+{
+    let nested = DbConnection::transaction_manager_status_mut(conn)
+        .transaction_depth()?
+        .is_some();
+    match nested {
+        true => body(conn),
+        false => write_transaction(conn, body),
+    }
+}
+
+/// Runs `statement`, one write that may be refused (a unique key taken by another caller),
+/// so that a refusal leaves the caller's transaction usable. SQLite and MySQL undo only the
+/// refused statement; PostgreSQL aborts the whole transaction, so there the statement runs in
+/// a savepoint of its own (two more round trips, which the other backends are spared).
+pub(crate) fn refusable<T, F>(conn: &mut DbConnection, mut statement: F) -> Result<T, StorageError>
+where
+    F: FnMut(&mut DbConnection) -> Result<T, StorageError>,
+{
+    match conn {
+        #[cfg(feature = "postgres")]
+        DbConnection::Postgres(_) => write_transaction(conn, statement),
+        _ => statement(conn),
+    }
+}
+
 /// This process's turn to write, on an SQLite connection of a [`crate::Database`].
 fn sqlite_turn(conn: &mut DbConnection) -> Option<Turn> {
     match conn {

@@ -12,7 +12,7 @@ use diesel::dsl::case_when;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Timestamp};
 
-use crate::connection::{DbConnection, write_transaction};
+use crate::connection::{DbConnection, atomic, refusable};
 use crate::error::StorageError;
 use crate::purge::{self, Batch};
 use crate::schema::throttles;
@@ -38,8 +38,8 @@ pub struct ThrottleDecision {
 /// any number of threads and instances are counted exactly. A window that has ended is
 /// restarted by the same `UPDATE`. A missing row is created outside that transaction: on
 /// MySQL, creating it inside (after an `UPDATE` that found nothing) would take gap locks that
-/// make concurrent first hits deadlock. The creation runs in a transaction of its own (a
-/// savepoint inside a caller's), because a refused `INSERT` aborts a PostgreSQL transaction.
+/// make concurrent first hits deadlock. On PostgreSQL, where a refused `INSERT` aborts the
+/// transaction, the creation runs in a savepoint ([`refusable`]).
 pub fn hit(
     conn: &mut DbConnection,
     key: &[u8; 32],
@@ -52,7 +52,7 @@ pub fn hit(
         if let Some((window_start, hits)) = increment(conn, key, now, window_ends_before)? {
             return decide(window_start, hits, now, window, limit);
         }
-        let created = write_transaction(conn, |conn| {
+        let created = refusable(conn, |conn| {
             Ok(diesel::insert_into(throttles::table)
                 .values((
                     throttles::key_hash.eq(&key[..]),
@@ -72,14 +72,15 @@ pub fn hit(
 }
 
 /// Adds one hit to an existing counter (restarting an ended window) and returns the counter,
-/// or `None` when there is no row yet.
+/// or `None` when there is no row yet. Inside a caller's transaction (the outbox worker
+/// counting a batch's mail) it is part of that transaction, without a savepoint.
 fn increment(
     conn: &mut DbConnection,
     key: &[u8; 32],
     now: NaiveDateTime,
     window_ends_before: NaiveDateTime,
 ) -> Result<Option<(NaiveDateTime, i64)>, StorageError> {
-    write_transaction(conn, |conn| {
+    atomic(conn, |conn| {
         let expired = throttles::window_start.le(window_ends_before);
         // `hits` is assigned before `window_start`: MySQL evaluates assignments left to right,
         // so the window test must still see the old start.
@@ -160,6 +161,7 @@ mod tests {
     use chrono::TimeDelta;
 
     use super::*;
+    use crate::connection::write_transaction;
     use crate::purge::PURGE_BATCH;
     use crate::testing::{fixed_now, for_each_backend};
 
