@@ -39,7 +39,7 @@ pub struct ThrottleDecision {
 /// restarted by the same `UPDATE`. A missing row is created outside that transaction: on
 /// MySQL, creating it inside (after an `UPDATE` that found nothing) would take gap locks that
 /// make concurrent first hits deadlock. On PostgreSQL, where a refused `INSERT` aborts the
-/// transaction, the creation runs in a savepoint ([`refusable`]).
+/// transaction, the creation runs in a savepoint (`connection::refusable`).
 pub fn hit(
     conn: &mut DbConnection,
     key: &[u8; 32],
