@@ -221,6 +221,9 @@ fn by_hash(
 }
 
 #[cfg(test)]
+mod live_index_tests;
+
+#[cfg(test)]
 mod tests {
     use std::sync::Barrier;
 
