@@ -35,11 +35,24 @@ pub fn seed_accounts(db: &BenchDb, prefix: &str, first: u64, count: u64) -> anyh
 /// Queues `count` password-reset requests, for accounts `first` … `first + count - 1`, as
 /// the API would (same job kind and payload), for the drain scenario.
 pub fn queue_resets(db: &BenchDb, first: u64, count: u64) -> anyhow::Result<()> {
+    queue_resets_for(db, "user", None, first, count)
+}
+
+/// [`queue_resets`] for the accounts `<prefix><N>@bench.example`; with `accounts`, request
+/// `n` names account `n % accounts`, so each account gets several.
+pub fn queue_resets_for(
+    db: &BenchDb,
+    prefix: &str,
+    accounts: Option<u64>,
+    first: u64,
+    count: u64,
+) -> anyhow::Result<()> {
     let now = chrono::Utc::now().naive_utc();
     let d = db.dialect;
+    let number = accounts.map_or("n".to_owned(), |accounts| format!("(n % {accounts})"));
     let payload = d.concat(&[
-        r#"'{"email":"user'"#,
-        "n",
+        &format!(r#"'{{"email":"{prefix}'"#),
+        &number,
         &format!(
             r#"'@bench.example","ip":"127.0.0.1","requested_at":{}}}'"#,
             now.and_utc().timestamp()
@@ -51,6 +64,35 @@ pub fn queue_resets(db: &BenchDb, first: u64, count: u64) -> anyhow::Result<()> 
         db.execute(&d.insert_series(
             "outbox (job_key, kind, payload, attempts, next_attempt_at, created_at)",
             &format!("{key}, 'password_reset_requested', {payload}, 0, {now}, {now}"),
+            from,
+            n,
+        ))
+    })
+}
+
+/// Gives each of the `accounts` accounts from id `first_user` on `per_account` used reset
+/// links, used within the one-day retention so that the purge keeps them: accounts that asked
+/// for a link again and again.
+pub fn long_history(
+    db: &BenchDb,
+    first_user: i64,
+    accounts: u64,
+    per_account: u64,
+) -> anyhow::Result<()> {
+    let d = db.dialect;
+    let now = chrono::Utc::now().naive_utc();
+    let used = d.minus_seconds(now, &format!("60 + (n * 7) % {RECENT_SECS}"));
+    let created = d.minus_seconds(now, &format!("120 + (n * 7) % {RECENT_SECS}"));
+    let select = format!(
+        "'password_reset', {first_user} + n % {accounts}, {hash}, {used}, {used}, {created}, \
+         '10.0.0.1'",
+        accounts = accounts.max(1),
+        hash = d.hash32("n", &nonce()),
+    );
+    chunked(0, accounts * per_account, |from, n| {
+        db.execute(&d.insert_series(
+            "tokens (purpose, user_id, hash, expires_at, consumed_at, created_at, created_ip)",
+            &select,
             from,
             n,
         ))

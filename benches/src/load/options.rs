@@ -70,6 +70,10 @@ pub struct Options {
     #[arg(long, default_value_t = 5_000)]
     pub drain: u64,
 
+    /// Used reset links each account of the `history_drain` scenario was sent before.
+    #[arg(long, default_value_t = 2_000)]
+    pub history: u64,
+
     /// Seconds of end-to-end resets.
     #[arg(long, default_value_t = 15)]
     pub e2e_duration: u64,
@@ -91,7 +95,8 @@ pub struct Options {
     pub scale_outbox: u64,
 
     /// Only these scenarios (comma separated: ceiling, accept, reject_forged, reject_used,
-    /// session, api_session, admin_rejected, drain, e2e). The ceiling always runs: every ratio needs it.
+    /// session, api_session, admin_rejected, drain, history_drain, e2e). The ceiling always
+    /// runs: every ratio needs it.
     #[arg(long, value_delimiter = ',')]
     pub only: Vec<String>,
 

@@ -105,6 +105,10 @@ async fn run_backend(ctx: &mut Context, report: &mut Report) -> anyhow::Result<(
         let result = scenarios::drain(ctx).await;
         record(ctx, report, "drain", result);
     }
+    if ctx.options.wants("history_drain") {
+        let result = scenarios::history_drain(ctx).await;
+        record(ctx, report, "history_drain", result);
+    }
     if ctx.options.wants("e2e") {
         let result = e2e(ctx).await;
         record(ctx, report, "e2e", result);

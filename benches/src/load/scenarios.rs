@@ -395,7 +395,37 @@ fn session_cookie(response: &reqwest::Response) -> Option<String> {
 pub async fn drain(ctx: &Context) -> anyhow::Result<Figure> {
     let n = ctx.options.drain.min(ctx.options.accounts);
     fill::queue_resets(&ctx.db, 0, n)?;
-    let running = ctx.start("drain").await?;
+    let note = format!(
+        "{n} reset mails queued, then the server started; rate from the first delivery to the last"
+    );
+    drain_queued(ctx, "drain", n, note).await
+}
+
+/// Accounts of the `history_drain` scenario (`hist<N>@bench.example`).
+const HISTORY_ACCOUNTS: u64 = 200;
+
+/// The drain scenario for 200 accounts that were each sent `--history` reset links before
+/// (2,000 by default: 400,000 used tokens): issuing a link must cost the same whatever the
+/// account's history.
+pub async fn history_drain(ctx: &Context) -> anyhow::Result<Figure> {
+    let per_account = ctx.options.history;
+    let first_user = ctx
+        .db
+        .number("SELECT COALESCE(MAX(id), 0) + 1 AS n FROM users")?;
+    fill::seed_accounts(&ctx.db, "hist", 0, HISTORY_ACCOUNTS)?;
+    fill::long_history(&ctx.db, first_user, HISTORY_ACCOUNTS, per_account)?;
+    let n = ctx.options.drain;
+    fill::queue_resets_for(&ctx.db, "hist", Some(HISTORY_ACCOUNTS), 0, n)?;
+    let note = format!(
+        "{n} reset mails queued for {HISTORY_ACCOUNTS} accounts with {per_account} used reset \
+         links each, then the server started"
+    );
+    drain_queued(ctx, "history_drain", n, note).await
+}
+
+/// Starts the server on `n` queued mails and measures their delivery.
+async fn drain_queued(ctx: &Context, name: &str, n: u64, note: String) -> anyhow::Result<Figure> {
+    let running = ctx.start(name).await?;
     let mut control = running.sink.control().await?;
     let first = control
         .wait(1, Duration::from_secs(120))
@@ -408,18 +438,16 @@ pub async fn drain(ctx: &Context) -> anyhow::Result<Figure> {
     let delivered = control.count().await?;
     let mut figure = match last {
         Some(done) => ctx.figure(
-            "drain",
+            name,
             "mails/s",
             (delivered - at_start) as f64 / done.elapsed.as_secs_f64().max(1e-3),
         ),
-        None => ctx.figure("drain", "mails/s", 0.0),
+        None => ctx.figure(name, "mails/s", 0.0),
     };
     figure.total = u64::try_from(delivered)?;
     figure.errors = n.saturating_sub(figure.total);
     figure.peak_rss_mib = running.server.peak_rss_mib()?;
-    figure.note = format!(
-        "{n} reset mails queued, then the server started; rate from the first delivery to the last"
-    );
+    figure.note = note;
     running.server.stop().await?;
     ctx.db.clear_pending_outbox()?;
     Ok(figure)

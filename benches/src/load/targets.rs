@@ -97,6 +97,25 @@ pub fn check(report: &Report, backend: &str) -> Vec<Check> {
             format!("{:.0} mails/s", f.rate),
         );
     }
+    if let (Some(fresh), Some(history)) = (
+        report.figure(backend, "drain"),
+        report.figure(backend, "history_drain"),
+    ) {
+        let change = history.rate / fresh.rate.max(1e-9) - 1.0;
+        add(
+            format!(
+                "history_drain within {:.0} % of drain (a link costs the same whatever the account's history)",
+                SCALE_SLOWDOWN * 100.0
+            ),
+            change >= -SCALE_SLOWDOWN,
+            format!(
+                "{:.0} → {:.0} mails/s ({:+.1} %)",
+                fresh.rate,
+                history.rate,
+                change * 100.0
+            ),
+        );
+    }
     for name in ["accept", "reject_forged", "reject_used"] {
         let scaled = format!("scale_{name}");
         if let (Some(empty), Some(full)) = (
