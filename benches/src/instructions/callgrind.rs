@@ -22,9 +22,6 @@ const STOP_INSTRUMENTATION: u64 = CALLGRIND_BASE + 5;
 const UNCOUNTED: &[&str] = &[
     "*ConnectionManager as r2d2::ManageConnection>::connect",
     "lifeline::maintenance::purge",
-    // SQLite reads the schema on a connection's first statement: once per connection, on
-    // whichever statement the pool happened to give a fresh connection to.
-    "sqlite3Init",
 ];
 
 /// Sends a client request to valgrind; outside valgrind the sequence does nothing.
