@@ -23,26 +23,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Runs every scenario under callgrind and compares each count with its baseline.
-    Check {
-        /// Only these scenarios (comma-separated).
-        #[arg(long, value_delimiter = ',')]
-        only: Vec<Scenario>,
-        /// The baselines file.
-        #[arg(long, default_value = "benches/instructions/baselines.toml")]
-        baselines: PathBuf,
-        /// Write this build's counts as the baselines instead of comparing.
-        #[arg(long)]
-        save: bool,
-        /// A count more than this many percent above its baseline fails.
-        #[arg(long, default_value_t = 3.0)]
-        allowed_percent: f64,
-        /// Where the callgrind profiles are kept.
-        #[arg(long, default_value = "target/instruction-counts")]
-        out_dir: PathBuf,
-        /// Runs of each scenario; the lowest count is kept.
-        #[arg(long, default_value_t = 3)]
-        runs: u32,
-    },
+    Check(runner::Check),
     /// Runs one scenario in this process (under callgrind, started by `check`).
     #[command(hide = true)]
     Measure {
@@ -74,21 +55,7 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<bool> {
     match cli.command {
-        Command::Check {
-            only,
-            baselines,
-            save,
-            allowed_percent,
-            out_dir,
-            runs,
-        } => runner::check(&runner::Check {
-            only,
-            baselines,
-            save,
-            allowed_percent,
-            out_dir,
-            runs,
-        }),
+        Command::Check(check) => runner::check(&check),
         Command::Measure {
             scenario,
             times,

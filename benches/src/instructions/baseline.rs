@@ -64,6 +64,16 @@ pub fn load(path: &Path) -> anyhow::Result<Baselines> {
     toml::from_str(&text).with_context(|| format!("parsing the baselines {}", path.display()))
 }
 
+/// The baselines file that `--save` updates: empty when there is none yet, an error when it
+/// cannot be read or parsed (never silently replaced, with the counts it held).
+pub fn load_to_update(path: &Path) -> anyhow::Result<Baselines> {
+    if path.try_exists()? {
+        load(path)
+    } else {
+        Ok(Baselines::default())
+    }
+}
+
 /// Writes the baselines file.
 pub fn save(path: &Path, baselines: &Baselines) -> anyhow::Result<()> {
     let mut text = HEADER.to_owned();
@@ -213,5 +223,20 @@ mod tests {
         save(&path, &saved).unwrap_or_default();
         assert_eq!(load(&path).ok(), Some(saved));
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn saving_refuses_to_replace_a_baselines_file_it_cannot_parse() {
+        let dir = std::env::temp_dir().join(format!("baselines-bad-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap_or_default();
+        let path = dir.join("baselines.toml");
+        assert_eq!(load_to_update(&path).ok(), Some(Baselines::default()));
+
+        std::fs::write(&path, "[counts]\ntoken_mint = \"many\"\n").unwrap_or_default();
+        let refused = load_to_update(&path);
+
+        let _ = std::fs::remove_dir_all(&dir);
+        let error = format!("{:#}", refused.expect_err("an unparsable file is refused"));
+        assert!(error.contains("parsing the baselines"), "{error}");
     }
 }

@@ -10,20 +10,27 @@ use anyhow::{Context, bail};
 use super::baseline::{self, Counts, Machine};
 use super::{Scenario, callgrind};
 
-/// What `check` is asked to do.
-#[derive(Clone, Debug)]
+/// What `check` is asked to do (its command-line options).
+#[derive(Clone, Debug, clap::Args)]
 pub struct Check {
-    /// The scenarios to run (all when empty).
+    /// Only these scenarios (comma-separated; all when none).
+    #[arg(long, value_delimiter = ',')]
     pub only: Vec<Scenario>,
     /// The baselines file.
+    #[arg(long, default_value = "benches/instructions/baselines.toml")]
     pub baselines: PathBuf,
-    /// Write this build's counts to the baselines file instead of comparing.
+    /// Write this build's counts as the baselines instead of comparing.
+    #[arg(long)]
     pub save: bool,
-    /// Allowed growth over a baseline, in percent.
+    /// A count more than this many percent above its baseline fails.
+    #[arg(long, default_value_t = 3.0)]
     pub allowed_percent: f64,
-    /// Where the profiles (`<scenario>.callgrind.out`) and the scenarios' databases go.
+    /// Where the callgrind profiles (`<scenario>.callgrind.out`) and the scenarios'
+    /// databases go.
+    #[arg(long, default_value = "target/instruction-counts")]
     pub out_dir: PathBuf,
     /// Runs of each scenario; the lowest count is kept.
+    #[arg(long, default_value_t = 3)]
     pub runs: u32,
 }
 
@@ -62,7 +69,7 @@ pub fn check(check: &Check) -> anyhow::Result<bool> {
     }
     let machine = Machine::this();
     if check.save {
-        let mut baselines = baseline::load(&check.baselines).unwrap_or_default();
+        let mut baselines = baseline::load_to_update(&check.baselines)?;
         baselines.counts.extend(reported.iter().cloned());
         baselines.recorded_on = machine;
         baseline::save(&check.baselines, &baselines)?;

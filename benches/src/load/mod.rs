@@ -10,6 +10,7 @@ pub mod database;
 pub mod e2e;
 pub mod fill;
 pub mod options;
+pub mod profile;
 pub mod report;
 pub mod run;
 pub mod scale;

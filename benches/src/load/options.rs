@@ -109,6 +109,11 @@ pub struct Options {
     #[arg(long, default_value = "warn")]
     pub log_filter: String,
 
+    /// Record each scenario's server with `perf record` (DWARF call stacks), from ready to
+    /// stop, into `DIR/<backend>-<scenario>.perf.data` (see `benches/load/flamegraph`).
+    #[arg(long)]
+    pub perf_dir: Option<PathBuf>,
+
     /// Where `lifeline` and `smtp-sink` are (default: next to this program).
     #[arg(long)]
     pub bin_dir: Option<PathBuf>,

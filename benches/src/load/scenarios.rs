@@ -62,7 +62,14 @@ impl Context {
         ));
         env.extend(self.options.server_env.iter().cloned());
         let log = self.dir.join(format!("{scenario}.log"));
-        let server = Server::start(&self.lifeline, &env, port, &log).await?;
+        let perf_file = match &self.options.perf_dir {
+            Some(dir) => {
+                std::fs::create_dir_all(dir)?;
+                Some(dir.join(format!("{}-{scenario}.perf.data", self.backend)))
+            }
+            None => None,
+        };
+        let server = Server::start(&self.lifeline, &env, port, &log, perf_file.as_deref()).await?;
         Ok(Running { server, sink })
     }
 

@@ -7,6 +7,8 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 
+use super::profile::Recording;
+
 /// Settings every scenario runs with: limits raised far above the load, so that the write
 /// path is measured and not the rate limiter; mail to the sink over plain SMTP.
 pub fn base_env(db_url: &str, port: u16, smtp_port: u16, work: &Path) -> Vec<(String, String)> {
@@ -51,16 +53,20 @@ pub struct Server {
     child: Child,
     /// Where it listens.
     pub base_url: String,
+    /// `perf record` on it, with `--perf-dir`.
+    recording: Option<Recording>,
 }
 
 impl Server {
     /// Starts `lifeline serve` with exactly `env` (plus PATH and HOME) on `port`, logging to
-    /// `log`, and waits until `/healthz` answers.
+    /// `log`, and waits until `/healthz` answers; then, given a `perf_file`, records it there
+    /// until it is stopped.
     pub async fn start(
         binary: &Path,
         env: &[(String, String)],
         port: u16,
         log: &Path,
+        perf_file: Option<&Path>,
     ) -> anyhow::Result<Server> {
         let output = File::create(log).with_context(|| format!("creating {}", log.display()))?;
         let child = Command::new(binary)
@@ -76,8 +82,12 @@ impl Server {
         let mut server = Server {
             child,
             base_url: format!("http://127.0.0.1:{port}"),
+            recording: None,
         };
         server.wait_ready(log).await?;
+        if let Some(file) = perf_file {
+            server.recording = Some(Recording::attach(server.pid(), file)?);
+        }
         Ok(server)
     }
 
@@ -124,6 +134,11 @@ impl Server {
     }
 
     async fn terminate(&mut self) -> anyhow::Result<()> {
+        // The recording ends before the shutdown, which is not what is measured.
+        if let Some(recording) = self.recording.take() {
+            let file = recording.finish().await?;
+            println!("recorded {}", file.display());
+        }
         if self.child.try_wait()?.is_some() {
             return Ok(());
         }

@@ -138,6 +138,13 @@ impl Application {
         self.port
     }
 
+    /// A handle that stops the server from elsewhere, as SIGTERM does: `stop(true)` lets
+    /// in-flight requests finish, `stop(false)` closes connections at once. Either way
+    /// [`Self::run_until_stopped`] then stops the workers and returns.
+    pub fn server_handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
     /// Serves until SIGTERM or SIGINT (Ctrl-C), both graceful: in-flight requests
     /// finish, then the outbox worker completes its sends and releases its leases.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {

@@ -17,8 +17,8 @@ pub type PooledDb = PooledConnection<ConnectionManager>;
 pub struct PoolSettings {
     /// Most connections the pool opens.
     pub max_size: u32,
-    /// Idle connections kept open (at most `max_size`; none on PostgreSQL, see
-    /// [`Database::connect`]).
+    /// Idle connections kept open (at most `max_size`; SQLite only: on MySQL and PostgreSQL
+    /// connections are opened when asked for, see [`Database::connect`]).
     pub min_idle: u32,
     /// How long a caller waits for a connection before getting [`StorageError::Pool`]. Keep
     /// it short so that requests fail fast while the database is down.
@@ -72,13 +72,14 @@ impl Database {
         let first = manager.connect()?;
         drop(first);
         let max_size = settings.max_size.max(1);
-        // On PostgreSQL the pool opens connections only when asked for one, never in the
-        // background to keep idle ones: libpq's TLS library is torn down by an exit handler,
-        // and a connection still being opened by the pool's thread when the process exits
-        // crashes it (a `lifeline migrate` that printed its result then died of SIGSEGV).
+        // On a database server the pool opens connections only when asked for one, never in
+        // the background to keep idle ones: the client libraries' TLS and crypto state is torn
+        // down by exit handlers, and a connection still being opened by the pool's thread when
+        // the process exits crashes it (a `lifeline migrate` that printed its result then died
+        // of SIGSEGV; a test binary that passed every test then did the same).
         let min_idle = match backend {
-            Backend::Postgres => 0,
-            Backend::Mysql | Backend::Sqlite => settings.min_idle.min(max_size),
+            Backend::Postgres | Backend::Mysql => 0,
+            Backend::Sqlite => settings.min_idle.min(max_size),
         };
         let pool = Pool::builder()
             .max_size(max_size)
@@ -267,6 +268,24 @@ mod tests {
 
             // Assert: both backends refuse it.
             assert!(result.is_err());
+        });
+    }
+
+    #[test]
+    fn on_a_database_server_no_connection_is_opened_in_the_background() {
+        // A connection the pool's own thread is still opening when the process exits crashes
+        // the client library's exit handlers, so on MySQL and PostgreSQL the pool opens one
+        // only for a caller, in the caller's thread.
+        crate::testing::for_each_backend_unmigrated(|db| {
+            let backend = db.backend();
+            let opened_up_front = u32::from(backend == Backend::Sqlite);
+            assert_eq!(db.pool.state().connections, opened_up_front, "{backend}");
+
+            let held = db.conn().unwrap();
+            assert_eq!(db.pool.state().connections, 1, "{backend}");
+            drop(held);
+
+            assert_eq!(db.pool.state().idle_connections, 1, "{backend}");
         });
     }
 

@@ -266,10 +266,7 @@ impl Drop for Cleanup {
                 mysql_admin::execute(admin_url, &format!("DROP DATABASE IF EXISTS `{name}`"))
             }
             #[cfg(feature = "postgres")]
-            Self::Postgres { admin_url, name } => {
-                postgres_admin::drop_later(admin_url.clone(), name.clone());
-                Ok(())
-            }
+            Self::Postgres { admin_url, name } => postgres_admin::drop_database(admin_url, name),
         };
         if let Err(error) = dropped {
             eprintln!("warning: {error}");
@@ -328,23 +325,20 @@ mod mysql_admin {
 
 /// Creating and dropping PostgreSQL test databases.
 ///
-/// PostgreSQL refuses to drop a database while anyone is connected, and a test's server is
-/// still connected when its [`TestDb`] is dropped (the server stops with the test's runtime,
-/// after the test's values). `DROP … WITH (FORCE)` at that moment would cut the server off in
-/// the middle of its work and make its last calls wait for the pool's timeout. So the drop is
-/// retried from a thread of its own until the connections are gone (then forced), and the
-/// databases a test binary could not drop before it exited are dropped by the next one.
+/// PostgreSQL refuses to drop a database while anyone is connected. The drop happens in the
+/// test's own thread, before the test is reported, so that no thread of the test binary is
+/// still inside libpq when it exits (its TLS library is torn down by an exit handler, and a
+/// connection being opened at that moment crashes the binary after every test passed). Whoever
+/// ran on the database stops first: the helpers that start a server stop it before dropping
+/// their [`TestDb`](super::TestDb). A connection still open then is waited for as long as
+/// `DROP DATABASE` itself waits (five seconds), then closed by force with a warning.
 #[cfg(feature = "postgres")]
 mod postgres_admin {
     use std::sync::Once;
-    use std::time::{Duration, Instant};
 
     use diesel::connection::{Connection, SimpleConnection};
     use diesel::sql_types::Text;
     use diesel::{QueryableByName, RunQueryDsl};
-
-    /// How long a drop waits for the connections to close before it forces them.
-    const PATIENCE: Duration = Duration::from_secs(20);
 
     pub(super) fn execute(admin_url: &str, sql: &str) -> Result<(), String> {
         let redacted = crate::url::redact_url(admin_url);
@@ -354,27 +348,15 @@ mod postgres_admin {
             .map_err(|error| format!("{sql} failed on {redacted}: {error}"))
     }
 
-    /// Drops database `name` once nobody is connected to it, without waiting for that.
-    pub(super) fn drop_later(admin_url: String, name: String) {
-        let dropping = std::thread::Builder::new()
-            .name("drop-test-database".into())
-            .spawn(move || {
-                let deadline = Instant::now() + PATIENCE;
-                let polite = format!("DROP DATABASE IF EXISTS \"{name}\"");
-                while Instant::now() < deadline {
-                    if execute(&admin_url, &polite).is_ok() {
-                        return;
-                    }
-                    std::thread::sleep(Duration::from_millis(100));
-                }
-                let forced = format!("{polite} WITH (FORCE)");
-                if let Err(error) = execute(&admin_url, &forced) {
-                    eprintln!("warning: {error}");
-                }
-            });
-        if let Err(error) = dropping {
-            eprintln!("warning: cannot start dropping a test database: {error}");
-        }
+    /// Drops database `name`, closing by force the connections still open on it after
+    /// `DROP DATABASE`'s own wait.
+    pub(super) fn drop_database(admin_url: &str, name: &str) -> Result<(), String> {
+        let polite = format!("DROP DATABASE IF EXISTS \"{name}\"");
+        let Err(error) = execute(admin_url, &polite) else {
+            return Ok(());
+        };
+        eprintln!("warning: {error}; closing its connections by force");
+        execute(admin_url, &format!("{polite} WITH (FORCE)"))
     }
 
     #[derive(QueryableByName)]
@@ -384,7 +366,8 @@ mod postgres_admin {
     }
 
     /// Once per process: drops the test databases of processes of this machine that are gone
-    /// (a test binary exits without waiting for its last drops), unless someone is connected.
+    /// (a test binary that crashed or was killed before its drops), unless someone is
+    /// connected.
     pub(super) fn sweep_once(admin_url: &str) {
         static SWEEP: Once = Once::new();
         SWEEP.call_once(|| {

@@ -113,6 +113,42 @@ pub struct TestApp {
     pub hasher: PasswordHasherService,
     /// The settings the app runs with.
     pub settings: Settings,
+    /// The running server, stopped when the test app is dropped.
+    running: Option<Running>,
+}
+
+/// A server started by [`spawn_app_prepared`], with what stops it.
+struct Running {
+    server: actix_web::dev::ServerHandle,
+    served: tokio::task::JoinHandle<()>,
+}
+
+/// Longest wait for a stopping server and its outbox worker (a send in flight finishes first).
+const STOP_PATIENCE: Duration = Duration::from_secs(30);
+
+impl Drop for TestApp {
+    /// Stops the server and its workers, in the test's own thread, before the database is
+    /// dropped: nothing is left using the database or its client library when the test is
+    /// reported (see `storage::testing`).
+    fn drop(&mut self) {
+        let Some(Running { server, served }) = self.running.take() else {
+            return;
+        };
+        let runtime = tokio::runtime::Handle::current();
+        // Tests that start a server run on the multi-threaded runtime (`on_every_backend!`):
+        // blocking in place is impossible on the other one, where the server stops with it.
+        if runtime.runtime_flavor() != tokio::runtime::RuntimeFlavor::MultiThread {
+            return;
+        }
+        tokio::task::block_in_place(|| {
+            runtime.block_on(async move {
+                server.stop(false).await;
+                if tokio::time::timeout(STOP_PATIENCE, served).await.is_err() {
+                    eprintln!("warning: the test server did not stop within {STOP_PATIENCE:?}");
+                }
+            });
+        });
+    }
 }
 
 /// Settings for a test app; `tweak` can change anything before start.
@@ -195,23 +231,43 @@ pub async fn spawn_app_prepared(
     let app = Application::build_with_clock(settings.clone(), Arc::new(clock.clone()))
         .await
         .expect("app builds");
-    let address = format!("http://127.0.0.1:{}", app.port());
-    let hasher = lifeline::ops::password_hasher(&settings).expect("hasher");
-    tokio::spawn(app.run_until_stopped());
-    let client = Client::builder()
-        .cookie_store(true)
-        .redirect(Policy::none())
-        .build()
-        .expect("client");
-    Some(TestApp {
-        address,
-        db,
-        sink,
-        clock,
-        client,
-        hasher,
-        settings,
-    })
+    Some(TestApp::serve(app, db, sink, clock, settings))
+}
+
+impl TestApp {
+    /// Starts `app` (built with `settings` on `db`, delivering to `sink`, reading `clock`) and
+    /// wraps it for a test; it stops when the test app is dropped.
+    pub fn serve(
+        app: Application,
+        db: TestDb,
+        sink: SmtpSink,
+        clock: TestClock,
+        settings: Settings,
+    ) -> TestApp {
+        let address = format!("http://127.0.0.1:{}", app.port());
+        let hasher = lifeline::ops::password_hasher(&settings).expect("hasher");
+        let server = app.server_handle();
+        let served = tokio::spawn(async move {
+            if let Err(error) = app.run_until_stopped().await {
+                eprintln!("warning: the test server stopped with an error: {error:#}");
+            }
+        });
+        let client = Client::builder()
+            .cookie_store(true)
+            .redirect(Policy::none())
+            .build()
+            .expect("client");
+        TestApp {
+            address,
+            db,
+            sink,
+            clock,
+            client,
+            hasher,
+            settings,
+            running: Some(Running { server, served }),
+        }
+    }
 }
 
 impl TestApp {

@@ -134,17 +134,7 @@ async fn a_host_directory_serves_a_whole_reset_and_sign_in(backend: Backend) {
     )
     .await
     .unwrap();
-    let address = format!("http://127.0.0.1:{}", app.port());
-    tokio::spawn(app.run_until_stopped());
-    let app = TestApp {
-        hasher: lifeline::ops::password_hasher(&settings).unwrap(),
-        client: reqwest::Client::new(),
-        address,
-        db,
-        sink,
-        clock,
-        settings,
-    };
+    let app = TestApp::serve(app, db, sink, clock, settings);
     let browser = app.new_client();
 
     // Act: reset the password through the pages, then sign in with it.

@@ -63,6 +63,7 @@ mod sign_in_pool;
 mod sign_in_steps;
 mod stored_jobs;
 mod stored_secrets;
+mod test_harness;
 mod threat_model;
 mod token_leaks;
 mod user_directory;
