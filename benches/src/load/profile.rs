@@ -5,6 +5,7 @@
 //! Call stacks are unwound from DWARF (`--call-graph dwarf`): the release build keeps its
 //! unwind tables and symbols but no frame pointers, so the profiled binary is the measured one.
 
+use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -14,6 +15,9 @@ use anyhow::{Context, bail};
 /// Samples per second and CPU: enough for a flame graph of a 10 s scenario, few enough that
 /// perf's own work stays small beside the server's.
 const FREQUENCY: &str = "199";
+
+/// SIGINT's number on Linux.
+const SIGINT: i32 = 2;
 
 /// A `perf record` attached to a process.
 #[derive(Debug)]
@@ -54,7 +58,8 @@ impl Recording {
         let deadline = Instant::now() + Duration::from_secs(60);
         while Instant::now() < deadline {
             if let Some(status) = self.child.try_wait()? {
-                if !status.success() {
+                // perf writes its file, then ends by the signal it was sent.
+                if !status.success() && status.signal() != Some(SIGINT) {
                     bail!("perf record ended with {status}");
                 }
                 return Ok(self.file.clone());
