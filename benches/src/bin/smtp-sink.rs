@@ -7,11 +7,12 @@
 //! ```text
 //! count                     → <messages received>
 //! wait <n> <timeout_ms>     → ok <received> <elapsed_ms>  |  timeout <received>
-//! tokens <from>             → <index> <recipient> <token or -> …, then end
+//! tokens <from>             → <index> <recipient> <token or -> <received_us> …, then end
 //! ```
 //!
 //! `wait` returns as soon as `n` messages have arrived; `tokens` lists the reset or magic
-//! link tokens of the messages from index `from` on. With `--report-every <secs>` it also
+//! link tokens of the messages from index `from` on, with when each arrived (microseconds
+//! since the Unix epoch). With `--report-every <secs>` it also
 //! prints the count on standard error periodically. It runs until killed.
 
 use std::time::{Duration, Instant};
@@ -94,7 +95,11 @@ async fn answer(sink: &SmtpSink, command: &str) -> String {
                 for (index, message) in sink.messages().iter().enumerate().skip(from) {
                     let recipient = message.rcpt_to.first().map_or("-", String::as_str);
                     let token = link_token(&message.data, "lr1_").unwrap_or_else(|| "-".to_owned());
-                    reply.push_str(&format!("{index} {recipient} {token}\n"));
+                    let received_us = message
+                        .received_at
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .map_or(0, |since| since.as_micros());
+                    reply.push_str(&format!("{index} {recipient} {token} {received_us}\n"));
                 }
                 reply.push_str("end\n");
                 reply

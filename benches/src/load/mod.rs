@@ -9,6 +9,7 @@ pub mod backend;
 pub mod database;
 pub mod e2e;
 pub mod fill;
+pub mod mail_delay;
 pub mod options;
 pub mod profile;
 pub mod report;

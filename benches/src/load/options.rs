@@ -95,8 +95,9 @@ pub struct Options {
     pub scale_outbox: u64,
 
     /// Only these scenarios (comma separated: ceiling, accept, reject_forged, reject_used,
-    /// session, api_session, admin_rejected, drain, history_drain, e2e). The ceiling always
-    /// runs: every ratio needs it.
+    /// session, api_session, admin_rejected, drain, mail_delay, history_drain, e2e). The
+    /// ceiling always runs: every ratio needs it; mail_delay runs the drain first if it is
+    /// not asked for.
     #[arg(long, value_delimiter = ',')]
     pub only: Vec<String>,
 

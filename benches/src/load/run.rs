@@ -6,6 +6,7 @@ use super::backend::Backend;
 use super::database::BenchDb;
 use super::e2e::e2e;
 use super::fill;
+use super::mail_delay;
 use super::options::Options;
 use super::report::{Figure, Report};
 use super::scale::scale;
@@ -105,6 +106,9 @@ async fn run_backend(ctx: &mut Context, report: &mut Report) -> anyhow::Result<(
         let result = scenarios::drain(ctx).await;
         record(ctx, report, "drain", result);
     }
+    if ctx.options.wants("mail_delay") {
+        mail_delays(ctx, report).await;
+    }
     if ctx.options.wants("history_drain") {
         let result = scenarios::history_drain(ctx).await;
         record(ctx, report, "history_drain", result);
@@ -119,6 +123,27 @@ async fn run_backend(ctx: &mut Context, report: &mut Report) -> anyhow::Result<(
         record(ctx, report, "scale", Err(error));
     }
     Ok(())
+}
+
+/// The mail delay at each load of [`mail_delay::PERCENTS`], against the drain rate of this
+/// run (the drain is measured first when it was not).
+async fn mail_delays(ctx: &mut Context, report: &mut Report) {
+    if mail_delay::drain_rate(&report.figures, &ctx.backend).is_none() {
+        let result = scenarios::drain(ctx).await;
+        record(ctx, report, "drain", result);
+    }
+    let Some(drain_rate) = mail_delay::drain_rate(&report.figures, &ctx.backend) else {
+        ctx.check(
+            "mail_delay ran",
+            false,
+            "no drain rate to load against".into(),
+        );
+        return;
+    };
+    for percent in mail_delay::PERCENTS {
+        let result = mail_delay::mail_delay(ctx, percent, drain_rate).await;
+        record(ctx, report, &format!("mail_delay_{percent}"), result);
+    }
 }
 
 fn record(ctx: &mut Context, report: &mut Report, name: &str, result: anyhow::Result<Figure>) {

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 use std::process::Stdio;
-use std::time::Duration;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, bail};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, Lines};
@@ -27,7 +27,7 @@ pub struct Waited {
     pub elapsed: Duration,
 }
 
-/// One line of `tokens`: message index, first recipient and reset token, if any.
+/// One line of `tokens`: message index, first recipient, reset token if any, arrival time.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MailToken {
     /// Position of the message in arrival order.
@@ -36,6 +36,8 @@ pub struct MailToken {
     pub recipient: String,
     /// The `lr1_` token of its reset link.
     pub token: Option<String>,
+    /// When the sink received it.
+    pub received_at: SystemTime,
 }
 
 impl Sink {
@@ -129,13 +131,14 @@ impl Control {
 
 fn parse_token_line(line: &str) -> anyhow::Result<MailToken> {
     let words: Vec<&str> = line.split_whitespace().collect();
-    let [index, recipient, token] = words.as_slice() else {
+    let [index, recipient, token, received_us] = words.as_slice() else {
         bail!("smtp-sink said {line:?}");
     };
     Ok(MailToken {
         index: index.parse()?,
         recipient: (*recipient).to_owned(),
         token: (*token != "-").then(|| (*token).to_owned()),
+        received_at: UNIX_EPOCH + Duration::from_micros(received_us.parse()?),
     })
 }
 
@@ -147,14 +150,16 @@ mod tests {
     fn token_lines_are_index_recipient_and_token() {
         // Act / Assert
         assert_eq!(
-            parse_token_line("3 a@b.example lr1_x").unwrap(),
+            parse_token_line("3 a@b.example lr1_x 1700000000000001").unwrap(),
             MailToken {
                 index: 3,
                 recipient: "a@b.example".into(),
-                token: Some("lr1_x".into())
+                token: Some("lr1_x".into()),
+                received_at: UNIX_EPOCH + Duration::from_micros(1_700_000_000_000_001),
             }
         );
-        assert_eq!(parse_token_line("4 a@b.example -").unwrap().token, None);
+        assert_eq!(parse_token_line("4 a@b.example - 1").unwrap().token, None);
+        assert!(parse_token_line("5 a@b.example -").is_err());
         assert!(parse_token_line("garbage").is_err());
     }
 }

@@ -39,6 +39,8 @@ pub struct ReceivedMessage {
     pub rcpt_to: Vec<String>,
     /// The message after dot-unstuffing, lines ending in CRLF, without the final `.` line.
     pub data: Vec<u8>,
+    /// When its final `.` line arrived (for measuring how long a mail takes to arrive).
+    pub received_at: std::time::SystemTime,
 }
 
 impl ReceivedMessage {
@@ -291,7 +293,9 @@ mod tests {
         assert!(client.send("EHLO test.local").await.starts_with("250 SIZE"));
 
         // Act
+        let before = std::time::SystemTime::now();
         let answer = deliver(&mut client, &["Subject: hi", "", "..leading dot", "end"]).await;
+        let after = std::time::SystemTime::now();
 
         // Assert
         assert!(answer.starts_with("250"), "{answer}");
@@ -306,6 +310,7 @@ mod tests {
             "Subject: hi\r\n\r\n.leading dot\r\nend\r\n"
         );
         assert_eq!(messages[0].header("subject").as_deref(), Some("hi"));
+        assert!((before..=after).contains(&messages[0].received_at));
     }
 
     #[tokio::test]
@@ -496,6 +501,7 @@ mod tests {
             mail_from: String::new(),
             rcpt_to: Vec::new(),
             data: b"Subject: one\r\n two\r\nX-A: b\r\n\r\nFake: header\r\n".to_vec(),
+            received_at: std::time::SystemTime::UNIX_EPOCH,
         };
 
         // Act / Assert

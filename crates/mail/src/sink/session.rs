@@ -157,6 +157,7 @@ fn store(shared: &Shared, envelope: Envelope, data: Vec<u8>) -> String {
         mail_from: envelope.from.unwrap_or_default(),
         rcpt_to: envelope.to,
         data,
+        received_at: std::time::SystemTime::now(),
     });
     let count = messages.len();
     drop(messages);
