@@ -183,27 +183,52 @@ pub fn purge_expired(
 
 /// [`purge_expired`], calling `next_batch` between two batches: it may pause (to let other
 /// writers in) and returns `false` to stop there, leaving the rest for a later purge.
+///
+/// Expired tokens first, then the used ones, each batch selected in the order of the index
+/// on its column: a batch reads the rows it deletes and no others. (One statement with
+/// `expires_at < ? OR consumed_at < ?` is a whole-table scan on MariaDB, which reads the rows
+/// the purge keeps again for every batch.)
 pub fn purge_expired_paced(
     conn: &mut DbConnection,
     older_than: NaiveDateTime,
     next_batch: &mut dyn FnMut() -> bool,
 ) -> Result<usize, StorageError> {
-    purge::in_batches(conn, next_batch, |conn, limit| {
+    let stopped = std::cell::Cell::new(false);
+    let mut next = || {
+        let go = next_batch();
+        stopped.set(!go);
+        go
+    };
+    let expired = purge::in_batches(conn, &mut next, |conn, limit| {
         let ids: Vec<i64> = tokens::table
-            .filter(
-                tokens::expires_at
-                    .lt(older_than)
-                    .or(tokens::consumed_at.lt(older_than)),
-            )
+            .filter(tokens::expires_at.lt(older_than))
+            .order(tokens::expires_at)
             .select(tokens::id)
             .limit(limit)
             .load(conn)?;
-        let deleted =
-            diesel::delete(tokens::table.filter(tokens::id.eq_any(&ids))).execute(conn)?;
-        Ok(Batch {
-            found: ids.len(),
-            deleted,
-        })
+        delete_ids(conn, &ids)
+    })?;
+    if stopped.get() {
+        return Ok(expired);
+    }
+    let used = purge::in_batches(conn, &mut next, |conn, limit| {
+        let ids: Vec<i64> = tokens::table
+            .filter(tokens::consumed_at.lt(older_than))
+            .order(tokens::consumed_at)
+            .select(tokens::id)
+            .limit(limit)
+            .load(conn)?;
+        delete_ids(conn, &ids)
+    })?;
+    Ok(expired + used)
+}
+
+/// Deletes the tokens `ids`, one batch of a purge.
+fn delete_ids(conn: &mut DbConnection, ids: &[i64]) -> Result<Batch, StorageError> {
+    let deleted = diesel::delete(tokens::table.filter(tokens::id.eq_any(ids))).execute(conn)?;
+    Ok(Batch {
+        found: ids.len(),
+        deleted,
     })
 }
 
@@ -222,6 +247,12 @@ fn by_hash(
 
 #[cfg(test)]
 mod live_index_tests;
+
+#[cfg(test)]
+mod purge_plan_tests;
+
+#[cfg(test)]
+mod query_plans;
 
 #[cfg(test)]
 mod tests {

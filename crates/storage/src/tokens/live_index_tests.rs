@@ -4,8 +4,8 @@
 
 use chrono::TimeDelta;
 use diesel::prelude::*;
-use diesel::sql_types::{Nullable, Text};
 
+use super::query_plans::plan;
 use crate::DbConnection;
 use crate::schema::tokens;
 use crate::testing::{create_user, fixed_now, for_each_backend};
@@ -50,67 +50,6 @@ fn long_history(conn: &mut DbConnection, used: u32) -> i64 {
     })
     .unwrap();
     user.id
-}
-
-#[derive(QueryableByName)]
-struct SqlitePlan {
-    #[diesel(sql_type = Text)]
-    detail: String,
-}
-
-#[cfg(feature = "mysql")]
-#[derive(QueryableByName)]
-struct MysqlPlan {
-    #[diesel(sql_type = Nullable<Text>)]
-    key: Option<String>,
-}
-
-#[cfg(feature = "postgres")]
-#[derive(QueryableByName)]
-struct PostgresPlan {
-    #[diesel(sql_type = Text, column_name = "QUERY PLAN")]
-    line: String,
-}
-
-/// The database's plan for `statement`, as text.
-fn plan(conn: &mut DbConnection, statement: &str) -> String {
-    match conn {
-        DbConnection::Sqlite(conn) => {
-            let rows: Vec<SqlitePlan> =
-                diesel::sql_query(format!("EXPLAIN QUERY PLAN {statement}"))
-                    .load(conn)
-                    .unwrap();
-            rows.into_iter()
-                .map(|row| row.detail)
-                .collect::<Vec<_>>()
-                .join("\n")
-        }
-        #[cfg(feature = "mysql")]
-        DbConnection::Mysql(conn) => {
-            let rows: Vec<MysqlPlan> = diesel::sql_query(format!("EXPLAIN {statement}"))
-                .load(conn)
-                .unwrap();
-            rows.into_iter()
-                .map(|row| format!("key: {}", row.key.unwrap_or_default()))
-                .collect::<Vec<_>>()
-                .join("\n")
-        }
-        #[cfg(feature = "postgres")]
-        DbConnection::Postgres(conn) => {
-            // A table this small is cheaper to scan whole; what matters is which index
-            // PostgreSQL takes when it takes one, as it does on a large table.
-            diesel::sql_query("SET enable_seqscan = off")
-                .execute(conn)
-                .unwrap();
-            let rows: Vec<PostgresPlan> = diesel::sql_query(format!("EXPLAIN {statement}"))
-                .load(conn)
-                .unwrap();
-            rows.into_iter()
-                .map(|row| row.line)
-                .collect::<Vec<_>>()
-                .join("\n")
-        }
-    }
 }
 
 #[test]
