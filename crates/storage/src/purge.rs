@@ -19,25 +19,45 @@ pub(crate) struct Batch {
     pub(crate) deleted: usize,
 }
 
+/// Deletes one batch: selects at most the limit it is given of the rows to purge and deletes
+/// them.
+pub(crate) type BatchDelete<'a> =
+    dyn FnMut(&mut DbConnection, i64) -> Result<Batch, StorageError> + 'a;
+
 /// Runs `delete_batch` in a write transaction of its own, once per batch, until a batch finds
 /// fewer than [`PURGE_BATCH`] rows or `next_batch` — asked between two batches; it may pause
 /// to let other writers in — returns `false` (the rest is left for a later purge). Returns
 /// how many rows were deleted.
-///
-/// `delete_batch` selects at most the limit it is given of the rows to purge and deletes them.
 pub(crate) fn in_batches(
     conn: &mut DbConnection,
     next_batch: &mut dyn FnMut() -> bool,
     mut delete_batch: impl FnMut(&mut DbConnection, i64) -> Result<Batch, StorageError>,
 ) -> Result<usize, StorageError> {
+    in_passes(conn, next_batch, &mut [&mut delete_batch])
+}
+
+/// [`in_batches`] for a purge of several passes (each selecting its rows its own way), run
+/// one after the other: a pass ends at its first short batch, and `false` from `next_batch`
+/// ends the whole purge.
+pub(crate) fn in_passes(
+    conn: &mut DbConnection,
+    next_batch: &mut dyn FnMut() -> bool,
+    passes: &mut [&mut BatchDelete<'_>],
+) -> Result<usize, StorageError> {
     let mut total = 0;
-    loop {
-        let batch = write_transaction(conn, |conn| delete_batch(conn, PURGE_BATCH))?;
-        total += batch.deleted;
-        if batch.found < PURGE_BATCH as usize || !next_batch() {
-            return Ok(total);
+    for delete_batch in passes {
+        loop {
+            let batch = write_transaction(conn, |conn| delete_batch(conn, PURGE_BATCH))?;
+            total += batch.deleted;
+            if batch.found < PURGE_BATCH as usize {
+                break;
+            }
+            if !next_batch() {
+                return Ok(total);
+            }
         }
     }
+    Ok(total)
 }
 
 #[cfg(test)]
@@ -124,6 +144,54 @@ mod tests {
             // Assert
             assert_eq!(stopped, batch);
             assert_eq!(remaining(conn), 1);
+        });
+    }
+
+    #[test]
+    fn passes_run_in_order_and_a_stop_ends_the_whole_purge() {
+        for_each_backend(|db| {
+            // Arrange: more than a batch of events, and a pass that records when it ran.
+            let conn = &mut db.conn().unwrap();
+            let batch = PURGE_BATCH as usize;
+            old_events(conn, batch + 1);
+            let mut calls = Vec::new();
+
+            // Act: the first pass is told to stop after its first (full) batch.
+            let purged = in_passes(
+                conn,
+                &mut || false,
+                &mut [
+                    &mut |conn, limit| {
+                        calls.push("first");
+                        delete_old_events(conn, limit)
+                    },
+                    &mut |_, _| unreachable!("a purge told to stop runs no later pass"),
+                ],
+            )
+            .unwrap();
+
+            // Assert
+            assert_eq!((purged, calls), (batch, vec!["first"]));
+            assert_eq!(remaining(conn), 1);
+
+            // Act: a short batch ends a pass, and the next pass runs.
+            let mut second_ran = false;
+            let purged = in_passes(
+                conn,
+                &mut || true,
+                &mut [&mut delete_old_events, &mut |_, _| {
+                    second_ran = true;
+                    Ok(Batch {
+                        found: 0,
+                        deleted: 0,
+                    })
+                }],
+            )
+            .unwrap();
+
+            // Assert
+            assert_eq!((purged, second_ran), (1, true));
+            assert_eq!(remaining(conn), 0);
         });
     }
 

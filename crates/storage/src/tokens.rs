@@ -7,6 +7,7 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use diesel::query_dsl::LoadQuery;
 use token_core::{LookupHash, Purpose};
 
 use crate::connection::{DbConnection, write_transaction};
@@ -85,14 +86,9 @@ pub struct NewToken<'a> {
 pub fn issue(conn: &mut DbConnection, new_token: &NewToken<'_>) -> Result<Token, StorageError> {
     let purpose = new_token.purpose.as_str();
     write_transaction(conn, |conn| {
-        diesel::update(
-            tokens::table
-                .filter(tokens::user_id.eq(new_token.user_id))
-                .filter(tokens::purpose.eq(purpose))
-                .filter(tokens::consumed_at.is_null()),
-        )
-        .set(tokens::consumed_at.eq(Some(new_token.created_at)))
-        .execute(conn)?;
+        diesel::update(live_of_purpose(new_token.user_id, purpose))
+            .set(tokens::consumed_at.eq(Some(new_token.created_at)))
+            .execute(conn)?;
         diesel::insert_into(tokens::table)
             .values((
                 tokens::purpose.eq(purpose),
@@ -161,14 +157,28 @@ pub fn revoke_all_for_user(
     now: NaiveDateTime,
 ) -> Result<usize, StorageError> {
     write_transaction(conn, |conn| {
-        Ok(diesel::update(
-            tokens::table
-                .filter(tokens::user_id.eq(user_id))
-                .filter(tokens::consumed_at.is_null()),
-        )
-        .set(tokens::consumed_at.eq(Some(now)))
-        .execute(conn)?)
+        Ok(diesel::update(live_of(user_id))
+            .set(tokens::consumed_at.eq(Some(now)))
+            .execute(conn)?)
     })
+}
+
+/// The account's live tokens of `purpose`, which issuing a new one revokes (found through the
+/// index of live tokens, whatever the account's history).
+#[diesel::dsl::auto_type]
+fn live_of_purpose(user_id: i64, purpose: &'static str) -> _ {
+    tokens::table
+        .filter(tokens::user_id.eq(user_id))
+        .filter(tokens::purpose.eq(purpose))
+        .filter(tokens::consumed_at.is_null())
+}
+
+/// Every live token of the account, whatever its purpose.
+#[diesel::dsl::auto_type]
+fn live_of(user_id: i64) -> _ {
+    tokens::table
+        .filter(tokens::user_id.eq(user_id))
+        .filter(tokens::consumed_at.is_null())
 }
 
 /// Deletes tokens that expired, or were used, before `older_than`; returns how many.
@@ -193,39 +203,45 @@ pub fn purge_expired_paced(
     older_than: NaiveDateTime,
     next_batch: &mut dyn FnMut() -> bool,
 ) -> Result<usize, StorageError> {
-    let stopped = std::cell::Cell::new(false);
-    let mut next = || {
-        let go = next_batch();
-        stopped.set(!go);
-        go
-    };
-    let expired = purge::in_batches(conn, &mut next, |conn, limit| {
-        let ids: Vec<i64> = tokens::table
-            .filter(tokens::expires_at.lt(older_than))
-            .order(tokens::expires_at)
-            .select(tokens::id)
-            .limit(limit)
-            .load(conn)?;
-        delete_ids(conn, &ids)
-    })?;
-    if stopped.get() {
-        return Ok(expired);
-    }
-    let used = purge::in_batches(conn, &mut next, |conn, limit| {
-        let ids: Vec<i64> = tokens::table
-            .filter(tokens::consumed_at.lt(older_than))
-            .order(tokens::consumed_at)
-            .select(tokens::id)
-            .limit(limit)
-            .load(conn)?;
-        delete_ids(conn, &ids)
-    })?;
-    Ok(expired + used)
+    purge::in_passes(
+        conn,
+        next_batch,
+        &mut [
+            &mut |conn, limit| delete_selected(conn, expired_batch(older_than, limit)),
+            &mut |conn, limit| delete_selected(conn, used_batch(older_than, limit)),
+        ],
+    )
 }
 
-/// Deletes the tokens `ids`, one batch of a purge.
-fn delete_ids(conn: &mut DbConnection, ids: &[i64]) -> Result<Batch, StorageError> {
-    let deleted = diesel::delete(tokens::table.filter(tokens::id.eq_any(ids))).execute(conn)?;
+/// The ids of the next batch of tokens that expired before `older_than`, in the order of the
+/// `expires_at` index.
+#[diesel::dsl::auto_type]
+fn expired_batch(older_than: NaiveDateTime, limit: i64) -> _ {
+    tokens::table
+        .filter(tokens::expires_at.lt(older_than))
+        .order(tokens::expires_at)
+        .select(tokens::id)
+        .limit(limit)
+}
+
+/// The ids of the next batch of tokens used before `older_than`, in the order of the
+/// `consumed_at` index.
+#[diesel::dsl::auto_type]
+fn used_batch(older_than: NaiveDateTime, limit: i64) -> _ {
+    tokens::table
+        .filter(tokens::consumed_at.lt(older_than))
+        .order(tokens::consumed_at)
+        .select(tokens::id)
+        .limit(limit)
+}
+
+/// Deletes the tokens whose ids `ids` selects: one batch of a purge.
+fn delete_selected(
+    conn: &mut DbConnection,
+    ids: impl for<'a> LoadQuery<'a, DbConnection, i64>,
+) -> Result<Batch, StorageError> {
+    let ids: Vec<i64> = ids.load(conn)?;
+    let deleted = diesel::delete(tokens::table.filter(tokens::id.eq_any(&ids))).execute(conn)?;
     Ok(Batch {
         found: ids.len(),
         deleted,
