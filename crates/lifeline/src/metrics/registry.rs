@@ -1,16 +1,27 @@
-//! The metrics Lifeline keeps, and their rendering at scrape time.
+//! The metrics Lifeline keeps, and their exposition at scrape time.
 
-use std::fmt::Write;
+use std::borrow::Cow;
 use std::time::Duration;
 
 use actix_web::http::Method;
-use chrono::NaiveDateTime;
-use storage::outbox::OutboxStats;
+use prometheus_client::encoding::prometheus_text;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::histogram::Histogram;
+use prometheus_client::metrics::info::Info;
+use prometheus_client::registry::{Registry, Unit};
 use token_core::Purpose;
 
-use super::family::{Counter, Family, Histogram, write_header};
-use crate::http::limits::rate_limit::RateLimitHits;
+use super::labels::{
+    BuildLabels, KindLabels, PurposeLabels, RejectionLabels, RequestLabels, RouteLabels,
+};
+use super::scrape::{Sampled, Scrape};
 use crate::outbox::JobKind;
+
+/// Upper bounds of the latency histogram buckets, in seconds.
+pub const LATENCY_BUCKETS: [f64; 12] = [
+    0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+];
 
 /// The `route` label of requests that matched no route. Raw paths are never used as labels:
 /// they are unbounded, and a query string could carry a token.
@@ -19,30 +30,18 @@ pub const UNMATCHED_ROUTE: &str = "unmatched";
 /// Everything counted in this process. One value per application, shared by the request
 /// middleware, the flows and the outbox composer.
 pub struct Metrics {
-    http_requests: Family<(String, &'static str, u16), Counter>,
-    http_duration: Family<(String, &'static str), Histogram>,
-    tokens_issued: Family<(&'static str,), Counter>,
-    tokens_consumed: Family<(&'static str,), Counter>,
-    tokens_rejected: Family<(&'static str, &'static str), Counter>,
-    mails_queued: Family<(&'static str,), Counter>,
+    /// The families below and the build info, in the order they are exposed.
+    registry: Registry,
+    http_requests: Family<RequestLabels, Counter>,
+    http_duration: Family<RouteLabels, Histogram>,
+    tokens_issued: Family<PurposeLabels, Counter>,
+    tokens_consumed: Family<PurposeLabels, Counter>,
+    tokens_rejected: Family<RejectionLabels, Counter>,
+    mails_queued: Family<KindLabels, Counter>,
+    /// Mails skipped by the per-account quota (exposed with the rate limits' refusals).
     account_mail_quota_hits: Counter,
     /// Link requests the worker skipped over the per-address limit kept in the database.
     address_limit_hits: Counter,
-}
-
-/// What the scrape reads from elsewhere at the moment it is taken.
-#[derive(Debug, Clone, Copy)]
-pub struct Scrape {
-    /// The outbox worker's counters.
-    pub mail: mail::WorkerStats,
-    /// The in-memory rate limiters' refusals.
-    pub rate_limits: RateLimitHits,
-    /// The outbox queue, if it could be read in time.
-    pub outbox: Option<OutboxStats>,
-    /// The current time, to age the oldest pending job.
-    pub now: NaiveDateTime,
-    /// Password verifications run so far, dummy ones for unknown addresses included.
-    pub password_verifications: u64,
 }
 
 impl Default for Metrics {
@@ -54,40 +53,58 @@ impl Default for Metrics {
 impl Metrics {
     /// Empty metrics.
     pub fn new() -> Self {
-        Self {
-            http_requests: Family::new(
-                "lifeline_http_requests_total",
-                "HTTP requests answered, by matched route pattern, method and status.",
-                &["route", "method", "status"],
-            ),
-            http_duration: Family::new(
-                "lifeline_http_request_duration_seconds",
-                "Time to answer HTTP requests, by matched route pattern and method.",
-                &["route", "method"],
-            ),
-            tokens_issued: Family::new(
-                "lifeline_tokens_issued_total",
-                "Tokens minted into mailed links, by purpose.",
-                &["purpose"],
-            ),
-            tokens_consumed: Family::new(
-                "lifeline_tokens_consumed_total",
-                "Links used successfully, by purpose.",
-                &["purpose"],
-            ),
-            tokens_rejected: Family::new(
-                "lifeline_tokens_rejected_total",
-                "Links refused, by purpose and reason (a token_core::TokenError variant in snake_case, or not_live, other_browser, used_concurrently).",
-                &["purpose", "reason"],
-            ),
-            mails_queued: Family::new(
-                "lifeline_mails_queued_total",
-                "Outbox jobs enqueued by this instance, by kind.",
-                &["kind"],
-            ),
+        let mut metrics = Self {
+            registry: Registry::default(),
+            http_requests: Family::default(),
+            http_duration: Family::new_with_constructor(|| Histogram::new(LATENCY_BUCKETS)),
+            tokens_issued: Family::default(),
+            tokens_consumed: Family::default(),
+            tokens_rejected: Family::default(),
+            mails_queued: Family::default(),
             account_mail_quota_hits: Counter::default(),
             address_limit_hits: Counter::default(),
-        }
+        };
+        // The registry ends each help text with a full stop and adds `_total` to counters.
+        let registry = &mut metrics.registry;
+        registry.register(
+            "lifeline_build",
+            "Always 1; labels name the build",
+            Info::new(BuildLabels {
+                version: env!("CARGO_PKG_VERSION"),
+            }),
+        );
+        registry.register(
+            "lifeline_http_requests",
+            "HTTP requests answered, by matched route pattern, method and status",
+            metrics.http_requests.clone(),
+        );
+        registry.register_with_unit(
+            "lifeline_http_request_duration",
+            "Time to answer HTTP requests, by matched route pattern and method",
+            Unit::Seconds,
+            metrics.http_duration.clone(),
+        );
+        registry.register(
+            "lifeline_tokens_issued",
+            "Tokens minted into mailed links, by purpose",
+            metrics.tokens_issued.clone(),
+        );
+        registry.register(
+            "lifeline_tokens_consumed",
+            "Links used successfully, by purpose",
+            metrics.tokens_consumed.clone(),
+        );
+        registry.register(
+            "lifeline_tokens_rejected",
+            "Links refused, by purpose and reason (a token_core::TokenError variant in snake_case, or not_live, other_browser, used_concurrently)",
+            metrics.tokens_rejected.clone(),
+        );
+        registry.register(
+            "lifeline_mails_queued",
+            "Outbox jobs enqueued by this instance, by kind",
+            metrics.mails_queued.clone(),
+        );
+        metrics
     }
 
     /// Records one answered request. `route` is the matched route pattern (`None`: no route
@@ -99,43 +116,70 @@ impl Metrics {
         status: u16,
         elapsed: Duration,
     ) {
-        let route = route.unwrap_or_else(|| UNMATCHED_ROUTE.to_owned());
-        let method = method_label(method);
+        let route = RouteLabels {
+            route: route.map_or(Cow::Borrowed(UNMATCHED_ROUTE), Cow::Owned),
+            method: method_label(method),
+        };
         self.http_duration
-            .with(&(route.clone(), method), |h| h.observe(elapsed));
-        self.http_requests.inc(&(route, method, status));
+            .get_or_create(&route)
+            .observe(elapsed.as_secs_f64());
+        self.http_requests
+            .get_or_create(&RequestLabels { route, status })
+            .inc();
     }
 
     /// A token was minted for a link.
     pub fn token_issued(&self, purpose: Purpose) {
-        self.tokens_issued.inc(&(purpose.as_str(),));
+        self.tokens_issued
+            .get_or_create(&PurposeLabels {
+                purpose: purpose.as_str(),
+            })
+            .inc();
     }
 
     /// How many links of `purpose` were minted so far.
     #[cfg(test)]
     pub fn tokens_issued(&self, purpose: Purpose) -> u64 {
-        self.tokens_issued.get(&(purpose.as_str(),))
+        let labels = PurposeLabels {
+            purpose: purpose.as_str(),
+        };
+        self.tokens_issued.get(&labels).map_or(0, |c| c.get())
     }
 
     /// A link was used successfully.
     pub fn token_consumed(&self, purpose: Purpose) {
-        self.tokens_consumed.inc(&(purpose.as_str(),));
+        self.tokens_consumed
+            .get_or_create(&PurposeLabels {
+                purpose: purpose.as_str(),
+            })
+            .inc();
     }
 
     /// A link was refused for `reason` (see [`super::reasons`]).
     pub fn token_rejected(&self, purpose: Purpose, reason: &'static str) {
-        self.tokens_rejected.inc(&(purpose.as_str(), reason));
+        self.tokens_rejected
+            .get_or_create(&RejectionLabels {
+                purpose: purpose.as_str(),
+                reason,
+            })
+            .inc();
     }
 
     /// How many links of `purpose` were refused for `reason` so far.
     #[cfg(test)]
     pub fn tokens_rejected(&self, purpose: Purpose, reason: &'static str) -> u64 {
-        self.tokens_rejected.get(&(purpose.as_str(), reason))
+        let labels = RejectionLabels {
+            purpose: purpose.as_str(),
+            reason,
+        };
+        self.tokens_rejected.get(&labels).map_or(0, |c| c.get())
     }
 
     /// An outbox job of `kind` was committed.
     pub fn mail_queued(&self, kind: JobKind) {
-        self.mails_queued.inc(&(kind.name(),));
+        self.mails_queued
+            .get_or_create(&KindLabels { kind: kind.name() })
+            .inc();
     }
 
     /// A mail was skipped because its account is over the hourly quota (kept in the database).
@@ -149,134 +193,21 @@ impl Metrics {
         self.address_limit_hits.inc();
     }
 
-    /// The whole exposition, in the Prometheus text format (version 0.0.4).
+    /// The whole exposition, in the Prometheus text format (version 0.0.4): this registry's
+    /// families, then what `scrape` read from elsewhere.
     pub fn render(&self, scrape: &Scrape) -> String {
+        let mut sampled = Registry::default();
+        sampled.register_collector(Box::new(Sampled {
+            scrape: *scrape,
+            account_mail_quota_hits: self.account_mail_quota_hits.get(),
+            address_limit_hits: self.address_limit_hits.get(),
+        }));
         let mut out = String::with_capacity(8192);
-        write_header(
-            &mut out,
-            "lifeline_build_info",
-            "gauge",
-            "Always 1; labels name the build.",
-        );
-        let _ = writeln!(
-            out,
-            "lifeline_build_info{{version=\"{}\"}} 1",
-            env!("CARGO_PKG_VERSION")
-        );
-        self.http_requests.render(&mut out);
-        self.http_duration.render(&mut out);
-        self.tokens_issued.render(&mut out);
-        self.tokens_consumed.render(&mut out);
-        self.tokens_rejected.render(&mut out);
-        self.mails_queued.render(&mut out);
-        let mail = scrape.mail;
-        for (name, help, value) in [
-            (
-                "sent",
-                "Emails handed to the transport by this instance's worker.",
-                mail.sent,
-            ),
-            (
-                "failed",
-                "Outbox jobs (mail and webhooks) given up by this instance's worker.",
-                mail.failed,
-            ),
-            (
-                "retried",
-                "Failed deliveries (mail and webhooks) scheduled for another attempt.",
-                mail.retried,
-            ),
-            (
-                "skipped",
-                "Outbox jobs that needed no mail (unknown address, paused account, quota).",
-                mail.skipped,
-            ),
-        ] {
-            let metric = format!("lifeline_mails_{name}_total");
-            write_header(&mut out, &metric, "counter", help);
-            let _ = writeln!(out, "{metric} {value}");
+        for registry in [&self.registry, &sampled] {
+            // Writing to a `String` cannot fail.
+            let _ = prometheus_text::encode(&mut out, registry);
         }
-        let metric = "lifeline_webhooks_delivered_total";
-        let help = "Webhook requests answered with a 2xx by this instance's worker.";
-        write_header(&mut out, metric, "counter", help);
-        let _ = writeln!(out, "{metric} {}", mail.posted);
-        let name = "lifeline_password_verifications_total";
-        write_header(
-            &mut out,
-            name,
-            "counter",
-            "Password verifications at sign-in, dummy ones for unknown addresses included.",
-        );
-        let _ = writeln!(out, "{name} {}", scrape.password_verifications);
-        self.render_rate_limits(&mut out, scrape.rate_limits);
-        render_outbox(&mut out, scrape.outbox, scrape.now);
         out
-    }
-
-    fn render_rate_limits(&self, out: &mut String, hits: RateLimitHits) {
-        let name = "lifeline_rate_limit_hits_total";
-        write_header(
-            out,
-            name,
-            "counter",
-            "Requests refused by a rate limit, by kind (account_mail: mails skipped by the per-account quota).",
-        );
-        for (kind, value) in [
-            ("account_mail", self.account_mail_quota_hits.get()),
-            ("address", hits.address + self.address_limit_hits.get()),
-            ("global", hits.global),
-            ("ip", hits.ip),
-            ("login", hits.login),
-            ("token", hits.token),
-        ] {
-            let _ = writeln!(out, "{name}{{kind=\"{kind}\"}} {value}");
-        }
-    }
-}
-
-fn render_outbox(out: &mut String, stats: Option<OutboxStats>, now: NaiveDateTime) {
-    write_header(
-        out,
-        "lifeline_outbox_stats_up",
-        "gauge",
-        "1 when the outbox could be read for this scrape, 0 when the database was too slow or down.",
-    );
-    let _ = writeln!(
-        out,
-        "lifeline_outbox_stats_up {}",
-        u8::from(stats.is_some())
-    );
-    let Some(stats) = stats else {
-        return;
-    };
-    let age = stats
-        .oldest_pending_created_at
-        .map_or(0.0, |oldest| (now - oldest).as_seconds_f64().max(0.0));
-    for (name, help, value) in [
-        (
-            "pending",
-            "Outbox jobs neither sent nor given up (all instances).",
-            stats.pending as f64,
-        ),
-        (
-            "due",
-            "Pending outbox jobs whose next attempt time has come.",
-            stats.due as f64,
-        ),
-        (
-            "failed",
-            "Outbox jobs given up and kept for operators.",
-            stats.failed as f64,
-        ),
-        (
-            "oldest_pending_age_seconds",
-            "Age of the oldest pending outbox job (0 when none).",
-            age,
-        ),
-    ] {
-        let metric = format!("lifeline_outbox_{name}");
-        write_header(out, &metric, "gauge", help);
-        let _ = writeln!(out, "{metric} {value}");
     }
 }
 
@@ -296,29 +227,19 @@ fn method_label(method: &Method) -> &'static str {
 
 #[cfg(test)]
 mod tests {
+    use storage::outbox::OutboxStats;
     use storage::testing::fixed_now;
 
     use super::*;
+    use crate::http::limits::rate_limit::RateLimitHits;
 
-    fn scrape(outbox: Option<OutboxStats>) -> Scrape {
+    fn scrape() -> Scrape {
         Scrape {
-            mail: mail::WorkerStats {
-                sent: 7,
-                posted: 4,
-                retried: 2,
-                failed: 1,
-                skipped: 3,
-            },
-            rate_limits: RateLimitHits {
-                ip: 4,
-                address: 5,
-                global: 0,
-                login: 6,
-                token: 8,
-            },
-            outbox,
+            mail: mail::WorkerStats::default(),
+            rate_limits: RateLimitHits::default(),
+            outbox: None,
             now: fixed_now(),
-            password_verifications: 9,
+            password_verifications: 0,
         }
     }
 
@@ -333,7 +254,7 @@ mod tests {
         metrics.record_request(None, &odd, 404, Duration::ZERO);
 
         // Assert
-        let text = metrics.render(&scrape(None));
+        let text = metrics.render(&scrape());
         assert!(
             text.contains(
                 "lifeline_http_requests_total{route=\"/x/{id}\",method=\"GET\",status=\"200\"} 1\n"
@@ -351,7 +272,48 @@ mod tests {
     }
 
     #[test]
-    fn tokens_mails_and_limits_are_rendered_with_their_labels() {
+    fn request_durations_fall_into_cumulative_latency_buckets() {
+        // Arrange
+        let metrics = Metrics::new();
+
+        // Act
+        for millis in [0, 3, 3, 40, 20_000] {
+            let elapsed = Duration::from_millis(millis);
+            metrics.record_request(Some("/x".into()), &Method::GET, 200, elapsed);
+        }
+
+        // Assert
+        let text = metrics.render(&scrape());
+        let series = "lifeline_http_request_duration_seconds";
+        let labels = "route=\"/x\",method=\"GET\"";
+        let buckets: Vec<&str> = text
+            .lines()
+            .filter(|line| line.starts_with(&format!("{series}_bucket{{{labels},")))
+            .collect();
+        assert_eq!(buckets.len(), LATENCY_BUCKETS.len() + 1, "{text}");
+        for (le, count) in [
+            ("0.001", 1),
+            ("0.005", 3),
+            ("0.05", 4),
+            ("1", 4),
+            ("10", 4),
+            ("+Inf", 5),
+        ] {
+            let line = format!("{series}_bucket{{{labels},le=\"{le}\"}} {count}");
+            assert!(buckets.contains(&line.as_str()), "no {line:?} in\n{text}");
+        }
+        assert!(
+            text.contains(&format!("{series}_sum{{{labels}}} 20.046\n")),
+            "{text}"
+        );
+        assert!(
+            text.contains(&format!("{series}_count{{{labels}}} 5\n")),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn tokens_and_queued_mails_are_counted_by_their_labels() {
         // Arrange
         let metrics = Metrics::new();
 
@@ -361,68 +323,26 @@ mod tests {
         metrics.token_rejected(Purpose::PasswordReset, "expired");
         metrics.token_rejected(Purpose::PasswordReset, "expired");
         metrics.mail_queued(JobKind::PasswordResetRequested);
-        metrics.account_mail_quota_hit();
 
         // Assert
-        let text = metrics.render(&scrape(None));
+        let text = metrics.render(&scrape());
         for line in [
             "lifeline_tokens_issued_total{purpose=\"password_reset\"} 1",
             "lifeline_tokens_consumed_total{purpose=\"magic_link\"} 1",
             "lifeline_tokens_rejected_total{purpose=\"password_reset\",reason=\"expired\"} 2",
             "lifeline_mails_queued_total{kind=\"password_reset_requested\"} 1",
-            "lifeline_mails_sent_total 7",
-            "lifeline_mails_retried_total 2",
-            "lifeline_mails_failed_total 1",
-            "lifeline_mails_skipped_total 3",
-            "lifeline_webhooks_delivered_total 4",
-            "lifeline_password_verifications_total 9",
-            "lifeline_rate_limit_hits_total{kind=\"ip\"} 4",
-            "lifeline_rate_limit_hits_total{kind=\"address\"} 5",
-            "lifeline_rate_limit_hits_total{kind=\"global\"} 0",
-            "lifeline_rate_limit_hits_total{kind=\"login\"} 6",
-            "lifeline_rate_limit_hits_total{kind=\"token\"} 8",
-            "lifeline_rate_limit_hits_total{kind=\"account_mail\"} 1",
-            "lifeline_outbox_stats_up 0",
         ] {
             assert!(
                 text.contains(&format!("{line}\n")),
                 "no {line:?} in\n{text}"
             );
         }
+        assert_eq!(metrics.tokens_issued(Purpose::PasswordReset), 1);
+        assert_eq!(metrics.tokens_issued(Purpose::MagicLink), 0);
         assert_eq!(
             metrics.tokens_rejected(Purpose::PasswordReset, "expired"),
             2
         );
-        assert!(!text.contains("lifeline_outbox_pending"), "{text}");
-    }
-
-    #[test]
-    fn outbox_gauges_show_depth_and_the_oldest_pending_age() {
-        // Arrange
-        let metrics = Metrics::new();
-        let stats = OutboxStats {
-            pending: 3,
-            due: 2,
-            oldest_pending_created_at: Some(fixed_now() - chrono::TimeDelta::seconds(90)),
-            failed: 1,
-        };
-
-        // Act
-        let text = metrics.render(&scrape(Some(stats)));
-
-        // Assert
-        for line in [
-            "lifeline_outbox_stats_up 1",
-            "lifeline_outbox_pending 3",
-            "lifeline_outbox_due 2",
-            "lifeline_outbox_failed 1",
-            "lifeline_outbox_oldest_pending_age_seconds 90",
-        ] {
-            assert!(
-                text.contains(&format!("{line}\n")),
-                "no {line:?} in\n{text}"
-            );
-        }
     }
 
     #[test]
@@ -430,21 +350,38 @@ mod tests {
         // Arrange
         let metrics = Metrics::new();
         metrics.record_request(None, &Method::GET, 200, Duration::ZERO);
+        metrics.token_issued(Purpose::MagicLink);
 
         // Act
-        let text = metrics.render(&scrape(Some(OutboxStats {
-            pending: 0,
-            due: 0,
-            oldest_pending_created_at: None,
-            failed: 0,
-        })));
+        let text = metrics.render(&Scrape {
+            outbox: Some(OutboxStats {
+                pending: 0,
+                due: 0,
+                oldest_pending_created_at: None,
+                failed: 0,
+            }),
+            ..scrape()
+        });
 
         // Assert
-        let mut typed = std::collections::HashSet::new();
+        let (mut helped, mut typed) = (
+            std::collections::HashSet::new(),
+            std::collections::HashSet::new(),
+        );
         for line in text.lines() {
-            if let Some(rest) = line.strip_prefix("# TYPE ") {
-                typed.insert(rest.split(' ').next().unwrap().to_owned());
-            } else if !line.starts_with('#') {
+            if let Some(rest) = line.strip_prefix("# HELP ") {
+                let (name, help) = rest.split_once(' ').unwrap();
+                assert!(
+                    help.ends_with('.') && !help.ends_with(".."),
+                    "{name}'s help: {help:?}"
+                );
+                helped.insert(name.to_owned());
+            } else if let Some(rest) = line.strip_prefix("# TYPE ") {
+                let name = rest.split(' ').next().unwrap();
+                assert!(helped.contains(name), "{name} has no HELP line before it");
+                typed.insert(name.to_owned());
+            } else {
+                assert!(!line.starts_with('#'), "{line}");
                 let name = line.split(['{', ' ']).next().unwrap();
                 let base = ["_bucket", "_sum", "_count"]
                     .iter()
@@ -453,5 +390,6 @@ mod tests {
                 assert!(typed.contains(base), "{name} has no TYPE line before it");
             }
         }
+        assert!(text.ends_with('\n') && !text.contains("# EOF"), "{text}");
     }
 }

@@ -12,7 +12,7 @@ use crate::metrics::Scrape;
 use crate::state::AppState;
 
 /// The content type of the Prometheus text format.
-pub const CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
+pub const CONTENT_TYPE: &str = prometheus_client::encoding::prometheus_text::CONTENT_TYPE;
 
 /// How long a scrape waits for the outbox query. A scrape must answer even when the database
 /// is slow: the gauges are then left out and `lifeline_outbox_stats_up` is 0.
