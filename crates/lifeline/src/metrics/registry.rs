@@ -13,7 +13,7 @@ use prometheus_client::registry::{Registry, Unit};
 use token_core::Purpose;
 
 use super::labels::{
-    BuildLabels, KindLabels, PurposeLabels, RejectionLabels, RequestLabels, RouteLabels,
+    BuildLabels, Hashed, KindLabels, PurposeLabels, RejectionLabels, RequestLabels, RouteLabels,
 };
 use super::scrape::{Sampled, Scrape};
 use crate::outbox::JobKind;
@@ -32,12 +32,12 @@ pub const UNMATCHED_ROUTE: &str = "unmatched";
 pub struct Metrics {
     /// The families below and the build info, in the order they are exposed.
     registry: Registry,
-    http_requests: Family<RequestLabels, Counter>,
-    http_duration: Family<RouteLabels, Histogram>,
-    tokens_issued: Family<PurposeLabels, Counter>,
-    tokens_consumed: Family<PurposeLabels, Counter>,
-    tokens_rejected: Family<RejectionLabels, Counter>,
-    mails_queued: Family<KindLabels, Counter>,
+    http_requests: Family<Hashed<RequestLabels>, Counter>,
+    http_duration: Family<Hashed<RouteLabels>, Histogram>,
+    tokens_issued: Family<Hashed<PurposeLabels>, Counter>,
+    tokens_consumed: Family<Hashed<PurposeLabels>, Counter>,
+    tokens_rejected: Family<Hashed<RejectionLabels>, Counter>,
+    mails_queued: Family<Hashed<KindLabels>, Counter>,
     /// Mails skipped by the per-account quota (exposed with the rate limits' refusals).
     account_mail_quota_hits: Counter,
     /// Link requests the worker skipped over the per-address limit kept in the database.
@@ -116,24 +116,25 @@ impl Metrics {
         status: u16,
         elapsed: Duration,
     ) {
-        let route = RouteLabels {
+        let route = Hashed(RouteLabels {
             route: route.map_or(Cow::Borrowed(UNMATCHED_ROUTE), Cow::Owned),
             method: method_label(method),
-        };
+        });
         self.http_duration
             .get_or_create(&route)
             .observe(elapsed.as_secs_f64());
+        let route = route.0;
         self.http_requests
-            .get_or_create(&RequestLabels { route, status })
+            .get_or_create(&Hashed(RequestLabels { route, status }))
             .inc();
     }
 
     /// A token was minted for a link.
     pub fn token_issued(&self, purpose: Purpose) {
         self.tokens_issued
-            .get_or_create(&PurposeLabels {
+            .get_or_create(&Hashed(PurposeLabels {
                 purpose: purpose.as_str(),
-            })
+            }))
             .inc();
     }
 
@@ -143,25 +144,27 @@ impl Metrics {
         let labels = PurposeLabels {
             purpose: purpose.as_str(),
         };
-        self.tokens_issued.get(&labels).map_or(0, |c| c.get())
+        self.tokens_issued
+            .get(&Hashed(labels))
+            .map_or(0, |c| c.get())
     }
 
     /// A link was used successfully.
     pub fn token_consumed(&self, purpose: Purpose) {
         self.tokens_consumed
-            .get_or_create(&PurposeLabels {
+            .get_or_create(&Hashed(PurposeLabels {
                 purpose: purpose.as_str(),
-            })
+            }))
             .inc();
     }
 
     /// A link was refused for `reason` (see [`super::reasons`]).
     pub fn token_rejected(&self, purpose: Purpose, reason: &'static str) {
         self.tokens_rejected
-            .get_or_create(&RejectionLabels {
+            .get_or_create(&Hashed(RejectionLabels {
                 purpose: purpose.as_str(),
                 reason,
-            })
+            }))
             .inc();
     }
 
@@ -172,13 +175,15 @@ impl Metrics {
             purpose: purpose.as_str(),
             reason,
         };
-        self.tokens_rejected.get(&labels).map_or(0, |c| c.get())
+        self.tokens_rejected
+            .get(&Hashed(labels))
+            .map_or(0, |c| c.get())
     }
 
     /// An outbox job of `kind` was committed.
     pub fn mail_queued(&self, kind: JobKind) {
         self.mails_queued
-            .get_or_create(&KindLabels { kind: kind.name() })
+            .get_or_create(&Hashed(KindLabels { kind: kind.name() }))
             .inc();
     }
 

@@ -173,7 +173,7 @@ async fn a_scrape_after_traffic_counts_requests_tokens_mail_and_the_outbox(backe
         ("lifeline_outbox_stats_up", "1"),
         ("lifeline_outbox_pending", "0"),
         ("lifeline_outbox_failed", "0"),
-        ("lifeline_outbox_oldest_pending_age_seconds", "0"),
+        ("lifeline_outbox_oldest_pending_age_seconds", "0.0"),
     ] {
         assert_sample(&text, series, value);
     }
