@@ -35,8 +35,8 @@ impl<L: EncodeLabelSet> EncodeLabelSet for Hashed<L> {
 /// A request's matched route pattern and method.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, EncodeLabelSet)]
 pub struct RouteLabels {
-    /// The route pattern (`/password/reset`), or [`super::registry::UNMATCHED_ROUTE`]. Borrowed when
-    /// no route matched; the pattern a route reports is already an owned string.
+    /// The route pattern (`/password/reset`), or [`super::registry::UNMATCHED_ROUTE`],
+    /// borrowed: the pattern a matched route reports is an owned string already.
     pub route: Cow<'static, str>,
     /// One of a few methods, or `other`.
     pub method: &'static str,
