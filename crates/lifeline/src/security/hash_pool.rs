@@ -8,11 +8,14 @@
 //! threads × cost, each thread reuses its own buffer, and a burst waits in a queue instead.
 //! A thread that has had no work for a second after a job runs the pool's idle hook (freeing
 //! its buffer, see `argon2_memory`): the memory is held while hashes keep coming, where
-//! reusing it saves faulting in 19 MiB per hash, and given back when they stop.
+//! reusing it saves faulting in 19 MiB per hash, and given back when they stop. Each thread
+//! waits on the queue on its own (a multi-consumer channel): with one receiver behind a
+//! mutex, an idle thread blocked in `recv` holding the lock kept the thread that had worked
+//! from ever timing out, and its 19 MiB stayed resident for good.
 
-use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
-use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
+
+use crossbeam_channel::{Receiver, RecvTimeoutError, Sender, unbounded};
 
 type Work = Box<dyn FnOnce() + Send>;
 
@@ -36,10 +39,9 @@ impl HashPool {
     /// A pool of `threads` threads (at least one), each running `idle.hook` when it has had no
     /// work for `idle.after` since its last job.
     pub fn new(threads: usize, idle: Idle) -> std::io::Result<HashPool> {
-        let (work, queue) = channel::<Work>();
-        let queue = Arc::new(Mutex::new(queue));
+        let (work, queue) = unbounded::<Work>();
         for n in 0..threads.max(1) {
-            let queue = Arc::clone(&queue);
+            let queue = queue.clone();
             std::thread::Builder::new()
                 .name(format!("argon2-{n}"))
                 .spawn(move || serve(&queue, idle))?;
@@ -58,7 +60,7 @@ impl HashPool {
     /// Runs `work` on a pool thread and waits for its result (call it from a blocking
     /// context). `None` only if the pool's threads are gone.
     pub fn run<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Option<T> {
-        let (done, result) = channel();
+        let (done, result) = crossbeam_channel::bounded(1);
         let job: Work = Box::new(move || {
             let _ = done.send(work());
         });
@@ -67,26 +69,20 @@ impl HashPool {
     }
 }
 
-fn serve(queue: &Mutex<Receiver<Work>>, idle: Idle) {
+fn serve(queue: &Receiver<Work>, idle: Idle) {
     // Whether this thread has worked since it last ran the idle hook.
     let mut worked = false;
     loop {
-        let next = {
-            let queue = queue.lock().unwrap_or_else(PoisonError::into_inner);
-            if worked {
-                match queue.recv_timeout(idle.after) {
-                    Err(RecvTimeoutError::Timeout) => {
-                        // Not under the lock: the hook may take a while (unmapping memory).
-                        drop(queue);
-                        (idle.hook)();
-                        worked = false;
-                        continue;
-                    }
-                    next => next.map_err(|_| ()),
+        let next = match worked {
+            true => match queue.recv_timeout(idle.after) {
+                Err(RecvTimeoutError::Timeout) => {
+                    (idle.hook)();
+                    worked = false;
+                    continue;
                 }
-            } else {
-                queue.recv().map_err(|_| ())
-            }
+                next => next.map_err(|_| ()),
+            },
+            false => queue.recv().map_err(|_| ()),
         };
         match next {
             Ok(work) => {
@@ -101,8 +97,8 @@ fn serve(queue: &Mutex<Receiver<Work>>, idle: Idle) {
 #[cfg(test)]
 mod tests {
     use std::collections::HashSet;
-    use std::sync::Barrier;
     use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::{Arc, Barrier, Mutex};
 
     use super::*;
 
@@ -149,6 +145,34 @@ mod tests {
 
         // Assert
         assert_eq!(threads.lock().unwrap().len(), 2);
+    }
+
+    #[test]
+    fn the_thread_that_worked_runs_the_idle_hook_while_the_others_wait_for_work() {
+        // Arrange: two threads; the one that takes the job must not be kept from its idle
+        // hook by the other waiting for work.
+        static IDLE: AtomicUsize = AtomicUsize::new(0);
+        let pool = HashPool::new(
+            2,
+            Idle {
+                after: Duration::from_millis(20),
+                hook: || {
+                    IDLE.fetch_add(1, Ordering::SeqCst);
+                },
+            },
+        )
+        .unwrap();
+
+        // Act: a job as long as a hash, time enough for the other thread to start waiting.
+        pool.run(|| std::thread::sleep(Duration::from_millis(50)))
+            .unwrap();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while IDLE.load(Ordering::SeqCst) == 0 && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+
+        // Assert
+        assert_eq!(IDLE.load(Ordering::SeqCst), 1);
     }
 
     #[test]
