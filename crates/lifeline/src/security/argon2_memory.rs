@@ -52,6 +52,13 @@ fn buffer_of(blocks: usize) -> Vec<Block> {
 pub fn release_buffer() {
     BLOCKS.with_borrow_mut(|blocks| *blocks = Vec::new());
 }
+
+/// Bytes this thread's working buffer holds (its length; the reserve beyond is never
+/// written).
+#[cfg(test)]
+pub fn held_bytes() -> usize {
+    BLOCKS.with_borrow(|blocks| blocks.len() * std::mem::size_of::<Block>())
+}
 /// Runs argon2 `argon2` over `password` and `salt` into `out`, in this thread's buffer when
 /// its cost is at most `kept_blocks`, else in a buffer allocated for this call.
 fn hash_into(

@@ -120,9 +120,23 @@ impl PasswordHasherService {
             .map_err(|e| HashError(e.to_string()))?,
             verifications: Arc::new(AtomicU64::new(0)),
         };
-        let dummy = service.hash(&Password::new("lifeline dummy password".into()))?;
-        service.dummy_hash = Arc::from(dummy);
+        service.dummy_hash = Arc::from(service.dummy()?);
         Ok(service)
+    }
+
+    /// The dummy hash, made once at start. Its thread gives the working buffer back at once
+    /// rather than after the pool's idle delay: the first sign-in or reset right after start
+    /// would otherwise hash beside it, holding two buffers (38 MiB at the default cost).
+    fn dummy(&self) -> Result<String, HashError> {
+        let params = self.params.clone();
+        self.pool
+            .run(move || {
+                let dummy = argon2_memory::hash(&params, b"lifeline dummy password");
+                argon2_memory::release_buffer();
+                dummy
+            })
+            .ok_or_else(|| HashError("the hashing threads stopped".into()))?
+            .map_err(HashError)
     }
 
     /// Hashes with a fresh random salt into a PHC string (in the hashing thread's own
@@ -248,6 +262,35 @@ mod tests {
 
     fn cheap() -> PasswordHasherService {
         PasswordHasherService::new(1024, 1, 1).unwrap()
+    }
+
+    #[test]
+    fn making_the_dummy_hash_leaves_no_hashing_thread_holding_memory() {
+        // Arrange: as many concurrent jobs as the pool has threads, so each thread runs one.
+        let hasher = cheap();
+        let threads = std::thread::available_parallelism().map_or(1, usize::from);
+        let barrier = Arc::new(std::sync::Barrier::new(threads));
+
+        // Act
+        let held: Vec<usize> = std::thread::scope(|scope| {
+            let asks: Vec<_> = (0..threads)
+                .map(|_| {
+                    let (pool, barrier) = (hasher.pool.clone(), Arc::clone(&barrier));
+                    scope.spawn(move || {
+                        pool.run(move || {
+                            barrier.wait();
+                            argon2_memory::held_bytes()
+                        })
+                    })
+                })
+                .collect();
+            asks.into_iter()
+                .map(|ask| ask.join().unwrap().unwrap())
+                .collect()
+        });
+
+        // Assert
+        assert_eq!(held, vec![0; threads]);
     }
 
     #[test]
