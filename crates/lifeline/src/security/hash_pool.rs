@@ -107,6 +107,24 @@ mod tests {
         hook: || {},
     };
 
+    /// A pool of `threads` threads whose idle hook, run after 20 ms without work, is `hook`.
+    fn counting_pool(threads: usize, hook: fn()) -> HashPool {
+        let idle = Idle {
+            after: Duration::from_millis(20),
+            hook,
+        };
+        HashPool::new(threads, idle).unwrap()
+    }
+
+    /// `counter` once it is above `seen` (or after ten seconds).
+    fn wait_past(counter: &AtomicUsize, seen: usize) -> usize {
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while counter.load(Ordering::SeqCst) == seen && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        counter.load(Ordering::SeqCst)
+    }
+
     #[test]
     fn work_runs_on_the_pool_threads_and_returns_its_result() {
         // Arrange
@@ -152,58 +170,34 @@ mod tests {
         // Arrange: two threads; the one that takes the job must not be kept from its idle
         // hook by the other waiting for work.
         static IDLE: AtomicUsize = AtomicUsize::new(0);
-        let pool = HashPool::new(
-            2,
-            Idle {
-                after: Duration::from_millis(20),
-                hook: || {
-                    IDLE.fetch_add(1, Ordering::SeqCst);
-                },
-            },
-        )
-        .unwrap();
+        let pool = counting_pool(2, || {
+            IDLE.fetch_add(1, Ordering::SeqCst);
+        });
 
         // Act: a job as long as a hash, time enough for the other thread to start waiting.
         pool.run(|| std::thread::sleep(Duration::from_millis(50)))
             .unwrap();
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-        while IDLE.load(Ordering::SeqCst) == 0 && std::time::Instant::now() < deadline {
-            std::thread::sleep(Duration::from_millis(1));
-        }
+        let idle = wait_past(&IDLE, 0);
 
         // Assert
-        assert_eq!(IDLE.load(Ordering::SeqCst), 1);
+        assert_eq!(idle, 1);
     }
 
     #[test]
     fn a_thread_runs_the_idle_hook_once_the_queue_is_empty() {
         // Arrange
         static IDLE: AtomicUsize = AtomicUsize::new(0);
-        let pool = HashPool::new(
-            1,
-            Idle {
-                after: Duration::from_millis(20),
-                hook: || {
-                    IDLE.fetch_add(1, Ordering::SeqCst);
-                },
-            },
-        )
-        .unwrap();
+        let pool = counting_pool(1, || {
+            IDLE.fetch_add(1, Ordering::SeqCst);
+        });
 
         // Act: one job, then another after the first was done.
         pool.run(|| ()).unwrap();
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
-        while IDLE.load(Ordering::SeqCst) == 0 && std::time::Instant::now() < deadline {
-            std::thread::yield_now();
-        }
-        let after_first = IDLE.load(Ordering::SeqCst);
+        let after_first = wait_past(&IDLE, 0);
         pool.run(|| ()).unwrap();
-        while IDLE.load(Ordering::SeqCst) == after_first && std::time::Instant::now() < deadline {
-            std::thread::yield_now();
-        }
+        let after_second = wait_past(&IDLE, after_first);
 
         // Assert: the hook ran once after each job, not again while waiting.
-        assert_eq!(after_first, 1);
-        assert_eq!(IDLE.load(Ordering::SeqCst), 2);
+        assert_eq!((after_first, after_second), (1, 2));
     }
 }
