@@ -60,7 +60,9 @@ pub use config::{
     SecretString, Settings, WebhookSettings,
 };
 pub use directory::{
-    BoxError, DirectoryConnection, DirectoryError, DirectoryUser, StoredHash, UserDirectory,
+    AccountSource, BoxError, DirectoryConnection, DirectoryError, DirectoryPlugin, DirectoryUser,
+    ExternalAccount, PasswordChange, PasswordRefusal, PluginSetting, PluginSettings,
+    SetPasswordError, StoredHash, UserDirectory,
 };
 pub use embed::{Lifeline, Workers};
 pub use keys::generate as generate_keys;

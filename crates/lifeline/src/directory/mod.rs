@@ -23,8 +23,10 @@
 //! with an external directory the ids they hold are that directory's ids.
 
 mod error;
+mod plugin;
 mod settings;
 mod sign_in;
+mod source;
 mod sql_mapped;
 mod statements;
 mod table;
@@ -36,8 +38,12 @@ use chrono::NaiveDateTime;
 use storage::{Backend, DbConnection, mask};
 
 pub use self::error::{BoxError, DirectoryError};
+pub use self::plugin::{DirectoryPlugin, PluginSetting, PluginSettings};
 pub use self::settings::{DirectoryConfigError, DirectoryKind, DirectorySettings};
 pub use self::sign_in::SignIn;
+pub use self::source::{
+    AccountSource, ExternalAccount, PasswordChange, PasswordRefusal, SetPasswordError,
+};
 pub use self::sql_mapped::SqlDirectory;
 pub use self::table::TableDirectory;
 pub use crate::security::password_hash::StoredHash;
