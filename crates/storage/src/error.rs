@@ -63,6 +63,9 @@ pub enum StorageError {
     /// The operating system's random number generator failed.
     #[error("the system random number generator failed: {0}")]
     Randomness(String),
+    /// A text argument is longer than its column (the name says which).
+    #[error("{0} is too long")]
+    TooLong(&'static str),
     /// A time or duration argument is outside what the database can store.
     #[error("time value out of range: {0}")]
     TimeOutOfRange(&'static str),

@@ -34,6 +34,7 @@ mod connection;
 mod database;
 mod email;
 mod error;
+pub mod external_accounts;
 pub mod mailbox;
 mod migrations;
 pub mod outbox;

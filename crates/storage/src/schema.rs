@@ -127,6 +127,24 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Lifeline's state for accounts of an external directory (an account source), keyed
+    /// by the source's kind and stable id for the entry; `id` is the account id tokens,
+    /// sessions and audit events carry.
+    external_accounts (id) {
+        id -> BigInt,
+        kind -> Text,
+        external_id -> Text,
+        email -> Text,
+        display_email -> Text,
+        auth_epoch -> BigInt,
+        resets_paused_until -> Nullable<Timestamp>,
+        disabled_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(tokens -> users (user_id));
 diesel::joinable!(audit_events -> users (user_id));
 
@@ -139,5 +157,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     mailbox,
     sessions,
     api_keys,
-    account_languages
+    account_languages,
+    external_accounts
 );
