@@ -35,7 +35,7 @@ use anyhow::Context;
 use token_core::{Clock, SystemClock};
 
 use crate::config::{Mode, Settings};
-use crate::directory::UserDirectory;
+use crate::directory::{AccountSource, UserDirectory};
 use crate::http::middleware::error_pages::render_error_pages;
 use crate::http::middleware::headers::security_headers;
 use crate::http::middleware::post_limit::limit_posts;
@@ -73,7 +73,34 @@ impl Lifeline {
         clock: Arc<dyn Clock + Send + Sync>,
         directory: Option<Arc<dyn UserDirectory>>,
     ) -> anyhow::Result<Self> {
-        let (state, session_key, worker) = startup::build_state(settings, clock, directory).await?;
+        let accounts = match directory {
+            Some(directory) => startup::AccountsFrom::Directory(directory),
+            None => startup::AccountsFrom::Settings,
+        };
+        Self::build_from(settings, clock, accounts).await
+    }
+
+    /// Builds Lifeline with the accounts of `source`: a directory that keeps its accounts
+    /// and checks and sets their passwords itself (an LDAP server, say). Lifeline never
+    /// hashes a password for it; it keeps its own state of each account (epoch, pause,
+    /// disable) in its `external_accounts` table, keyed by the source's stable id for the
+    /// entry. [`AccountSource::check`] runs first, on the blocking pool: a source that
+    /// fails it stops the build with its error.
+    pub async fn build_with_account_source(
+        settings: Settings,
+        clock: Arc<dyn Clock + Send + Sync>,
+        source: Arc<dyn AccountSource>,
+    ) -> anyhow::Result<Self> {
+        Self::build_from(settings, clock, startup::AccountsFrom::Source(source)).await
+    }
+
+    /// Builds Lifeline with the accounts `accounts` names.
+    pub(crate) async fn build_from(
+        settings: Settings,
+        clock: Arc<dyn Clock + Send + Sync>,
+        accounts: startup::AccountsFrom,
+    ) -> anyhow::Result<Self> {
+        let (state, session_key, worker) = startup::build_state(settings, clock, accounts).await?;
         Ok(Self {
             state,
             session_key,

@@ -20,7 +20,8 @@ use storage::{Database, DbConnection, EmailAddress, StorageError, tokens};
 
 use crate::config::Settings;
 use crate::directory::{
-    self, DirectoryConnection, DirectoryError, DirectoryKind, DirectoryUser, UserDirectory,
+    self, DirectoryConnection, DirectoryError, DirectoryKind, DirectoryUser, NewPassword,
+    PasswordAuthority, PasswordChange, SetPasswordError, UserDirectory,
 };
 use crate::outbox::{JobKind, MailJob, PasswordChanged};
 use crate::security::password_hash::{Password, PasswordHasherService};
@@ -89,6 +90,8 @@ pub struct Accounts {
     settings: Settings,
     webhooks: Arc<Webhooks>,
     jobs: CommittedJobs,
+    /// Set when the directory is an account source, which keeps the passwords itself.
+    authority: Option<Arc<PasswordAuthority>>,
 }
 
 impl Accounts {
@@ -118,7 +121,19 @@ impl Accounts {
             settings: settings.clone(),
             webhooks,
             jobs: CommittedJobs::default(),
+            authority: None,
         }
+    }
+
+    /// The same accounts, whose passwords `authority` checks and sets when the directory is
+    /// an account source (`None` otherwise): setting a password then goes to the source, and
+    /// creating accounts is refused (they live in the source).
+    pub(crate) fn with_password_authority(
+        mut self,
+        authority: Option<Arc<PasswordAuthority>>,
+    ) -> Self {
+        self.authority = authority;
+        self
     }
 
     /// The same accounts, announcing the outbox jobs each action commits through
@@ -181,6 +196,11 @@ impl Accounts {
         actor: &Actor,
         now: NaiveDateTime,
     ) -> Result<DirectoryUser, OperatorError> {
+        if let Some(authority) = &self.authority {
+            return Err(OperatorError::Unsupported(Unsupported::ExternalAccounts {
+                kind: authority.kind().to_owned(),
+            }));
+        }
         if self.settings.directory.kind != DirectoryKind::Builtin {
             return Err(OperatorError::Unsupported(Unsupported::Create {
                 table: self.table().to_owned(),
@@ -345,9 +365,28 @@ impl Accounts {
         let user = self.find(account.clone())?;
         let address = EmailAddress::parse(&user.display_email)?;
         crate::ops::check_new_password(&self.settings, password, &address)?;
-        let hash = hasher
-            .hash(password)
-            .map_err(|e| OperatorError::Hash(e.into()))?;
+        let new_password = match &self.authority {
+            Some(authority) => {
+                // Before the transaction: the source is asked over the network.
+                match authority.set_password(&user, password, PasswordChange::Reset) {
+                    Ok(()) => NewPassword::SetAtSource,
+                    Err(SetPasswordError::Refused(refusal)) => {
+                        return Err(OperatorError::WeakPassword(
+                            crate::ops::PasswordRejection::Directory(refusal),
+                        ));
+                    }
+                    Err(SetPasswordError::Directory(DirectoryError::NoSuchAccount)) => {
+                        return Err(OperatorError::NoSuchAccount(account.to_string()));
+                    }
+                    Err(SetPasswordError::Directory(error)) => return Err(error.into()),
+                }
+            }
+            None => NewPassword::Hash(
+                hasher
+                    .hash(password)
+                    .map_err(|e| OperatorError::Hash(e.into()))?,
+            ),
+        };
         let notice = MailJob::PasswordChanged(PasswordChanged {
             user_id: user.id,
             ip: None,
@@ -359,7 +398,7 @@ impl Accounts {
         .map_err(|e| OperatorError::Mail(e.into()))?;
         let event = Event::new("operator_password_set", "lifeline users set-password");
         self.change(&account, actor, now, &event, |directory, conn, user| {
-            directory.set_password(&mut DirectoryConnection::new(conn), user.id, &hash, now)?;
+            new_password.store(directory, &mut DirectoryConnection::new(conn), user.id, now)?;
             tokens::revoke_all_for_user(conn, user.id, now)?;
             notice.write(conn, now)?;
             self.jobs.wrote(notice.kind(), 1);

@@ -16,7 +16,7 @@ use token_core::{Clock, Lifetime, SystemClock};
 
 use crate::api_keys::ApiKeyHasher;
 use crate::config::{LogSettings, Mode, Settings};
-use crate::directory::UserDirectory;
+use crate::directory::{AccountSource, UserDirectory};
 use crate::embed::{Lifeline, Workers};
 use crate::http::limits::admin_keys::AdminKeyLimits;
 use crate::http::limits::rate_limit::RateLimits;
@@ -117,7 +117,23 @@ impl Application {
         directory: Option<Arc<dyn UserDirectory>>,
     ) -> anyhow::Result<Self> {
         init_tracing(&settings.log);
-        let lifeline = Lifeline::build_with_directory(settings, clock, directory).await?;
+        Self::serve(Lifeline::build_with_directory(settings, clock, directory).await?)
+    }
+
+    /// Like [`Self::build_with_clock`], with the accounts of `source`, a directory that
+    /// checks and sets passwords itself (see [`Lifeline::build_with_account_source`]). The
+    /// source's start-up check runs first: a source that fails it stops the start.
+    pub async fn build_with_account_source(
+        settings: Settings,
+        clock: Arc<dyn Clock + Send + Sync>,
+        source: Arc<dyn AccountSource>,
+    ) -> anyhow::Result<Self> {
+        init_tracing(&settings.log);
+        Self::serve(Lifeline::build_with_account_source(settings, clock, source).await?)
+    }
+
+    /// Binds the listener and starts `lifeline`'s workers.
+    fn serve(lifeline: Lifeline) -> anyhow::Result<Self> {
         let state = lifeline.state();
         let bind = state.settings.server.bind;
         let listener = TcpListener::bind(bind).with_context(|| format!("Failed to bind {bind}"))?;
@@ -157,13 +173,24 @@ impl Application {
     }
 }
 
+/// Where the accounts of a [`Lifeline`] being built come from.
+pub(crate) enum AccountsFrom {
+    /// The directory `[directory]` configures.
+    Settings,
+    /// A host's own [`UserDirectory`].
+    Directory(Arc<dyn UserDirectory>),
+    /// A directory that checks and sets passwords itself; Lifeline keeps its per-account
+    /// state in `external_accounts` (see `directory::external`).
+    Source(Arc<dyn AccountSource>),
+}
+
 /// Everything [`Lifeline`] is built from: the shared state (database connected and
 /// migrated unless `database.auto_migrate` is off, keys, templates, limiters), the
 /// session cookie key, and the outbox worker, ready but not started.
 pub(crate) async fn build_state(
     settings: Settings,
     clock: Arc<dyn Clock + Send + Sync>,
-    directory: Option<Arc<dyn UserDirectory>>,
+    accounts: AccountsFrom,
 ) -> anyhow::Result<(web::Data<AppState>, Key, mail::OutboxWorker)> {
     // The same rules as `lifeline config check`, also for settings a host built itself.
     settings.validate()?;
@@ -183,9 +210,17 @@ pub(crate) async fn build_state(
         p.argon2_iterations,
         p.argon2_parallelism,
     )?;
-    let directory = match directory {
-        Some(directory) => directory,
-        None => directory::from_settings(&settings.directory, db.backend())?,
+    let (directory, password_authority) = match accounts {
+        AccountsFrom::Settings => (
+            directory::from_settings(&settings.directory, db.backend())?,
+            None,
+        ),
+        AccountsFrom::Directory(directory) => (directory, None),
+        AccountsFrom::Source(source) => {
+            directory::external::check(&source).await?;
+            let (directory, authority) = directory::external::build(source, db.clone());
+            (directory, Some(authority))
+        }
     };
     directory::check(&directory, &db).await?;
     let webhooks = Arc::new(
@@ -209,6 +244,7 @@ pub(crate) async fn build_state(
         admin_limits: AdminKeyLimits::new(&settings.admin_api),
         hasher,
         directory,
+        password_authority,
         policy: PasswordPolicy {
             min_length: p.min_length,
             max_length: p.max_length,

@@ -7,7 +7,7 @@ use token_core::{Clock, KeyRing};
 
 use crate::api_keys::ApiKeyHasher;
 use crate::config::Settings;
-use crate::directory::UserDirectory;
+use crate::directory::{PasswordAuthority, UserDirectory};
 use crate::http::limits::admin_keys::AdminKeyLimits;
 use crate::http::limits::rate_limit::RateLimits;
 use crate::http::session::SessionSecretKey;
@@ -44,6 +44,9 @@ pub struct AppState {
     pub hasher: PasswordHasherService,
     /// Where accounts live (Lifeline's `users` table, a mapped table, or the host's own).
     pub directory: Arc<dyn UserDirectory>,
+    /// Checks and sets passwords when the directory is an account source (which keeps
+    /// them itself); `None` when Lifeline hashes them.
+    pub password_authority: Option<Arc<PasswordAuthority>>,
     /// The password policy.
     pub policy: PasswordPolicy,
     /// Queues mail jobs (group-committed), counts them, wakes the worker and reads its counters.

@@ -116,6 +116,12 @@ password-too-long = استخدم { $max } حرفًا على الأكثر.
 password-common = كلمة المرور هذه من أكثر كلمات المرور شيوعًا، لذا يسهل تخمينها. اختر كلمة مرور أخرى.
 password-same-as-email = لا يمكن أن تكون كلمة المرور هي عنوان بريدك الإلكتروني.
 password-mismatch = كلمتا المرور غير متطابقتين.
+password-directory-too-short = يتطلب الدليل كلمة مرور أطول. اختر كلمة مرور أطول.
+password-directory-too-weak = يرى الدليل أن كلمة المرور هذه سهلة التخمين. اختر كلمة مرور أقوى.
+password-directory-recently-used = استُخدمت كلمة المرور هذه مؤخرًا. اختر كلمة مرور لم تستخدمها من قبل.
+password-directory-too-soon = غُيّرت كلمة المرور قبل وقت قصير جدًا ولا يمكن تغييرها مرة أخرى بعد. حاول لاحقًا.
+password-directory-not-allowed = لا يسمح الدليل بتغيير كلمة مرور هذا الحساب هنا. تواصل مع المسؤول.
+password-directory-refused = رفض الدليل كلمة المرور هذه. اختر كلمة مرور أخرى.
 
 ## Account
 account-title = حسابك

@@ -33,6 +33,7 @@ api-account-exists = Ein Konto mit der Adresse { $email } gibt es bereits.
 api-account-disabled = Dieses Konto ist deaktiviert, daher würde keiner seiner Links funktionieren. Aktivieren Sie es zuerst.
 api-links-paused = Nach „Das war ich nicht“ sind die Links dieses Kontos bis { $until } pausiert. Heben Sie zuerst die Pause auf.
 api-directory-create = Konten werden hier nicht angelegt, denn sie liegen in der Tabelle `{ $table }` der Anwendung ([directory] kind = "sql"). Legen Sie das Konto dort an.
+api-directory-external = Konten werden hier nicht angelegt, denn sie liegen im Verzeichnis ([directory] kind = "{ $kind }"). Legen Sie den Eintrag dort an; sobald er eine E-Mail-Adresse hat, kann er Lifeline nutzen.
 api-directory-delete = Die Konten liegen in der Tabelle `{ $table }` der Anwendung ([directory] kind = "sql"), auf die andere Tabellen der Anwendung verweisen können. Löschen Sie das Konto dort (seine Links funktionieren nicht mehr, sobald die Zeile fehlt), oder deaktivieren Sie es stattdessen.
 api-directory-no-column = { $action ->
     [disable] Konten lassen sich nicht deaktivieren

@@ -104,6 +104,12 @@ password-too-long = Verwenden Sie höchstens { $max } Zeichen.
 password-common = Dieses Passwort gehört zu den am häufigsten verwendeten und ist daher leicht zu erraten. Wählen Sie bitte ein anderes.
 password-same-as-email = Ihr Passwort darf nicht Ihre E-Mail-Adresse sein.
 password-mismatch = Die beiden Passwörter stimmen nicht überein.
+password-directory-too-short = Das Verzeichnis verlangt ein längeres Passwort. Wählen Sie bitte ein längeres.
+password-directory-too-weak = Das Verzeichnis hält dieses Passwort für zu leicht zu erraten. Wählen Sie bitte ein stärkeres.
+password-directory-recently-used = Dieses Passwort wurde vor Kurzem verwendet. Wählen Sie bitte eines, das Sie noch nicht verwendet haben.
+password-directory-too-soon = Das Passwort wurde erst vor Kurzem geändert und kann noch nicht wieder geändert werden. Versuchen Sie es später erneut.
+password-directory-not-allowed = Das Verzeichnis erlaubt nicht, das Passwort dieses Kontos hier zu ändern. Wenden Sie sich an Ihre Administration.
+password-directory-refused = Das Verzeichnis hat dieses Passwort abgelehnt. Wählen Sie bitte ein anderes.
 
 ## Account
 account-title = Ihr Konto

@@ -38,6 +38,8 @@ api-account-disabled = This account is disabled, so none of its links would work
 # $until: a time in RFC 3339, UTC (2026-12-03T09:21:00Z).
 api-links-paused = After "this wasn't me", this account's links are paused until { $until }. Lift the pause first.
 api-directory-create = Accounts are not created here: they live in the application's table `{ $table }` ([directory] kind = "sql"). Create the account there.
+# $kind: the directory.kind of the account source, e.g. ldap.
+api-directory-external = Accounts are not created here: they live in the directory ([directory] kind = "{ $kind }"). Create the entry there; it can use Lifeline once it has a mail address.
 api-directory-delete = The accounts live in the application's table `{ $table }` ([directory] kind = "sql"), which other tables of the application may reference. Delete the account there (its links stop working once the row is gone), or disable it instead.
 # $setting: the setting that maps the missing column, e.g. directory.disabled_at_column.
 api-directory-no-column = { $action ->

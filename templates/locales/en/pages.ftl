@@ -105,6 +105,12 @@ password-too-long = Use at most { $max } characters.
 password-common = This password is one of the most commonly used passwords, so it is easy to guess. Choose another one.
 password-same-as-email = Your password can't be your email address.
 password-mismatch = The two passwords don't match.
+password-directory-too-short = The directory requires a longer password. Choose a longer one.
+password-directory-too-weak = The directory finds this password too easy to guess. Choose a stronger one.
+password-directory-recently-used = This password was used recently. Choose one you have not used before.
+password-directory-too-soon = The password was changed too recently to change it again yet. Try again later.
+password-directory-not-allowed = The directory does not allow this account's password to be changed here. Ask your administrator.
+password-directory-refused = The directory refused this password. Choose another one.
 
 ## Account
 account-title = Your account

@@ -33,6 +33,7 @@ api-account-exists = Ya existe una cuenta con la dirección { $email }.
 api-account-disabled = Esta cuenta está desactivada, así que ninguno de sus enlaces funcionaría. Actívela primero.
 api-links-paused = Tras «No he sido yo», los enlaces de esta cuenta están en pausa hasta { $until }. Levante la pausa primero.
 api-directory-create = Las cuentas no se crean aquí: están en la tabla `{ $table }` de la aplicación ([directory] kind = "sql"). Cree la cuenta allí.
+api-directory-external = Las cuentas no se crean aquí: están en el directorio ([directory] kind = "{ $kind }"). Cree la entrada allí; podrá usar Lifeline en cuanto tenga una dirección de correo.
 api-directory-delete = Las cuentas están en la tabla `{ $table }` de la aplicación ([directory] kind = "sql"), a la que pueden hacer referencia otras tablas de la aplicación. Elimine la cuenta allí (sus enlaces dejan de funcionar en cuanto desaparece la fila) o, si lo prefiere, desactívela.
 api-directory-no-column = { $action ->
     [disable] No se pueden desactivar cuentas

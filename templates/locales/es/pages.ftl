@@ -104,6 +104,12 @@ password-too-long = Use como máximo { $max } caracteres.
 password-common = Esta contraseña es una de las más utilizadas, así que es fácil de adivinar. Elija otra.
 password-same-as-email = Su contraseña no puede ser su dirección de correo electrónico.
 password-mismatch = Las dos contraseñas no coinciden.
+password-directory-too-short = El directorio exige una contraseña más larga. Elija una más larga.
+password-directory-too-weak = El directorio considera que esta contraseña es demasiado fácil de adivinar. Elija una más segura.
+password-directory-recently-used = Esta contraseña se ha usado hace poco. Elija una que no haya usado antes.
+password-directory-too-soon = La contraseña se cambió hace muy poco y aún no se puede volver a cambiar. Inténtelo más tarde.
+password-directory-not-allowed = El directorio no permite cambiar aquí la contraseña de esta cuenta. Consulte a su administrador.
+password-directory-refused = El directorio ha rechazado esta contraseña. Elija otra.
 
 ## Account
 account-title = Su cuenta

@@ -33,6 +33,7 @@ api-account-exists = Un compte avec l’adresse { $email } existe déjà.
 api-account-disabled = Ce compte est désactivé : aucun de ses liens ne fonctionnerait. Réactivez-le d’abord.
 api-links-paused = Après « Ce n’était pas moi », les liens de ce compte sont suspendus jusqu’à { $until }. Levez d’abord la suspension.
 api-directory-create = Les comptes ne se créent pas ici : ils se trouvent dans la table `{ $table }` de l’application ([directory] kind = "sql"). Créez le compte dans cette table.
+api-directory-external = Les comptes ne se créent pas ici : ils se trouvent dans l’annuaire ([directory] kind = "{ $kind }"). Créez l’entrée dans l’annuaire ; elle pourra utiliser Lifeline dès qu’elle aura une adresse e-mail.
 api-directory-delete = Les comptes se trouvent dans la table `{ $table }` de l’application ([directory] kind = "sql"), à laquelle d’autres tables de l’application peuvent faire référence. Supprimez le compte dans cette table (ses liens cessent de fonctionner dès que la ligne disparaît), ou désactivez-le plutôt.
 api-directory-no-column = { $action ->
     [disable] Impossible de désactiver des comptes

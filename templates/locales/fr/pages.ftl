@@ -107,6 +107,12 @@ password-too-long = Utilisez au plus { $max } caractères.
 password-common = Ce mot de passe fait partie des plus utilisés : il est donc facile à deviner. Choisissez-en un autre.
 password-same-as-email = Votre mot de passe ne peut pas être votre adresse e-mail.
 password-mismatch = Les deux mots de passe ne sont pas identiques.
+password-directory-too-short = L’annuaire exige un mot de passe plus long. Choisissez-en un plus long.
+password-directory-too-weak = L’annuaire juge ce mot de passe trop facile à deviner. Choisissez-en un plus robuste.
+password-directory-recently-used = Ce mot de passe a été utilisé récemment. Choisissez-en un que vous n’avez pas encore utilisé.
+password-directory-too-soon = Le mot de passe a été changé trop récemment pour être changé à nouveau. Réessayez plus tard.
+password-directory-not-allowed = L’annuaire ne permet pas de changer ici le mot de passe de ce compte. Adressez-vous à votre administrateur.
+password-directory-refused = L’annuaire a refusé ce mot de passe. Choisissez-en un autre.
 
 ## Account
 account-title = Votre compte

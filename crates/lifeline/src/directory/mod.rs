@@ -23,6 +23,7 @@
 //! with an external directory the ids they hold are that directory's ids.
 
 mod error;
+pub(crate) mod external;
 mod plugin;
 mod settings;
 mod sign_in;
@@ -38,6 +39,7 @@ use chrono::NaiveDateTime;
 use storage::{Backend, DbConnection, mask};
 
 pub use self::error::{BoxError, DirectoryError};
+pub use self::external::{NewPassword, PasswordAuthority};
 pub use self::plugin::{DirectoryPlugin, PluginSetting, PluginSettings};
 pub use self::settings::{DirectoryConfigError, DirectoryKind, DirectorySettings};
 pub use self::sign_in::SignIn;

@@ -12,11 +12,16 @@
 //!   account's links, records the audit event and queues the "password changed" mail (with
 //!   its "this wasn't me" link): all of it happens or none of it.
 
+use std::sync::Arc;
+
 use actix_web::web;
 use storage::{EmailAddress, audit, tokens};
 
 use super::shared_limits::Budget;
-use crate::directory::{DirectoryConnection, DirectoryUser};
+use crate::directory::{
+    DirectoryConnection, DirectoryError, DirectoryUser, NewPassword, PasswordAuthority,
+    PasswordChange, SetPasswordError,
+};
 use crate::error::AppError;
 use crate::http::blocking::run;
 use crate::http::client::ClientInfo;
@@ -67,29 +72,77 @@ pub async fn change(
         confirmation,
     } = change;
     super::shared_limits::spend(state, Budget::SignIn, budget_key(state, user)).await?;
-    let (hasher, stored) = (state.hasher.clone(), user.password_hash.clone());
-    let checked = run("checking the current password", move || {
-        Ok::<_, AppError>(hasher.check(&current, stored.as_ref()))
-    })
-    .await?;
-    if matches!(checked, Checked::NoMatch) {
-        return Err(ChangeError::WrongCurrent);
-    }
-    state
-        .policy
-        .check(new.expose_secret(), &confirmation, &user.display_email)
-        .map_err(ChangeError::WeakPassword)?;
-    let hasher = state.hasher.clone();
-    let hash = run("hashing the new password", move || {
-        hasher.hash(&new).map_err(|e| AppError::Internal(e.into()))
-    })
-    .await?;
-    let epoch = store(state, user.id, &user.display_email, hash, client).await?;
+    let new_password = match state.password_authority.clone() {
+        Some(authority) => {
+            let policy =
+                state
+                    .policy
+                    .check(new.expose_secret(), &confirmation, &user.display_email);
+            at_source(authority, user, current, new, policy).await?
+        }
+        None => {
+            let (hasher, stored) = (state.hasher.clone(), user.password_hash.clone());
+            let checked = run("checking the current password", move || {
+                Ok::<_, AppError>(hasher.check(&current, stored.as_ref()))
+            })
+            .await?;
+            if matches!(checked, Checked::NoMatch) {
+                return Err(ChangeError::WrongCurrent);
+            }
+            state
+                .policy
+                .check(new.expose_secret(), &confirmation, &user.display_email)
+                .map_err(ChangeError::WeakPassword)?;
+            let hasher = state.hasher.clone();
+            let hash = run("hashing the new password", move || {
+                hasher.hash(&new).map_err(|e| AppError::Internal(e.into()))
+            })
+            .await?;
+            NewPassword::Hash(hash)
+        }
+    };
+    let epoch = store(state, user.id, &user.display_email, new_password, client).await?;
     Ok(DirectoryUser {
         auth_epoch: epoch,
         password_hash: None,
         ..user.clone()
     })
+}
+
+/// For an account source: verifies `current` at the source, then (Lifeline's own `policy`
+/// having passed) sets `new` there, before any transaction. The source's refusal is a
+/// [`ChangeError::WeakPassword`]; an entry gone from the source a wrong current password.
+async fn at_source(
+    authority: Arc<PasswordAuthority>,
+    user: &DirectoryUser,
+    current: Password,
+    new: Password,
+    policy: Result<(), PasswordRejection>,
+) -> Result<NewPassword, ChangeError> {
+    let user = user.clone();
+    run("changing the password at the account source", move || {
+        if !authority.verify(Some(&user), &current)? {
+            return Ok(Err(ChangeError::WrongCurrent));
+        }
+        if let Err(rejection) = policy {
+            return Ok(Err(ChangeError::WeakPassword(rejection)));
+        }
+        let change = PasswordChange::Change { current: &current };
+        Ok::<_, AppError>(match authority.set_password(&user, &new, change) {
+            Ok(()) => Ok(NewPassword::SetAtSource),
+            Err(SetPasswordError::Refused(refusal)) => {
+                tracing::info!(?refusal, "the account source refused the new password");
+                Err(ChangeError::WeakPassword(PasswordRejection::Directory(
+                    refusal,
+                )))
+            }
+            Err(SetPasswordError::Directory(DirectoryError::NoSuchAccount)) => {
+                Err(ChangeError::WrongCurrent)
+            }
+            Err(SetPasswordError::Directory(error)) => Err(ChangeError::App(error.into())),
+        })
+    })
+    .await?
 }
 
 /// The key of the account's sign-in budget: the one `POST /login` counts under.
@@ -101,13 +154,14 @@ fn budget_key(state: &AppState, user: &DirectoryUser) -> [u8; 32] {
     token_core::fingerprint(&state.keys, "login", bytes)
 }
 
-/// Stores `hash` for account `user_id` in one transaction with everything that goes with
-/// it, and returns the new epoch.
+/// Stores `new_password` for account `user_id` (or, when the account source has it, bumps
+/// the epoch) in one transaction with everything that goes with it, and returns the new
+/// epoch.
 async fn store(
     state: &web::Data<AppState>,
     user_id: i64,
     email: &str,
-    hash: String,
+    new_password: NewPassword,
     client: &ClientInfo,
 ) -> Result<i64, AppError> {
     let notice = MailJob::PasswordChanged(PasswordChanged {
@@ -127,8 +181,12 @@ async fn store(
     let (epoch, raised) = run("storing the changed password", move || {
         let mut conn = db.conn()?;
         storage::write_transaction(&mut conn, |conn| {
-            let epoch =
-                directory.set_password(&mut DirectoryConnection::new(conn), user_id, &hash, now)?;
+            let epoch = new_password.store(
+                &*directory,
+                &mut DirectoryConnection::new(conn),
+                user_id,
+                now,
+            )?;
             tokens::revoke_all_for_user(conn, user_id, now)?;
             // The epoch bump already ends every session; their records go with them.
             storage::sessions::revoke_all_for_user(conn, user_id, None)?;

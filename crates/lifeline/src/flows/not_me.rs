@@ -14,7 +14,7 @@ use chrono::NaiveDateTime;
 use storage::{DbConnection, StorageError, audit};
 use token_core::Purpose;
 
-use crate::directory::{DirectoryConnection, UserDirectory};
+use crate::directory::{DirectoryConnection, DirectoryError, UserDirectory};
 use crate::error::AppError;
 use crate::http::blocking::run;
 use crate::http::client::ClientInfo;
@@ -82,7 +82,31 @@ pub async fn confirm(
     let pause = chrono::TimeDelta::seconds(
         i64::try_from(state.settings.limits.not_me_pause_secs).unwrap_or(i64::MAX),
     );
+    // An account source voids the password itself, over the network: before the transaction,
+    // and if it cannot, nothing is locked down half-way (503; the link still works).
+    let voided_at_source = match (&state.password_authority, password_voided) {
+        (Some(authority), true) => {
+            let (authority, user) = (authority.clone(), link.user().clone());
+            run(
+                "voiding the password at the account source",
+                move || match authority.void_password(&user) {
+                    Err(DirectoryError::NoSuchAccount) => {
+                        tracing::info!(
+                            user_id = user.id,
+                            "the entry is gone from the account source: no password to void"
+                        );
+                        Ok(())
+                    }
+                    other => other,
+                },
+            )
+            .await?;
+            true
+        }
+        _ => false,
+    };
     let lock_down = LockDown {
+        voided_at_source,
         links: state.links(),
         directory: state.directory.clone(),
         now: state.now(),
@@ -115,6 +139,8 @@ pub async fn confirm(
 
 /// Everything a lock-down writes, gathered before the blocking work starts.
 struct LockDown {
+    /// The account source voided the password already (using the link bumps the epoch).
+    voided_at_source: bool,
     links: Links,
     directory: std::sync::Arc<dyn UserDirectory>,
     now: NaiveDateTime,
@@ -143,7 +169,7 @@ impl LockDown {
         let user = used.into_user();
         let user_id = user.id;
         let password_voided = link.purpose() == Purpose::NotMeChange;
-        if password_voided {
+        if password_voided && !self.voided_at_source {
             self.directory.clear_password(
                 &mut DirectoryConnection::new(conn),
                 user_id,

@@ -1,11 +1,16 @@
 //! The password-reset flow, shared by the pages and the JSON API.
 
+use std::sync::Arc;
+
 use actix_web::web;
 use storage::{EmailAddress, audit, tokens};
 use token_core::Purpose;
 
 use super::shared_limits::Budget;
-use crate::directory::{DirectoryConnection, DirectoryUser};
+use crate::directory::{
+    DirectoryConnection, DirectoryError, DirectoryUser, NewPassword, PasswordAuthority,
+    PasswordChange, SetPasswordError,
+};
 use crate::error::AppError;
 use crate::http::blocking::run;
 use crate::http::client::ClientInfo;
@@ -92,13 +97,19 @@ pub async fn complete(
             &link.user().display_email,
         )
         .map_err(ResetError::WeakPassword)?;
-    let hasher = state.hasher.clone();
-    let hash = run("hashing the new password", move || {
-        hasher
-            .hash(&password)
-            .map_err(|e| AppError::Internal(e.into()))
-    })
-    .await?;
+    let new_password = match state.password_authority.clone() {
+        Some(authority) => set_at_source(authority, link.user().clone(), password).await?,
+        None => {
+            let hasher = state.hasher.clone();
+            let hash = run("hashing the new password", move || {
+                hasher
+                    .hash(&password)
+                    .map_err(|e| AppError::Internal(e.into()))
+            })
+            .await?;
+            NewPassword::Hash(hash)
+        }
+    };
     let user_id = link.user().id;
     let mut user = DirectoryUser {
         password_hash: None,
@@ -128,8 +139,12 @@ pub async fn complete(
             let Ok(used) = links.consume(conn, &link, now_unix)? else {
                 return Ok(None);
             };
-            let epoch =
-                directory.set_password(&mut DirectoryConnection::new(conn), user_id, &hash, now)?;
+            let epoch = new_password.store(
+                &*directory,
+                &mut DirectoryConnection::new(conn),
+                user_id,
+                now,
+            )?;
             if used
                 .into_user()
                 .resets_paused_until
@@ -162,7 +177,9 @@ pub async fn complete(
     })
     .await?;
     let Some((epoch, raised)) = epoch else {
-        // The link service logged and counted why (used or voided since the check).
+        // The link service logged and counted why (used or voided since the check). With an
+        // account source the password was set already: the other use of the link set one
+        // too, and it is the same person's link.
         return Err(ResetError::InvalidLink);
     };
     state.session_cache.forget_all();
@@ -171,4 +188,40 @@ pub async fn complete(
     state.outbox.committed_webhooks(raised);
     user.auth_epoch = epoch;
     Ok(user)
+}
+
+/// For an account source: sets `password` at the source before the transaction that uses
+/// the link. A refusal by the source's own policy is a [`ResetError::WeakPassword`] and an
+/// entry gone from the source an invalid link; either way nothing changed and the link
+/// stays as it was.
+async fn set_at_source(
+    authority: Arc<PasswordAuthority>,
+    user: DirectoryUser,
+    password: Password,
+) -> Result<NewPassword, ResetError> {
+    run(
+        "setting the new password at the account source",
+        move || {
+            Ok::<_, AppError>(
+                match authority.set_password(&user, &password, PasswordChange::Reset) {
+                    Ok(()) => Ok(NewPassword::SetAtSource),
+                    Err(SetPasswordError::Refused(refusal)) => {
+                        tracing::info!(?refusal, "the account source refused the new password");
+                        Err(ResetError::WeakPassword(PasswordRejection::Directory(
+                            refusal,
+                        )))
+                    }
+                    Err(SetPasswordError::Directory(DirectoryError::NoSuchAccount)) => {
+                        tracing::info!(
+                            user_id = user.id,
+                            "reset link refused: the entry is gone from the account source"
+                        );
+                        Err(ResetError::InvalidLink)
+                    }
+                    Err(SetPasswordError::Directory(error)) => Err(ResetError::App(error.into())),
+                },
+            )
+        },
+    )
+    .await?
 }

@@ -41,16 +41,23 @@ pub async fn with_password(
     }
     let hasher = state.hasher.clone();
     let (db, directory, now) = (state.db.clone(), state.directory.clone(), state.now());
+    let authority = state.password_authority.clone();
     let ip = client.ip_text();
     blocking::run("signing in", move || -> Result<_, AppError> {
         // The account is found with a connection that goes back to the pool before the
-        // password is hashed; an unknown or malformed address costs the same verification.
-        let sign_in = SignIn {
-            db: &db,
-            directory: &*directory,
-            hasher: &hasher,
+        // password is hashed (or checked by an account source); an unknown or malformed
+        // address costs the same verification.
+        let found = match &authority {
+            // The source checks its own passwords and equalises unknown addresses itself.
+            Some(authority) => authority.sign_in(address.as_ref(), &password)?,
+            None => SignIn {
+                db: &db,
+                directory: &*directory,
+                hasher: &hasher,
+            }
+            .verify(address.as_ref(), &password, now)?,
         };
-        let Some(user) = sign_in.verify(address.as_ref(), &password, now)? else {
+        let Some(user) = found else {
             return Ok(None);
         };
         audit::record(

@@ -74,6 +74,16 @@ pub enum Unsupported {
         /// The mapped table.
         table: String,
     },
+    /// The accounts live in an external directory (an account source such as LDAP), which
+    /// Lifeline reads and never adds entries to.
+    #[error(
+        "cannot create accounts: they live in the directory ([directory] kind = \"{kind}\"); \
+         create the entry there, and it can use Lifeline as soon as it has a mail address"
+    )]
+    ExternalAccounts {
+        /// The source's kind.
+        kind: String,
+    },
     /// A host's own directory keeps no state for `action`.
     #[error("cannot {}: the directory keeps no such state", .action.what())]
     NoState {

@@ -5,6 +5,8 @@
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
+use crate::directory::PasswordRefusal;
+
 /// The 30,000 most common passwords from breach corpora (zxcvbn's list, MIT).
 const COMMON_PASSWORDS: &str = include_str!("../../data/common-passwords.txt");
 
@@ -39,6 +41,33 @@ pub enum PasswordRejection {
     /// The confirmation differs.
     #[error("The two passwords don't match.")]
     Mismatch,
+    /// The account source's own password policy refused it (after Lifeline's passed).
+    #[error("{}", directory_sentence(.0))]
+    Directory(PasswordRefusal),
+}
+
+/// The English sentence of a source's refusal (the pages say it in the person's language
+/// from [`PasswordRejection::message_id`]).
+fn directory_sentence(refusal: &PasswordRefusal) -> &'static str {
+    match refusal {
+        PasswordRefusal::TooShort => {
+            "The directory requires a longer password. Choose a longer one."
+        }
+        PasswordRefusal::TooWeak => {
+            "The directory finds this password too easy to guess. Choose a stronger one."
+        }
+        PasswordRefusal::RecentlyUsed => {
+            "This password was used recently. Choose one you have not used before."
+        }
+        PasswordRefusal::TooSoon => {
+            "The password was changed too recently to change it again yet. Try again later."
+        }
+        PasswordRefusal::NotAllowed => {
+            "The directory does not allow this account's password to be changed here. Ask your \
+             administrator."
+        }
+        _ => "The directory refused this password. Choose another one.",
+    }
 }
 
 impl PasswordRejection {
@@ -50,6 +79,14 @@ impl PasswordRejection {
             Self::Common => "password-common",
             Self::SameAsEmail => "password-same-as-email",
             Self::Mismatch => "password-mismatch",
+            Self::Directory(refusal) => match refusal {
+                PasswordRefusal::TooShort => "password-directory-too-short",
+                PasswordRefusal::TooWeak => "password-directory-too-weak",
+                PasswordRefusal::RecentlyUsed => "password-directory-recently-used",
+                PasswordRefusal::TooSoon => "password-directory-too-soon",
+                PasswordRefusal::NotAllowed => "password-directory-not-allowed",
+                _ => "password-directory-refused",
+            },
         }
     }
 }

@@ -149,6 +149,9 @@ fn unsupported(refusal: &Unsupported) -> ApiMessage {
             .with_text("action", action.name())
             .with_text("table", table.clone())
             .with_text("setting", action.setting()),
+        Unsupported::ExternalAccounts { kind } => {
+            ApiMessage::new("api-directory-external").with_text("kind", kind.clone())
+        }
         Unsupported::NoState { action } => {
             ApiMessage::new("api-directory-no-state").with_text("action", action.name())
         }
@@ -165,6 +168,7 @@ pub fn accounts(state: &web::Data<AppState>) -> Accounts {
         state.directory.clone(),
         state.webhooks.clone(),
     )
+    .with_password_authority(state.password_authority.clone())
     .announcing(std::sync::Arc::new(move |kind| {
         outbox.outbox.committed(kind)
     }))
