@@ -94,7 +94,7 @@ pub struct Accounts {
 impl Accounts {
     /// The configured directory over `db` (opened with [`crate::ops::connect_database`]).
     pub fn new(settings: &Settings, db: Database) -> anyhow::Result<Self> {
-        let directory = directory::from_settings(&settings.directory, db.backend())?;
+        let directory = directory::from_settings(settings, &db)?;
         let webhooks = Webhooks::from_settings(&settings.webhooks).map_err(anyhow::Error::msg)?;
         Ok(Self::with_directory(
             settings,
@@ -452,7 +452,7 @@ impl Accounts {
                 action,
                 table: self.table().to_owned(),
             },
-            DirectoryKind::Builtin => Unsupported::NoState { action },
+            DirectoryKind::Builtin | DirectoryKind::Plugin(_) => Unsupported::NoState { action },
         })
     }
 }

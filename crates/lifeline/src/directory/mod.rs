@@ -23,6 +23,7 @@
 //! with an external directory the ids they hold are that directory's ids.
 
 mod error;
+mod kind;
 mod plugin;
 mod settings;
 mod sign_in;
@@ -35,9 +36,10 @@ use std::fmt;
 use std::sync::Arc;
 
 use chrono::NaiveDateTime;
-use storage::{Backend, DbConnection, mask};
+use storage::{DbConnection, mask};
 
 pub use self::error::{BoxError, DirectoryError};
+pub(crate) use self::kind::BUILT_IN_KINDS;
 pub use self::plugin::{DirectoryPlugin, PluginSetting, PluginSettings};
 pub use self::settings::{DirectoryConfigError, DirectoryKind, DirectorySettings};
 pub use self::sign_in::SignIn;
@@ -244,16 +246,44 @@ pub trait UserDirectory: Send + Sync {
     }
 }
 
-/// Builds the configured directory. Refuses SQL-mapped settings whose table or column names
-/// are not plain identifiers.
+/// Builds the configured directory: the one place a `directory.kind` becomes a
+/// [`UserDirectory`]. Refuses SQL-mapped settings whose table or column names are not plain
+/// identifiers, and a plugin kind whose plugin was not registered with the settings
+/// ([`Settings::register_plugins`](crate::Settings::register_plugins)); a plugin's source is
+/// wrapped by the external-directory adapter, which keeps its accounts' state in `db`.
 pub fn from_settings(
-    settings: &DirectorySettings,
-    backend: Backend,
-) -> Result<Arc<dyn UserDirectory>, DirectoryConfigError> {
-    Ok(match settings.kind {
+    settings: &crate::Settings,
+    db: &storage::Database,
+) -> anyhow::Result<Arc<dyn UserDirectory>> {
+    let directory = &settings.directory;
+    Ok(match &directory.kind {
         DirectoryKind::Builtin => Arc::new(TableDirectory::new()),
-        DirectoryKind::Sql => Arc::new(SqlDirectory::new(settings, backend)?),
+        DirectoryKind::Sql => Arc::new(SqlDirectory::new(directory, db.backend())?),
+        DirectoryKind::Plugin(kind) => {
+            let table = directory.plugin_settings();
+            let Some((table, plugin)) = table.and_then(|table| Some((table, table.plugin()?)))
+            else {
+                anyhow::bail!("directory.kind = \"{kind}\": no plugin of this kind is registered");
+            };
+            let source = plugin
+                .build(table, settings.mode)
+                .map_err(|error| anyhow::anyhow!(error))?;
+            external_from_source(source, db)?
+        }
     })
+}
+
+/// The [`UserDirectory`] over a plugin's [`AccountSource`], its accounts' own state kept in
+/// Lifeline's `external_accounts` table in `db`.
+///
+/// A placeholder until the external-directory adapter (`directory::external`) lands: it
+/// refuses, so a plugin kind passes `lifeline config check` but does not start.
+fn external_from_source(
+    source: Arc<dyn AccountSource>,
+    db: &storage::Database,
+) -> anyhow::Result<Arc<dyn UserDirectory>> {
+    let _ = (source, db);
+    Err(anyhow::anyhow!("external directories are not wired yet"))
 }
 
 /// Runs the directory's start-up [`UserDirectory::check`] on the blocking pool.
