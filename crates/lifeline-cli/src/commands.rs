@@ -18,6 +18,7 @@ use storage::EmailAddress;
 use lifeline::ops::{self, Actor, connect_database};
 use lifeline::{Application, Settings};
 
+use crate::plugins::directory_plugins;
 use crate::cli::{Cli, Command, ConfigCommand, KeysCommand, UsersCommand, WebhooksCommand};
 
 pub use demo::DEMO_EMAIL;
@@ -26,11 +27,11 @@ pub use demo::DEMO_EMAIL;
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let config = cli.config.as_deref();
     match cli.command {
-        Command::Serve => serve(Settings::load(config)?).await,
-        Command::Migrate => migrate(&Settings::load(config)?).await,
+        Command::Serve => serve(load(config)?).await,
+        Command::Migrate => migrate(&load(config)?).await,
         Command::Demo { port } => demo::run(config, port).await,
         Command::Users { command } => {
-            let settings = Settings::load(config)?;
+            let settings = load(config)?;
             match command {
                 UsersCommand::Add { email } => {
                     own_users_table(&settings)?;
@@ -47,12 +48,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 other => accounts::run(&settings, other).await,
             }
         }
-        Command::Sessions { command } => sessions::run(&Settings::load(config)?, command).await,
+        Command::Sessions { command } => sessions::run(&load(config)?, command).await,
         Command::Audit { email, limit, json } => {
-            accounts::audit(&Settings::load(config)?, &email, limit, json).await
+            accounts::audit(&load(config)?, &email, limit, json).await
         }
-        Command::ApiKeys { command } => api_keys::run(&Settings::load(config)?, command).await,
-        Command::Outbox { command } => outbox::run(&Settings::load(config)?, command).await,
+        Command::ApiKeys { command } => api_keys::run(&load(config)?, command).await,
+        Command::Outbox { command } => outbox::run(&load(config)?, command).await,
         Command::Keys {
             command: KeysCommand::Generate { id },
         } => {
@@ -78,8 +79,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Config {
             command: ConfigCommand::Check,
-        } => config_check(&Settings::load(config)?),
+        } => config_check(&load(config)?),
     }
+}
+
+/// The settings: defaults, the file, the `LIFELINE_` variables, with the directory plugins
+/// this binary was built with.
+fn load(config: Option<&std::path::Path>) -> Result<Settings, lifeline::ConfigError> {
+    Settings::load_with_plugins(config, directory_plugins())
 }
 
 /// `lifeline config check`: the effective settings as TOML that loads again, secrets as

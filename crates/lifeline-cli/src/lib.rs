@@ -7,4 +7,5 @@ pub mod cli;
 pub mod commands;
 pub mod output;
 pub mod password_prompt;
+pub mod plugins;
 pub mod report;

@@ -35,7 +35,7 @@ use anyhow::Context;
 use token_core::{Clock, SystemClock};
 
 use crate::config::{Mode, Settings};
-use crate::directory::{AccountSource, UserDirectory};
+use crate::directory::{AccountSource, DirectoryPlugin, UserDirectory};
 use crate::http::middleware::error_pages::render_error_pages;
 use crate::http::middleware::headers::security_headers;
 use crate::http::middleware::post_limit::limit_posts;
@@ -63,6 +63,18 @@ impl Lifeline {
     /// `[directory]` configures.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         Self::build_with_directory(settings, Arc::new(SystemClock), None).await
+    }
+
+    /// Builds Lifeline from `settings` with the system clock and the accounts `[directory]`
+    /// configures, whose `kind` may be one of `plugins`' (see
+    /// [`Settings::register_plugins`]; settings from [`Settings::load_with_plugins`] are
+    /// registered already).
+    pub async fn build_with_plugins(
+        mut settings: Settings,
+        plugins: &[&'static dyn DirectoryPlugin],
+    ) -> anyhow::Result<Self> {
+        settings.register_plugins(plugins);
+        Self::build(settings).await
     }
 
     /// Builds Lifeline with the accounts in `directory` (the host's own

@@ -97,14 +97,18 @@ pub struct Accounts {
 impl Accounts {
     /// The configured directory over `db` (opened with [`crate::ops::connect_database`]).
     pub fn new(settings: &Settings, db: Database) -> anyhow::Result<Self> {
-        let directory = directory::from_settings(&settings.directory, db.backend())?;
+        let (directory, authority) = match directory::from_settings(settings, &db)? {
+            directory::Configured::Directory(directory) => (directory, None),
+            directory::Configured::Source(source) => {
+                let (directory, authority) = directory::external::build(source, db.clone());
+                (directory, Some(authority))
+            }
+        };
         let webhooks = Webhooks::from_settings(&settings.webhooks).map_err(anyhow::Error::msg)?;
-        Ok(Self::with_directory(
-            settings,
-            db,
-            directory,
-            Arc::new(webhooks),
-        ))
+        Ok(
+            Self::with_directory(settings, db, directory, Arc::new(webhooks))
+                .with_password_authority(authority),
+        )
     }
 
     /// The accounts of `directory` over `db`: the running service's own directory and
@@ -491,7 +495,7 @@ impl Accounts {
                 action,
                 table: self.table().to_owned(),
             },
-            DirectoryKind::Builtin => Unsupported::NoState { action },
+            DirectoryKind::Builtin | DirectoryKind::Plugin(_) => Unsupported::NoState { action },
         })
     }
 }

@@ -16,7 +16,7 @@ use token_core::{Clock, Lifetime, SystemClock};
 
 use crate::api_keys::ApiKeyHasher;
 use crate::config::{LogSettings, Mode, Settings};
-use crate::directory::{AccountSource, UserDirectory};
+use crate::directory::{AccountSource, Configured, DirectoryPlugin, UserDirectory};
 use crate::embed::{Lifeline, Workers};
 use crate::http::limits::admin_keys::AdminKeyLimits;
 use crate::http::limits::rate_limit::RateLimits;
@@ -95,6 +95,16 @@ impl Application {
     /// Builds the service with the system clock.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         Self::build_with_clock(settings, Arc::new(SystemClock)).await
+    }
+
+    /// Builds the service with the system clock and the directory kinds `plugins` provide
+    /// (see [`Lifeline::build_with_plugins`]).
+    pub async fn build_with_plugins(
+        mut settings: Settings,
+        plugins: &[&'static dyn DirectoryPlugin],
+    ) -> anyhow::Result<Self> {
+        settings.register_plugins(plugins);
+        Self::build(settings).await
     }
 
     /// Builds the service: database (migrated unless `database.auto_migrate` is off), keys,
@@ -210,13 +220,14 @@ pub(crate) async fn build_state(
         p.argon2_iterations,
         p.argon2_parallelism,
     )?;
+    let accounts = match accounts {
+        AccountsFrom::Settings => directory::from_settings(&settings, &db)?,
+        AccountsFrom::Directory(directory) => Configured::Directory(directory),
+        AccountsFrom::Source(source) => Configured::Source(source),
+    };
     let (directory, password_authority) = match accounts {
-        AccountsFrom::Settings => (
-            directory::from_settings(&settings.directory, db.backend())?,
-            None,
-        ),
-        AccountsFrom::Directory(directory) => (directory, None),
-        AccountsFrom::Source(source) => {
+        Configured::Directory(directory) => (directory, None),
+        Configured::Source(source) => {
             directory::external::check(&source).await?;
             let (directory, authority) = directory::external::build(source, db.clone());
             (directory, Some(authority))

@@ -45,7 +45,8 @@ pub async fn run(config: Option<&Path>, port: u16) -> anyhow::Result<()> {
             .port(),
         port => port,
     };
-    Settings::check_environment()?;
+    let plugins = crate::plugins::directory_plugins();
+    Settings::check_environment_with_plugins(plugins)?;
     let figment = Settings::figment(config)
         .merge(Settings::environment())
         .merge(("server.bind", format!("127.0.0.1:{port}")))
@@ -53,7 +54,7 @@ pub async fn run(config: Option<&Path>, port: u16) -> anyhow::Result<()> {
         .merge(("database.url", "sqlite://lifeline-data/demo.db"))
         .merge(("mode", "development"))
         .merge(("mail.transport", serde_json::json!({"kind": "mailbox"})));
-    let settings = Settings::from_figment(figment)?;
+    let settings = Settings::from_figment_with_plugins(figment, plugins)?;
     let app = Application::build(settings.clone()).await?;
     let db = connect_database(&settings).await?;
     let hasher = ops::password_hasher(&settings)?;

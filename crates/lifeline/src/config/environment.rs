@@ -65,17 +65,31 @@ pub(crate) fn provider() -> Env {
 /// Every `LIFELINE_` variable in `vars` that names no setting, with a suggestion when one is
 /// close (`LIFELINE_MDOE` → `LIFELINE_MODE`, `LIFELINE_SERVER_PUBLIC_URL` →
 /// `LIFELINE_SERVER__PUBLIC_URL`).
-pub(crate) fn unknown_variables(vars: impl Iterator<Item = (OsString, OsString)>) -> Vec<Problem> {
+/// `plugin_keys` are the keys of the registered plugins' tables (`directory.ldap.url`), which
+/// are settings too.
+pub(crate) fn unknown_variables(
+    vars: impl Iterator<Item = (OsString, OsString)>,
+    plugin_keys: &[String],
+) -> Vec<Problem> {
     let mut names: Vec<String> = vars
         .map(|(name, _)| name.to_string_lossy().trim().to_owned())
-        .filter(|name| has_prefix(name) && !is_not_a_setting(name) && !names_a_setting(name))
+        .filter(|name| {
+            has_prefix(name) && !is_not_a_setting(name) && !names_a_setting(name, plugin_keys)
+        })
         .collect();
     names.sort();
-    names.into_iter().map(|name| refusal(&name)).collect()
+    names
+        .into_iter()
+        .map(|name| refusal(&name, plugin_keys))
+        .collect()
 }
 
-fn refusal(name: &str) -> Problem {
-    let known: Vec<String> = setting_keys().iter().map(|key| env_var(key)).collect();
+fn refusal(name: &str, plugin_keys: &[String]) -> Problem {
+    let known: Vec<String> = setting_keys()
+        .iter()
+        .chain(plugin_keys)
+        .map(|key| env_var(key))
+        .collect();
     let candidates = known
         .iter()
         .map(String::as_str)
@@ -99,9 +113,9 @@ fn is_not_a_setting(name: &str) -> bool {
 }
 
 /// Read as figment reads it: the prefix removed, lowercase, `__` between the parts.
-fn names_a_setting(name: &str) -> bool {
+fn names_a_setting(name: &str, plugin_keys: &[String]) -> bool {
     let key = name[PREFIX.len()..].to_ascii_lowercase().replace("__", ".");
-    setting_keys().contains(&key)
+    setting_keys().contains(&key) || plugin_keys.contains(&key)
 }
 
 #[cfg(test)]
@@ -112,7 +126,7 @@ mod tests {
         let vars = names
             .iter()
             .map(|name| (OsString::from(name), OsString::from("x")));
-        unknown_variables(vars)
+        unknown_variables(vars, &[])
             .iter()
             .map(ToString::to_string)
             .collect()

@@ -102,6 +102,37 @@ impl From<figment::Error> for ConfigError {
     }
 }
 
+/// The problems figment found reading a plugin's table `prefix` (`directory.ldap`) into the
+/// plugin's settings type, each named by its full key and variable; the value of a key for
+/// which `is_secret` holds is never shown.
+pub(crate) fn table_problems(
+    error: figment::Error,
+    prefix: &str,
+    is_secret: impl Fn(&str) -> bool,
+) -> Vec<Problem> {
+    error
+        .into_iter()
+        .map(|error| {
+            let path = error.path.join(".").to_ascii_lowercase();
+            let (key, message) = match &error.kind {
+                Kind::UnknownField(field, _) => (child(&path, field), "no such setting".into()),
+                Kind::MissingField(field) => (child(&path, field), "is required".to_owned()),
+                Kind::InvalidType(actual, expected) | Kind::InvalidValue(actual, expected) => {
+                    let top = path.split('.').next().unwrap_or_default();
+                    let found = if is_secret(top) {
+                        "a value (not shown: a secret)".to_owned()
+                    } else {
+                        actual.to_string()
+                    };
+                    (path, format!("expected {expected}, found {found}"))
+                }
+                other => (path, other.to_string()),
+            };
+            Problem::setting(&child(prefix, &key), message)
+        })
+        .collect()
+}
+
 /// The environment variable of a dotted key: `server.public_url` → `LIFELINE_SERVER__PUBLIC_URL`.
 pub(crate) fn env_var(key: &str) -> String {
     format!("LIFELINE_{}", key.replace('.', "__").to_ascii_uppercase())

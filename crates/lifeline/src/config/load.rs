@@ -17,9 +17,9 @@ impl Settings {
     /// A `LIFELINE_` variable that names no setting is refused (with the setting it probably
     /// meant), except the few in [`NOT_SETTINGS`](super::NOT_SETTINGS), which are never
     /// read as settings. The result is [`validated`](Self::validate).
+    /// Only the built-in directory kinds are known; see [`Self::load_with_plugins`].
     pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
-        Self::check_environment()?;
-        Self::from_figment(Self::figment(file).merge(environment::provider()))
+        Self::load_with_plugins(file, &[])
     }
 
     /// Defaults, then `file`, without the environment (for tests and `config check`).
@@ -43,21 +43,20 @@ impl Settings {
     /// and is not one of [`NOT_SETTINGS`](super::NOT_SETTINGS), naming each with the
     /// variable it probably meant (`LIFELINE_MDOE`: did you mean `LIFELINE_MODE`?).
     pub fn check_environment() -> Result<(), ConfigError> {
-        let unknown = environment::unknown_variables(std::env::vars_os());
-        ConfigError::from_problems(unknown).map_or(Ok(()), Err)
+        Self::check_environment_with_plugins(&[])
     }
 
     /// Extracts and validates the settings from a prepared figment.
+    /// Only the built-in directory kinds are known; see [`Self::from_figment_with_plugins`].
     pub fn from_figment(figment: Figment) -> Result<Self, ConfigError> {
-        let settings: Settings = figment.extract()?;
-        settings.validate()?;
-        Ok(settings)
+        Self::from_figment_with_plugins(figment, &[])
     }
 
     /// Every rule the service checks at start-up before it uses a setting, each problem named
     /// by its setting and environment variable: consistency, production's refusals of
     /// development conveniences, the database URL's scheme, the keys, the sender, branding,
-    /// SMTP and worker settings, template overrides, the directory's names, the log filter.
+    /// SMTP and worker settings, template overrides, the directory's names or its plugin's
+    /// table (checked by the plugin's `build`, once it is registered), the log filter.
     /// `lifeline config check` and the service's start-up both run it.
     pub fn validate(&self) -> Result<(), ConfigError> {
         ConfigError::from_problems(validate::problems(self)).map_or(Ok(()), Err)

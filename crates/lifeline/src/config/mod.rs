@@ -5,6 +5,7 @@ mod environment;
 mod error;
 mod known_keys;
 mod load;
+mod plugins;
 mod settings;
 mod suggest;
 pub(crate) use suggest::closest;
@@ -12,6 +13,7 @@ mod validate;
 
 pub use environment::NOT_SETTINGS;
 pub use error::{ConfigError, Problem};
+pub(crate) use error::table_problems;
 pub use load::DEFAULTS_TOML;
 pub use settings::*;
 pub use token_core::SecretString;

@@ -11,6 +11,7 @@ use storage::Backend;
 use super::error::Problem;
 use super::{Mode, Settings, cookie_domain};
 use crate::config::SecretString;
+use crate::directory::DirectoryKind;
 use crate::http::redirect;
 
 /// Every problem of `settings`; empty when they are usable.
@@ -286,7 +287,12 @@ pub(crate) fn mail_branding(settings: &Settings) -> mail::Branding {
 fn directory(settings: &Settings, found: &mut Vec<Problem>) {
     let backend =
         storage::check_url(settings.database.url.expose_secret()).unwrap_or(Backend::Sqlite);
-    if let Err(error) = crate::directory::from_settings(&settings.directory, backend) {
+    if let DirectoryKind::Plugin(kind) = &settings.directory.kind {
+        return super::plugins::problems(settings, kind, found);
+    }
+    if settings.directory.kind == DirectoryKind::Sql
+        && let Err(error) = crate::directory::SqlDirectory::new(&settings.directory, backend)
+    {
         let key = match error {
             crate::directory::DirectoryConfigError::NotAnIdentifier(field) => {
                 format!("directory.{field}")

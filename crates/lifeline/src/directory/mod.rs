@@ -24,6 +24,7 @@
 
 mod error;
 pub(crate) mod external;
+mod kind;
 mod plugin;
 mod settings;
 mod sign_in;
@@ -36,10 +37,11 @@ use std::fmt;
 use std::sync::Arc;
 
 use chrono::NaiveDateTime;
-use storage::{Backend, DbConnection, mask};
+use storage::{DbConnection, mask};
 
 pub use self::error::{BoxError, DirectoryError};
 pub use self::external::{NewPassword, PasswordAuthority};
+pub(crate) use self::kind::BUILT_IN_KINDS;
 pub use self::plugin::{DirectoryPlugin, PluginSetting, PluginSettings};
 pub use self::settings::{DirectoryConfigError, DirectoryKind, DirectorySettings};
 pub use self::sign_in::SignIn;
@@ -246,15 +248,40 @@ pub trait UserDirectory: Send + Sync {
     }
 }
 
-/// Builds the configured directory. Refuses SQL-mapped settings whose table or column names
-/// are not plain identifiers.
+/// The accounts `[directory]` configures: a directory, or a plugin's account source.
+pub enum Configured {
+    /// A built-in directory.
+    Directory(Arc<dyn UserDirectory>),
+    /// A plugin's source, which [`external::build`] wraps.
+    Source(Arc<dyn AccountSource>),
+}
+
+/// Builds the configured accounts: the one place a `directory.kind` becomes a
+/// [`UserDirectory`] or an [`AccountSource`]. Refuses SQL-mapped settings whose table or
+/// column names are not plain identifiers, and a plugin kind whose plugin was not
+/// registered with the settings
+/// ([`Settings::register_plugins`](crate::Settings::register_plugins)).
 pub fn from_settings(
-    settings: &DirectorySettings,
-    backend: Backend,
-) -> Result<Arc<dyn UserDirectory>, DirectoryConfigError> {
-    Ok(match settings.kind {
-        DirectoryKind::Builtin => Arc::new(TableDirectory::new()),
-        DirectoryKind::Sql => Arc::new(SqlDirectory::new(settings, backend)?),
+    settings: &crate::Settings,
+    db: &storage::Database,
+) -> anyhow::Result<Configured> {
+    let directory = &settings.directory;
+    Ok(match &directory.kind {
+        DirectoryKind::Builtin => Configured::Directory(Arc::new(TableDirectory::new())),
+        DirectoryKind::Sql => {
+            Configured::Directory(Arc::new(SqlDirectory::new(directory, db.backend())?))
+        }
+        DirectoryKind::Plugin(kind) => {
+            let table = directory.plugin_settings();
+            let Some((table, plugin)) = table.and_then(|table| Some((table, table.plugin()?)))
+            else {
+                anyhow::bail!("directory.kind = \"{kind}\": no plugin of this kind is registered");
+            };
+            let source = plugin
+                .build(table, settings.mode)
+                .map_err(|error| anyhow::anyhow!(error))?;
+            Configured::Source(source)
+        }
     })
 }
 
