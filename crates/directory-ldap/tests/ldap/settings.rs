@@ -1,6 +1,7 @@
 //! `[directory.ldap]`: what is refused before anything is contacted.
 
 use directory_ldap::{Flavor, LdapSettings, LdapSource, PLUGIN, SETTING_KEYS};
+use figment::providers::Format;
 use lifeline::{DirectoryPlugin, Mode};
 
 /// The table as Lifeline's configuration hands it over: extracted with figment.
