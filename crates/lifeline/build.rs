@@ -7,6 +7,9 @@
 //! - `postgres_tests_not_compiled` and `postgres_tests_not_configured`: the same for the
 //!   `postgres` feature and `LIFELINE_TEST_POSTGRES_URL`.
 //!
+//! - `ldap_tests_not_installed`: `slapd` is not installed and `LIFELINE_REQUIRE_LDAP=1` is
+//!   not set (the `lifeline` binary's end-to-end tests against a real OpenLDAP server).
+//!
 //! Neither is set for a backend whose `LIFELINE_REQUIRE_…=1` is set: then a case that cannot
 //! run fails (the test database helpers panic), which is what CI wants.
 
@@ -28,6 +31,7 @@ const BACKENDS: [(&str, &str, &str, &str); 2] = [
 ];
 
 fn main() {
+    ldap();
     for (name, feature, url_env, require_env) in BACKENDS {
         println!("cargo::rerun-if-env-changed={url_env}");
         println!("cargo::rerun-if-env-changed={require_env}");
@@ -45,5 +49,20 @@ fn main() {
         } else if !configured {
             println!("cargo::rustc-cfg={name}_tests_not_configured");
         }
+    }
+}
+
+/// `ldap_tests_not_installed`, as crates/directory-ldap/build.rs decides it.
+fn ldap() {
+    println!("cargo::rerun-if-env-changed=LIFELINE_REQUIRE_LDAP");
+    println!("cargo::rerun-if-env-changed=PATH");
+    println!("cargo::rustc-check-cfg=cfg(ldap_tests_not_installed)");
+    let required = std::env::var("LIFELINE_REQUIRE_LDAP").is_ok_and(|value| value == "1");
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let installed = std::env::split_paths(&path)
+        .chain(["/usr/sbin", "/usr/bin", "/sbin"].map(Into::into))
+        .any(|dir| dir.join("slapd").is_file());
+    if !required && !installed {
+        println!("cargo::rustc-cfg=ldap_tests_not_installed");
     }
 }

@@ -14,7 +14,7 @@ const DEADLINE: Duration = Duration::from_secs(60);
 /// Runs `lifeline ARGS…` in `dir` with only `env` (and a quiet log); a command still running
 /// at the deadline (a `serve` that did not refuse its configuration) is killed and reported
 /// with status `-1`.
-fn run(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> CliRun {
+pub(crate) fn run(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> CliRun {
     let mut child = Command::new(env!("CARGO_BIN_EXE_lifeline"))
         .args(args)
         .current_dir(dir)
@@ -184,7 +184,7 @@ fn an_unknown_key_in_the_file_is_named_once_with_the_key_that_was_meant() {
 
 /// Production settings with every kind of secret, in the environment, and the secret texts
 /// (with SQLite, the database URL holds none).
-fn production_secrets() -> (Vec<(&'static str, String)>, Vec<String>) {
+pub(crate) fn production_secrets() -> (Vec<(&'static str, String)>, Vec<String>) {
     let (token, session) = lifeline::generate_keys(3).unwrap();
     let (database, database_secret) = if cfg!(feature = "mysql") {
         (

@@ -78,6 +78,34 @@ impl ServedBinary {
         keys: &InstanceKeys,
         env: &[(&str, &str)],
     ) -> Self {
+        Self::start_configured(db, sink, log_filter, keys, env, "").await
+    }
+
+    /// Like [`ServedBinary::start_with_env`], with `extra_toml` appended to the settings
+    /// file (tables the default file does not have, e.g. `[directory]`).
+    #[allow(
+        dead_code,
+        reason = "the adversarial suite, which shares this file, needs no extra tables"
+    )]
+    pub async fn start_with_toml(
+        db: &TestDb,
+        sink: &SmtpSink,
+        log_filter: &str,
+        env: &[(&str, &str)],
+        extra_toml: &str,
+    ) -> Self {
+        let keys = InstanceKeys::generate();
+        Self::start_configured(db, sink, log_filter, &keys, env, extra_toml).await
+    }
+
+    async fn start_configured(
+        db: &TestDb,
+        sink: &SmtpSink,
+        log_filter: &str,
+        keys: &InstanceKeys,
+        env: &[(&str, &str)],
+        extra_toml: &str,
+    ) -> Self {
         let config_dir = tempfile::tempdir().expect("tempdir");
         let config = config_dir.path().join("lifeline.toml");
         let toml = format!(
@@ -114,7 +142,7 @@ argon2_iterations = 1
             session = keys.session,
             host = sink.addr().ip(),
             port = sink.addr().port(),
-        );
+        ) + extra_toml;
         std::fs::write(&config, toml).expect("config written");
         let mut child = Command::new(env!("CARGO_BIN_EXE_lifeline"))
             .arg("serve")
