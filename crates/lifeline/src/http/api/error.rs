@@ -64,7 +64,8 @@ pub enum ErrorCode {
     NotFound,
     /// The endpoint does not answer this method; `Allow` lists those it does.
     MethodNotAllowed,
-    /// The database is briefly unreachable; `Retry-After` says when to try again.
+    /// The database, or the directory server that keeps the accounts, is briefly
+    /// unreachable; `Retry-After` says when to try again.
     Unavailable,
     /// A fault on the server; nothing was changed.
     InternalError,
