@@ -1,6 +1,6 @@
 //! Facts the README and the guides state about building and running, checked against the
 //! workspace: the minimum Rust version, where the built binary goes, and the ports the demo
-//! and the embedding example take.
+//! and the embedding example take, and the feature that builds the LDAP plugin in.
 
 use std::path::Path;
 
@@ -70,4 +70,20 @@ fn the_embedding_example_and_the_demo_take_different_ports() {
         .expect("the guide names the example's port");
 
     assert_ne!(port, example);
+}
+
+#[test]
+fn the_readme_builds_the_ldap_plugin_in_with_a_feature_the_binary_has() {
+    let manifest: toml::Table =
+        toml::from_str(include_str!("../../Cargo.toml")).expect("Cargo.toml");
+    let section = get_going();
+
+    assert_eq!(
+        manifest["features"]["ldap"].as_array().map(Vec::as_slice),
+        Some([toml::Value::from("dep:directory-ldap")].as_slice())
+    );
+    assert!(
+        section.contains("`cargo build --release -p lifeline-cli --features ldap`"),
+        "{section}"
+    );
 }
