@@ -66,6 +66,12 @@ macro_rules! on_ldap_and_backend {
 /// How long a test waits for a mail or for the outbox to empty.
 const DEADLINE: Duration = Duration::from_secs(30);
 
+/// Per-IP limits the tests' dozens of POSTs from 127.0.0.1 stay under.
+pub const ROOMY_LIMITS: &[(&str, &str)] = &[
+    ("LIFELINE_LIMITS__PER_IP_BURST", "200"),
+    ("LIFELINE_LIMITS__PER_IP_PER_MINUTE", "600"),
+];
+
 /// The `[directory]` tables that make the binary use `slapd`.
 pub fn directory_toml(slapd: &Slapd) -> String {
     format!(
@@ -99,7 +105,8 @@ impl LdapLifeline {
             .unwrap_or_else(|e| panic!("slapd: {e}"));
         let sink = SmtpSink::start().await.unwrap();
         let served =
-            ServedBinary::start_with_toml(&db, &sink, "info", &[], &directory_toml(&slapd)).await;
+            ServedBinary::start_with_toml(&db, &sink, "info", ROOMY_LIMITS, &directory_toml(&slapd))
+                .await;
         let browser = Client::builder()
             .cookie_store(true)
             .redirect(Policy::none())

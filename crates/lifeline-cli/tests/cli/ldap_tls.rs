@@ -1,11 +1,12 @@
 //! The served binary reaches the directory only over verified TLS: StartTLS (or `ldaps://`)
-//! with the CA given in `directory.ldap.ca_file` works, a server whose certificate does not
-//! chain to the configured CAs is refused.
+//! with the CA given in `directory.ldap.ca_file` works; a server whose certificate does not
+//! chain to the configured CA stops `serve` at start with a message about TLS.
 
-use directory_ldap::testing::{ADA, Slapd};
+use directory_ldap::testing::{ADA, BASE_DN, SERVICE_DN, SERVICE_PASSWORD, Slapd};
 use reqwest::StatusCode;
 use storage::Backend;
 
+use crate::config_check::run;
 use crate::ldap_support::LdapLifeline;
 use crate::on_ldap_and_backend;
 use crate::served_binary::ServedBinary;
@@ -30,9 +31,7 @@ async fn starttls_and_ldaps_with_the_configured_ca_work_and_an_unknown_ca_is_ref
         format!(
             "\n[directory]\nkind = \"ldap\"\n\n[directory.ldap]\nurl = {url:?}\n\
              bind_dn = {:?}\nbind_password = {:?}\nbase_dn = {:?}\nca_file = {:?}\n",
-            directory_ldap::testing::SERVICE_DN,
-            directory_ldap::testing::SERVICE_PASSWORD,
-            directory_ldap::testing::BASE_DN,
+            SERVICE_DN, SERVICE_PASSWORD, BASE_DN,
             ca_file.ca_file().display().to_string(),
         )
     };
@@ -42,15 +41,6 @@ async fn starttls_and_ldaps_with_the_configured_ca_work_and_an_unknown_ca_is_ref
         "info",
         &[],
         &settings(ldap.slapd.ldaps_url(), &ldap.slapd),
-    )
-    .await;
-    // The same server, trusted through another server's CA.
-    let mut wrong_ca = ServedBinary::start_with_toml(
-        &ldap.db,
-        &ldap.sink,
-        "info",
-        &[],
-        &settings(ldap.slapd.url(), &other),
     )
     .await;
     let sign_in = |address: &str| {
@@ -63,15 +53,26 @@ async fn starttls_and_ldaps_with_the_configured_ca_work_and_an_unknown_ca_is_ref
     // Act
     let starttls = sign_in(&ldap.served.address).await.unwrap().status();
     let over_ldaps = sign_in(&ldaps.address).await.unwrap().status();
-    let untrusted = sign_in(&wrong_ca.address).await.unwrap().status();
-    wrong_ca.wait_for_output("TLS with the server failed").await;
+    // The same server, trusted through another server's CA: `serve` stops at start.
+    let dir = tempfile::tempdir().unwrap();
+    let other_ca = other.ca_file().display().to_string();
+    let env = [
+        ("LIFELINE_SERVER__BIND", "127.0.0.1:0"),
+        ("LIFELINE_DATABASE__URL", ldap.db.url()),
+        ("LIFELINE_MAIL__TRANSPORT__KIND", "log"),
+        ("LIFELINE_DIRECTORY__KIND", "ldap"),
+        ("LIFELINE_DIRECTORY__LDAP__URL", &ldap.slapd.url()),
+        ("LIFELINE_DIRECTORY__LDAP__BIND_DN", SERVICE_DN),
+        ("LIFELINE_DIRECTORY__LDAP__BIND_PASSWORD", SERVICE_PASSWORD),
+        ("LIFELINE_DIRECTORY__LDAP__BASE_DN", BASE_DN),
+        ("LIFELINE_DIRECTORY__LDAP__CA_FILE", other_ca.as_str()),
+    ];
+    let untrusted = tokio::task::block_in_place(|| run(dir.path(), &["serve"], &env));
 
     // Assert
     assert_eq!(starttls, StatusCode::CREATED, "{}", ldap.served.output());
     assert_eq!(over_ldaps, StatusCode::CREATED, "{}", ldaps.output());
-    assert!(
-        untrusted.is_server_error(),
-        "{untrusted}: {}",
-        wrong_ca.output()
-    );
+    assert_eq!(untrusted.status, 1, "{untrusted:?}");
+    assert!(untrusted.stderr.contains("TLS"), "{untrusted:?}");
+    assert!(!untrusted.stderr.contains(SERVICE_PASSWORD), "{untrusted:?}");
 }
