@@ -24,7 +24,8 @@ fn production_env(secrets: &[(&'static str, String)]) -> Vec<(&'static str, Stri
     env
 }
 
-fn borrowed(env: &[(&'static str, String)]) -> Vec<(&'static str, &str)> {
+/// The variables as `run` takes them.
+fn borrowed<'a>(env: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
     env.iter().map(|(name, value)| (*name, value.as_str())).collect()
 }
 
