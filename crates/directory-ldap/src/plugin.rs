@@ -5,7 +5,7 @@ use std::sync::Arc;
 use lifeline::{AccountSource, BoxError, DirectoryPlugin, Mode, PluginSetting, PluginSettings};
 
 use crate::settings::{LdapSettings, SETTING_KEYS};
-use crate::source::{KIND, LdapSource};
+use crate::source::{BuildError, KIND, LdapSource};
 
 /// The LDAP directory plugin: register it with Lifeline (the `lifeline` binary's `ldap`
 /// feature does) to make `directory.kind = "ldap"` available.
@@ -30,8 +30,15 @@ impl DirectoryPlugin for LdapPlugin {
         mode: Mode,
     ) -> Result<Arc<dyn AccountSource>, BoxError> {
         let ldap: LdapSettings = settings.extract()?;
-        let source = LdapSource::new(ldap, mode)
-            .map_err(|error| format!("{}: {error}", settings.key(error.key())))?;
+        // Reported like Lifeline's own settings' problems: the full key, its variable, why.
+        let source = LdapSource::new(ldap, mode).map_err(|error| {
+            let why = match &error {
+                BuildError::Settings(problem) => problem.message.clone(),
+                BuildError::Tls(tls) => tls.to_string(),
+                other => other.to_string(),
+            };
+            settings.invalid(error.key(), why)
+        })?;
         Ok(Arc::new(source))
     }
 }

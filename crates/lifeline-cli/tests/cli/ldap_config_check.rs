@@ -60,23 +60,28 @@ fn config_check_prints_the_ldap_table_with_its_password_redacted() {
     ignore = "the LDAP plugin is not built in: test with --features ldap"
 )]
 fn config_check_names_each_wrong_ldap_key() {
-    // Arrange
+    // Arrange: a required key missing, then a value out of range.
     let dir = tempfile::tempdir().unwrap();
     let (secrets, _) = production_secrets();
-    let mut env = production_env(&secrets);
-    env.retain(|(name, _)| *name != "LIFELINE_DIRECTORY__LDAP__BASE_DN");
-    env.push(("LIFELINE_DIRECTORY__LDAP__URL", "ldaps://ldap.example.org".into()));
-    env.push(("LIFELINE_DIRECTORY__LDAP__POOL_SIZE", "0".into()));
+    let mut missing = production_env(&secrets);
+    missing.retain(|(name, _)| *name != "LIFELINE_DIRECTORY__LDAP__BASE_DN");
+    missing.push(("LIFELINE_DIRECTORY__LDAP__URL", "ldaps://ldap.example.org".into()));
+    let mut out_of_range = production_env(&secrets);
+    out_of_range.push(("LIFELINE_DIRECTORY__LDAP__URL", "ldaps://ldap.example.org".into()));
+    out_of_range.push(("LIFELINE_DIRECTORY__LDAP__POOL_SIZE", "0".into()));
 
-    // Act
-    let checked = run(dir.path(), &["config", "check"], &borrowed(&env));
+    for (env, key) in [
+        (missing, "directory.ldap.base_dn (LIFELINE_DIRECTORY__LDAP__BASE_DN)"),
+        (out_of_range, "directory.ldap.pool_size (LIFELINE_DIRECTORY__LDAP__POOL_SIZE)"),
+    ] {
+        // Act
+        let checked = run(dir.path(), &["config", "check"], &borrowed(&env));
 
-    // Assert
-    assert_eq!(checked.status, 1, "{checked:?}");
-    for key in ["directory.ldap.base_dn", "directory.ldap.pool_size"] {
+        // Assert
+        assert_eq!(checked.status, 1, "{checked:?}");
         assert!(checked.stderr.contains(key), "{key}: {checked:?}");
+        assert!(!checked.stderr.contains("ldap-service-secret-43"), "{checked:?}");
     }
-    assert!(!checked.stderr.contains("ldap-service-secret-43"), "{checked:?}");
 }
 
 #[test]
@@ -101,7 +106,9 @@ fn production_refuses_ldap_without_starttls_at_start_naming_the_key() {
     for refused in [&checked, &served] {
         assert_eq!(refused.status, 1, "{refused:?}");
         assert!(
-            refused.stderr.contains("directory.ldap.starttls"),
+            refused
+                .stderr
+                .contains("directory.ldap.starttls (LIFELINE_DIRECTORY__LDAP__STARTTLS): "),
             "{refused:?}"
         );
     }
