@@ -175,21 +175,15 @@ impl AccountSource for MemorySource {
 }
 
 /// A fresh app on `backend` whose accounts are `source`'s.
-pub async fn spawn_app_with_source(
-    backend: Backend,
-    source: Arc<MemorySource>,
-) -> Option<TestApp> {
+pub async fn spawn_app_with_source(backend: Backend, source: Arc<MemorySource>) -> Option<TestApp> {
     let db = TestDb::new(backend)?;
     eprintln!("running on {backend}");
     let sink = SmtpSink::start().await.expect("smtp sink");
     let settings = test_settings(&db, &sink, |f| f);
     let clock = TestClock::default();
-    let app = Application::build_with_account_source(
-        settings.clone(),
-        Arc::new(clock.clone()),
-        source,
-    )
-    .await
-    .expect("app builds");
+    let app =
+        Application::build_with_account_source(settings.clone(), Arc::new(clock.clone()), source)
+            .await
+            .expect("app builds");
     Some(TestApp::serve(app, db, sink, clock, settings))
 }

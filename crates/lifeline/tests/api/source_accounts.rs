@@ -56,7 +56,10 @@ async fn a_reset_sets_the_password_at_the_source_and_ends_old_sessions(backend: 
         return;
     };
     let old_session = app.browser();
-    assert_eq!(app.sign_in(&old_session, ADA, OLD).await, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.sign_in(&old_session, ADA, OLD).await,
+        StatusCode::SEE_OTHER
+    );
     assert!(app.account_page(&old_session).await.is_some());
     let epoch = ada_row(&app).auth_epoch;
     let hashed = app.password_verifications().await;
@@ -130,7 +133,11 @@ async fn sign_in_asks_the_source_and_unknown_addresses_answer_as_today(backend: 
     let Some((app, source)) = app_with_ada(backend).await else {
         return;
     };
-    source.add("grace-id", "grace@example.org", "grace's directory password");
+    source.add(
+        "grace-id",
+        "grace@example.org",
+        "grace's directory password",
+    );
     source.change("grace-id", |entry| entry.enabled = false);
     let before = source.verifications.load(Ordering::SeqCst);
 
@@ -139,7 +146,11 @@ async fn sign_in_asks_the_source_and_unknown_addresses_answer_as_today(backend: 
     let wrong = app.sign_in(&app.browser(), ADA, "not ada's password").await;
     let unknown = app.sign_in(&app.browser(), "nobody@example.org", OLD).await;
     let disabled = app
-        .sign_in(&app.browser(), "grace@example.org", "grace's directory password")
+        .sign_in(
+            &app.browser(),
+            "grace@example.org",
+            "grace's directory password",
+        )
         .await;
     let forgot_known = app.request_reset(&app.new_client(), ADA).await;
     let known_page = forgot_known.text().await.unwrap();
@@ -188,7 +199,10 @@ async fn a_signed_in_change_goes_to_the_source(backend: Backend) {
     assert_eq!(unchanged, OLD);
     assert_eq!(changed.status(), StatusCode::SEE_OTHER);
     assert_eq!(source.entry(ADA_ID).password, NEW);
-    assert!(app.account_page(&browser).await.is_some(), "still signed in");
+    assert!(
+        app.account_page(&browser).await.is_some(),
+        "still signed in"
+    );
     assert!(app.password_works(ADA, NEW).await);
 }
 
@@ -215,7 +229,10 @@ async fn not_me_after_a_change_voids_the_password_at_the_source(backend: Backend
         return;
     };
     let intruder = app.browser();
-    assert_eq!(app.sign_in(&intruder, ADA, OLD).await, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.sign_in(&intruder, ADA, OLD).await,
+        StatusCode::SEE_OTHER
+    );
     let changed = app.change_password(&intruder, OLD, NEW, NEW).await;
     assert_eq!(changed.status(), StatusCode::SEE_OTHER);
     let mail = app.wait_for_mail(1).await.remove(0);
@@ -272,7 +289,9 @@ async fn a_renamed_entry_keeps_its_account_and_state(backend: Backend) {
     let before = ada_row(&app);
 
     // Act: the directory changes her address.
-    source.change(ADA_ID, |entry| entry.email = "Ada.Lovelace@example.org".into());
+    source.change(ADA_ID, |entry| {
+        entry.email = "Ada.Lovelace@example.org".into()
+    });
     let new_address = app
         .sign_in(&app.browser(), "ada.lovelace@example.org", OLD)
         .await;
@@ -314,7 +333,10 @@ async fn operators_set_passwords_at_the_source_and_cannot_create_accounts(backen
     let Some((app, source)) = app_with_ada(backend).await else {
         return;
     };
-    assert_eq!(app.sign_in(&app.browser(), ADA, OLD).await, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.sign_in(&app.browser(), ADA, OLD).await,
+        StatusCode::SEE_OTHER
+    );
     let key = full_key(&app);
     let path = format!("/accounts/{}", ada_row(&app).id);
 
@@ -325,11 +347,25 @@ async fn operators_set_passwords_at_the_source_and_cannot_create_accounts(backen
             .await;
     let short = json!({"password": "only sixteen chr"});
     let (weak, weak_body) = status_and_json(
-        call(&app, Some(&key), Method::PUT, &format!("{path}/password"), Some(&short)).await,
+        call(
+            &app,
+            Some(&key),
+            Method::PUT,
+            &format!("{path}/password"),
+            Some(&short),
+        )
+        .await,
     )
     .await;
     let good = json!({"password": NEW});
-    let set = call(&app, Some(&key), Method::PUT, &format!("{path}/password"), Some(&good)).await;
+    let set = call(
+        &app,
+        Some(&key),
+        Method::PUT,
+        &format!("{path}/password"),
+        Some(&good),
+    )
+    .await;
 
     // Assert
     assert_eq!(created, StatusCode::CONFLICT);
