@@ -337,3 +337,102 @@ impl NewPassword {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use storage::testing::{fixed_now, for_each_backend};
+
+    use super::*;
+
+    /// A source with one entry, which never checks passwords here.
+    struct OneEntry;
+
+    impl AccountSource for OneEntry {
+        fn kind(&self) -> &str {
+            "test"
+        }
+
+        fn find_by_email(
+            &self,
+            email: &EmailAddress,
+        ) -> Result<Option<ExternalAccount>, DirectoryError> {
+            Ok(
+                (email.as_str() == "ada@example.org").then(|| ExternalAccount {
+                    external_id: "ada-id".into(),
+                    locator: "uid=ada".into(),
+                    email: "Ada@Example.org".into(),
+                    enabled: false,
+                }),
+            )
+        }
+
+        fn find_by_external_id(
+            &self,
+            _external_id: &str,
+        ) -> Result<Option<ExternalAccount>, DirectoryError> {
+            Ok(None)
+        }
+
+        fn verify_password(
+            &self,
+            _account: Option<&ExternalAccount>,
+            _password: &Password,
+        ) -> Result<bool, DirectoryError> {
+            Ok(false)
+        }
+
+        fn set_password(
+            &self,
+            _account: &ExternalAccount,
+            _password: &Password,
+            _change: PasswordChange<'_>,
+        ) -> Result<(), SetPasswordError> {
+            Ok(())
+        }
+
+        fn void_password(&self, _account: &ExternalAccount) -> Result<(), DirectoryError> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn hashes_are_never_stored_for_a_source_and_rows_of_another_kind_are_not_its() {
+        for_each_backend(|db| {
+            // Arrange
+            let (directory, _) = build(Arc::new(OneEntry), db.clone());
+            let conn = &mut db.conn().unwrap();
+            let conn = &mut DirectoryConnection::new(conn);
+            let ada = EmailAddress::parse("ada@example.org").unwrap();
+            let other = table::upsert(
+                conn.database(),
+                &SeenEntry {
+                    kind: "other",
+                    external_id: "ada-id",
+                    email: &ada,
+                    now: fixed_now(),
+                },
+            )
+            .unwrap();
+
+            // Act
+            let found = directory.find_by_email(conn, &ada).unwrap().unwrap();
+            let set = directory.set_password(conn, found.id, "$argon2id$x", fixed_now());
+            let cleared = directory.clear_password(conn, found.id, fixed_now());
+
+            // Assert: the entry the source disabled comes back disabled, with no hash; the
+            // password writes fail and say why; the other kind's row is not this source's.
+            assert!(found.is_disabled());
+            assert_eq!(found.password_hash, None);
+            assert_eq!(found.display_email, "Ada@example.org");
+            for result in [set, cleared] {
+                let error = format!("{:?}", result.unwrap_err());
+                assert!(error.contains("keeps its passwords itself"), "{error}");
+            }
+            assert_eq!(directory.find_by_id(conn, other.id).unwrap(), None);
+            assert_eq!(
+                directory.find_by_id(conn, found.id).unwrap().map(|u| u.id),
+                Some(found.id)
+            );
+        });
+    }
+}

@@ -216,4 +216,30 @@ mod tests {
                 .contains("commonly used")
         );
     }
+
+    #[test]
+    fn each_refusal_of_a_directory_has_its_own_page_message() {
+        let english = include_str!("../../../../templates/locales/en/pages.ftl");
+        let refusals = [
+            PasswordRefusal::TooShort,
+            PasswordRefusal::TooWeak,
+            PasswordRefusal::RecentlyUsed,
+            PasswordRefusal::TooSoon,
+            PasswordRefusal::NotAllowed,
+            PasswordRefusal::Other,
+        ];
+        let ids: HashSet<&str> = refusals
+            .iter()
+            .map(|refusal| PasswordRejection::Directory(*refusal).message_id())
+            .collect();
+        assert_eq!(ids.len(), refusals.len());
+        for refusal in refusals {
+            let rejection = PasswordRejection::Directory(refusal);
+            let line = english
+                .lines()
+                .find(|line| line.starts_with(&format!("{} = ", rejection.message_id())))
+                .unwrap_or_else(|| panic!("no message {}", rejection.message_id()));
+            assert!(line.contains(&rejection.to_string()), "{line}");
+        }
+    }
 }

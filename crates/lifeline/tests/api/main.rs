@@ -9,6 +9,7 @@
 )]
 
 mod account_protection;
+mod account_source;
 mod address_variants;
 mod admin_accounts;
 mod admin_keys;
@@ -61,6 +62,7 @@ mod sessions;
 mod sign_in_after_reset;
 mod sign_in_pool;
 mod sign_in_steps;
+mod source_accounts;
 mod stored_jobs;
 mod stored_secrets;
 mod test_harness;

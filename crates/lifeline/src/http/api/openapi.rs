@@ -242,9 +242,9 @@ const SHARED_ERRORS: [SharedError; 5] = [
     SharedError {
         status: "503",
         code: ErrorCode::Unavailable,
-        description: "`unavailable`: the database, or the directory server that keeps \
-            the accounts, is briefly unreachable; nothing was changed; retry after \
-            `Retry-After` seconds.",
+        description: "`unavailable`: the database, or the directory the accounts live in \
+            (an account source such as LDAP), is briefly unreachable; nothing was changed. \
+            Retry after `Retry-After` seconds.",
         retry_after: true,
         body_only: false,
     },

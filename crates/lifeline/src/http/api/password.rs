@@ -83,7 +83,7 @@ pub async fn forgot(
     responses(
         (status = 204, description = "The password is changed; every other link and session of the account is void, and a \"password changed\" email is queued."),
         (status = 400, description = "`invalid_or_expired_link` (malformed, forged, expired, used or superseded: all alike) or `invalid_body` (not a JSON object of the documented shape).", body = ErrorBody),
-        (status = 422, description = "`weak_password`: the message says why. The link stays usable.", body = ErrorBody),
+        (status = 422, description = "`weak_password`: the message says why (Lifeline's policy, or the directory's own when it keeps the passwords). The link stays usable.", body = ErrorBody),
     )
 )]
 pub async fn reset(

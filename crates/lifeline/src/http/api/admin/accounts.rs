@@ -63,8 +63,8 @@ pub struct FindQuery {
     responses(
         (status = 201, description = "Created. Audit event `operator_created` names the key. Scope `write`.", body = Account),
         (status = 400, description = "`invalid_email` or `invalid_body`.", body = ErrorBody),
-        (status = 409, description = "`account_exists`, or `unsupported_by_directory` (the accounts live in an application's table).", body = ErrorBody),
-        (status = 422, description = "`weak_password`: the message says why.", body = ErrorBody),
+        (status = 409, description = "`account_exists`, or `unsupported_by_directory` (the accounts live in an application's table, or in an external directory such as LDAP, where they are created).", body = ErrorBody),
+        (status = 422, description = "`weak_password`: the message says why (Lifeline's policy, or the directory's own when it keeps the passwords).", body = ErrorBody),
     )
 )]
 pub async fn create(
@@ -258,7 +258,7 @@ async fn set_disabled(
         (status = 204, description = "Set: every link and session of the account has ended, and the \"password changed\" mail (with its \"this wasn't me\" link) is queued. Audit event `operator_password_set`. Scope `write`."),
         (status = 400, description = "`invalid_body`.", body = ErrorBody),
         (status = 404, description = "`account_not_found`.", body = ErrorBody),
-        (status = 422, description = "`weak_password`: the message says why.", body = ErrorBody),
+        (status = 422, description = "`weak_password`: the message says why (Lifeline's policy, or the directory's own when it keeps the passwords).", body = ErrorBody),
     )
 )]
 pub async fn set_password(

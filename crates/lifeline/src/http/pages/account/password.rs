@@ -126,7 +126,9 @@ fn page(
     let mut context = Context::new();
     context.insert("csrf_token", &session.csrf_token());
     context.insert("email", &user.display_email);
-    context.insert("has_password", &user.password_hash.is_some());
+    // An account source keeps the password itself: Lifeline holds no hash of it.
+    let has_password = user.password_hash.is_some() || state.password_authority.is_some();
+    context.insert("has_password", &has_password);
     context.insert("current_error", &current_error);
     context.insert("new_error", &new_error);
     context.insert("min_length", &state.policy.min_length);
