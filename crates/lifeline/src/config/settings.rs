@@ -9,12 +9,14 @@ use std::net::{IpAddr, SocketAddr};
 use serde::{Deserialize, Serialize};
 
 use super::SecretString;
-pub use crate::directory::DirectorySettings;
+pub use crate::directory::{DirectoryKind, DirectorySettings};
 use crate::http::limits::ip_network::IpNetwork;
 pub use crate::webhooks::{EndpointSettings, WebhookSettings};
 
-/// The settings that hold secrets: printed as [`SecretString::REDACTED`] (only the password
-/// of `database.url`), never shown in an error.
+/// The built-in settings that hold secrets: printed as [`SecretString::REDACTED`] (only the
+/// password of `database.url`), never shown in an error. A directory plugin's secrets are
+/// the keys of its table it marks [`PluginSetting::secret`](crate::PluginSetting::secret),
+/// redacted the same way.
 pub const SECRET_KEYS: [&str; 4] = [
     "database.url",
     "keys.token",

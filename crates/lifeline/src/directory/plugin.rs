@@ -78,9 +78,8 @@ impl PluginSettings {
             .extract()
             .map_err(|error| {
                 let prefix = format!("directory.{}", self.kind);
-                let problems = crate::config::table_problems(error, &prefix, |key| {
-                    self.is_secret(key)
-                });
+                let problems =
+                    crate::config::table_problems(error, &prefix, |key| self.is_secret(key));
                 match ConfigError::from_problems(problems) {
                     Some(error) => Box::new(error) as BoxError,
                     None => format!("[{prefix}] could not be read").into(),
@@ -173,6 +172,9 @@ pub trait DirectoryPlugin: Send + Sync {
     /// Checks the settings for `mode` without contacting anything (what `lifeline config
     /// check` runs: production refuses what development allows, such as an unencrypted
     /// connection) and builds the source. Errors name the key (`PluginSettings::key`).
-    fn build(&self, settings: &PluginSettings, mode: Mode)
-    -> Result<Arc<dyn AccountSource>, BoxError>;
+    fn build(
+        &self,
+        settings: &PluginSettings,
+        mode: Mode,
+    ) -> Result<Arc<dyn AccountSource>, BoxError>;
 }
