@@ -9,7 +9,7 @@ use std::net::{IpAddr, SocketAddr};
 use serde::{Deserialize, Serialize};
 
 use super::SecretString;
-pub use crate::directory::{DirectoryKind, DirectorySettings};
+pub use crate::directory::DirectorySettings;
 use crate::http::limits::ip_network::IpNetwork;
 pub use crate::webhooks::{EndpointSettings, WebhookSettings};
 

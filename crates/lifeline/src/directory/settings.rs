@@ -41,7 +41,7 @@ pub struct DirectorySettings {
     pub legacy_bcrypt: bool,
     /// `[directory.<kind>]` when `kind` is a plugin's: always present then (empty when the
     /// settings hold no such table), absent otherwise.
-    plugin: Option<PluginSettings>,
+    pub(crate) plugin: Option<PluginSettings>,
 }
 
 impl Default for DirectorySettings {
