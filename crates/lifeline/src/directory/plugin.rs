@@ -171,7 +171,14 @@ pub trait DirectoryPlugin: Send + Sync {
 
     /// Checks the settings for `mode` without contacting anything (what `lifeline config
     /// check` runs: production refuses what development allows, such as an unencrypted
-    /// connection) and builds the source. Errors name the key (`PluginSettings::key`).
+    /// connection) and builds the source. Errors name the key: [`PluginSettings::invalid`]
+    /// (reported like Lifeline's own settings, with the key's variable), or a message using
+    /// [`PluginSettings::key`].
+    ///
+    /// Lifeline calls it more than once (validation, then building the directory) and may
+    /// call it, and drop what it returns, on an async runtime's thread: start nothing here
+    /// that cannot be dropped there (a tokio runtime of the source's own is created on first
+    /// use, or in [`AccountSource::check`], not here).
     fn build(
         &self,
         settings: &PluginSettings,
