@@ -18,8 +18,8 @@ use storage::EmailAddress;
 use lifeline::ops::{self, Actor, connect_database};
 use lifeline::{Application, Settings};
 
-use crate::plugins::directory_plugins;
 use crate::cli::{Cli, Command, ConfigCommand, KeysCommand, UsersCommand, WebhooksCommand};
+use crate::plugins::directory_plugins;
 
 pub use demo::DEMO_EMAIL;
 

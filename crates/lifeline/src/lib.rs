@@ -28,8 +28,10 @@
 //! ```
 //!
 //! Accounts come from a [`UserDirectory`]: Lifeline's own `users` table, an application's
-//! table mapped in `[directory]`, or the host's implementation passed to
-//! [`Lifeline::build_with_directory`]. [`ops`] holds what the `lifeline` command line does
+//! table mapped in `[directory]`, the host's implementation passed to
+//! [`Lifeline::build_with_directory`], or a plugin crate's [`AccountSource`] selected by its
+//! kind in `[directory]` once its [`DirectoryPlugin`] is registered
+//! ([`Settings::load_with_plugins`], [`Lifeline::build_with_plugins`]). [`ops`] holds what the `lifeline` command line does
 //! outside the request path. Everything else is private to this crate.
 #![forbid(unsafe_code)]
 
@@ -60,8 +62,8 @@ pub use config::{
     SecretString, Settings, WebhookSettings,
 };
 pub use directory::{
-    AccountSource, BoxError, DirectoryConnection, DirectoryError, DirectoryPlugin, DirectoryUser,
-    ExternalAccount, PasswordChange, PasswordRefusal, PluginSetting, PluginSettings,
+    AccountSource, BoxError, DirectoryConnection, DirectoryError, DirectoryKind, DirectoryPlugin,
+    DirectoryUser, ExternalAccount, PasswordChange, PasswordRefusal, PluginSetting, PluginSettings,
     SetPasswordError, StoredHash, UserDirectory,
 };
 pub use embed::{Lifeline, Workers};

@@ -143,6 +143,10 @@ fn config_check_refuses_what_serve_refuses_naming_the_setting_and_its_variable_o
             ("LIFELINE_SERVER__BIND", "port-eighty"),
             "server.bind (LIFELINE_SERVER__BIND): invalid socket address syntax",
         ),
+        (
+            ("LIFELINE_DIRECTORY__KIND", "ldap"),
+            r#"directory.kind (LIFELINE_DIRECTORY__KIND): directory.kind = "ldap" is not built into this lifeline (build it with the ldap feature)"#,
+        ),
     ];
 
     for (variable, expected) in refusals {

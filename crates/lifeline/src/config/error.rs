@@ -115,6 +115,9 @@ pub(crate) fn table_problems(
         .map(|error| {
             let path = error.path.join(".").to_ascii_lowercase();
             let (key, message) = match &error.kind {
+                Kind::UnknownField(field, _) if path.ends_with(field.as_str()) => {
+                    (path, "no such setting".to_owned())
+                }
                 Kind::UnknownField(field, _) => (child(&path, field), "no such setting".into()),
                 Kind::MissingField(field) => (child(&path, field), "is required".to_owned()),
                 Kind::InvalidType(actual, expected) | Kind::InvalidValue(actual, expected) => {

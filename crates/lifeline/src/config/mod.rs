@@ -12,8 +12,8 @@ pub(crate) use suggest::closest;
 mod validate;
 
 pub use environment::NOT_SETTINGS;
-pub use error::{ConfigError, Problem};
 pub(crate) use error::table_problems;
+pub use error::{ConfigError, Problem};
 pub use load::DEFAULTS_TOML;
 pub use settings::*;
 pub use token_core::SecretString;

@@ -24,10 +24,7 @@ impl Settings {
         plugins: &[&'static dyn DirectoryPlugin],
     ) -> Result<Self, ConfigError> {
         Self::check_environment_with_plugins(plugins)?;
-        Self::from_figment_with_plugins(
-            Self::figment(file).merge(environment::provider()),
-            plugins,
-        )
+        Self::from_figment_with_plugins(Self::figment(file).merge(environment::provider()), plugins)
     }
 
     /// Like [`Self::check_environment`], also accepting the variables of every key of the
@@ -89,12 +86,19 @@ pub(super) fn problems(settings: &Settings, kind: &str, found: &mut Vec<Problem>
         return;
     };
     let before = found.len();
-    let known: Vec<&str> = plugin.settings().iter().map(|setting| setting.key).collect();
+    let known: Vec<&str> = plugin
+        .settings()
+        .iter()
+        .map(|setting| setting.key)
+        .collect();
     for key in table.keys() {
         if !known.contains(&key) {
             let why = match closest(key, known.iter().copied()) {
                 Some(meant) => format!("no such setting; did you mean {}?", table.key(meant)),
-                None => format!("no such setting ([directory.{kind}] has: {})", known.join(", ")),
+                None => format!(
+                    "no such setting ([directory.{kind}] has: {})",
+                    known.join(", ")
+                ),
             };
             found.push(Problem::setting(&table.key(key), why));
         }
@@ -134,3 +138,6 @@ fn placeholder(table: &PluginSettings, key: &str) -> String {
         env_var(&table.key(key))
     )
 }
+
+#[cfg(test)]
+mod tests;

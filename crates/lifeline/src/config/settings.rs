@@ -13,8 +13,10 @@ pub use crate::directory::DirectorySettings;
 use crate::http::limits::ip_network::IpNetwork;
 pub use crate::webhooks::{EndpointSettings, WebhookSettings};
 
-/// The settings that hold secrets: printed as [`SecretString::REDACTED`] (only the password
-/// of `database.url`), never shown in an error.
+/// The built-in settings that hold secrets: printed as [`SecretString::REDACTED`] (only the
+/// password of `database.url`), never shown in an error. A directory plugin's secrets are
+/// the keys of its table it marks [`PluginSetting::secret`](crate::PluginSetting::secret),
+/// redacted the same way.
 pub const SECRET_KEYS: [&str; 4] = [
     "database.url",
     "keys.token",

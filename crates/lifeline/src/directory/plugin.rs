@@ -78,9 +78,8 @@ impl PluginSettings {
             .extract()
             .map_err(|error| {
                 let prefix = format!("directory.{}", self.kind);
-                let problems = crate::config::table_problems(error, &prefix, |key| {
-                    self.is_secret(key)
-                });
+                let problems =
+                    crate::config::table_problems(error, &prefix, |key| self.is_secret(key));
                 match ConfigError::from_problems(problems) {
                     Some(error) => Box::new(error) as BoxError,
                     None => format!("[{prefix}] could not be read").into(),
@@ -172,7 +171,14 @@ pub trait DirectoryPlugin: Send + Sync {
 
     /// Checks the settings for `mode` without contacting anything (what `lifeline config
     /// check` runs: production refuses what development allows, such as an unencrypted
-    /// connection) and builds the source. Errors name the key (`PluginSettings::key`).
+    /// connection) and builds the source. Errors name the key: [`PluginSettings::invalid`]
+    /// (reported like Lifeline's own settings, with the key's variable), or a message using
+    /// [`PluginSettings::key`].
+    ///
+    /// Lifeline calls it more than once (validation, then building the directory) and may
+    /// call it, and drop what it returns, on an async runtime's thread: start nothing here
+    /// that cannot be dropped there (a tokio runtime of the source's own is created on first
+    /// use, or in [`AccountSource::check`], not here).
     fn build(
         &self,
         settings: &PluginSettings,

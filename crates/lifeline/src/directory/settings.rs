@@ -41,7 +41,7 @@ pub struct DirectorySettings {
     pub legacy_bcrypt: bool,
     /// `[directory.<kind>]` when `kind` is a plugin's: always present then (empty when the
     /// settings hold no such table), absent otherwise.
-    plugin: Option<PluginSettings>,
+    pub(crate) plugin: Option<PluginSettings>,
 }
 
 impl Default for DirectorySettings {
@@ -167,7 +167,10 @@ impl Serialize for DirectorySettings {
         map.serialize_entry("auth_epoch_column", &self.auth_epoch_column)?;
         let optional = [
             ("updated_at_column", &self.updated_at_column),
-            ("resets_paused_until_column", &self.resets_paused_until_column),
+            (
+                "resets_paused_until_column",
+                &self.resets_paused_until_column,
+            ),
             ("disabled_at_column", &self.disabled_at_column),
         ];
         for (key, value) in optional {

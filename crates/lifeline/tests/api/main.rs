@@ -27,6 +27,7 @@ mod content_types;
 mod csrf;
 mod db_rows;
 mod dev_mailbox;
+mod directory_plugins;
 mod disabled_accounts;
 mod enumeration;
 mod error_pages;
