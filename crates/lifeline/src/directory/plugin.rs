@@ -64,6 +64,9 @@ pub trait DirectoryPlugin: Send + Sync {
     /// Checks the settings for `mode` without contacting anything (what `lifeline config
     /// check` runs: production refuses what development allows, such as an unencrypted
     /// connection) and builds the source. Errors name the key (`PluginSettings::key`).
-    fn build(&self, settings: &PluginSettings, mode: Mode)
-    -> Result<Arc<dyn AccountSource>, BoxError>;
+    fn build(
+        &self,
+        settings: &PluginSettings,
+        mode: Mode,
+    ) -> Result<Arc<dyn AccountSource>, BoxError>;
 }

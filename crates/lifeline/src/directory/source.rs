@@ -99,8 +99,10 @@ pub trait AccountSource: Send + Sync {
     /// The entry whose mail address is `email` (the source compares case-insensitively and
     /// must never treat the address as a pattern), `None` when there is none. More than one
     /// entry is a [`DirectoryError::Failed`]: an address must name one person.
-    fn find_by_email(&self, email: &EmailAddress)
-    -> Result<Option<ExternalAccount>, DirectoryError>;
+    fn find_by_email(
+        &self,
+        email: &EmailAddress,
+    ) -> Result<Option<ExternalAccount>, DirectoryError>;
 
     /// The entry with this stable id, `None` when it is gone.
     fn find_by_external_id(
