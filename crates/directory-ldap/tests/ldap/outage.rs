@@ -20,6 +20,11 @@ needs_slapd! {
         assert!(matches!(found, Err(DirectoryError::Unavailable(_))), "{found:?}");
         let verified = source.verify_password(Some(&ada), &password(ADA.password));
         assert!(matches!(verified, Err(DirectoryError::Unavailable(_))), "{verified:?}");
+        // An unknown address costs a bind too (of a DN that names no entry), so it needs
+        // the server like a known one; an empty password is wrong without asking it.
+        let unknown = source.verify_password(None, &password(ADA.password));
+        assert!(matches!(unknown, Err(DirectoryError::Unavailable(_))), "{unknown:?}");
+        assert!(!source.verify_password(Some(&ada), &password("")).expect("no bind"));
         let set = source.set_password(&ada, &password("a long new password"), PasswordChange::Reset);
         assert!(
             matches!(set, Err(SetPasswordError::Directory(DirectoryError::Unavailable(_)))),

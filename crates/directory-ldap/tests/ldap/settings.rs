@@ -5,8 +5,10 @@ use figment::providers::Format;
 use lifeline::{DirectoryPlugin, Mode};
 
 /// The table as Lifeline's configuration hands it over: extracted with figment.
-fn parse(toml: &str) -> Result<LdapSettings, figment::Error> {
-    figment::Figment::from(figment::providers::Toml::string(toml)).extract()
+fn parse(toml: &str) -> Result<LdapSettings, Box<figment::Error>> {
+    figment::Figment::from(figment::providers::Toml::string(toml))
+        .extract()
+        .map_err(Box::new)
 }
 
 const MINIMAL: &str = r#"
