@@ -228,10 +228,12 @@ impl ConnectionManager {
 /// - `synchronous = FULL`: every commit is fsynced before it returns, so a request answered
 ///   after its outbox job or token was committed cannot lose that row on power loss. `NORMAL`
 ///   is faster in WAL mode but may roll back the last commits after a crash.
+/// - `wal_autocheckpoint = 0`: no commit copies the log into the database file; one thread
+///   does that for the whole pool ([`crate::sqlite_checkpoints`]).
 fn sqlite_pragmas(busy_timeout: Duration) -> String {
     format!(
         "PRAGMA busy_timeout = {}; PRAGMA foreign_keys = ON; \
-         PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;",
+         PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = 0;",
         busy_timeout.as_millis().min(i32::MAX as u128)
     )
 }

@@ -1,12 +1,14 @@
 //! The connection pool and the handle the rest of Lifeline holds.
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use r2d2::{ManageConnection, Pool, PooledConnection};
 
 use crate::connection::{ConnectionManager, TracingErrorHandler};
 use crate::error::StorageError;
+use crate::sqlite_checkpoints::{self, Checkpointer};
 use crate::url::{Backend, DatabaseUrl};
 
 /// A connection borrowed from the pool; dereferences to [`DbConnection`](crate::DbConnection).
@@ -46,6 +48,8 @@ pub struct Database {
     pool: Pool<ConnectionManager>,
     backend: Backend,
     redacted_url: String,
+    /// SQLite only: the thread that checkpoints the write-ahead log, stopped with the last clone.
+    _checkpointer: Option<Arc<Checkpointer>>,
 }
 
 impl fmt::Debug for Database {
@@ -70,7 +74,22 @@ impl Database {
         let redacted_url = url.redacted();
         let manager = ConnectionManager::new(url, settings.sqlite_busy_timeout);
         let first = manager.connect()?;
-        drop(first);
+        // On SQLite the connection that proved the file opens becomes the checkpoint thread's.
+        let checkpointer = match backend {
+            Backend::Sqlite => Some(Arc::new(
+                Checkpointer::start(first, sqlite_checkpoints::INTERVAL).map_err(|error| {
+                    StorageError::Connection {
+                        backend,
+                        url: redacted_url.clone(),
+                        message: format!("cannot start the checkpoint thread: {error}"),
+                    }
+                })?,
+            )),
+            Backend::Mysql | Backend::Postgres => {
+                drop(first);
+                None
+            }
+        };
         let max_size = settings.max_size.max(1);
         // On a database server the pool opens connections only when asked for one, never in
         // the background to keep idle ones: the client libraries' TLS and crypto state is torn
@@ -92,6 +111,7 @@ impl Database {
             pool,
             backend,
             redacted_url,
+            _checkpointer: checkpointer,
         })
     }
 
