@@ -27,6 +27,10 @@ pub struct PoolSettings {
     pub connection_timeout: Duration,
     /// How long an SQLite connection waits for another connection's write lock.
     pub sqlite_busy_timeout: Duration,
+    /// SQLite only: how often one thread checkpoints the write-ahead log
+    /// ([`crate::sqlite_checkpoints`]); `None` leaves it to SQLite, which checkpoints inside
+    /// the commit that takes the log past 1,000 pages.
+    pub sqlite_checkpoint_interval: Option<Duration>,
 }
 
 impl Default for PoolSettings {
@@ -36,6 +40,7 @@ impl Default for PoolSettings {
             min_idle: 1,
             connection_timeout: Duration::from_secs(5),
             sqlite_busy_timeout: Duration::from_secs(5),
+            sqlite_checkpoint_interval: Some(sqlite_checkpoints::INTERVAL),
         }
     }
 }
@@ -72,20 +77,25 @@ impl Database {
         let url = DatabaseUrl::parse(url)?;
         let backend = url.backend();
         let redacted_url = url.redacted();
-        let manager = ConnectionManager::new(url, settings.sqlite_busy_timeout);
+        let checkpoint_interval = settings
+            .sqlite_checkpoint_interval
+            .filter(|_| backend == Backend::Sqlite);
+        let manager = ConnectionManager::new(
+            url,
+            settings.sqlite_busy_timeout,
+            checkpoint_interval.is_some(),
+        );
         let first = manager.connect()?;
         // On SQLite the connection that proved the file opens becomes the checkpoint thread's.
-        let checkpointer = match backend {
-            Backend::Sqlite => Some(Arc::new(
-                Checkpointer::start(first, sqlite_checkpoints::INTERVAL).map_err(|error| {
-                    StorageError::Connection {
-                        backend,
-                        url: redacted_url.clone(),
-                        message: format!("cannot start the checkpoint thread: {error}"),
-                    }
-                })?,
-            )),
-            Backend::Mysql | Backend::Postgres => {
+        let checkpointer = match checkpoint_interval {
+            Some(interval) => Some(Arc::new(Checkpointer::start(first, interval).map_err(
+                |error| StorageError::Connection {
+                    backend,
+                    url: redacted_url.clone(),
+                    message: format!("cannot start the checkpoint thread: {error}"),
+                },
+            )?)),
+            None => {
                 drop(first);
                 None
             }

@@ -8,7 +8,9 @@
 //! own every [`INTERVAL`]: a passive checkpoint takes no lock a reader or the writer waits
 //! for, and copies what it can. In the load harness's purge scenario (a million aged rows
 //! deleted while requests are accepted) this raised the accepted rate by about 30 % and
-//! lowered its median latency by about a quarter (docs/performance.md).
+//! lowered its median latency by about a quarter (docs/performance.md). The interval is
+//! `database.sqlite_checkpoint_ms`; without one ([`crate::PoolSettings`]) SQLite checkpoints
+//! in commits as it does by default.
 //!
 //! The thread ends when the last clone of the [`crate::Database`] is dropped; closing its
 //! connection, the last one, checkpoints what is left and removes the log file.
@@ -21,7 +23,7 @@ use diesel::connection::SimpleConnection;
 
 use crate::DbConnection;
 
-/// How often the log is checkpointed.
+/// How often the log is checkpointed unless the pool's settings say otherwise.
 pub(crate) const INTERVAL: Duration = Duration::from_millis(50);
 
 /// The running checkpoint thread; dropping it stops the thread and waits for it.
@@ -94,6 +96,23 @@ mod tests {
             .unwrap();
 
         assert_eq!(pages.wal_autocheckpoint, 0);
+    }
+
+    #[test]
+    fn without_an_interval_sqlite_checkpoints_in_commits_as_it_does_by_default() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("checkpoints.db");
+        let settings = PoolSettings {
+            sqlite_checkpoint_interval: None,
+            ..PoolSettings::default()
+        };
+        let db = Database::connect(&format!("sqlite://{}", path.display()), &settings).unwrap();
+
+        let pages: Pages = diesel::sql_query("PRAGMA wal_autocheckpoint")
+            .get_result(&mut *db.conn().unwrap())
+            .unwrap();
+
+        assert_eq!(pages.wal_autocheckpoint, 1000);
     }
 
     #[test]
