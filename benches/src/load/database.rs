@@ -42,6 +42,7 @@ impl BenchDb {
             min_idle: 1,
             connection_timeout: Duration::from_secs(30),
             sqlite_busy_timeout: Duration::from_secs(60),
+            sqlite_checkpoint_interval: None,
         };
         let db = Database::connect(url, &settings).context("connecting to the bench database")?;
         db.migrate().context("migrating the bench database")?;

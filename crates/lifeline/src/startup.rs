@@ -75,6 +75,10 @@ pub async fn connect_database(settings: &Settings) -> anyhow::Result<Database> {
         min_idle: 1,
         connection_timeout: Duration::from_millis(settings.database.connect_timeout_ms.max(1)),
         sqlite_busy_timeout: Duration::from_millis(settings.database.sqlite_busy_timeout_ms),
+        sqlite_checkpoint_interval: match settings.database.sqlite_checkpoint_ms {
+            0 => None,
+            ms => Some(Duration::from_millis(ms)),
+        },
     };
     if let Some(path) = url
         .expose_secret()

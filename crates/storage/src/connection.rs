@@ -170,14 +170,21 @@ pub struct ConnectionManager {
     sqlite_busy_timeout: Duration,
     /// The queue of this pool's SQLite writers (unused on MySQL).
     sqlite_writers: Arc<SqliteWriters>,
+    /// SQLite: a thread checkpoints the log, so connections never do it in a commit.
+    sqlite_checkpoint_thread: bool,
 }
 
 impl ConnectionManager {
-    pub(crate) fn new(url: DatabaseUrl, sqlite_busy_timeout: Duration) -> Self {
+    pub(crate) fn new(
+        url: DatabaseUrl,
+        sqlite_busy_timeout: Duration,
+        sqlite_checkpoint_thread: bool,
+    ) -> Self {
         Self {
             url,
             sqlite_busy_timeout,
             sqlite_writers: SqliteWriters::new(sqlite_busy_timeout),
+            sqlite_checkpoint_thread,
         }
     }
 
@@ -195,8 +202,11 @@ impl ConnectionManager {
             .ok_or_else(|| self.connection_error("the SQLite path is not valid UTF-8".into()))?;
         let mut conn = SqliteConnection::establish(path)
             .map_err(|error| self.connection_error(error.to_string()))?;
-        conn.batch_execute(&sqlite_pragmas(self.sqlite_busy_timeout))
-            .map_err(|error| self.connection_error(error.to_string()))?;
+        conn.batch_execute(&sqlite_pragmas(
+            self.sqlite_busy_timeout,
+            self.sqlite_checkpoint_thread,
+        ))
+        .map_err(|error| self.connection_error(error.to_string()))?;
         conn.set_instrumentation(WritersSlot(Arc::clone(&self.sqlite_writers)));
         Ok(DbConnection::Sqlite(conn))
     }
@@ -228,11 +238,18 @@ impl ConnectionManager {
 /// - `synchronous = FULL`: every commit is fsynced before it returns, so a request answered
 ///   after its outbox job or token was committed cannot lose that row on power loss. `NORMAL`
 ///   is faster in WAL mode but may roll back the last commits after a crash.
-fn sqlite_pragmas(busy_timeout: Duration) -> String {
+/// - `wal_autocheckpoint = 0` when a thread checkpoints for the whole pool
+///   ([`crate::sqlite_checkpoints`]): no commit copies the log into the database file.
+fn sqlite_pragmas(busy_timeout: Duration, checkpoint_thread: bool) -> String {
     format!(
         "PRAGMA busy_timeout = {}; PRAGMA foreign_keys = ON; \
-         PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;",
-        busy_timeout.as_millis().min(i32::MAX as u128)
+         PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;{}",
+        busy_timeout.as_millis().min(i32::MAX as u128),
+        if checkpoint_thread {
+            " PRAGMA wal_autocheckpoint = 0;"
+        } else {
+            ""
+        }
     )
 }
 

@@ -1,12 +1,14 @@
 //! The connection pool and the handle the rest of Lifeline holds.
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use r2d2::{ManageConnection, Pool, PooledConnection};
 
 use crate::connection::{ConnectionManager, TracingErrorHandler};
 use crate::error::StorageError;
+use crate::sqlite_checkpoints::{self, Checkpointer};
 use crate::url::{Backend, DatabaseUrl};
 
 /// A connection borrowed from the pool; dereferences to [`DbConnection`](crate::DbConnection).
@@ -25,6 +27,10 @@ pub struct PoolSettings {
     pub connection_timeout: Duration,
     /// How long an SQLite connection waits for another connection's write lock.
     pub sqlite_busy_timeout: Duration,
+    /// SQLite only: how often one thread checkpoints the write-ahead log
+    /// ([`crate::sqlite_checkpoints`]); `None` leaves it to SQLite, which checkpoints inside
+    /// the commit that takes the log past 1,000 pages.
+    pub sqlite_checkpoint_interval: Option<Duration>,
 }
 
 impl Default for PoolSettings {
@@ -34,6 +40,7 @@ impl Default for PoolSettings {
             min_idle: 1,
             connection_timeout: Duration::from_secs(5),
             sqlite_busy_timeout: Duration::from_secs(5),
+            sqlite_checkpoint_interval: Some(sqlite_checkpoints::INTERVAL),
         }
     }
 }
@@ -46,6 +53,8 @@ pub struct Database {
     pool: Pool<ConnectionManager>,
     backend: Backend,
     redacted_url: String,
+    /// SQLite only: the thread that checkpoints the write-ahead log, stopped with the last clone.
+    _checkpointer: Option<Arc<Checkpointer>>,
 }
 
 impl fmt::Debug for Database {
@@ -68,9 +77,29 @@ impl Database {
         let url = DatabaseUrl::parse(url)?;
         let backend = url.backend();
         let redacted_url = url.redacted();
-        let manager = ConnectionManager::new(url, settings.sqlite_busy_timeout);
+        let checkpoint_interval = settings
+            .sqlite_checkpoint_interval
+            .filter(|_| backend == Backend::Sqlite);
+        let manager = ConnectionManager::new(
+            url,
+            settings.sqlite_busy_timeout,
+            checkpoint_interval.is_some(),
+        );
         let first = manager.connect()?;
-        drop(first);
+        // On SQLite the connection that proved the file opens becomes the checkpoint thread's.
+        let checkpointer = match checkpoint_interval {
+            Some(interval) => Some(Arc::new(Checkpointer::start(first, interval).map_err(
+                |error| StorageError::Connection {
+                    backend,
+                    url: redacted_url.clone(),
+                    message: format!("cannot start the checkpoint thread: {error}"),
+                },
+            )?)),
+            None => {
+                drop(first);
+                None
+            }
+        };
         let max_size = settings.max_size.max(1);
         // On a database server the pool opens connections only when asked for one, never in
         // the background to keep idle ones: the client libraries' TLS and crypto state is torn
@@ -92,6 +121,7 @@ impl Database {
             pool,
             backend,
             redacted_url,
+            _checkpointer: checkpointer,
         })
     }
 

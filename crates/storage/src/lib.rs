@@ -42,6 +42,7 @@ mod purge;
 mod random;
 mod schema;
 pub mod sessions;
+mod sqlite_checkpoints;
 mod sqlite_writers;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
