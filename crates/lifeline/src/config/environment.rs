@@ -14,7 +14,7 @@ const PREFIX: &str = "LIFELINE_";
 
 /// Variables that start with `LIFELINE_` but are not settings, with what each is for. They are
 /// never read as settings and never refused (docs/configuration.md lists them).
-pub const NOT_SETTINGS: [(&str, &str); 9] = [
+pub const NOT_SETTINGS: [(&str, &str); 10] = [
     (
         "LIFELINE_CONFIG",
         "the TOML configuration file (the `--config` option of `lifeline`)",
@@ -34,6 +34,10 @@ pub const NOT_SETTINGS: [(&str, &str); 9] = [
     (
         "LIFELINE_REQUIRE_POSTGRES",
         "tests: `1` makes a PostgreSQL case that cannot run fail instead of being skipped",
+    ),
+    (
+        "LIFELINE_REQUIRE_LDAP",
+        "tests: `1` makes an LDAP case fail instead of being skipped without slapd",
     ),
     (
         "LIFELINE_REQUIRE_BROWSER",
@@ -147,6 +151,7 @@ mod tests {
             "LIFELINE_BENCH_MYSQL_URL",
             "LIFELINE_TEST_POSTGRES_URL",
             "LIFELINE_REQUIRE_POSTGRES",
+            "LIFELINE_REQUIRE_LDAP",
             "LIFELINE_BENCH_POSTGRES_URL",
             "PATH",
             "LIFELINEX",
