@@ -326,13 +326,13 @@ mod tests {
     use crate::directory::DirectoryKind;
 
     fn settings() -> DirectorySettings {
-        // Field by field: struct update syntax cannot reach the private `plugin` field.
-        let mut settings = DirectorySettings::default();
-        settings.kind = DirectoryKind::Sql;
-        settings.table = Some("members".into());
-        settings.email_column = "mail".into();
-        settings.updated_at_column = Some("modified".into());
-        settings
+        DirectorySettings {
+            kind: DirectoryKind::Sql,
+            table: Some("members".into()),
+            email_column: "mail".into(),
+            updated_at_column: Some("modified".into()),
+            ..DirectorySettings::default()
+        }
     }
 
     #[test]
