@@ -28,7 +28,7 @@ pub struct PoolSettings {
     /// How long an SQLite connection waits for another connection's write lock.
     pub sqlite_busy_timeout: Duration,
     /// SQLite only: how often one thread checkpoints the write-ahead log
-    /// ([`crate::sqlite_checkpoints`]); `None` leaves it to SQLite, which checkpoints inside
+    /// (a passive checkpoint, which waits for no lock); `None` leaves it to SQLite, which checkpoints inside
     /// the commit that takes the log past 1,000 pages.
     pub sqlite_checkpoint_interval: Option<Duration>,
 }
