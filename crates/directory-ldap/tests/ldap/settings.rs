@@ -149,3 +149,31 @@ async fn dropping_a_source_inside_a_runtime_does_not_panic() {
     let source = LdapSource::new(with("starttls = false\n"), Mode::Development).expect("build");
     drop(source);
 }
+
+/// docs/configuration.md's rows for `[directory.ldap]`, one per key of the plugin, each with
+/// its variable (the core's own document test leaves these rows to this one).
+#[test]
+fn documented_keys_are_the_plugins_keys() {
+    let doc = include_str!("../../../../docs/configuration.md");
+    let documented: std::collections::BTreeMap<String, String> = doc
+        .lines()
+        .filter_map(|line| line.strip_prefix("| `directory.ldap."))
+        .map(|rest| {
+            let cells: Vec<&str> = rest.split(" | ").collect();
+            let key = cells[0].trim_end_matches('`').to_owned();
+            (key, cells[1].trim_matches('`').to_owned())
+        })
+        .collect();
+    let keys: std::collections::BTreeMap<String, String> = directory_ldap::SETTING_KEYS
+        .iter()
+        .map(|setting| {
+            let variable = format!(
+                "LIFELINE_DIRECTORY__LDAP__{}",
+                setting.key.to_ascii_uppercase()
+            );
+            (setting.key.to_owned(), variable)
+        })
+        .collect();
+
+    assert_eq!(documented, keys);
+}
