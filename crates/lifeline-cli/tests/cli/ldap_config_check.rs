@@ -13,9 +13,18 @@ fn production_env(secrets: &[(&'static str, String)]) -> Vec<(&'static str, Stri
         ("LIFELINE_MAIL__TRANSPORT__HOST", "relay.example"),
         ("LIFELINE_MAIL__TRANSPORT__USERNAME", "mailer"),
         ("LIFELINE_DIRECTORY__KIND", "ldap"),
-        ("LIFELINE_DIRECTORY__LDAP__BIND_DN", "cn=lifeline,ou=services,dc=example,dc=org"),
-        ("LIFELINE_DIRECTORY__LDAP__BASE_DN", "ou=people,dc=example,dc=org"),
-        ("LIFELINE_DIRECTORY__LDAP__BIND_PASSWORD", "ldap-service-secret-43"),
+        (
+            "LIFELINE_DIRECTORY__LDAP__BIND_DN",
+            "cn=lifeline,ou=services,dc=example,dc=org",
+        ),
+        (
+            "LIFELINE_DIRECTORY__LDAP__BASE_DN",
+            "ou=people,dc=example,dc=org",
+        ),
+        (
+            "LIFELINE_DIRECTORY__LDAP__BIND_PASSWORD",
+            "ldap-service-secret-43",
+        ),
     ]
     .into_iter()
     .map(|(name, value)| (name, value.to_owned()))
@@ -26,7 +35,9 @@ fn production_env(secrets: &[(&'static str, String)]) -> Vec<(&'static str, Stri
 
 /// The variables as `run` takes them.
 fn borrowed<'a>(env: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
-    env.iter().map(|(name, value)| (*name, value.as_str())).collect()
+    env.iter()
+        .map(|(name, value)| (*name, value.as_str()))
+        .collect()
 }
 
 #[test]
@@ -39,14 +50,20 @@ fn config_check_prints_the_ldap_table_with_its_password_redacted() {
     let dir = tempfile::tempdir().unwrap();
     let (secrets, _) = production_secrets();
     let mut env = production_env(&secrets);
-    env.push(("LIFELINE_DIRECTORY__LDAP__URL", "ldaps://ldap.example.org".into()));
+    env.push((
+        "LIFELINE_DIRECTORY__LDAP__URL",
+        "ldaps://ldap.example.org".into(),
+    ));
 
     // Act
     let printed = run(dir.path(), &["config", "check"], &borrowed(&env));
 
     // Assert
     assert_eq!(printed.status, 0, "{printed:?}");
-    assert!(!printed.stdout.contains("ldap-service-secret-43"), "{printed:?}");
+    assert!(
+        !printed.stdout.contains("ldap-service-secret-43"),
+        "{printed:?}"
+    );
     let table: toml::Table = toml::from_str(&printed.stdout).unwrap();
     let ldap = &table["directory"]["ldap"];
     assert_eq!(ldap["bind_password"].as_str(), Some("***"), "{printed:?}");
@@ -65,14 +82,26 @@ fn config_check_names_each_wrong_ldap_key() {
     let (secrets, _) = production_secrets();
     let mut missing = production_env(&secrets);
     missing.retain(|(name, _)| *name != "LIFELINE_DIRECTORY__LDAP__BASE_DN");
-    missing.push(("LIFELINE_DIRECTORY__LDAP__URL", "ldaps://ldap.example.org".into()));
+    missing.push((
+        "LIFELINE_DIRECTORY__LDAP__URL",
+        "ldaps://ldap.example.org".into(),
+    ));
     let mut out_of_range = production_env(&secrets);
-    out_of_range.push(("LIFELINE_DIRECTORY__LDAP__URL", "ldaps://ldap.example.org".into()));
+    out_of_range.push((
+        "LIFELINE_DIRECTORY__LDAP__URL",
+        "ldaps://ldap.example.org".into(),
+    ));
     out_of_range.push(("LIFELINE_DIRECTORY__LDAP__POOL_SIZE", "0".into()));
 
     for (env, key) in [
-        (missing, "directory.ldap.base_dn (LIFELINE_DIRECTORY__LDAP__BASE_DN)"),
-        (out_of_range, "directory.ldap.pool_size (LIFELINE_DIRECTORY__LDAP__POOL_SIZE)"),
+        (
+            missing,
+            "directory.ldap.base_dn (LIFELINE_DIRECTORY__LDAP__BASE_DN)",
+        ),
+        (
+            out_of_range,
+            "directory.ldap.pool_size (LIFELINE_DIRECTORY__LDAP__POOL_SIZE)",
+        ),
     ] {
         // Act
         let checked = run(dir.path(), &["config", "check"], &borrowed(&env));
@@ -80,7 +109,10 @@ fn config_check_names_each_wrong_ldap_key() {
         // Assert
         assert_eq!(checked.status, 1, "{checked:?}");
         assert!(checked.stderr.contains(key), "{key}: {checked:?}");
-        assert!(!checked.stderr.contains("ldap-service-secret-43"), "{checked:?}");
+        assert!(
+            !checked.stderr.contains("ldap-service-secret-43"),
+            "{checked:?}"
+        );
     }
 }
 
@@ -94,7 +126,10 @@ fn production_refuses_ldap_without_starttls_at_start_naming_the_key() {
     let dir = tempfile::tempdir().unwrap();
     let (secrets, _) = production_secrets();
     let mut env = production_env(&secrets);
-    env.push(("LIFELINE_DIRECTORY__LDAP__URL", "ldap://ldap.example.org".into()));
+    env.push((
+        "LIFELINE_DIRECTORY__LDAP__URL",
+        "ldap://ldap.example.org".into(),
+    ));
     env.push(("LIFELINE_DIRECTORY__LDAP__STARTTLS", "false".into()));
     let env = borrowed(&env);
 

@@ -28,9 +28,7 @@ async fn crafted_addresses_match_no_one_and_send_no_mail(backend: Backend) {
     let Some(ldap) = LdapLifeline::start(backend).await else {
         return;
     };
-    let forgot = |email: &str| {
-        ldap.post_json("/api/v1/password/forgot", json!({ "email": email }))
-    };
+    let forgot = |email: &str| ldap.post_json("/api/v1/password/forgot", json!({ "email": email }));
     let unknown_forgot = forgot("nobody@example.org").await.status();
     let unknown_sign_in = ldap.sign_in("nobody@example.org", ADA.password).await;
     let unknown_sign_in = (
@@ -63,7 +61,11 @@ async fn crafted_addresses_match_no_one_and_send_no_mail(backend: Backend) {
     // Assert: no mail to anyone, and the people's passwords are untouched.
     assert_eq!(unknown_forgot, StatusCode::ACCEPTED);
     assert_eq!(unknown_sign_in.0, StatusCode::UNAUTHORIZED);
-    assert!(ldap.sink.messages().is_empty(), "{:?}", ldap.sink.messages());
+    assert!(
+        ldap.sink.messages().is_empty(),
+        "{:?}",
+        ldap.sink.messages()
+    );
     assert_eq!(ldap.live_sessions(), 0);
     assert!(ldap.binds(ADA.dn, ADA.password));
     assert!(ldap.binds(GRACE.dn, GRACE.password));

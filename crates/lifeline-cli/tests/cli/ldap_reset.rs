@@ -24,7 +24,12 @@ async fn a_reset_through_the_forms_sets_the_password_in_the_directory(backend: B
         return;
     };
     let url = |path: &str| ldap.served.url(path);
-    let form = ldap.browser.get(url("/password/forgot")).send().await.unwrap();
+    let form = ldap
+        .browser
+        .get(url("/password/forgot"))
+        .send()
+        .await
+        .unwrap();
     let csrf = csrf_in(&form.text().await.unwrap()).unwrap();
 
     // Act: forgot → mail → link → form → new password, as a person does.
@@ -37,7 +42,12 @@ async fn a_reset_through_the_forms_sets_the_password_in_the_directory(backend: B
         .unwrap();
     let link = ldap.mailed_link(1, "/password/reset?token=").await;
     let opened = ldap.browser.get(&link).send().await.unwrap();
-    let form = ldap.browser.get(url("/password/reset")).send().await.unwrap();
+    let form = ldap
+        .browser
+        .get(url("/password/reset"))
+        .send()
+        .await
+        .unwrap();
     let csrf = csrf_in(&form.text().await.unwrap()).unwrap();
     let reset = ldap
         .browser
@@ -54,9 +64,17 @@ async fn a_reset_through_the_forms_sets_the_password_in_the_directory(backend: B
     // Assert
     assert_eq!(asked.status(), StatusCode::OK);
     assert_eq!(opened.status(), StatusCode::SEE_OTHER);
-    assert_eq!(reset.status(), StatusCode::SEE_OTHER, "{}", ldap.served.output());
+    assert_eq!(
+        reset.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        ldap.served.output()
+    );
     assert!(ldap.binds(ADA.dn, NEW_PASSWORD), "the new password binds");
-    assert!(!ldap.binds(ADA.dn, ADA.password), "the old password no longer binds");
+    assert!(
+        !ldap.binds(ADA.dn, ADA.password),
+        "the old password no longer binds"
+    );
     let signed_in = ldap.sign_in(ADA.mail, NEW_PASSWORD).await;
     assert_eq!(signed_in.status(), StatusCode::CREATED);
 }
@@ -90,10 +108,17 @@ async fn a_password_the_directory_refuses_is_a_422_that_changes_nothing(backend:
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(body["error"], "weak_password", "{body}");
     let message = body["message"].as_str().unwrap_or_default();
-    assert!(message.contains("directory requires a longer password"), "{body}");
+    assert!(
+        message.contains("directory requires a longer password"),
+        "{body}"
+    );
     assert!(old_still_binds, "the refusal left the old password");
     assert!(!short_binds, "the refused password was not set");
-    assert_eq!(accepted.status(), StatusCode::NO_CONTENT, "the link still works");
+    assert_eq!(
+        accepted.status(),
+        StatusCode::NO_CONTENT,
+        "the link still works"
+    );
     assert!(ldap.binds(ADA.dn, NEW_PASSWORD));
     assert!(!ldap.binds(ADA.dn, ADA.password));
 }

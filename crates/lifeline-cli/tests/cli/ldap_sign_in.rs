@@ -54,7 +54,10 @@ async fn a_magic_link_signs_an_ldap_account_in(backend: Backend) {
     assert_eq!(session.status(), StatusCode::OK);
     let session: Value = session.json().await.unwrap();
     assert_eq!(session["user"]["email"], ADA.mail, "{session}");
-    assert!(ldap.binds(ADA.dn, ADA.password), "the password is untouched");
+    assert!(
+        ldap.binds(ADA.dn, ADA.password),
+        "the password is untouched"
+    );
 }
 
 async fn while_the_directory_is_down_a_sign_in_is_a_503_and_it_works_again_once_it_is_back(
@@ -65,7 +68,12 @@ async fn while_the_directory_is_down_a_sign_in_is_a_503_and_it_works_again_once_
         return;
     };
     let first = ldap.sign_in(ADA.mail, ADA.password).await;
-    assert_eq!(first.status(), StatusCode::CREATED, "{}", ldap.served.output());
+    assert_eq!(
+        first.status(),
+        StatusCode::CREATED,
+        "{}",
+        ldap.served.output()
+    );
 
     let sessions_before = ldap.live_sessions();
 
@@ -83,8 +91,19 @@ async fn while_the_directory_is_down_a_sign_in_is_a_503_and_it_works_again_once_
     assert_eq!(down_status, StatusCode::SERVICE_UNAVAILABLE, "{down_body}");
     assert_eq!(down_body["error"], "unavailable", "{down_body}");
     assert!(retry_after.is_some(), "a 503 says when to retry");
-    assert_eq!(sessions_while_down, sessions_before, "no session while down");
-    assert_eq!(back.status(), StatusCode::CREATED, "{}", ldap.served.output());
+    assert_eq!(
+        sessions_while_down, sessions_before,
+        "no session while down"
+    );
+    assert_eq!(
+        back.status(),
+        StatusCode::CREATED,
+        "{}",
+        ldap.served.output()
+    );
     assert_eq!(ldap.live_sessions(), sessions_before + 1);
-    assert!(ldap.binds(ADA.dn, ADA.password), "the password is untouched");
+    assert!(
+        ldap.binds(ADA.dn, ADA.password),
+        "the password is untouched"
+    );
 }

@@ -104,9 +104,14 @@ impl LdapLifeline {
             .unwrap()
             .unwrap_or_else(|e| panic!("slapd: {e}"));
         let sink = SmtpSink::start().await.unwrap();
-        let served =
-            ServedBinary::start_with_toml(&db, &sink, "info", ROOMY_LIMITS, &directory_toml(&slapd))
-                .await;
+        let served = ServedBinary::start_with_toml(
+            &db,
+            &sink,
+            "info",
+            ROOMY_LIMITS,
+            &directory_toml(&slapd),
+        )
+        .await;
         let browser = Client::builder()
             .cookie_store(true)
             .redirect(Policy::none())

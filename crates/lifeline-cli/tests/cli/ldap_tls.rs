@@ -11,9 +11,7 @@ use crate::ldap_support::LdapLifeline;
 use crate::on_ldap_and_backend;
 use crate::served_binary::ServedBinary;
 
-on_ldap_and_backend!(
-    starttls_and_ldaps_with_the_configured_ca_work_and_an_unknown_ca_is_refused,
-);
+on_ldap_and_backend!(starttls_and_ldaps_with_the_configured_ca_work_and_an_unknown_ca_is_refused,);
 
 async fn starttls_and_ldaps_with_the_configured_ca_work_and_an_unknown_ca_is_refused(
     backend: Backend,
@@ -31,7 +29,9 @@ async fn starttls_and_ldaps_with_the_configured_ca_work_and_an_unknown_ca_is_ref
         format!(
             "\n[directory]\nkind = \"ldap\"\n\n[directory.ldap]\nurl = {url:?}\n\
              bind_dn = {:?}\nbind_password = {:?}\nbase_dn = {:?}\nca_file = {:?}\n",
-            SERVICE_DN, SERVICE_PASSWORD, BASE_DN,
+            SERVICE_DN,
+            SERVICE_PASSWORD,
+            BASE_DN,
             ca_file.ca_file().display().to_string(),
         )
     };
@@ -74,5 +74,8 @@ async fn starttls_and_ldaps_with_the_configured_ca_work_and_an_unknown_ca_is_ref
     assert_eq!(over_ldaps, StatusCode::CREATED, "{}", ldaps.output());
     assert_eq!(untrusted.status, 1, "{untrusted:?}");
     assert!(untrusted.stderr.contains("TLS"), "{untrusted:?}");
-    assert!(!untrusted.stderr.contains(SERVICE_PASSWORD), "{untrusted:?}");
+    assert!(
+        !untrusted.stderr.contains(SERVICE_PASSWORD),
+        "{untrusted:?}"
+    );
 }

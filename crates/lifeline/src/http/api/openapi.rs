@@ -242,8 +242,7 @@ const SHARED_ERRORS: [SharedError; 5] = [
     SharedError {
         status: "503",
         code: ErrorCode::Unavailable,
-        description: "`unavailable`: the database, or the directory server that keeps \
-            the accounts, is briefly unreachable; nothing was changed; retry after \
+        description: "`unavailable`: the database is briefly unreachable; retry after \
             `Retry-After` seconds.",
         retry_after: true,
         body_only: false,
