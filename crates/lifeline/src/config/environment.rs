@@ -14,7 +14,7 @@ const PREFIX: &str = "LIFELINE_";
 
 /// Variables that start with `LIFELINE_` but are not settings, with what each is for. They are
 /// never read as settings and never refused (docs/configuration.md lists them).
-pub const NOT_SETTINGS: [(&str, &str); 9] = [
+pub const NOT_SETTINGS: [(&str, &str); 10] = [
     (
         "LIFELINE_CONFIG",
         "the TOML configuration file (the `--config` option of `lifeline`)",
@@ -38,6 +38,10 @@ pub const NOT_SETTINGS: [(&str, &str); 9] = [
     (
         "LIFELINE_REQUIRE_BROWSER",
         "tests: `1` makes a browser test fail instead of skipping without Chromium",
+    ),
+    (
+        "LIFELINE_REQUIRE_LDAP",
+        "tests: `1` makes an LDAP test fail instead of being skipped without slapd",
     ),
     (
         "LIFELINE_SCREENSHOT_DIR",
