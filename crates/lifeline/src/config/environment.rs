@@ -36,12 +36,12 @@ pub const NOT_SETTINGS: [(&str, &str); 10] = [
         "tests: `1` makes a PostgreSQL case that cannot run fail instead of being skipped",
     ),
     (
-        "LIFELINE_REQUIRE_LDAP",
-        "tests: `1` makes an LDAP case fail instead of being skipped without slapd",
-    ),
-    (
         "LIFELINE_REQUIRE_BROWSER",
         "tests: `1` makes a browser test fail instead of skipping without Chromium",
+    ),
+    (
+        "LIFELINE_REQUIRE_LDAP",
+        "tests: `1` makes an LDAP test fail instead of being skipped without slapd",
     ),
     (
         "LIFELINE_SCREENSHOT_DIR",
