@@ -144,8 +144,9 @@ fn config_check_refuses_what_serve_refuses_naming_the_setting_and_its_variable_o
             "server.bind (LIFELINE_SERVER__BIND): invalid socket address syntax",
         ),
         (
-            ("LIFELINE_DIRECTORY__KIND", "ldap"),
-            r#"directory.kind (LIFELINE_DIRECTORY__KIND): directory.kind = "ldap" is not built into this lifeline (build it with the ldap feature)"#,
+            // A kind no plugin of this build provides (`ldap` is one with the ldap feature).
+            ("LIFELINE_DIRECTORY__KIND", "radius"),
+            r#"directory.kind (LIFELINE_DIRECTORY__KIND): directory.kind = "radius" is not built into this lifeline (build it with the radius feature)"#,
         ),
     ];
 
