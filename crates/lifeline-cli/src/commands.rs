@@ -116,15 +116,13 @@ async fn migrate(settings: &Settings) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// `lifeline users …` manages Lifeline's own `users` table. With a SQL-mapped directory the
-/// accounts live in the application's table, which the application manages: adding rows to
-/// a table nobody reads would only mislead the operator.
+/// `lifeline users …` manages Lifeline's own `users` table. With a SQL-mapped directory or a
+/// plugin's, the accounts live elsewhere and are managed there: adding rows to a table nobody
+/// reads would only mislead the operator.
 fn own_users_table(settings: &Settings) -> anyhow::Result<()> {
-    if let Err(mapped) = ops::accounts_in_own_table(settings) {
+    if let Err(elsewhere) = ops::accounts_in_own_table(settings) {
         bail!(
-            "`lifeline users` manages Lifeline's own users table, but [directory] kind = \"sql\": \
-             the accounts live in the application's table `{}`; manage them there",
-            mapped.table
+            "`lifeline users` manages Lifeline's own users table, but {elsewhere}; manage them there"
         );
     }
     Ok(())

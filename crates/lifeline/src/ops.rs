@@ -54,29 +54,39 @@ pub fn check_new_password(
     )
 }
 
-/// The accounts live in an application's own table (`[directory] kind = "sql"`), not in
-/// Lifeline's `users` table.
+/// Where the accounts live when it is not Lifeline's own `users` table: the commands that
+/// read or fill that table (`lifeline users add`, `list`, `import`) refuse to run then.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("the accounts live in the application's table `{table}` ([directory] kind = \"sql\")")]
-pub struct MappedDirectory {
-    /// The application's table (`directory.table`).
-    pub table: String,
+pub enum AccountsElsewhere {
+    /// In an application's own table (`[directory] kind = "sql"`).
+    #[error("the accounts live in the application's table `{table}` ([directory] kind = \"sql\")")]
+    Table {
+        /// The application's table (`directory.table`).
+        table: String,
+    },
+    /// In a directory a plugin reaches (`[directory] kind = "ldap"`, say).
+    #[error("the accounts live in the `{kind}` directory ([directory] kind = \"{kind}\")")]
+    Plugin {
+        /// The plugin's kind.
+        kind: String,
+    },
 }
 
 /// Whether the accounts are in Lifeline's own `users` table, which `storage::users` reads and
-/// writes. With a SQL-mapped directory the application manages its accounts: rows added to
-/// Lifeline's table would be read by nobody.
-pub fn accounts_in_own_table(settings: &Settings) -> Result<(), MappedDirectory> {
-    if settings.directory.kind == DirectoryKind::Sql {
-        return Err(MappedDirectory {
+/// writes. With a SQL-mapped directory or a plugin's, accounts are managed where they live:
+/// rows added to Lifeline's table would be read by nobody.
+pub fn accounts_in_own_table(settings: &Settings) -> Result<(), AccountsElsewhere> {
+    match &settings.directory.kind {
+        DirectoryKind::Builtin => Ok(()),
+        DirectoryKind::Sql => Err(AccountsElsewhere::Table {
             table: settings
                 .directory
                 .table
                 .clone()
                 .unwrap_or_else(|| "?".into()),
-        });
+        }),
+        DirectoryKind::Plugin(kind) => Err(AccountsElsewhere::Plugin { kind: kind.clone() }),
     }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -116,8 +126,16 @@ mod tests {
         let mapped = settings(&[("directory.kind", "sql"), ("directory.table", "members")]);
         assert_eq!(
             accounts_in_own_table(&mapped),
-            Err(MappedDirectory {
+            Err(AccountsElsewhere::Table {
                 table: "members".into()
+            })
+        );
+        let mut plugin = settings(&[]);
+        plugin.directory.kind = DirectoryKind::Plugin("ldap".into());
+        assert_eq!(
+            accounts_in_own_table(&plugin),
+            Err(AccountsElsewhere::Plugin {
+                kind: "ldap".into()
             })
         );
     }

@@ -224,3 +224,49 @@ async fn users_commands_refuse_to_write_lifeline_s_table_when_the_directory_is_m
         assert!(user(&db, "ada@example.com").is_none(), "{args:?}");
     }
 }
+
+#[tokio::test]
+#[cfg_attr(
+    not(feature = "ldap"),
+    ignore = "the LDAP plugin is not built in: test with --features ldap"
+)]
+async fn users_commands_refuse_to_write_lifeline_s_table_when_a_plugin_holds_the_accounts() {
+    // Arrange: accounts live in an LDAP directory (never reached: the refusal comes first).
+    let db = TestDb::new(Backend::Sqlite).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("users.csv"), "email\r\nada@example.com\r\n").unwrap();
+    let ldap = [
+        ("LIFELINE_DIRECTORY__KIND", "ldap"),
+        ("LIFELINE_DIRECTORY__LDAP__URL", "ldaps://127.0.0.1:1"),
+        (
+            "LIFELINE_DIRECTORY__LDAP__BIND_DN",
+            "cn=lifeline,dc=example,dc=org",
+        ),
+        (
+            "LIFELINE_DIRECTORY__LDAP__BIND_PASSWORD",
+            "ldap-service-secret-43",
+        ),
+        (
+            "LIFELINE_DIRECTORY__LDAP__BASE_DN",
+            "ou=people,dc=example,dc=org",
+        ),
+    ];
+
+    for args in [
+        &["users", "import", "users.csv"][..],
+        &["users", "list"][..],
+        &["users", "add", "ada@example.com"][..],
+    ] {
+        // Act
+        let run = lifeline_in(dir.path(), &db, args, &ldap).await;
+
+        // Assert: refused with the reason, and Lifeline's own table is untouched.
+        assert_eq!(run.status, 1, "{args:?}: {run:?}");
+        assert!(
+            run.stderr
+                .contains("the accounts live in the `ldap` directory"),
+            "{args:?}: {run:?}"
+        );
+        assert!(user(&db, "ada@example.com").is_none(), "{args:?}");
+    }
+}
