@@ -8,7 +8,7 @@ use r2d2::{ManageConnection, Pool, PooledConnection};
 
 use crate::connection::{ConnectionManager, TracingErrorHandler};
 use crate::error::StorageError;
-use crate::sqlite_checkpoints::{self, Checkpointer};
+use crate::sqlite_checkpoints::Checkpointer;
 use crate::url::{Backend, DatabaseUrl};
 
 /// A connection borrowed from the pool; dereferences to [`DbConnection`](crate::DbConnection).
@@ -27,9 +27,9 @@ pub struct PoolSettings {
     pub connection_timeout: Duration,
     /// How long an SQLite connection waits for another connection's write lock.
     pub sqlite_busy_timeout: Duration,
-    /// SQLite only: how often one thread checkpoints the write-ahead log
-    /// (a passive checkpoint, which waits for no lock); `None` leaves it to SQLite, which checkpoints inside
-    /// the commit that takes the log past 1,000 pages.
+    /// SQLite only: how often one thread checkpoints the write-ahead log (a passive
+    /// checkpoint, which waits for no lock). `None` (the default) leaves it to SQLite, which
+    /// checkpoints inside the commit that takes the log past 1,000 pages.
     pub sqlite_checkpoint_interval: Option<Duration>,
 }
 
@@ -40,7 +40,7 @@ impl Default for PoolSettings {
             min_idle: 1,
             connection_timeout: Duration::from_secs(5),
             sqlite_busy_timeout: Duration::from_secs(5),
-            sqlite_checkpoint_interval: Some(sqlite_checkpoints::INTERVAL),
+            sqlite_checkpoint_interval: None,
         }
     }
 }

@@ -1,16 +1,17 @@
-//! SQLite's WAL checkpoints, run by one background thread instead of inside commits.
+//! SQLite's WAL checkpoints, run by one background thread instead of inside commits, when
+//! [`crate::PoolSettings::sqlite_checkpoint_interval`] asks for it (off by default).
 //!
 //! By default SQLite checkpoints in the commit that takes its write-ahead log past 1,000
 //! pages: that commit copies the log into the database file and syncs it (`synchronous =
 //! FULL`) before it returns, so now and then one request's group commit, or one purge batch,
-//! pays for everybody's writes. The pool's connections set `wal_autocheckpoint = 0` instead
-//! ([`crate::connection`]), and this thread runs a `PASSIVE` checkpoint on a connection of its
-//! own every [`INTERVAL`]: a passive checkpoint takes no lock a reader or the writer waits
-//! for, and copies what it can. In the load harness's purge scenario (a million aged rows
-//! deleted while requests are accepted) this raised the accepted rate by about 30 % and
-//! lowered its median latency by about a quarter (docs/performance.md). The interval is
-//! `database.sqlite_checkpoint_ms`; without one ([`crate::PoolSettings`]) SQLite checkpoints
-//! in commits as it does by default.
+//! pays for everybody's writes. With an interval, the pool's connections set
+//! `wal_autocheckpoint = 0` instead ([`crate::connection`]), and this thread runs a `PASSIVE`
+//! checkpoint on a connection of its own that often: a passive checkpoint takes no lock a
+//! reader or the writer waits for, and copies what it can. It is a trade, measured in the load
+//! harness (docs/performance.md, "Known limits"): while a million aged rows are purged it
+//! accepts 15–20 % more requests, but each checkpoint syncs the database file, and on a large
+//! database the more frequent syncs raise the p99 of accepted requests, which is why SQLite's
+//! own checkpoints stay the default. The interval is `database.sqlite_checkpoint_ms`.
 //!
 //! The thread ends when the last clone of the [`crate::Database`] is dropped; closing its
 //! connection, the last one, checkpoints what is left and removes the log file.
@@ -22,9 +23,6 @@ use std::time::Duration;
 use diesel::connection::SimpleConnection;
 
 use crate::DbConnection;
-
-/// How often the log is checkpointed unless the pool's settings say otherwise.
-pub(crate) const INTERVAL: Duration = Duration::from_millis(50);
 
 /// The running checkpoint thread; dropping it stops the thread and waits for it.
 pub(crate) struct Checkpointer {
@@ -70,6 +68,9 @@ mod tests {
 
     use crate::{Database, PoolSettings};
 
+    /// The interval the tests run the thread with.
+    const INTERVAL: std::time::Duration = std::time::Duration::from_millis(50);
+
     #[derive(diesel::QueryableByName)]
     struct Pages {
         #[diesel(sql_type = BigInt)]
@@ -78,16 +79,16 @@ mod tests {
 
     fn open(dir: &tempfile::TempDir) -> (Database, std::path::PathBuf) {
         let path = dir.path().join("checkpoints.db");
-        let db = Database::connect(
-            &format!("sqlite://{}", path.display()),
-            &PoolSettings::default(),
-        )
-        .unwrap();
+        let settings = PoolSettings {
+            sqlite_checkpoint_interval: Some(INTERVAL),
+            ..PoolSettings::default()
+        };
+        let db = Database::connect(&format!("sqlite://{}", path.display()), &settings).unwrap();
         (db, path)
     }
 
     #[test]
-    fn the_pools_connections_never_checkpoint_in_a_commit() {
+    fn with_the_thread_the_pools_connections_never_checkpoint_in_a_commit() {
         let dir = tempfile::tempdir().unwrap();
         let (db, _) = open(&dir);
 
@@ -102,11 +103,11 @@ mod tests {
     fn without_an_interval_sqlite_checkpoints_in_commits_as_it_does_by_default() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("checkpoints.db");
-        let settings = PoolSettings {
-            sqlite_checkpoint_interval: None,
-            ..PoolSettings::default()
-        };
-        let db = Database::connect(&format!("sqlite://{}", path.display()), &settings).unwrap();
+        let db = Database::connect(
+            &format!("sqlite://{}", path.display()),
+            &PoolSettings::default(),
+        )
+        .unwrap();
 
         let pages: Pages = diesel::sql_query("PRAGMA wal_autocheckpoint")
             .get_result(&mut *db.conn().unwrap())
@@ -139,7 +140,7 @@ mod tests {
                 Instant::now() < deadline,
                 "no checkpoint copied the log into the file"
             );
-            std::thread::sleep(super::INTERVAL);
+            std::thread::sleep(INTERVAL);
         }
     }
 

@@ -134,8 +134,8 @@ pub struct DatabaseSettings {
     pub connect_timeout_ms: u64,
     /// How long SQLite waits on a locked database, in ms.
     pub sqlite_busy_timeout_ms: u64,
-    /// SQLite: how often one thread checkpoints the write-ahead log, in ms; 0 leaves it to
-    /// the commit that takes the log past 1,000 pages (SQLite's own way).
+    /// SQLite: how often one thread checkpoints the write-ahead log, in ms; 0 (the default)
+    /// leaves it to the commit that takes the log past 1,000 pages (SQLite's own way).
     pub sqlite_checkpoint_ms: u64,
     /// Apply pending migrations when `serve`, `users add` or `users import` starts. Turn it
     /// off when the service's database account may only read and write rows, and run
