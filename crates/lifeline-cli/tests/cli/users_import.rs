@@ -197,32 +197,16 @@ async fn a_file_without_the_header_is_refused_and_changes_nothing(backend: Backe
 
 #[tokio::test]
 async fn users_commands_refuse_to_write_lifeline_s_table_when_the_directory_is_mapped() {
-    // Arrange: accounts live in the application's `members` table.
-    let db = TestDb::new(Backend::Sqlite).unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("users.csv"), "email\r\nada@example.com\r\n").unwrap();
+    // Accounts live in the application's `members` table.
     let mapped = [
         ("LIFELINE_DIRECTORY__KIND", "sql"),
         ("LIFELINE_DIRECTORY__TABLE", "members"),
     ];
-
-    for args in [
-        &["users", "import", "users.csv"][..],
-        &["users", "list"][..],
-        &["users", "add", "ada@example.com"][..],
-    ] {
-        // Act
-        let run = lifeline_in(dir.path(), &db, args, &mapped).await;
-
-        // Assert: refused with the reason, and Lifeline's own table is untouched.
-        assert_eq!(run.status, 1, "{args:?}: {run:?}");
-        assert!(
-            run.stderr
-                .contains("the accounts live in the application's table `members`"),
-            "{args:?}: {run:?}"
-        );
-        assert!(user(&db, "ada@example.com").is_none(), "{args:?}");
-    }
+    the_table_commands_refuse(
+        &mapped,
+        "the accounts live in the application's table `members`",
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -231,10 +215,7 @@ async fn users_commands_refuse_to_write_lifeline_s_table_when_the_directory_is_m
     ignore = "the LDAP plugin is not built in: test with --features ldap"
 )]
 async fn users_commands_refuse_to_write_lifeline_s_table_when_a_plugin_holds_the_accounts() {
-    // Arrange: accounts live in an LDAP directory (never reached: the refusal comes first).
-    let db = TestDb::new(Backend::Sqlite).unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("users.csv"), "email\r\nada@example.com\r\n").unwrap();
+    // Accounts live in an LDAP directory (never reached: the refusal comes first).
     let ldap = [
         ("LIFELINE_DIRECTORY__KIND", "ldap"),
         ("LIFELINE_DIRECTORY__LDAP__URL", "ldaps://127.0.0.1:1"),
@@ -251,22 +232,25 @@ async fn users_commands_refuse_to_write_lifeline_s_table_when_a_plugin_holds_the
             "ou=people,dc=example,dc=org",
         ),
     ];
+    the_table_commands_refuse(&ldap, "the accounts live in the `ldap` directory").await;
+}
+
+/// `users import`, `list` and `add`, run with `directory`, each exit 1 saying `reason`, and
+/// Lifeline's own table stays untouched.
+async fn the_table_commands_refuse(directory: &[(&str, &str)], reason: &str) {
+    let db = TestDb::new(Backend::Sqlite).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("users.csv"), "email\r\nada@example.com\r\n").unwrap();
 
     for args in [
         &["users", "import", "users.csv"][..],
         &["users", "list"][..],
         &["users", "add", "ada@example.com"][..],
     ] {
-        // Act
-        let run = lifeline_in(dir.path(), &db, args, &ldap).await;
+        let run = lifeline_in(dir.path(), &db, args, directory).await;
 
-        // Assert: refused with the reason, and Lifeline's own table is untouched.
         assert_eq!(run.status, 1, "{args:?}: {run:?}");
-        assert!(
-            run.stderr
-                .contains("the accounts live in the `ldap` directory"),
-            "{args:?}: {run:?}"
-        );
+        assert!(run.stderr.contains(reason), "{args:?}: {run:?}");
         assert!(user(&db, "ada@example.com").is_none(), "{args:?}");
     }
 }
