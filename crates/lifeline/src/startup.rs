@@ -229,12 +229,13 @@ pub(crate) async fn build_state(
         AccountsFrom::Directory(directory) => Configured::Directory(directory),
         AccountsFrom::Source(source) => Configured::Source(source),
     };
-    let (directory, password_authority) = match accounts {
-        Configured::Directory(directory) => (directory, None),
+    let (directory, password_authority, account_source) = match accounts {
+        Configured::Directory(directory) => (directory, None, None),
         Configured::Source(source) => {
             directory::external::check(&source).await?;
-            let (directory, authority) = directory::external::build(source, db.clone());
-            (directory, Some(authority))
+            let (directory, authority) =
+                directory::external::build(Arc::clone(&source), db.clone());
+            (directory, Some(authority), Some(source))
         }
     };
     directory::check(&directory, &db).await?;
@@ -245,6 +246,7 @@ pub(crate) async fn build_state(
     let catalogs = Arc::new(crate::i18n::Catalogs::load(&settings.i18n)?);
     let shared = Shared {
         directory: &directory,
+        account_source: account_source.as_ref(),
         ring: &ring,
         clock: &clock,
         metrics: &metrics,
@@ -286,6 +288,7 @@ pub(crate) async fn build_state(
 #[derive(Clone, Copy)]
 struct Shared<'a> {
     directory: &'a Arc<dyn UserDirectory>,
+    account_source: Option<&'a Arc<dyn AccountSource>>,
     ring: &'a Arc<token_core::KeyRing>,
     clock: &'a Arc<dyn Clock + Send + Sync>,
     metrics: &'a Arc<Metrics>,
@@ -302,6 +305,7 @@ fn outbox_worker(
 ) -> anyhow::Result<mail::OutboxWorker> {
     let Shared {
         directory,
+        account_source,
         ring,
         clock,
         metrics,
@@ -329,6 +333,7 @@ fn outbox_worker(
     let composer = LifelineComposer {
         db: db.clone(),
         directory: Arc::clone(directory),
+        account_source: account_source.cloned(),
         keys: Arc::clone(ring),
         templates,
         catalogs: Arc::clone(catalogs),

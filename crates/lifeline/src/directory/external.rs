@@ -6,7 +6,9 @@
 //! The split follows the transaction contract: [`UserDirectory::find_by_id`] and every short
 //! write act on the table only, on the connection lent to them, so they join the calling
 //! flow's transaction and never wait on the network inside it. Finding by address asks the
-//! source (a link request's worker, a sign-in, an operator) and records what it answered.
+//! source (a sign-in, an operator) and records what it answered; inside the outbox worker's
+//! batch transaction it records what the source answered before the transaction
+//! ([`super::lookups`]).
 //! The password calls of the authority run before any transaction, each reading the row with
 //! a pooled connection of its own that goes back before the source is asked.
 
@@ -14,7 +16,7 @@ use std::sync::Arc;
 
 use chrono::NaiveDateTime;
 use storage::external_accounts::{self as table, ExternalAccountRow, SeenEntry};
-use storage::{Database, EmailAddress, StorageError};
+use storage::{Database, DbConnection, EmailAddress, StorageError};
 
 use super::{
     AccountSource, DirectoryConnection, DirectoryError, DirectoryUser, ExternalAccount,
@@ -64,12 +66,29 @@ fn not_here(what: &str) -> DirectoryError {
 }
 
 /// The source's entry with address `email`, and the account its recorded row makes of it.
+/// The answer the source gave before the transaction (`conn`'s lookups) is used when there
+/// is one; else the source is asked now.
 fn find_and_record(
     source: &dyn AccountSource,
     conn: &mut DirectoryConnection<'_>,
     email: &EmailAddress,
 ) -> Result<Option<(ExternalAccount, DirectoryUser)>, DirectoryError> {
-    let Some(entry) = source.find_by_email(email)? else {
+    let answer = match conn.looked_up(email) {
+        Some(answer) => answer,
+        None => source.find_by_email(email),
+    };
+    record(source.kind(), conn.database(), email, answer?)
+}
+
+/// Records the entry the source answered for `email` (a first sight creates its row, a
+/// changed address is refreshed) and returns it with the account its row makes of it.
+fn record(
+    kind: &str,
+    conn: &mut DbConnection,
+    email: &EmailAddress,
+    entry: Option<ExternalAccount>,
+) -> Result<Option<(ExternalAccount, DirectoryUser)>, DirectoryError> {
+    let Some(entry) = entry else {
         return Ok(None);
     };
     // The address as the source spells it, when it is the one asked for; else the asked
@@ -80,9 +99,9 @@ fn find_and_record(
         .unwrap_or_else(|| email.clone());
     let now = chrono::Utc::now().naive_utc();
     let row = table::upsert(
-        conn.database(),
+        conn,
         &SeenEntry {
-            kind: source.kind(),
+            kind,
             external_id: &entry.external_id,
             email: &address,
             now,
@@ -90,8 +109,7 @@ fn find_and_record(
     )
     .map_err(|error| match error {
         StorageError::TooLong(what) => DirectoryError::failed(format!(
-            "the account source `{}` answered an entry whose {what}",
-            source.kind()
+            "the account source `{kind}` answered an entry whose {what}"
         )),
         other => other.into(),
     })?;
@@ -235,7 +253,8 @@ impl PasswordAuthority {
     /// lookup and one check at the source whether or not the address is known (an unknown,
     /// disabled or malformed address is checked as `None`, which the source makes cost what
     /// a wrong password costs). The account's row is recorded as a lookup by address does,
-    /// with a connection that goes back to the pool before the password is checked.
+    /// with a connection taken after the source answered and back in the pool before the
+    /// password is checked.
     pub fn sign_in(
         &self,
         email: Option<&EmailAddress>,
@@ -243,12 +262,9 @@ impl PasswordAuthority {
     ) -> Result<Option<DirectoryUser>, DirectoryError> {
         let found = match email {
             Some(email) => {
-                let mut conn = self.db.conn()?;
-                find_and_record(
-                    &*self.source,
-                    &mut DirectoryConnection::new(&mut conn),
-                    email,
-                )?
+                // Asked before a connection is taken: none is held over the network call.
+                let entry = self.source.find_by_email(email)?;
+                record(self.source.kind(), &mut *self.db.conn()?, email, entry)?
             }
             None => None,
         };

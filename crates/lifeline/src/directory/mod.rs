@@ -25,6 +25,7 @@
 mod error;
 pub(crate) mod external;
 mod kind;
+pub(crate) mod lookups;
 mod plugin;
 mod settings;
 mod sign_in;
@@ -101,17 +102,38 @@ impl fmt::Debug for DirectoryUser {
 /// Lifeline's database, run their statements on it.
 pub struct DirectoryConnection<'c> {
     conn: &'c mut DbConnection,
+    lookups: Option<&'c lookups::Lookups>,
 }
 
 impl<'c> DirectoryConnection<'c> {
     /// Lends `conn` to a directory call.
     pub(crate) fn new(conn: &'c mut DbConnection) -> Self {
-        Self { conn }
+        Self {
+            conn,
+            lookups: None,
+        }
+    }
+
+    /// Lends `conn` with what an account source answered before the transaction `conn` is
+    /// in, so that finding those addresses makes no network call inside it.
+    pub(crate) fn with_lookups(conn: &'c mut DbConnection, lookups: &'c lookups::Lookups) -> Self {
+        Self {
+            conn,
+            lookups: Some(lookups),
+        }
     }
 
     /// The connection itself, for the built-in directories.
     pub(crate) fn database(&mut self) -> &mut DbConnection {
         self.conn
+    }
+
+    /// What the account source answered for `email` before the transaction, if it was asked.
+    pub(crate) fn looked_up(
+        &self,
+        email: &EmailAddress,
+    ) -> Option<Result<Option<ExternalAccount>, DirectoryError>> {
+        self.lookups.and_then(|lookups| lookups.answer(email))
     }
 }
 

@@ -10,7 +10,8 @@ use storage::{Database, DbConnection, EmailAddress, StorageError, account_langua
 use token_core::{Clock, KeyRing, Lifetime, Purpose};
 
 use super::payloads::{NotMeConfirmed, PasswordChanged, ResetRequested};
-use crate::directory::{DirectoryConnection, DirectoryUser as User, UserDirectory};
+use crate::directory::lookups::Lookups;
+use crate::directory::{AccountSource, DirectoryConnection, DirectoryUser as User, UserDirectory};
 use crate::i18n::{Catalogs, Locale};
 use crate::links::{IssueError, Links};
 
@@ -21,6 +22,9 @@ pub struct LifelineComposer {
     pub db: Database,
     /// Where accounts live.
     pub directory: Arc<dyn UserDirectory>,
+    /// The account source behind `directory`, when it is one: a claimed batch's addresses are
+    /// looked up in it before the batch's transaction (`directory::lookups`).
+    pub account_source: Option<Arc<dyn AccountSource>>,
     /// Token keys.
     pub keys: Arc<KeyRing>,
     /// Email templates.
@@ -197,6 +201,7 @@ impl LifelineComposer {
         conn: &mut DbConnection,
         job: &OutboxJob,
         request: ResetRequested,
+        lookups: &Lookups,
     ) -> Result<Draft, MailError> {
         let Ok(address) = EmailAddress::parse(&request.email) else {
             return Ok(Composition::Skip("unparseable address".into()).into());
@@ -205,7 +210,7 @@ impl LifelineComposer {
         if !self.within_address_limit(conn, job, &address, now)? {
             return Ok(Composition::Skip(super::quotas::OVER_ADDRESS_LIMIT.into()).into());
         }
-        let Some(user) = self.account_by_email(conn, &address)? else {
+        let Some(user) = self.account_by_email(conn, &address, lookups)? else {
             return self.no_account(conn, &address, &request);
         };
         if user.is_disabled() {
@@ -277,15 +282,18 @@ impl LifelineComposer {
             .filter(|user| !user.is_disabled()))
     }
 
-    /// The account with this address, disabled or not (the caller skips a disabled one).
+    /// The account with this address, disabled or not (the caller skips a disabled one). An
+    /// account source's answer asked before the transaction is in `lookups`.
     pub(super) fn account_by_email(
         &self,
         conn: &mut DbConnection,
         address: &EmailAddress,
+        lookups: &Lookups,
     ) -> Result<Option<User>, StorageError> {
-        Ok(self
-            .directory
-            .find_by_email(&mut DirectoryConnection::new(conn), address)?)
+        Ok(self.directory.find_by_email(
+            &mut DirectoryConnection::with_lookups(conn, lookups),
+            address,
+        )?)
     }
 
     /// Mails the "password changed" notice, with a "this wasn't me" link.

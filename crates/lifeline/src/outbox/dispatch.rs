@@ -3,10 +3,11 @@
 
 use mail::{Composer, Composition, MailError};
 use storage::outbox::OutboxJob;
-use storage::{DbConnection, StorageError};
+use storage::{DbConnection, EmailAddress, StorageError};
 
 use super::composer::{Draft, LifelineComposer, compose_error};
 use super::{JobError, MailJob};
+use crate::directory::lookups::Lookups;
 
 /// The failure of a row that is no job this version can compose. A kind it does not know
 /// (written by a newer version, say) is given up at once, as no retry can teach it the kind;
@@ -20,14 +21,20 @@ fn undecodable(error: JobError) -> MailError {
 }
 
 impl LifelineComposer {
-    /// Composes one job with the given connection (which may be inside a transaction).
-    fn compose_with(&self, conn: &mut DbConnection, job: &OutboxJob) -> Result<Draft, MailError> {
+    /// Composes one job with the given connection (which may be inside a transaction, then
+    /// with the account source's answers asked before it in `lookups`).
+    fn compose_with(
+        &self,
+        conn: &mut DbConnection,
+        job: &OutboxJob,
+        lookups: &Lookups,
+    ) -> Result<Draft, MailError> {
         let decoded = MailJob::decode(&job.kind, &job.payload).map_err(undecodable)?;
         match decoded {
-            MailJob::PasswordResetRequested(request) => self.reset(conn, job, request),
+            MailJob::PasswordResetRequested(request) => self.reset(conn, job, request, lookups),
             MailJob::PasswordChanged(change) => self.changed(conn, change),
             MailJob::NotMeConfirmed(confirmed) => self.not_me_confirmed(conn, confirmed),
-            MailJob::MagicLinkRequested(request) => self.magic_link(conn, job, request),
+            MailJob::MagicLinkRequested(request) => self.magic_link(conn, job, request, lookups),
             MailJob::MagicLinkSignedIn(signed_in) => self.magic_link_signed_in(conn, signed_in),
             MailJob::Webhook(delivery) => Ok(Draft::Ready(self.webhooks.compose(
                 job,
@@ -39,16 +46,18 @@ impl LifelineComposer {
 
     /// Composes every job inside one write transaction, so the batch's quota counts and issued
     /// tokens cost one commit. A storage error rolls the whole batch back (no token of it is
-    /// kept, no quota counted) and is returned; the caller then composes job by job.
+    /// kept, no quota counted) and is returned; the caller then composes job by job. An
+    /// account source is asked about the batch's addresses before the transaction begins.
     fn compose_in_one_transaction(
         &self,
         jobs: &[OutboxJob],
     ) -> Result<Vec<Result<Composition, MailError>>, StorageError> {
+        let lookups = self.ask_ahead(jobs);
         let mut conn = self.db.conn()?;
         storage::write_transaction(&mut conn, |conn| {
             let mut drafts = Vec::with_capacity(jobs.len());
             for job in jobs {
-                match self.compose_with(conn, job) {
+                match self.compose_with(conn, job, &lookups) {
                     Err(MailError::Storage(error)) => return Err(error),
                     other => drafts.push(other),
                 }
@@ -62,11 +71,30 @@ impl LifelineComposer {
                 .collect()
         })
     }
+
+    /// The account source's answers for the addresses the batch's link requests name (none
+    /// without a source): asked here, before the transaction, not inside it.
+    fn ask_ahead(&self, jobs: &[OutboxJob]) -> Lookups {
+        let Some(source) = &self.account_source else {
+            return Lookups::default();
+        };
+        let addresses: Vec<EmailAddress> = jobs
+            .iter()
+            .filter_map(|job| match MailJob::decode(&job.kind, &job.payload).ok()? {
+                MailJob::PasswordResetRequested(request) => {
+                    EmailAddress::parse(&request.email).ok()
+                }
+                MailJob::MagicLinkRequested(request) => EmailAddress::parse(&request.email).ok(),
+                _ => None,
+            })
+            .collect();
+        Lookups::ask(&**source, &addresses)
+    }
 }
 
 impl Composer for LifelineComposer {
     fn compose(&self, job: &OutboxJob) -> Result<Composition, MailError> {
-        self.compose_with(&mut *self.db.conn()?, job)?
+        self.compose_with(&mut *self.db.conn()?, job, &Lookups::default())?
             .finish(&self.templates)
     }
 

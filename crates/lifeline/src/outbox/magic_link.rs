@@ -7,6 +7,7 @@ use token_core::Purpose;
 
 use super::composer::{Draft, LifelineComposer, Requester};
 use super::payloads::{MagicLinkRequested, MagicLinkSignedIn};
+use crate::directory::lookups::Lookups;
 use crate::http::browser_binding;
 
 impl LifelineComposer {
@@ -22,6 +23,7 @@ impl LifelineComposer {
         conn: &mut DbConnection,
         job: &OutboxJob,
         request: MagicLinkRequested,
+        lookups: &Lookups,
     ) -> Result<Draft, MailError> {
         let Ok(address) = EmailAddress::parse(&request.email) else {
             return Ok(Composition::Skip("unparseable address".into()).into());
@@ -30,7 +32,7 @@ impl LifelineComposer {
         if !self.within_address_limit(conn, job, &address, now)? {
             return Ok(Composition::Skip(super::quotas::OVER_ADDRESS_LIMIT.into()).into());
         }
-        let Some(user) = self.account_by_email(conn, &address)? else {
+        let Some(user) = self.account_by_email(conn, &address, lookups)? else {
             return self.no_account(conn, &address, &request);
         };
         if user.is_disabled() {

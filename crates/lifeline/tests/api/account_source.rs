@@ -41,6 +41,12 @@ pub struct MemorySource {
     /// Every password check, known address or not.
     pub verifications: AtomicUsize,
     voided: AtomicUsize,
+    /// The SQLite file whose write lock each lookup by address probes, once set.
+    write_lock_probe: Mutex<Option<String>>,
+    /// Lookups by address made since the probe was set.
+    pub probed_lookups: AtomicUsize,
+    /// Those of them made while a transaction held the file's write lock.
+    pub lookups_inside_a_write: AtomicUsize,
 }
 
 impl MemorySource {
@@ -69,6 +75,31 @@ impl MemorySource {
     /// Removes entry `id`.
     pub fn remove(&self, id: &str) {
         self.entries.lock().unwrap().retain(|e| e.id != id);
+    }
+
+    /// From now on, each lookup by address checks whether a transaction holds the write lock
+    /// of the SQLite database `url` (`sqlite://path`): a remote directory must never be asked
+    /// while Lifeline holds it.
+    pub fn probe_write_lock(&self, url: &str) {
+        let path = url.strip_prefix("sqlite://").expect("an SQLite URL");
+        *self.write_lock_probe.lock().unwrap() = Some(path.to_owned());
+    }
+
+    /// Whether a transaction holds `path`'s write lock: `BEGIN IMMEDIATE` on a connection of
+    /// our own waits up to 250 ms for it. Any other writer's commit is over well before; a
+    /// transaction of the thread that is asking us cannot end while we wait.
+    fn write_lock_held(path: &str) -> bool {
+        use diesel::Connection;
+        use diesel::connection::SimpleConnection;
+        let mut probe = diesel::SqliteConnection::establish(path).expect("probe connects");
+        probe.batch_execute("PRAGMA busy_timeout = 250").unwrap();
+        match probe.batch_execute("BEGIN IMMEDIATE") {
+            Ok(()) => {
+                probe.batch_execute("ROLLBACK").unwrap();
+                false
+            }
+            Err(_) => true,
+        }
     }
 
     /// Makes the source unreachable (`true`) or reachable again.
@@ -102,6 +133,12 @@ impl AccountSource for MemorySource {
         &self,
         email: &EmailAddress,
     ) -> Result<Option<ExternalAccount>, DirectoryError> {
+        if let Some(path) = self.write_lock_probe.lock().unwrap().as_deref() {
+            self.probed_lookups.fetch_add(1, Ordering::SeqCst);
+            if Self::write_lock_held(path) {
+                self.lookups_inside_a_write.fetch_add(1, Ordering::SeqCst);
+            }
+        }
         self.reachable()?;
         let entries = self.entries.lock().unwrap();
         Ok(entries

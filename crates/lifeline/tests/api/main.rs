@@ -64,6 +64,7 @@ mod sign_in_after_reset;
 mod sign_in_pool;
 mod sign_in_steps;
 mod source_accounts;
+mod source_lookups;
 mod stored_jobs;
 mod stored_secrets;
 mod test_harness;
