@@ -359,63 +359,13 @@ mod tests {
     use storage::testing::{fixed_now, for_each_backend};
 
     use super::*;
-
-    /// A source with one entry, which never checks passwords here.
-    struct OneEntry;
-
-    impl AccountSource for OneEntry {
-        fn kind(&self) -> &str {
-            "test"
-        }
-
-        fn find_by_email(
-            &self,
-            email: &EmailAddress,
-        ) -> Result<Option<ExternalAccount>, DirectoryError> {
-            Ok(
-                (email.as_str() == "ada@example.org").then(|| ExternalAccount {
-                    external_id: "ada-id".into(),
-                    locator: "uid=ada".into(),
-                    email: "Ada@Example.org".into(),
-                    enabled: false,
-                }),
-            )
-        }
-
-        fn find_by_external_id(
-            &self,
-            _external_id: &str,
-        ) -> Result<Option<ExternalAccount>, DirectoryError> {
-            Ok(None)
-        }
-
-        fn verify_password(
-            &self,
-            _account: Option<&ExternalAccount>,
-            _password: &Password,
-        ) -> Result<bool, DirectoryError> {
-            Ok(false)
-        }
-
-        fn set_password(
-            &self,
-            _account: &ExternalAccount,
-            _password: &Password,
-            _change: PasswordChange<'_>,
-        ) -> Result<(), SetPasswordError> {
-            Ok(())
-        }
-
-        fn void_password(&self, _account: &ExternalAccount) -> Result<(), DirectoryError> {
-            Ok(())
-        }
-    }
+    use crate::directory::test_source::TestSource;
 
     #[test]
     fn hashes_are_never_stored_for_a_source_and_rows_of_another_kind_are_not_its() {
         for_each_backend(|db| {
             // Arrange
-            let (directory, _) = build(Arc::new(OneEntry), db.clone());
+            let (directory, _) = build(Arc::new(TestSource::new(false)), db.clone());
             let conn = &mut db.conn().unwrap();
             let conn = &mut DirectoryConnection::new(conn);
             let ada = EmailAddress::parse("ada@example.org").unwrap();

@@ -33,6 +33,8 @@ mod source;
 mod sql_mapped;
 mod statements;
 mod table;
+#[cfg(test)]
+mod test_source;
 
 use std::fmt;
 use std::sync::Arc;
