@@ -34,7 +34,7 @@ mod sql_mapped;
 mod statements;
 mod table;
 #[cfg(test)]
-mod test_source;
+pub(crate) mod test_source;
 
 use std::fmt;
 use std::sync::Arc;

@@ -14,11 +14,8 @@ use figment::Jail;
 use serde::Deserialize;
 
 use crate::config::{ConfigError, Mode, Settings};
-use crate::directory::{
-    AccountSource, BoxError, DirectoryError, DirectoryPlugin, EmailAddress, ExternalAccount,
-    PasswordChange, PluginSetting, PluginSettings, SetPasswordError,
-};
-use crate::security::password_hash::Password;
+use crate::directory::test_source::TestSource;
+use crate::directory::{AccountSource, BoxError, DirectoryPlugin, PluginSetting, PluginSettings};
 
 /// `directory.kind = "testdir"`: an endpoint, a secret token and a timeout.
 struct TestPlugin;
@@ -79,40 +76,8 @@ impl DirectoryPlugin for TestPlugin {
         if mode == Mode::Production && !extracted.endpoint.starts_with("https://") {
             return Err(settings.invalid("endpoint", "must be https:// in production"));
         }
-        Ok(Arc::new(NoAccounts))
-    }
-}
-
-/// A source without accounts: the tests here never reach it.
-struct NoAccounts;
-
-impl AccountSource for NoAccounts {
-    fn kind(&self) -> &str {
-        "testdir"
-    }
-    fn find_by_email(&self, _: &EmailAddress) -> Result<Option<ExternalAccount>, DirectoryError> {
-        Ok(None)
-    }
-    fn find_by_external_id(&self, _: &str) -> Result<Option<ExternalAccount>, DirectoryError> {
-        Ok(None)
-    }
-    fn verify_password(
-        &self,
-        _: Option<&ExternalAccount>,
-        _: &Password,
-    ) -> Result<bool, DirectoryError> {
-        Ok(false)
-    }
-    fn set_password(
-        &self,
-        _: &ExternalAccount,
-        _: &Password,
-        _: PasswordChange<'_>,
-    ) -> Result<(), SetPasswordError> {
-        Err(DirectoryError::NoSuchAccount.into())
-    }
-    fn void_password(&self, _: &ExternalAccount) -> Result<(), DirectoryError> {
-        Err(DirectoryError::NoSuchAccount)
+        // A source the tests here never reach.
+        Ok(Arc::new(TestSource::new(true)))
     }
 }
 
